@@ -1,0 +1,3 @@
+import type { CodeInfo } from "../diagnostic.js";
+
+export const checkCodes: CodeInfo[] = [];
