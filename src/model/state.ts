@@ -1,0 +1,38 @@
+import type { Op } from "../plan/op.js";
+
+/**
+ * What nsnet remembers about one project between runs (written by src/exec/state-store.ts
+ * under /run/nsnet/<project>/state.json, atomically). The planner reads it to plan
+ * removals and `down`; it never reads the file itself.
+ */
+export interface ProjectState {
+  version: 1;
+  project: string;
+  /** the script path last applied, for messages */
+  script?: string;
+  /** ops applied and still in effect, in the order they were applied. `down` runs their
+   *  inverses in reverse; a changed script removes the ones it no longer produces. */
+  applied: Op[];
+  /** sysctl values before nsnet changed them: ns → key → original value */
+  sysctlOriginals: Record<string, Record<string, string>>;
+  /** services started by `run in`: pid as seen from the root pid namespace */
+  services: { ns: string; argv: string[]; pid: number }[];
+}
+
+/** The journal: written before each phase of a transaction, so a crash can be undone. */
+export interface Journal {
+  version: 1;
+  project: string;
+  startedAt: string;
+  /** ops of this transaction that were sent to the kernel (possibly partially done) */
+  attempted: Op[];
+}
+
+export function emptyProjectState(project: string): ProjectState {
+  return { version: 1, project, applied: [], sysctlOriginals: {}, services: [] };
+}
+
+/** Identity of an op across runs: the same tool, place and text is the same effect. */
+export function opKey(op: Pick<Op, "tool" | "ns" | "text">): string {
+  return `${op.tool}\u0000${op.ns}\u0000${op.text}`;
+}
