@@ -1,0 +1,157 @@
+import type { Statement, Template } from "../ast/nodes.js";
+import { printExpr, printIfRef, printTemplate } from "./print-expr.js";
+
+/**
+ * The canonical words of one statement, without its block: keywords lowercase, one space
+ * between words, optional parts in the order DESIGN §1 lists them. For statements with a
+ * block this is the head that precedes `<`.
+ */
+export function printHead(s: Statement): string {
+  const w: string[] = [];
+  const t = (x: Template) => w.push(printTemplate(x));
+  switch (s.type) {
+    case "Ns":
+      w.push("ns");
+      t(s.name);
+      break;
+    case "Host":
+      w.push("host");
+      break;
+    case "Bridge":
+      w.push("bridge");
+      t(s.name);
+      break;
+    case "Pool":
+      w.push("pool", s.name.name);
+      t(s.cidr);
+      if (s.split) w.push("split", `/${s.split.prefix}`);
+      if (s.reserve.length) {
+        w.push("reserve");
+        s.reserve.forEach(t);
+      }
+      break;
+    case "Uplink":
+      w.push("uplink");
+      t(s.name);
+      break;
+    case "Let":
+      w.push("let", s.name.name, "=", printExpr(s.value));
+      break;
+    case "Def":
+      w.push("def", `${s.name.name}(${s.params.map((p) => p.name).join(", ")})`);
+      break;
+    case "CallStmt":
+      w.push(`${s.callee.name}(${s.args.map(printExpr).join(", ")})`);
+      break;
+    case "Use":
+      w.push("use");
+      t(s.path);
+      break;
+    case "For":
+      w.push("for", s.variable.name, "in");
+      if (s.iter.kind === "range") w.push(`${printExpr(s.iter.from)}..${printExpr(s.iter.to)}`);
+      else w.push(printExpr(s.iter.list));
+      break;
+    case "Nat":
+      w.push("nat", "from");
+      t(s.from);
+      w.push("to", printIfRef(s.to));
+      break;
+    case "Portmap":
+      w.push("portmap", s.proto, printExpr(s.hostPort), "to", `${printTemplate(s.ns)}:${printExpr(s.port)}`);
+      break;
+    case "Partition":
+      w.push("partition");
+      if (s.groups === null) w.push("off");
+      else w.push(s.groups.map((g) => g.map(printTemplate).join(" ")).join(" | "));
+      break;
+    case "Expect":
+      w.push("expect");
+      if (s.kind === "reach") {
+        t(s.from);
+        if (s.negate) w.push("not");
+        w.push("reaches");
+        t(s.to);
+      } else if (s.kind === "http") {
+        w.push("http");
+        t(s.url);
+        w.push("status", printExpr(s.status), "from");
+        t(s.from);
+      } else {
+        w.push("tcp");
+        t(s.target);
+        w.push("open", "from");
+        t(s.from);
+      }
+      break;
+    case "On":
+      w.push("on", s.action);
+      t(s.pattern);
+      break;
+    case "Run":
+      w.push("run", "in");
+      t(s.ns);
+      s.argv.forEach(t);
+      break;
+    case "Exec":
+      w.push("exec");
+      t(s.ns);
+      s.argv.forEach(t);
+      break;
+    case "Veth":
+      w.push("veth");
+      if (s.pair) w.push("pair");
+      if (s.farName) t(s.farName);
+      if (s.as) w.push("as", printTemplate(s.as));
+      if (s.to) w.push("to", printIfRef(s.to));
+      if (s.peer) w.push("peer", s.peer.name ? `${printTemplate(s.peer.ns)}:${printTemplate(s.peer.name)}` : printTemplate(s.peer.ns));
+      break;
+    case "Macvlan":
+    case "Ipvlan":
+      w.push(s.type === "Macvlan" ? "macvlan" : "ipvlan", "on", printIfRef(s.parent));
+      if (s.mode) w.push("mode", s.mode.value);
+      if (s.as) w.push("as", printTemplate(s.as));
+      break;
+    case "Vlan":
+      w.push("vlan", printExpr(s.id), "on", printIfRef(s.parent));
+      if (s.as) w.push("as", printTemplate(s.as));
+      break;
+    case "Move":
+      w.push("move", printIfRef(s.dev));
+      if (s.as) w.push("as", printTemplate(s.as));
+      break;
+    case "Addr":
+      w.push("addr");
+      if (s.value.kind === "static") t(s.value.cidr);
+      else {
+        w.push("auto");
+        if (s.value.pool) w.push("from", s.value.pool.name);
+      }
+      if (s.on) w.push("on", printIfRef(s.on));
+      break;
+    case "Route":
+      w.push("route", s.dst.kind === "default" ? "default" : printTemplate(s.dst.cidr));
+      if (s.via) w.push("via", printTemplate(s.via));
+      if (s.dev) w.push("dev", printIfRef(s.dev));
+      if (s.onlink) w.push("onlink");
+      break;
+    case "ProxyArp":
+      w.push("proxyarp", "on", printIfRef(s.on));
+      break;
+    case "Sysctl":
+      w.push("sysctl");
+      t(s.key);
+      w.push("=");
+      t(s.value);
+      break;
+    case "LinkState":
+      w.push(s.state, printIfRef(s.dev));
+      break;
+    case "NeighProxy":
+      w.push("neigh", "proxy");
+      t(s.addr);
+      w.push("on", printIfRef(s.on));
+      break;
+  }
+  return w.join(" ");
+}
