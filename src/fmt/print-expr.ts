@@ -52,7 +52,7 @@ export function printExpr(e: Expr): string {
 }
 
 function numberText(n: number): string {
-  return Number.isInteger(n) ? String(n) : String(n);
+  return String(n);
 }
 
 /** Characters that would glue onto a `$name` and change which variable is meant. */
