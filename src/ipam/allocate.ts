@@ -1,0 +1,216 @@
+/**
+ * The allocator (DESIGN §2): resolves every `addr` of the topology to a concrete CIDR.
+ * Pure — the previous allocations come in as a snapshot and the new ones go out as one;
+ * reading and writing them is the store's business (store-fs.ts).
+ *
+ * Order of work, per pool:
+ * 1. taken: network/broadcast (outside [lo, hi]), `reserve`s, and every static address of
+ *    the topology that falls inside the pool (a bridge's gateway address is declared this
+ *    way — `addr 10.22.0.1/16` on the bridge keeps .1 out of the pool);
+ * 2. sticky: each requester whose owner key holds an allocation in the snapshot keeps it if
+ *    it still fits (inside the pool, right length, not taken, not claimed by another);
+ * 3. new requesters, in script order, get the lowest free unit.
+ * Owners absent from the script are dropped from the returned snapshot, freeing their units.
+ */
+import type { AddressAssignment, AddressedTopology, ResolvedAddress, Topology } from "../model/topology.js";
+import type { Diagnostic } from "../diagnostics/diagnostic.js";
+import { diag } from "../diagnostics/codes.js";
+import { didYouMean } from "../diagnostics/suggest.js";
+import { formatCidr, hasHostBits, parseAddressOrCidr, parseCidr, type Cidr } from "./cidr.js";
+import { FreeUnits } from "./free.js";
+import { ownerKey } from "./owner.js";
+import { planPools, unitBlock, unitInterfaceAddress, unitName, unitOf, type PoolPlan } from "./pool.js";
+import type { AllocationSnapshot, PoolAllocations } from "./snapshot.js";
+
+export interface AllocateResult {
+  topology: AddressedTopology;
+  diagnostics: Diagnostic[];
+  allocations: AllocationSnapshot;
+}
+
+interface Request {
+  index: number;
+  owner: string;
+  assignment: AddressAssignment;
+}
+
+export function allocate(topo: Topology, store: AllocationSnapshot): AllocateResult {
+  const { plans, diagnostics } = planPools(topo.pools);
+  const resolved: (ResolvedAddress | undefined)[] = new Array(topo.addresses.length);
+  const fixed = new Map<string, Set<bigint>>();
+  for (const [name, plan] of plans) fixed.set(name, new Set(plan.reserved));
+
+  // Static addresses: canonicalised, and taken from every pool they fall in. Text that does
+  // not parse is left to the checker (it owns address syntax diagnostics).
+  topo.addresses.forEach((a, i) => {
+    if (a.spec.kind !== "static") return;
+    const parsed = parseAddressOrCidr(a.spec.cidr);
+    if (!parsed) return;
+    resolved[i] = { ns: a.ns, dev: a.dev, cidr: formatCidr(parsed.cidr), span: a.span };
+    for (const [name, plan] of plans) {
+      const unit = unitOf(plan, parsed.cidr.family, parsed.cidr.addr);
+      if (unit !== null && unit >= plan.lo && unit <= plan.hi) fixed.get(name)!.add(unit);
+    }
+  });
+
+  const requests = collectRequests(topo, plans, diagnostics);
+  const pools: Record<string, PoolAllocations> = {};
+  for (const [name, plan] of plans) {
+    const owners = allocatePool(plan, requests.get(name) ?? [], fixed.get(name)!, store.pools[name]?.owners ?? {}, resolved, diagnostics);
+    pools[name] = { cidr: plan.cidr, owners };
+  }
+
+  const topology: AddressedTopology = { ...topo, resolved: resolved.filter((r): r is ResolvedAddress => r !== undefined) };
+  return { topology, diagnostics, allocations: { version: 1, pools } };
+}
+
+/** Group `addr auto` requests by pool, naming each owner; report pool-less and unknown-pool requests. */
+function collectRequests(topo: Topology, plans: Map<string, PoolPlan>, diagnostics: Diagnostic[]): Map<string, Request[]> {
+  const declared = [...new Set(topo.pools.map((p) => p.name))];
+  const byPool = new Map<string, Request[]>();
+  const counters = new Map<string, number>();
+  topo.addresses.forEach((a, index) => {
+    if (a.spec.kind !== "auto") return;
+    let name = a.spec.pool;
+    if (name === undefined) {
+      if (declared.length === 0) {
+        diagnostics.push(diag("NS409", a.valueSpan, {}, { hint: "declare one, e.g. `pool lan 10.0.0.0/24`, then `addr auto from lan`" }));
+        return;
+      }
+      if (declared.length > 1) {
+        diagnostics.push(
+          diag("NS410", a.valueSpan, { count: declared.length, names: declared.join(", ") }, { suggestions: declared.map((n) => `addr auto from ${n}`) }),
+        );
+        return;
+      }
+      name = declared[0]!;
+    } else if (!declared.includes(name)) {
+      diagnostics.push(
+        diag("NS408", a.spec.poolSpan ?? a.valueSpan, { pool: name }, {
+          suggestions: didYouMean(name, declared),
+          hint: declared.length ? `declared pools: ${declared.join(", ")}` : "no pool is declared; add `pool NAME CIDR`",
+        }),
+      );
+      return;
+    }
+    if (!plans.has(name)) return; // the pool itself is in error, reported already
+    const counterKey = `${name}\u0000${a.ns}\u0000${a.dev}`;
+    const n = counters.get(counterKey) ?? 0;
+    counters.set(counterKey, n + 1);
+    let list = byPool.get(name);
+    if (!list) byPool.set(name, (list = []));
+    list.push({ index, owner: ownerKey(a.ns, a.dev, n), assignment: a });
+  });
+  return byPool;
+}
+
+function allocatePool(
+  plan: PoolPlan,
+  requests: Request[],
+  fixed: Set<bigint>,
+  previous: Record<string, string>,
+  resolved: (ResolvedAddress | undefined)[],
+  diagnostics: Diagnostic[],
+): Record<string, string> {
+  const units: (bigint | undefined)[] = new Array(requests.length);
+  const claimed = new Set<bigint>();
+  const name = plan.pool.name;
+
+  for (let r = 0; r < requests.length; r++) {
+    const req = requests[r]!;
+    const old = Object.hasOwn(previous, req.owner) ? previous[req.owner]! : undefined;
+    if (old === undefined) continue;
+    const found = stickyUnit(plan, old);
+    let reason = typeof found === "string" ? found : null;
+    if (typeof found === "bigint") {
+      if (fixed.has(found)) reason = "now reserved or statically assigned";
+      else if (claimed.has(found)) reason = "held by another owner";
+      else {
+        units[r] = found;
+        claimed.add(found);
+      }
+    }
+    if (reason !== null) {
+      diagnostics.push(diag("NS412", req.assignment.valueSpan, { owner: req.owner, old, pool: name, reason }));
+    }
+  }
+
+  const free = new FreeUnits(plan.lo, plan.hi, concat(fixed, claimed));
+  for (let r = 0; r < requests.length; r++) {
+    if (units[r] !== undefined) continue;
+    const unit = free.take();
+    if (unit === null) {
+      reportExhausted(plan, requests, units, r, fixed.size, diagnostics);
+      break;
+    }
+    units[r] = unit;
+  }
+
+  const owners: Record<string, string> = {};
+  for (let r = 0; r < requests.length; r++) {
+    const unit = units[r];
+    if (unit === undefined) continue;
+    const req = requests[r]!;
+    owners[req.owner] = formatCidr(unitBlock(plan, unit));
+    const a = req.assignment;
+    resolved[req.index] = { ns: a.ns, dev: a.dev, cidr: formatCidr(unitInterfaceAddress(plan, unit)), span: a.span, fromPool: name };
+  }
+  return owners;
+}
+
+function* concat<T>(a: Iterable<T>, b: Iterable<T>): Generator<T> {
+  yield* a;
+  yield* b;
+}
+
+/** The unit a remembered value stands for, or why it no longer fits. */
+function stickyUnit(plan: PoolPlan, value: string): bigint | string {
+  let c: Cidr | null;
+  if (plan.split) {
+    c = parseCidr(value);
+    if (!c) return "not a CIDR block";
+    if (c.prefix !== plan.unitPrefix || hasHostBits(c)) return `not a /${plan.unitPrefix} subnet`;
+  } else {
+    c = parseAddressOrCidr(value)?.cidr ?? null;
+    if (!c) return "not an address";
+  }
+  const unit = unitOf(plan, c.family, c.addr);
+  if (unit === null) return `outside ${plan.cidr}`;
+  if (unit < plan.lo || unit > plan.hi) return "not a usable host address of the pool";
+  return unit;
+}
+
+function reportExhausted(
+  plan: PoolPlan,
+  requests: Request[],
+  units: (bigint | undefined)[],
+  first: number,
+  fixedCount: number,
+  diagnostics: Diagnostic[],
+): void {
+  let left = 0;
+  for (let r = first; r < requests.length; r++) if (units[r] === undefined) left++;
+  const capacity = plan.hi - plan.lo + 1n - BigInt(fixedCount);
+  const req = requests[first]!;
+  const kept = fixedCount ? ` (${fixedCount} more are reserved or statically assigned)` : "";
+  diagnostics.push(
+    diag(
+      "NS401",
+      req.assignment.valueSpan,
+      {
+        pool: plan.pool.name,
+        cidr: plan.cidr,
+        capacity: capacity.toString(),
+        unit: unitName(plan),
+        owner: `${req.assignment.ns}:${req.assignment.dev}`,
+        more: left > 1 ? ` and ${left - 1} more requester${left > 2 ? "s" : ""}` : "",
+      },
+      {
+        related: [{ span: plan.pool.span, message: `pool ${plan.pool.name} is declared here${kept}` }],
+        hint: plan.split
+          ? "use a larger block or a longer split length"
+          : "use a larger block (a shorter prefix), or fewer `reserve`s",
+      },
+    ),
+  );
+}

@@ -1,0 +1,31 @@
+/**
+ * Lowest-free-first over a range of unit indices [lo, hi] with a few taken ones. Only the
+ * taken units are stored (sorted once); the cursor only moves up, so handing out n units
+ * costs O(n + t) after an O(t log t) sort — a /64 is never enumerated.
+ */
+export class FreeUnits {
+  private readonly taken: bigint[];
+  private next = 0;
+  private cursor: bigint;
+
+  constructor(
+    lo: bigint,
+    private readonly hi: bigint,
+    taken: Iterable<bigint>,
+  ) {
+    this.taken = [...taken].filter((u) => u >= lo && u <= hi).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    this.cursor = lo;
+  }
+
+  /** The lowest unit not taken and not handed out yet, or null when none is left. */
+  take(): bigint | null {
+    const t = this.taken;
+    while (this.next < t.length && t[this.next]! < this.cursor) this.next++;
+    while (this.next < t.length && t[this.next] === this.cursor) {
+      this.cursor++;
+      this.next++;
+    }
+    if (this.cursor > this.hi) return null;
+    return this.cursor++;
+  }
+}
