@@ -1,4 +1,6 @@
 import { execa } from "execa";
+import { spawn } from "node:child_process";
+import { openSync, closeSync } from "node:fs";
 
 /**
  * The ONLY module that spawns processes (house rule 9). No shell, ever: argv goes to
@@ -20,12 +22,38 @@ export interface RunOptions {
   env?: Record<string, string>;
 }
 
-export interface Runner {
-  run(argv: readonly string[], opts?: RunOptions): Promise<RunResult>;
+export interface StartOptions {
+  /** stdout and stderr of the detached process are appended here (default /dev/null) */
+  logFile?: string;
+  env?: Record<string, string>;
 }
 
-/** Programs nsnet may start. Anything else is refused (user commands go through `ip netns exec`). */
-const ALLOWED = new Set(["ip", "nft", "unshare", "mount", "nsenter", "sysctl", "node", process.execPath]);
+export interface Runner {
+  run(argv: readonly string[], opts?: RunOptions): Promise<RunResult>;
+  /** Start a detached process that outlives nsnet (`run in` services); returns its pid. */
+  start?(argv: readonly string[], opts?: StartOptions): Promise<{ pid: number }>;
+}
+
+/** Programs nsnet may start. Anything else is refused (user commands go through `ip netns exec`).
+ *  `bash` is the sandbox's default shell, `ping` the probes' tool. */
+const ALLOWED = new Set(["ip", "nft", "unshare", "mount", "nsenter", "sysctl", "node", "ping", "bash", process.execPath]);
+
+/** DESIGN §1.5: a namespace name as `ip -n`/`ip netns` accept it without surprises
+ *  (all digits would be read as a PID). */
+export function isValidNsName(name: string): boolean {
+  return /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}$/.test(name) && name !== "." && name !== ".." && !/^[0-9]+$/.test(name);
+}
+
+/** DESIGN §1.5: 1–15 bytes, no '/', ':', whitespace, NUL, '%', not '.' or '..'. */
+export function isValidIfName(name: string): boolean {
+  return (
+    Buffer.byteLength(name) >= 1 &&
+    Buffer.byteLength(name) <= 15 &&
+    !/[/:\s\0%]/.test(name) &&
+    name !== "." &&
+    name !== ".."
+  );
+}
 
 export class UnsafeArgumentError extends Error {}
 
@@ -37,6 +65,34 @@ export function assertSafeArgv(argv: readonly string[]): void {
       throw new UnsafeArgumentError(`unsafe argument: ${JSON.stringify(a)}`);
     }
   }
+  if (argv[0] === "ip") assertSafeIpArgv(argv);
+}
+
+/** Namespace names in `ip` argv (`-n NS`, `netns add|del|exec NS`) are checked here, the
+ *  last gate before execve, whatever the checker did. */
+function assertSafeIpArgv(argv: readonly string[]): void {
+  const nsAt: number[] = [];
+  for (let i = 1; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === "-n" || a === "-netns") nsAt.push(i + 1);
+    else if (a === "netns") {
+      const verb = argv[i + 1];
+      if (verb === "add" || verb === "del" || verb === "delete" || verb === "exec" || verb === "pids") nsAt.push(i + 2);
+      break; // what follows `netns exec NS` is the user's command
+    } else if (!a.startsWith("-")) break;
+  }
+  for (const i of nsAt) {
+    const ns = argv[i];
+    if (ns === undefined || !isValidNsName(ns)) throw new UnsafeArgumentError(`invalid namespace name: ${JSON.stringify(ns)}`);
+  }
+}
+
+/** Lines of `ip -batch -` input: ip's own tokenizer treats '#' as a comment and honours
+ *  quotes and backslashes, so none of those may appear in generated text. */
+export function assertSafeBatchText(text: string): void {
+  for (const line of text.split("\n")) {
+    if (/[#"'\\\0\r]/.test(line)) throw new UnsafeArgumentError(`unsafe batch line: ${JSON.stringify(line)}`);
+  }
 }
 
 export type VerboseSink = (line: string) => void;
@@ -46,6 +102,7 @@ export class ProcessRunner implements Runner {
 
   async run(argv: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
     assertSafeArgv(argv);
+    if (argv.includes("-batch") && opts.input !== undefined) assertSafeBatchText(opts.input);
     if (this.verbose) {
       this.verbose(`+ ${argv.map(quoteForDisplay).join(" ")}`);
       if (opts.input) for (const line of opts.input.split("\n")) if (line) this.verbose(`  | ${line}`);
@@ -65,6 +122,24 @@ export class ProcessRunner implements Runner {
       stdout: typeof r.stdout === "string" ? r.stdout : "",
       stderr: typeof r.stderr === "string" ? r.stderr : r.failed && !r.exitCode ? String(r.message) : "",
     };
+  }
+
+  async start(argv: readonly string[], opts: StartOptions = {}): Promise<{ pid: number }> {
+    assertSafeArgv(argv);
+    if (this.verbose) this.verbose(`+ ${argv.map(quoteForDisplay).join(" ")} &`);
+    const out = openSync(opts.logFile ?? "/dev/null", "a");
+    try {
+      const [file, ...args] = argv;
+      const child = spawn(file!, args, { detached: true, stdio: ["ignore", out, out], env: opts.env, shell: false });
+      const pid = await new Promise<number>((resolve, reject) => {
+        child.once("error", reject);
+        child.once("spawn", () => resolve(child.pid!));
+      });
+      child.unref();
+      return { pid };
+    } finally {
+      closeSync(out);
+    }
   }
 }
 

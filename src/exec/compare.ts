@@ -1,0 +1,57 @@
+import type { LiveState } from "../model/live.js";
+
+/**
+ * Live states compared as sets of facts ("link lxc1 eth0 veth …"): what rollback promises
+ * is that the facts after equal the facts before. Kernel-chosen details that a recreated
+ * object never keeps (ifindex, MAC address, route protocol) are not facts.
+ */
+export function liveFacts(live: LiveState, places?: ReadonlySet<string>): Set<string> {
+  const inScope = (ns: string) => !places || places.has(ns);
+  const facts = new Set<string>();
+  for (const n of live.namespaces) if (!places || places.has(n)) facts.add(`netns ${n}`);
+  for (const l of live.links) {
+    if (!inScope(l.ns)) continue;
+    facts.add(`link ${l.ns} ${l.name} kind=${l.kind} alias=${l.alias ?? ""} master=${l.master ?? ""} ${l.up ? "up" : "down"}`);
+  }
+  for (const a of live.addrs) if (inScope(a.ns)) facts.add(`addr ${a.ns} ${a.dev} ${a.cidr}`);
+  for (const r of live.routes) {
+    if (inScope(r.ns)) facts.add(`route ${r.ns} -${r.family} ${r.dst} via=${r.via ?? ""} dev=${r.dev ?? ""}`);
+  }
+  for (const p of live.proxies) if (inScope(p.ns)) facts.add(`proxy ${p.ns} ${p.addr} dev=${p.dev}`);
+  for (const [ns, kv] of Object.entries(live.sysctls)) {
+    if (!inScope(ns)) continue;
+    for (const [k, v] of Object.entries(kv)) facts.add(`sysctl ${ns} ${k}=${v}`);
+  }
+  return facts;
+}
+
+export interface LiveDiff {
+  /** facts of `before` that `after` lacks */
+  missing: string[];
+  /** facts of `after` that `before` lacks */
+  extra: string[];
+}
+
+/** `places`: HOST and the namespaces a transaction touched (others are not compared). */
+export function diffLive(before: LiveState, after: LiveState, places?: ReadonlySet<string>): LiveDiff {
+  const a = liveFacts(before, places);
+  const b = liveFacts(after, places);
+  // a sysctl only counts when both snapshots read it (a namespace that no longer exists has none)
+  const missing = [...a].filter((f) => !b.has(f) && !(f.startsWith("sysctl ") && !hasSysctl(after, f)));
+  const extra = [...b].filter((f) => !a.has(f) && !(f.startsWith("sysctl ") && !hasSysctl(before, f)));
+  return { missing: missing.sort(), extra: extra.sort() };
+}
+
+function hasSysctl(live: LiveState, fact: string): boolean {
+  const [, ns, kv] = fact.split(" ", 3) as [string, string, string];
+  const key = kv.slice(0, kv.indexOf("="));
+  return live.sysctls[ns]?.[key] !== undefined;
+}
+
+export function isSameLive(d: LiveDiff): boolean {
+  return d.missing.length === 0 && d.extra.length === 0;
+}
+
+export function describeDiff(d: LiveDiff): string[] {
+  return [...d.missing.map((f) => `missing: ${f}`), ...d.extra.map((f) => `unexpected: ${f}`)];
+}
