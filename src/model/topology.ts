@@ -165,6 +165,9 @@ export interface Portmap {
   nsSpan: Span;
   port: number;
   span: Span;
+  /** the port tokens, when the expander knows them (the checker points at them) */
+  hostPortSpan?: Span;
+  portSpan?: Span;
 }
 
 export interface Partition {

@@ -1,0 +1,57 @@
+import type { Diagnostic } from "../diagnostics/diagnostic.js";
+import type { AddressedTopology, Topology } from "../model/topology.js";
+import { buildContext } from "./context.js";
+import { ValidationRegistry } from "./registry.js";
+import { addressConflicts } from "./validators/address-conflicts.js";
+import { addressReferences } from "./validators/address-references.js";
+import { addressValue } from "./validators/address-values.js";
+import { commandNamespace } from "./validators/commands.js";
+import { deviceReferences } from "./validators/device-references.js";
+import { duplicateDevice } from "./validators/device-duplicates.js";
+import { expectation } from "./validators/expect.js";
+import { duplicateNamespace } from "./validators/namespaces.js";
+import { natRule } from "./validators/nat.js";
+import { neighProxy } from "./validators/neigh-proxy.js";
+import { partitionGroups } from "./validators/partition.js";
+import { poolDeclaration } from "./validators/pools.js";
+import { portmapDuplicates, portmapShape } from "./validators/portmap.js";
+import { proxyArp } from "./validators/proxyarp.js";
+import { routeShape } from "./validators/routes.js";
+import { subnetOverlap } from "./validators/subnet-overlap.js";
+
+/** The checker's validators, one per concern, in the order their findings read best. */
+export function defaultRegistry(): ValidationRegistry {
+  return new ValidationRegistry()
+    .register("namespaces", duplicateNamespace)
+    .register("devices", duplicateDevice)
+    .register("devices", deviceReferences)
+    .register("pools", poolDeclaration)
+    .register("assignments", addressReferences)
+    .register("addresses", addressValue)
+    .registerWhole(addressConflicts)
+    .registerWhole(subnetOverlap)
+    .register("routes", routeShape)
+    .register("proxyArps", proxyArp)
+    .register("neighProxies", neighProxy)
+    .register("nats", natRule)
+    .register("portmaps", portmapShape)
+    .registerWhole(portmapDuplicates)
+    .register("partitions", partitionGroups)
+    .register("expects", expectation)
+    .register("services", commandNamespace)
+    .register("execs", commandNamespace);
+}
+
+const registry = defaultRegistry();
+
+/**
+ * Check an expanded topology before anything runs. Given an AddressedTopology (after the
+ * allocator) the allocated addresses are checked too; otherwise only static ones, and
+ * checks that need a namespace's subnets stay quiet where `addr auto` is still open.
+ * Pure: never touches the system, never throws on user input.
+ */
+export function check(topo: Topology | AddressedTopology, reg: ValidationRegistry = registry): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  reg.run(buildContext(topo, out));
+  return out;
+}
