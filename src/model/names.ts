@@ -1,0 +1,101 @@
+/**
+ * Name rules (DESIGN §1.5), shared by every phase that lets a name reach argv or a batch
+ * file: the expander, the checker, the CNI plugin, the runner's callers.
+ * Validators return null when the name is fine, else the reason (a phrase that completes
+ * "… is not a valid X: REASON"), so callers can put it in a diagnostic or an error JSON.
+ */
+
+/** The kernel's IFNAMSIZ is 16 including the terminating NUL. */
+export const IFNAME_MAX_BYTES = 15;
+export const NSNAME_MAX = 64;
+
+const encoder = new TextEncoder();
+
+export function byteLength(s: string): number {
+  return encoder.encode(s).length;
+}
+
+/** Interface names: 1–15 bytes (UTF-8), no '/', ':', whitespace, NUL or '%', not '.'/'..'. */
+export function validateIfName(s: string): string | null {
+  if (s.length === 0) return "it is empty";
+  const bytes = byteLength(s);
+  if (bytes > IFNAME_MAX_BYTES) return `it is ${bytes} bytes long, the kernel allows at most ${IFNAME_MAX_BYTES}`;
+  if (s === "." || s === "..") return `\`${s}\` is reserved by the kernel`;
+  // '%' is refused because the kernel treats `eth%d` as a template for "next free number".
+  const bad = /[/:%\s\0]/u.exec(s);
+  if (bad) return `it contains ${describeChar(bad[0])}`;
+  return null;
+}
+
+/**
+ * Namespace names become file names under /run/netns and arguments of `ip -n`;
+ * an all-digit name would be read by `ip -n 1234` as a process id, and "host" means the
+ * root namespace in nsnet.
+ */
+export function validateNsName(s: string): string | null {
+  if (s.length === 0) return "it is empty";
+  if (s === "." || s === "..") return `\`${s}\` is a directory name`;
+  if (s.length > NSNAME_MAX) return `it is ${s.length} characters long, at most ${NSNAME_MAX} are allowed`;
+  if (/^[0-9]+$/.test(s)) return "it is all digits (`ip -n 1234` would read it as a process id)";
+  if (s === "host") return "`host` is the root namespace, reserved";
+  if (!/^[A-Za-z0-9_][A-Za-z0-9_.-]*$/.test(s)) {
+    if (!/^[A-Za-z0-9_]/.test(s)) return `it starts with ${describeChar(s[0]!)}`;
+    const bad = /[^A-Za-z0-9_.-]/.exec(s)!;
+    return `it contains ${describeChar(bad[0])} (letters, digits, '_', '.', '-' only)`;
+  }
+  return null;
+}
+
+/** Identifiers (pools, defs, parameters, variables): `[A-Za-z_][A-Za-z0-9_.-]*`. */
+export function validateIdent(s: string): string | null {
+  if (s.length === 0) return "it is empty";
+  if (s.length > NSNAME_MAX) return `it is ${s.length} characters long, at most ${NSNAME_MAX} are allowed`;
+  if (!/^[A-Za-z_]/.test(s)) return `it starts with ${describeChar(s[0]!)}`;
+  const bad = /[^A-Za-z0-9_.-]/.exec(s);
+  if (bad) return `it contains ${describeChar(bad[0])}`;
+  return null;
+}
+
+export function isValidIfName(s: string): boolean {
+  return validateIfName(s) === null;
+}
+
+export function isValidNsName(s: string): boolean {
+  return validateNsName(s) === null;
+}
+
+/**
+ * Sysctl keys as written in nsnet: `net.ipv4.ip_forward`, `net.ipv4.conf.eth0.proxy_arp`.
+ * They become a path under /proc/sys, so no '/' and no empty or '..' segment may sneak in.
+ * (Interface names with '.' such as `eth0.10` are written with '/' in sysctl(8); nsnet
+ * does not support that spelling.)
+ */
+export function validateSysctlKey(s: string): string | null {
+  if (s.length === 0) return "it is empty";
+  if (s.includes("/")) return "it contains '/' (write keys with dots: net.ipv4.ip_forward)";
+  if (s.includes("..")) return "it contains '..'";
+  const segments = s.split(".");
+  if (segments.length < 2) return "it has a single segment (keys look like net.ipv4.ip_forward)";
+  for (const seg of segments) {
+    if (seg.length === 0) return "it has an empty segment";
+    const bad = /[^A-Za-z0-9_-]/.exec(seg);
+    if (bad) return `it contains ${describeChar(bad[0])}`;
+  }
+  return null;
+}
+
+/** Values are written into /proc/sys as one line. */
+export function validateSysctlValue(s: string): string | null {
+  if (s.length === 0) return "it is empty";
+  if (/[\n\r\0]/.test(s)) return "it contains a line break or NUL";
+  return null;
+}
+
+function describeChar(c: string): string {
+  if (c === "\0") return "a NUL byte";
+  if (c === " ") return "a space";
+  if (c === "\t") return "a tab";
+  if (c === "\n" || c === "\r") return "a line break";
+  if (/\s/u.test(c)) return "whitespace";
+  return `'${c}'`;
+}
