@@ -1,3 +1,40 @@
 import type { CodeInfo } from "../diagnostic.js";
 
-export const liveCodes: CodeInfo[] = [];
+/** NS5xx: the script against the live kernel state (plan time), and apply. */
+export const liveCodes: CodeInfo[] = [
+  {
+    code: "NS501",
+    severity: "warning",
+    message: "namespace `{name}` already exists and was not created by this project",
+    explanation: "nsnet will use an existing namespace it did not create, and `down` will leave it in place.",
+    example: "ns lab   # `ip netns add lab` was run by hand earlier",
+  },
+  {
+    code: "NS502",
+    severity: "error",
+    message: "`{name}` already exists in namespace `{ns}` and is not ours",
+    explanation: "A link the script would create exists already without this project's mark (alias `nsnet:<project>`): a look-alike nsnet must not touch.",
+    example: "bridge br0   # a br0 made by someone else exists on the host",
+  },
+  {
+    code: "NS503",
+    severity: "error",
+    message: "uplink `{name}` does not exist on the host",
+    explanation: "An `uplink` names a host device that is not there; nsnet never creates uplinks.",
+    example: "uplink eth9",
+  },
+  {
+    code: "NS504",
+    severity: "error",
+    message: "address {addr} is already on `{where}`, which is not ours",
+    explanation: "The address the script assigns is in use on a device of the host (or of that namespace) that nsnet did not create.",
+    example: "uplink eth0\nns a < macvlan on eth0; addr 192.0.2.10/24 >   # the host has 192.0.2.10",
+  },
+  {
+    code: "NS505",
+    severity: "error",
+    message: "`{name}` does not exist in namespace `{ns}` ({use})",
+    explanation: "A device the script builds on (a macvlan/ipvlan/vlan parent, a device to `move`) is neither created by the script nor present.",
+    example: "ns a < macvlan on host:enp9s0 >",
+  },
+];

@@ -1,0 +1,92 @@
+import type { Diagnostic } from "../diagnostics/diagnostic.js";
+import { diag } from "../diagnostics/codes.js";
+import type { LiveLink, LiveState } from "../model/live.js";
+import type { Span } from "../model/span.js";
+import { HOST, devKey, type AddressedTopology, type Device, type DevRef } from "../model/topology.js";
+import { parseIp } from "../ipam/ip.js";
+import { ipText } from "./cidr.js";
+import { buildContext } from "./context.js";
+
+/**
+ * The plan-time pass: the script against a snapshot of the kernel (DESIGN §3 "live",
+ * §4.3 ownership). Pure: the snapshot is read by src/exec, or faked in tests.
+ */
+export interface LiveCheckOptions {
+  project: string;
+  /** namespaces this project created (from its state file); namespaces carry no alias */
+  ownedNamespaces?: string[];
+}
+
+/** Kinds of device the planner creates (and so must not find made by someone else). */
+const CREATED = new Set<Device["kind"]>(["veth", "bridge", "macvlan", "ipvlan", "vlan"]);
+
+export function checkLive(topo: AddressedTopology, live: LiveState, opts: LiveCheckOptions): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const mark = `nsnet:${opts.project}`;
+  const owned = new Set(opts.ownedNamespaces ?? []);
+  const links = new Map<string, LiveLink>();
+  for (const l of live.links) links.set(devKey(l.ns, l.name), l);
+  const ours = (l: LiveLink | undefined) => l !== undefined && l.alias === mark;
+
+  const liveNs = new Set(live.namespaces);
+  const reportedNs = new Set<string>();
+  for (const n of topo.namespaces) {
+    if (!liveNs.has(n.name) || owned.has(n.name) || reportedNs.has(n.name)) continue;
+    reportedNs.add(n.name);
+    out.push(diag("NS501", n.nameSpan, { name: n.name }, { hint: "`down` will not delete it; remove it by hand or pick another name" }));
+  }
+
+  const declared = new Map<string, Device>();
+  for (const d of topo.devices) if (!declared.has(devKey(d.ns, d.name))) declared.set(devKey(d.ns, d.name), d);
+
+  const requireParent = (ref: DevRef, span: Span, use: string) => {
+    const d = declared.get(devKey(ref.ns, ref.name));
+    // A declared uplink is reported as such (NS503); a device the script creates will be there.
+    if (d || links.has(devKey(ref.ns, ref.name))) return;
+    out.push(diag("NS505", span, { name: ref.name, ns: ref.ns, use }, ref.ns === HOST ? { hint: "`ip link` on the host lists what exists" } : {}));
+  };
+
+  for (const d of topo.devices) {
+    const here = links.get(devKey(d.ns, d.name));
+    if (d.kind === "uplink") {
+      if (!here) out.push(diag("NS503", d.nameSpan, { name: d.name }, { hint: "`ip link` on the host lists what exists" }));
+      continue;
+    }
+    if (CREATED.has(d.kind) && here && !ours(here)) {
+      out.push(diag("NS502", d.nameSpan, { name: d.name, ns: d.ns }, {
+        hint: here.alias ? `it is marked \`${here.alias}\`` : "it has no nsnet mark; rename ours or remove it by hand",
+      }));
+    }
+    if (d.kind === "macvlan" || d.kind === "ipvlan" || d.kind === "vlan") requireParent(d.parent, d.parentSpan, `parent of ${d.kind} ${d.name}`);
+    if (d.kind === "moved" && !here) requireParent(d.from, d.fromSpan, `to move into ${d.ns}`);
+  }
+
+  // Addresses: index live ones by value, then one lookup per address of the script.
+  const ctx = buildContext(topo, []);
+  const liveByIp = new Map<string, { ns: string; dev: string }[]>();
+  for (const a of live.addrs) {
+    const slash = a.cidr.indexOf("/");
+    const key = ipKey(slash < 0 ? a.cidr : a.cidr.slice(0, slash));
+    if (key === null) continue;
+    const list = liveByIp.get(key);
+    if (list) list.push(a);
+    else liveByIp.set(key, [a]);
+  }
+  for (const a of ctx.addresses) {
+    if (!a.value) continue;
+    const hits = liveByIp.get(`${a.value.family}|${a.value.addr}`) ?? [];
+    const clash = hits.find(
+      (l) => (l.ns === HOST || l.ns === a.ns) && !(l.ns === a.ns && l.dev === a.dev) && !ours(links.get(devKey(l.ns, l.dev))),
+    );
+    if (!clash) continue;
+    out.push(diag("NS504", a.span, { addr: ipText(a.value), where: `${clash.ns}:${clash.dev}` }, {
+      hint: "pick another address, or remove it from that device first",
+    }));
+  }
+  return out;
+}
+
+function ipKey(text: string): string | null {
+  const ip = parseIp(text);
+  return ip === null ? null : `${ip.family}|${ip.addr}`;
+}
