@@ -21,6 +21,8 @@ export interface ExecJournal extends Journal {
   preexisting?: { links: string[]; namespaces: string[] };
   /** sysctl values read just before this transaction changed them */
   sysctlOriginals?: Record<string, Record<string, string>>;
+  /** services started so far: op index → pid */
+  pids?: Record<number, number>;
 }
 
 const PROJECT_RE = /^[A-Za-z0-9_-]{1,32}$/;

@@ -1,0 +1,349 @@
+import { join } from "node:path";
+import type { LiveState } from "../model/live.js";
+import type { ProjectState } from "../model/state.js";
+import { opKey } from "../model/state.js";
+import { HOST } from "../model/topology.js";
+import type { Op, Phase } from "../plan/op.js";
+import type { Runner } from "./runner.js";
+import { batchesByPhase, chainsByNs, groupBatches, type Batch } from "./batches.js";
+import { mapBounded } from "./bounded.js";
+import { ipBatchArgv, nftArgv, parseServiceText, serviceArgv, splitSysctl, sysctlWriteArgv } from "./commands.js";
+import { describeDiff, diffLive, isSameLive } from "./compare.js";
+import { namespacesOf, unmetExpectations } from "./effects.js";
+import { parseSysctlOutput, sysctlDisplayKey } from "./ip-json.js";
+import { readLive, readSysctls } from "./live.js";
+import { DEFAULT_STATE_ROOT, StateError, StateStore, type ExecJournal } from "./state-store.js";
+import { failedLine, kernelMessage, runUndo, type UndoFailure, type UndoStep } from "./undo.js";
+
+/**
+ * The transaction (DESIGN §4.2): phases in order, batches of one phase in parallel across
+ * namespaces, a journal written before each phase and after each batch, and on any
+ * failure — a refused line, an injected fault, a verification mismatch — every done op
+ * undone in reverse and the world re-read to prove it is as before.
+ */
+export interface ExecOptions {
+  project: string;
+  /** root of project state dirs (default /run/nsnet) */
+  stateDir?: string;
+  script?: string;
+  /** NSNET_FAIL_AT: the op with this index fails as if the kernel refused it */
+  failAt?: number;
+  /** batches in flight at once within a phase (default 4) */
+  concurrency?: number;
+  onProgress?: (done: number, total: number, phase: Phase) => void;
+  /** extra checks on the live state after success; each string is a mismatch */
+  verify?: (live: LiveState) => string[];
+  /** opKeys of applied ops this plan removes (besides those whose inverse it runs) */
+  removes?: string[];
+  lockWaitMs?: number;
+}
+
+export interface ExecFailure {
+  /** the op the kernel refused (absent for a verification mismatch) */
+  op?: Op;
+  message: string;
+  mismatches?: string[];
+}
+
+export type ExecResult =
+  | { status: "ok"; changed: number; live?: LiveState }
+  | { status: "rolled-back"; failure: ExecFailure; undone: number }
+  | { status: "rollback-incomplete"; failure: ExecFailure; left: UndoFailure[]; residue: string[] };
+
+export class JournalPresentError extends StateError {}
+
+interface BatchOutcome {
+  done: Op[];
+  failed?: { op: Op; message: string };
+}
+
+interface Ctx {
+  runner: Runner;
+  store: StateStore;
+  failAt?: number;
+  journal: ExecJournal;
+  saveJournal: () => Promise<void>;
+  knownOriginals: ProjectState["sysctlOriginals"];
+  pids: Map<number, number>;
+}
+
+export async function execute(ops: Op[], runner: Runner, opts: ExecOptions): Promise<ExecResult> {
+  const store = new StateStore(opts.project, opts.stateDir ?? DEFAULT_STATE_ROOT);
+  const release = await store.lock({ waitMs: opts.lockWaitMs });
+  try {
+    if (await store.readJournal()) {
+      throw new JournalPresentError(
+        `a previous run of project ${opts.project} did not finish (${store.journalPath}); run recovery (nsnet down) first`,
+      );
+    }
+    const state = await store.readState();
+    if (ops.length === 0) return { status: "ok", changed: 0 };
+    return await transaction(ops, runner, store, state, opts);
+  } finally {
+    await release();
+  }
+}
+
+function touchedSysctls(ops: readonly Op[]): { ns: string; key: string }[] {
+  return ops.filter((o) => o.tool === "sysctl").map((o) => ({ ns: o.ns, key: splitSysctl(o.text)[0] }));
+}
+
+async function transaction(ops: Op[], runner: Runner, store: StateStore, state: ProjectState, opts: ExecOptions): Promise<ExecResult> {
+  const namespaces = namespacesOf(ops);
+  const places = new Set([HOST, ...namespaces]);
+  const sysctls = touchedSysctls(ops);
+  const before = await readLive(runner, { namespaces, sysctls });
+
+  const journal: ExecJournal = {
+    version: 1,
+    project: opts.project,
+    startedAt: new Date().toISOString(),
+    attempted: [],
+    done: [],
+    preexisting: { links: before.links.map((l) => `${l.ns}:${l.name}`), namespaces: [...before.namespaces] },
+    sysctlOriginals: {},
+  };
+  let chain = Promise.resolve();
+  const saveJournal = () => (chain = chain.then(() => store.writeJournal({ ...journal, done: [...journal.done!] })));
+  const ctx: Ctx = { runner, store, failAt: opts.failAt, journal, saveJournal, knownOriginals: state.sysctlOriginals, pids: new Map() };
+
+  const executed: Op[] = [];
+  let failure: ExecFailure | undefined;
+  let doneCount = 0;
+  for (const { phase, batches } of batchesByPhase(groupBatches(ops))) {
+    journal.attempted.push(...batches.flatMap((b) => b.ops));
+    await saveJournal();
+    let stop = false;
+    await mapBounded(chainsByNs(batches), opts.concurrency ?? 4, async (nsChain) => {
+      for (const batch of nsChain) {
+        if (stop) return;
+        const out = await runBatch(batch, ctx);
+        executed.push(...out.done);
+        journal.done!.push(...out.done.map((o) => o.index));
+        await saveJournal();
+        doneCount += out.done.length;
+        opts.onProgress?.(doneCount, ops.length, phase);
+        if (out.failed) {
+          stop = true;
+          failure ??= { op: out.failed.op, message: out.failed.message };
+          return;
+        }
+      }
+    });
+    if (failure) break;
+  }
+
+  let after: LiveState | undefined;
+  if (!failure) {
+    after = await readLive(runner, { namespaces, sysctls });
+    const mismatches = [...unmetExpectations(ops, after), ...(opts.verify?.(after) ?? [])];
+    if (mismatches.length) failure = { message: `the kernel does not show what was applied`, mismatches };
+  }
+
+  if (failure) return rollback(executed, failure, { ctx, before, places, namespaces, sysctls, state, opts });
+
+  commitState(state, executed, ctx, opts);
+  await store.writeState(state);
+  await chain;
+  await store.deleteJournal();
+  return { status: "ok", changed: executed.length, live: after };
+}
+
+/** The inverse to run for an op: its own, or for a sysctl without one, the original value. */
+export function undoStepFor(op: Op, originals: ProjectState["sysctlOriginals"], pids: ReadonlyMap<number, number>): UndoStep | null {
+  if (op.tool === "service") {
+    const pid = pids.get(op.index);
+    return pid === undefined ? null : { op, step: op.inverse ?? { tool: "service", ns: op.ns, text: op.text }, pid };
+  }
+  if (op.inverse) return { op, step: op.inverse };
+  if (op.tool === "sysctl") {
+    const key = splitSysctl(op.text)[0];
+    const orig = originals[op.ns]?.[key];
+    if (orig !== undefined) return { op, step: { tool: "sysctl", ns: op.ns, text: `${key}=${orig}` } };
+  }
+  return null;
+}
+
+interface RollbackCtx {
+  ctx: Ctx;
+  before: LiveState;
+  places: Set<string>;
+  namespaces: string[];
+  sysctls: { ns: string; key: string }[];
+  state: ProjectState;
+  opts: ExecOptions;
+}
+
+async function rollback(executed: Op[], failure: ExecFailure, r: RollbackCtx): Promise<ExecResult> {
+  const originals = mergeOriginals(r.ctx.knownOriginals, r.ctx.journal.sysctlOriginals ?? {});
+  const steps = [...executed]
+    .reverse()
+    .map((op) => undoStepFor(op, originals, r.ctx.pids))
+    .filter((s): s is UndoStep => s !== null);
+  const left = await runUndo(r.ctx.runner, steps);
+
+  // namespace teardown finishes asynchronously in the kernel: re-read a few times
+  let residue: string[] = [];
+  for (let attempt = 0; attempt < 10; attempt++) {
+    const now = await readLive(r.ctx.runner, { namespaces: r.namespaces, sysctls: r.sysctls });
+    const d = diffLive(r.before, now, r.places);
+    residue = describeDiff(d);
+    if (isSameLive(d)) break;
+    await new Promise((res) => setTimeout(res, 100));
+  }
+  await r.ctx.saveJournal();
+  if (left.length === 0 && residue.length === 0) {
+    await r.ctx.store.deleteJournal();
+    return { status: "rolled-back", failure, undone: steps.length };
+  }
+  // what could not be undone stays on record so `down` can retry it
+  const leftOps = left.map((l) => l.op);
+  const appliedKeys = new Set(r.state.applied.map(opKey));
+  r.state.applied.push(...leftOps.filter((o) => !appliedKeys.has(opKey(o))));
+  r.state.sysctlOriginals = originals;
+  await r.ctx.store.writeState(r.state);
+  await r.ctx.store.deleteJournal();
+  return { status: "rollback-incomplete", failure, left, residue };
+}
+
+function mergeOriginals(
+  old: ProjectState["sysctlOriginals"],
+  fresh: ProjectState["sysctlOriginals"],
+): ProjectState["sysctlOriginals"] {
+  const out: ProjectState["sysctlOriginals"] = {};
+  for (const src of [fresh, old]) {
+    for (const [ns, kv] of Object.entries(src)) out[ns] = { ...(out[ns] ?? {}), ...kv };
+  }
+  return out;
+}
+
+function commitState(state: ProjectState, executed: Op[], ctx: Ctx, opts: ExecOptions): void {
+  const originals = mergeOriginals(state.sysctlOriginals, ctx.journal.sysctlOriginals ?? {});
+  const executedKeys = new Set(executed.map(opKey));
+  const drop = new Set(opts.removes ?? []);
+  const removals = new Set<string>();
+  for (const a of state.applied) {
+    if (a.inverse && executedKeys.has(opKey(a.inverse))) {
+      drop.add(opKey(a));
+      removals.add(opKey(a.inverse));
+    }
+  }
+  const kept = state.applied.filter((a) => !drop.has(opKey(a)) && !executedKeys.has(opKey(a)));
+  const added = executed
+    .filter((o) => !removals.has(opKey(o)))
+    .map((o) => {
+      if (o.tool === "sysctl" && !o.inverse) {
+        const s = undoStepFor(o, originals, ctx.pids);
+        if (s) return { ...o, inverse: s.step };
+      }
+      return o;
+    });
+  state.applied = [...kept, ...added];
+  state.sysctlOriginals = originals;
+  if (opts.script) state.script = opts.script;
+  for (const o of executed) {
+    const pid = ctx.pids.get(o.index);
+    if (o.tool === "service" && pid !== undefined) state.services.push({ ns: o.ns, argv: parseServiceText(o.text), pid });
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// one batch
+
+function injected(op: Op): string {
+  return `injected failure at op ${op.index} (NSNET_FAIL_AT=${op.index})`;
+}
+
+async function runBatch(batch: Batch, ctx: Ctx): Promise<BatchOutcome> {
+  const k = ctx.failAt === undefined ? -1 : batch.ops.findIndex((o) => o.index === ctx.failAt);
+  const sent = k >= 0 ? batch.ops.slice(0, k) : batch.ops;
+  const out = sent.length ? await runOps(batch, sent, ctx) : { done: [] };
+  if (!out.failed && k >= 0) out.failed = { op: batch.ops[k]!, message: injected(batch.ops[k]!) };
+  return out;
+}
+
+async function runOps(batch: Batch, ops: Op[], ctx: Ctx): Promise<BatchOutcome> {
+  switch (batch.tool) {
+    case "ip":
+      return runIp(batch.ns, ops, ctx);
+    case "sysctl":
+      return runSysctl(batch.ns, ops, ctx);
+    case "nft":
+      return runNft(batch.ns, ops, ctx);
+    case "service":
+      return runServices(batch.ns, ops, ctx);
+  }
+}
+
+async function runIp(ns: string, ops: Op[], ctx: Ctx): Promise<BatchOutcome> {
+  const r = await ctx.runner.run(ipBatchArgv(ns), { input: ops.map((o) => o.text).join("\n") + "\n" });
+  if (r.exitCode === 0) return { done: ops };
+  const line = failedLine(r.stderr);
+  if (line !== null && line >= 1 && line <= ops.length) {
+    return { done: ops.slice(0, line - 1), failed: { op: ops[line - 1]!, message: kernelMessage(r.stderr) || "ip failed" } };
+  }
+  // ip died without naming a line: nothing is known to be done, everything may be —
+  // undo all of it (undo tolerates what is already gone)
+  return { done: ops, failed: { op: ops[0]!, message: r.stderr.trim() || `ip exited with ${r.exitCode}` } };
+}
+
+async function runSysctl(ns: string, ops: Op[], ctx: Ctx): Promise<BatchOutcome> {
+  const keys = ops.map((o) => splitSysctl(o.text)[0]);
+  const unknown = keys.filter((k) => ctx.knownOriginals[ns]?.[k] === undefined && ctx.journal.sysctlOriginals?.[ns]?.[k] === undefined);
+  if (unknown.length) {
+    const read = await readSysctls(ctx.runner, unknown.map((key) => ({ ns, key })));
+    const o = (ctx.journal.sysctlOriginals![ns] ??= {});
+    Object.assign(o, read[ns] ?? {});
+    await ctx.saveJournal();
+  }
+  const r = await ctx.runner.run(sysctlWriteArgv(ns, ops.map((o) => o.text)));
+  if (r.exitCode === 0) return { done: ops };
+  const printed = parseSysctlOutput(r.stdout);
+  const done = ops.filter((o) => printed[sysctlDisplayKey(splitSysctl(o.text)[0])] !== undefined);
+  const failed = ops.find((o) => !done.includes(o)) ?? ops[0]!;
+  return { done, failed: { op: failed, message: r.stderr.trim() || "sysctl failed" } };
+}
+
+async function runNft(ns: string, ops: Op[], ctx: Ctx): Promise<BatchOutcome> {
+  const done: Op[] = [];
+  for (const op of ops) {
+    const check = await ctx.runner.run(nftArgv(ns, true), { input: op.text });
+    if (check.exitCode !== 0) return { done, failed: { op, message: check.stderr.trim() || "nft -c failed" } };
+    const r = await ctx.runner.run(nftArgv(ns, false), { input: op.text });
+    if (r.exitCode !== 0) return { done, failed: { op, message: r.stderr.trim() || "nft failed" } };
+    done.push(op);
+  }
+  return { done };
+}
+
+async function runServices(ns: string, ops: Op[], ctx: Ctx): Promise<BatchOutcome> {
+  const done: Op[] = [];
+  for (const op of ops) {
+    if (!ctx.runner.start) return { done, failed: { op, message: "this runner cannot start services" } };
+    let pid: number;
+    try {
+      ({ pid } = await ctx.runner.start(serviceArgv(ns, parseServiceText(op.text)), {
+        logFile: join(ctx.store.dir, `service-${op.index}.log`),
+      }));
+    } catch (e) {
+      return { done, failed: { op, message: (e as Error).message } };
+    }
+    ctx.pids.set(op.index, pid);
+    ctx.journal.pids = { ...(ctx.journal.pids ?? {}), [op.index]: pid };
+    await ctx.saveJournal();
+    done.push(op);
+    // a command that cannot start (missing program, bad namespace) dies at once
+    await new Promise((res) => setTimeout(res, 150));
+    if (!alive(pid)) return { done, failed: { op, message: `service exited at once (see ${ctx.store.dir}/service-${op.index}.log)` } };
+  }
+  return { done };
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
