@@ -12,14 +12,15 @@
  * 3. new requesters, in script order, get the lowest free unit.
  * Owners absent from the script are dropped from the returned snapshot, freeing their units.
  */
-import type { AddressAssignment, AddressedTopology, ResolvedAddress, Topology } from "../model/topology.js";
+import { devKey, type AddressAssignment, type AddressedTopology, type ResolvedAddress, type Topology } from "../model/topology.js";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { diag } from "../diagnostics/codes.js";
 import { didYouMean } from "../diagnostics/suggest.js";
-import { formatCidr, hasHostBits, parseAddressOrCidr, parseCidr, type Cidr } from "./cidr.js";
+import { formatCidr, parseAddressOrCidr, type Cidr } from "./cidr.js";
 import { FreeUnits } from "./free.js";
 import { ownerKey } from "./owner.js";
-import { planPools, unitBlock, unitInterfaceAddress, unitName, unitOf, type PoolPlan } from "./pool.js";
+import { planPools, unitName, type PoolPlan } from "./pool.js";
+import { codecFor, type UnitCodec } from "./units.js";
 import type { AllocationSnapshot, PoolAllocations } from "./snapshot.js";
 
 export interface AllocateResult {
@@ -37,26 +38,24 @@ interface Request {
 export function allocate(topo: Topology, store: AllocationSnapshot): AllocateResult {
   const { plans, diagnostics } = planPools(topo.pools);
   const resolved: (ResolvedAddress | undefined)[] = new Array(topo.addresses.length);
-  const fixed = new Map<string, Set<bigint>>();
-  for (const [name, plan] of plans) fixed.set(name, new Set(plan.reserved));
 
   // Static addresses: canonicalised, and taken from every pool they fall in. Text that does
   // not parse is left to the checker (it owns address syntax diagnostics).
+  const statics: Cidr[] = [];
   topo.addresses.forEach((a, i) => {
     if (a.spec.kind !== "static") return;
     const parsed = parseAddressOrCidr(a.spec.cidr);
     if (!parsed) return;
     resolved[i] = { ns: a.ns, dev: a.dev, cidr: formatCidr(parsed.cidr), span: a.span };
-    for (const [name, plan] of plans) {
-      const unit = unitOf(plan, parsed.cidr.family, parsed.cidr.addr);
-      if (unit !== null && unit >= plan.lo && unit <= plan.hi) fixed.get(name)!.add(unit);
-    }
+    statics.push(parsed.cidr);
   });
 
   const requests = collectRequests(topo, plans, diagnostics);
   const pools: Record<string, PoolAllocations> = {};
   for (const [name, plan] of plans) {
-    const owners = allocatePool(plan, requests.get(name) ?? [], fixed.get(name)!, store.pools[name]?.owners ?? {}, resolved, diagnostics);
+    const ctx: PoolContext = { plan, requests: requests.get(name) ?? [], statics, previous: store.pools[name]?.owners ?? {}, resolved, diagnostics };
+    const codec = codecFor(plan);
+    const owners = typeof codec.lo === "number" ? allocatePool(ctx, codec as UnitCodec<number>) : allocatePool(ctx, codec as UnitCodec<bigint>);
     pools[name] = { cidr: plan.cidr, owners };
   }
 
@@ -64,11 +63,20 @@ export function allocate(topo: Topology, store: AllocationSnapshot): AllocateRes
   return { topology, diagnostics, allocations: { version: 1, pools } };
 }
 
+interface PoolContext {
+  plan: PoolPlan;
+  requests: Request[];
+  statics: Cidr[];
+  previous: Record<string, string>;
+  resolved: (ResolvedAddress | undefined)[];
+  diagnostics: Diagnostic[];
+}
+
 /** Group `addr auto` requests by pool, naming each owner; report pool-less and unknown-pool requests. */
 function collectRequests(topo: Topology, plans: Map<string, PoolPlan>, diagnostics: Diagnostic[]): Map<string, Request[]> {
   const declared = [...new Set(topo.pools.map((p) => p.name))];
   const byPool = new Map<string, Request[]>();
-  const counters = new Map<string, number>();
+  const counters = new Map<string, Map<string, number>>();
   topo.addresses.forEach((a, index) => {
     if (a.spec.kind !== "auto") return;
     let name = a.spec.pool;
@@ -94,53 +102,59 @@ function collectRequests(topo: Topology, plans: Map<string, PoolPlan>, diagnosti
       return;
     }
     if (!plans.has(name)) return; // the pool itself is in error, reported already
-    const counterKey = `${name}\u0000${a.ns}\u0000${a.dev}`;
-    const n = counters.get(counterKey) ?? 0;
-    counters.set(counterKey, n + 1);
     let list = byPool.get(name);
-    if (!list) byPool.set(name, (list = []));
+    let seen = counters.get(name);
+    if (!list || !seen) {
+      byPool.set(name, (list = []));
+      counters.set(name, (seen = new Map()));
+    }
+    const dev = devKey(a.ns, a.dev);
+    const n = seen.get(dev) ?? 0;
+    seen.set(dev, n + 1);
     list.push({ index, owner: ownerKey(a.ns, a.dev, n), assignment: a });
   });
   return byPool;
 }
 
-function allocatePool(
-  plan: PoolPlan,
-  requests: Request[],
-  fixed: Set<bigint>,
-  previous: Record<string, string>,
-  resolved: (ResolvedAddress | undefined)[],
-  diagnostics: Diagnostic[],
-): Record<string, string> {
-  const units: (bigint | undefined)[] = new Array(requests.length);
-  const claimed = new Set<bigint>();
+function allocatePool<U extends number | bigint>(ctx: PoolContext, codec: UnitCodec<U>): Record<string, string> {
+  const { plan, requests, previous, resolved, diagnostics } = ctx;
   const name = plan.pool.name;
+  const inRange = (u: U) => u >= codec.lo && u <= codec.hi;
 
+  // network/broadcast are outside [lo, hi]; reserves and statics inside it are fixed
+  const fixed = new Set<U>(plan.reserved.map(codec.fromIndex));
+  for (const c of ctx.statics) {
+    const u = codec.fromAddress(c.family, c.addr);
+    if (u !== null && inRange(u)) fixed.add(u);
+  }
+
+  const units: (U | undefined)[] = new Array(requests.length);
+  const claimed = new Set<U>();
   for (let r = 0; r < requests.length; r++) {
     const req = requests[r]!;
     const old = Object.hasOwn(previous, req.owner) ? previous[req.owner]! : undefined;
     if (old === undefined) continue;
-    const found = stickyUnit(plan, old);
-    let reason = typeof found === "string" ? found : null;
-    if (typeof found === "bigint") {
-      if (fixed.has(found)) reason = "now reserved or statically assigned";
-      else if (claimed.has(found)) reason = "held by another owner";
-      else {
-        units[r] = found;
-        claimed.add(found);
-      }
+    const found = codec.fromSnapshot(old);
+    let reason: string | null = null;
+    if (typeof found === "string") reason = found;
+    else if (!inRange(found)) reason = "not a usable host address of the pool";
+    else if (fixed.has(found)) reason = "now reserved or statically assigned";
+    else if (claimed.has(found)) reason = "held by another owner";
+    else {
+      units[r] = found;
+      claimed.add(found);
     }
     if (reason !== null) {
       diagnostics.push(diag("NS412", req.assignment.valueSpan, { owner: req.owner, old, pool: name, reason }));
     }
   }
 
-  const free = new FreeUnits(plan.lo, plan.hi, concat(fixed, claimed));
+  const free = new FreeUnits<U>(codec.lo, codec.hi, [...fixed, ...claimed]);
   for (let r = 0; r < requests.length; r++) {
     if (units[r] !== undefined) continue;
     const unit = free.take();
     if (unit === null) {
-      reportExhausted(plan, requests, units, r, fixed.size, diagnostics);
+      reportExhausted(plan, codec.size() - BigInt(fixed.size), requests, units, r, fixed.size, diagnostics);
       break;
     }
     units[r] = unit;
@@ -151,46 +165,25 @@ function allocatePool(
     const unit = units[r];
     if (unit === undefined) continue;
     const req = requests[r]!;
-    owners[req.owner] = formatCidr(unitBlock(plan, unit));
+    const text = codec.ownerText(unit);
+    owners[req.owner] = text;
     const a = req.assignment;
-    resolved[req.index] = { ns: a.ns, dev: a.dev, cidr: formatCidr(unitInterfaceAddress(plan, unit)), span: a.span, fromPool: name };
+    resolved[req.index] = { ns: a.ns, dev: a.dev, cidr: plan.split ? codec.interfaceText(unit) : text, span: a.span, fromPool: name };
   }
   return owners;
 }
 
-function* concat<T>(a: Iterable<T>, b: Iterable<T>): Generator<T> {
-  yield* a;
-  yield* b;
-}
-
-/** The unit a remembered value stands for, or why it no longer fits. */
-function stickyUnit(plan: PoolPlan, value: string): bigint | string {
-  let c: Cidr | null;
-  if (plan.split) {
-    c = parseCidr(value);
-    if (!c) return "not a CIDR block";
-    if (c.prefix !== plan.unitPrefix || hasHostBits(c)) return `not a /${plan.unitPrefix} subnet`;
-  } else {
-    c = parseAddressOrCidr(value)?.cidr ?? null;
-    if (!c) return "not an address";
-  }
-  const unit = unitOf(plan, c.family, c.addr);
-  if (unit === null) return `outside ${plan.cidr}`;
-  if (unit < plan.lo || unit > plan.hi) return "not a usable host address of the pool";
-  return unit;
-}
-
 function reportExhausted(
   plan: PoolPlan,
+  capacity: bigint,
   requests: Request[],
-  units: (bigint | undefined)[],
+  units: unknown[],
   first: number,
   fixedCount: number,
   diagnostics: Diagnostic[],
 ): void {
   let left = 0;
   for (let r = first; r < requests.length; r++) if (units[r] === undefined) left++;
-  const capacity = plan.hi - plan.lo + 1n - BigInt(fixedCount);
   const req = requests[first]!;
   const kept = fixedCount ? ` (${fixedCount} more are reserved or statically assigned)` : "";
   diagnostics.push(

@@ -1,24 +1,25 @@
 /**
  * Lowest-free-first over a range of unit indices [lo, hi] with a few taken ones. Only the
  * taken units are stored (sorted once); the cursor only moves up, so handing out n units
- * costs O(n + t) after an O(t log t) sort — a /64 is never enumerated.
+ * costs O(n + t) after an O(t log t) sort — a /64 is never enumerated. Works on numbers
+ * (IPv4) and bigints (IPv6) alike: it only compares and increments.
  */
-export class FreeUnits {
-  private readonly taken: bigint[];
+export class FreeUnits<U extends number | bigint> {
+  private readonly taken: U[];
   private next = 0;
-  private cursor: bigint;
+  private cursor: U;
 
   constructor(
-    lo: bigint,
-    private readonly hi: bigint,
-    taken: Iterable<bigint>,
+    lo: U,
+    private readonly hi: U,
+    taken: Iterable<U>,
   ) {
     this.taken = [...taken].filter((u) => u >= lo && u <= hi).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
     this.cursor = lo;
   }
 
   /** The lowest unit not taken and not handed out yet, or null when none is left. */
-  take(): bigint | null {
+  take(): U | null {
     const t = this.taken;
     while (this.next < t.length && t[this.next]! < this.cursor) this.next++;
     while (this.next < t.length && t[this.next] === this.cursor) {
@@ -26,6 +27,8 @@ export class FreeUnits {
       this.next++;
     }
     if (this.cursor > this.hi) return null;
-    return this.cursor++;
+    const unit = this.cursor;
+    this.cursor++;
+    return unit;
   }
 }
