@@ -53,5 +53,6 @@ const registry = defaultRegistry();
 export function check(topo: Topology | AddressedTopology, reg: ValidationRegistry = registry): Diagnostic[] {
   const out: Diagnostic[] = [];
   reg.run(buildContext(topo, out));
-  return out;
+  // Findings read in source order, whatever order the validators ran in (sort is stable).
+  return out.sort((a, b) => (a.span.file < b.span.file ? -1 : a.span.file > b.span.file ? 1 : a.span.start.offset - b.span.start.offset));
 }
