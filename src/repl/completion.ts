@@ -11,7 +11,7 @@ export const KEYWORDS = [
 
 export const DOT_COMMANDS = [
   ".help", ".show", ".nodes", ".links", ".addrs", ".plan", ".apply", ".dry", ".undo", ".save", ".load",
-  ".graph", ".down", ".pingall", ".history", ".exit",
+  ".graph", ".down", ".pingall", ".exit",
 ];
 
 export interface CompletionContext {
@@ -29,7 +29,7 @@ export function complete(line: string, ctx: CompletionContext): [string[], strin
   if (file) return completeFile(file[1]!, ctx.listDir ?? listDirFs);
   if (/^\s*\.[A-Za-z]*$/.test(line)) {
     const word = line.trim();
-    return [DOT_COMMANDS.filter((c) => c.startsWith(word)), word];
+    return [DOT_COMMANDS.filter((c) => c.startsWith(word)).sort(), word];
   }
   const word = /[A-Za-z0-9_.:-]*$/.exec(line)![0];
   const first = line.trim() === word;

@@ -1,0 +1,29 @@
+import { describe, it, expect } from "vitest";
+import { cellKey, formatMatrix, formatRtt, summarizeProbes } from "../../src/repl/matrix.js";
+import type { PingResult } from "../../src/repl/engine-port.js";
+
+describe("formatMatrix", () => {
+  it("puts sources in rows and targets in columns, with timings", () => {
+    const r = new Map<string, PingResult>([
+      [cellKey("h1", "h2"), { ok: true, ms: 0.05 }],
+      [cellKey("h2", "h1"), { ok: false }],
+      [cellKey("h1", "router"), { ok: true, ms: 12.34 }],
+    ]);
+    expect(formatMatrix(["h1", "h2", "router"], r)).toBe(
+      [
+        "from\\to  h1  h2         router",
+        "h1       ·   ok 0.05ms  ok 12.3ms",
+        "h2       --  ·",
+        "router" + " ".repeat(18) + "·",
+      ].join("\n") + "\n",
+    );
+    expect(summarizeProbes(r)).toBe("2/3 reachable");
+  });
+
+  it("prints round-trip times compactly", () => {
+    expect(formatRtt(0.05)).toBe("0.05ms");
+    expect(formatRtt(0.123)).toBe("0.12ms");
+    expect(formatRtt(1)).toBe("1ms");
+    expect(formatRtt(250.4)).toBe("250ms");
+  });
+});
