@@ -272,7 +272,7 @@ class Expander {
         const ns = this.nsName(s.ns, scope, false);
         const port = this.integer(s.port, scope, "a port", 1, 65535);
         if (hostPort === undefined || ns === undefined || port === undefined) return;
-        this.topo.portmaps.push({ proto: s.proto, hostPort, ns, nsSpan: s.ns.span, port, span: s.span });
+        this.topo.portmaps.push({ proto: s.proto, hostPort, ns, nsSpan: s.ns.span, port, span: s.span, hostPortSpan: s.hostPort.span, portSpan: s.port.span });
         return;
       }
       case "Partition": {
