@@ -1,0 +1,167 @@
+import type { LiveLink, LiveState } from "../model/live.js";
+import { opKey, type ProjectState } from "../model/state.js";
+import { HOST } from "../model/topology.js";
+import { canonicalCidr } from "../ipam/cidr.js";
+import { canonicalIp } from "../ipam/ip.js";
+import type { Op, OpStep } from "./op.js";
+import { devicesTouched, effectOf, ownerAlias, type Effect } from "./text.js";
+import type { Draft } from "./derive.js";
+
+/**
+ * The diff: which ops are already in effect in the live state, and which remembered ops
+ * must be undone. Only reads LiveState; never the kernel.
+ */
+
+const key = (ns: string, name: string) => `${ns}\0${name}`;
+
+export function findLink(live: LiveState, ns: string, name: string): LiveLink | undefined {
+  return live.links.find((l) => l.ns === ns && l.name === name);
+}
+
+const cidrEq = (a: string, b: string) => (canonicalCidr(a) ?? a) === (canonicalCidr(b) ?? b);
+const ipEq = (a?: string, b?: string) => (a === undefined || b === undefined ? a === b : (canonicalIp(a) ?? a) === (canonicalIp(b) ?? b));
+function dstEq(op: string, live: string): boolean {
+  if (op === "default" || live === "default") return op === live;
+  const withLen = (s: string) => (s.includes("/") ? s : `${s}/${s.includes(":") ? 128 : 32}`);
+  return cidrEq(withLen(op), withLen(live));
+}
+
+function linkMatches(l: LiveLink, e: Extract<Effect, { k: "link" }>, project: string): boolean {
+  if (l.alias !== ownerAlias(project) || l.kind !== e.kind) return false;
+  if (e.mode !== undefined && l.mode !== undefined && l.mode !== e.mode) return false;
+  if (e.vlanId !== undefined && l.vlanId !== undefined && l.vlanId !== e.vlanId) return false;
+  return true;
+}
+
+/** Whether the live state already shows this op's effect. nft rulesets and services are not
+ *  in LiveState: for them the caller trusts the project state. */
+export function effectPresent(step: OpStep, live: LiveState, project: string): boolean {
+  const e = effectOf(step);
+  const link = (ns: string, name: string) => findLink(live, ns, name);
+  switch (e.k) {
+    case "netns":
+      return live.namespaces.includes(e.name);
+    case "netns-del":
+      return !live.namespaces.includes(e.name);
+    case "link": {
+      const l = link(e.ns, e.name);
+      if (!l || !linkMatches(l, e, project)) return false;
+      if (!e.peer) return true;
+      const p = link(e.peer.ns, e.peer.name);
+      return p !== undefined && p.alias === ownerAlias(project) && p.kind === "veth";
+    }
+    case "link-del":
+      return link(e.ns, e.name) === undefined;
+    case "move":
+      return link(e.ns, e.name) !== undefined && link(e.fromNs, e.from) === undefined;
+    case "alias":
+      return link(e.ns, e.dev)?.alias === e.alias;
+    case "master":
+      return link(e.ns, e.dev) !== undefined && (link(e.ns, e.dev)!.master ?? null) === e.master;
+    case "updown":
+      return link(e.ns, e.dev)?.up === e.up;
+    case "addr":
+      return live.addrs.some((a) => a.ns === e.ns && a.dev === e.dev && cidrEq(a.cidr, e.cidr)) === e.add;
+    case "route":
+      return (
+        live.routes.some(
+          (r) => r.ns === e.ns && dstEq(e.dst, r.dst) && ipEq(e.via, r.via) && (e.dev === undefined || r.dev === e.dev),
+        ) === e.add
+      );
+    case "proxy":
+      return live.proxies.some((p) => p.ns === e.ns && p.dev === e.dev && ipEq(p.addr, e.addr)) === e.add;
+    case "sysctl":
+      return live.sysctls[e.ns]?.[e.key] === e.value;
+    default:
+      return false;
+  }
+}
+
+/** Links nsnet would create whose name is taken by a link that is not this project's: the
+ *  live checker reports them; the plan leaves them and everything on them alone. */
+export function foreignDevices(ops: readonly Draft[], live: LiveState, project: string): Set<string> {
+  const out = new Set<string>();
+  for (const op of ops) {
+    const e = effectOf(op);
+    if (e.k !== "link") continue;
+    for (const end of [{ ns: e.ns, name: e.name }, ...(e.peer ? [e.peer] : [])]) {
+      const l = findLink(live, end.ns, end.name);
+      if (l && l.alias !== ownerAlias(project)) out.add(key(end.ns, end.name));
+    }
+  }
+  return out;
+}
+
+/** Whether the op creates or touches one of the devices (ns\0name). */
+export function touches(op: OpStep, devs: ReadonlySet<string>): boolean {
+  const e = effectOf(op);
+  if (e.k === "link") return devs.has(key(e.ns, e.name)) || (e.peer !== undefined && devs.has(key(e.peer.ns, e.peer.name)));
+  return devicesTouched(e).some((d) => devs.has(key(op.ns, d)));
+}
+
+/**
+ * The undo of remembered ops, in the order given (callers pass them newest first). Undoes
+ * whose effect vanishes with another undo are dropped: everything inside a namespace being
+ * deleted (services excepted — a process outlives its addresses), and, for a link being
+ * deleted (with its veth peer and the macvlans on it), its addresses, routes, proxy entries
+ * and device sysctls. Namespaces are deleted last.
+ * Returns the undo ops (not numbered) and the devices that go away.
+ */
+export function undoOps(applied: readonly Op[], live: LiveState, project: string, sysctlOriginals: ProjectState["sysctlOriginals"]): { ops: Draft[]; gone: Set<string> } {
+  const candidates = applied.filter((op) => op.inverse !== null && stillThere(op, live, project));
+  const removedNs = new Set<string>();
+  for (const op of candidates) {
+    const e = effectOf(op);
+    if (e.k === "netns") removedNs.add(e.name);
+  }
+  // a link goes with its namespace, with its veth peer's namespace, or with its parent
+  const gone = new Set<string>();
+  const subsumedLinks = new Set<Op>();
+  for (const op of candidates) {
+    const e = effectOf(op);
+    if (e.k !== "link") continue;
+    const ends = [{ ns: e.ns, name: e.name }, ...(e.peer ? [e.peer] : [])];
+    for (const x of ends) gone.add(key(x.ns, x.name));
+    const parentGoes = e.parent !== undefined && (removedNs.has(e.parent.ns) || isParentDeleted(e.parent, candidates, op));
+    if (parentGoes || ends.some((x) => removedNs.has(x.ns))) subsumedLinks.add(op);
+  }
+  const out: Draft[] = [];
+  const last: Draft[] = [];
+  for (const op of candidates) {
+    const e = effectOf(op);
+    const inv = op.inverse!;
+    const inRemovedNs = removedNs.has(inv.ns) && op.tool !== "service" && e.k !== "netns" && e.k !== "move";
+    if (inRemovedNs) continue;
+    if (e.k === "link") {
+      if (subsumedLinks.has(op)) continue;
+    } else if (e.k !== "netns" && touches(op, gone)) continue;
+    let inverse: OpStep = inv;
+    if (e.k === "sysctl" && sysctlOriginals[op.ns]?.[e.key] !== undefined)
+      inverse = { tool: "sysctl", ns: op.ns, text: `${e.key}=${sysctlOriginals[op.ns]![e.key]}` };
+    const d: Draft = { tool: inverse.tool, ns: inverse.ns, text: inverse.text, phase: op.phase, summary: `undo: ${op.summary}`, inverse: { tool: op.tool, ns: op.ns, text: op.text } };
+    if (op.span) d.span = op.span;
+    (e.k === "netns" ? last : out).push(d);
+  }
+  return { ops: [...out, ...last], gone };
+}
+
+function isParentDeleted(parent: { ns: string; name: string }, candidates: readonly Op[], self: Op): boolean {
+  return candidates.some((op) => {
+    if (op === self) return false;
+    const e = effectOf(op);
+    return e.k === "link" && ((e.ns === parent.ns && e.name === parent.name) || (e.peer?.ns === parent.ns && e.peer.name === parent.name));
+  });
+}
+
+/** Whether a remembered op's effect is still in the live state (so undoing it means something). */
+function stillThere(op: Op, live: LiveState, project: string): boolean {
+  if (op.tool === "nft" || op.tool === "service") {
+    // not visible in LiveState; a namespace that is gone took its table with it
+    return op.ns === HOST || live.namespaces.includes(op.ns);
+  }
+  return effectPresent(op, live, project);
+}
+
+export function keysOf(ops: readonly OpStep[]): Set<string> {
+  return new Set(ops.map((o) => opKey(o)));
+}

@@ -1,0 +1,83 @@
+import type { Diagnostic } from "../diagnostics/diagnostic.js";
+import type { LiveState } from "../model/live.js";
+import { opKey, type ProjectState } from "../model/state.js";
+import { HOST, type AddressedTopology } from "../model/topology.js";
+import type { Op } from "./op.js";
+import { planDiag } from "./codes.js";
+import { deriveOps, wantedSysctls, type Draft } from "./derive.js";
+import { effectPresent, foreignDevices, touches, undoOps } from "./diff.js";
+import { effectOf } from "./text.js";
+import { findLink } from "./diff.js";
+
+export interface PlanContext {
+  project: string;
+  previous: ProjectState;
+  /** the live host default gateway, read by the caller (used when the script names none) */
+  hostGateway?: string;
+}
+
+const number = (ops: Draft[]): Op[] => ops.map((o, i) => ({ ...o, index: i + 1 }));
+
+/**
+ * What `up` does: undo what the last run applied and this script no longer produces (first,
+ * newest first), then every op of the script not already in effect, numbered from 1 in
+ * execution order. Pure: reads the topology, a live snapshot and the project state.
+ */
+export function plan(desired: AddressedTopology, live: LiveState, ctx: PlanContext): { ops: Op[]; diagnostics: Diagnostic[] } {
+  const derived = deriveOps(desired, { project: ctx.project, previous: ctx.previous, live, ...(ctx.hostGateway ? { hostGateway: ctx.hostGateway } : {}) });
+  const diagnostics = [...derived.diagnostics];
+  const wanted = new Set(derived.ops.map((o) => opKey(o)));
+  const appliedKeys = new Set(ctx.previous.applied.map((o) => opKey(o)));
+
+  const stale = ctx.previous.applied.filter((o) => !wanted.has(opKey(o))).reverse();
+  const removal = undoOps(stale, live, ctx.project, ctx.previous.sysctlOriginals);
+
+  const foreign = foreignDevices(derived.ops, live, ctx.project);
+  const keep = derived.ops.filter((op) => {
+    if (touches(op, foreign)) return false;
+    if (op.tool === "nft" || op.tool === "service") return !appliedKeys.has(opKey(op)) || touches(op, removal.gone);
+    const e = effectOf(op);
+    // an uplink's admin state is changed only when live shows it otherwise
+    if (e.k === "updown" && isUplink(desired, op.ns, e.dev)) {
+      const l = findLink(live, op.ns, e.dev);
+      return l !== undefined && l.up !== e.up;
+    }
+    return !effectPresent(op, live, ctx.project) || touches(op, removal.gone) || (e.k === "link" && removal.gone.has(`${e.ns}\0${e.name}`));
+  });
+
+  for (const op of keep)
+    if (op.tool === "sysctl" && op.inverse === null && !/undone with the/.test(op.summary)) {
+      const e = effectOf(op);
+      if (e.k === "sysctl") diagnostics.push(planDiag("NS592", op.span ?? desiredSpan(desired), { key: e.key, ns: op.ns }));
+    }
+  return { ops: number([...removal.ops, ...keep]), diagnostics };
+}
+
+function isUplink(t: AddressedTopology, ns: string, dev: string): boolean {
+  return t.devices.some((d) => d.kind === "uplink" && d.ns === ns && d.name === dev);
+}
+
+function desiredSpan(t: AddressedTopology) {
+  return t.namespaces[0]?.span ?? { file: "<nsnet>", start: { offset: 0, line: 1, column: 1 }, end: { offset: 0, line: 1, column: 1 } };
+}
+
+/**
+ * What `down` does: the inverse of every applied op, newest first, skipping those whose
+ * effect is already gone (links only while live still shows this project's alias), sysctls
+ * restored to the values nsnet found, namespaces deleted last.
+ */
+export function planDown(previous: ProjectState, live: LiveState): Op[] {
+  return number(undoOps([...previous.applied].reverse(), live, previous.project, previous.sysctlOriginals).ops);
+}
+
+/**
+ * The sysctls the plan may set whose current value the caller must read into
+ * `live.sysctls` first, so their ops carry an inverse. Keys in namespaces nsnet creates, or
+ * about links it creates, are not needed: they vanish with the namespace or the link.
+ */
+export function sysctlKeysNeeded(desired: AddressedTopology): { ns: string; key: string }[] {
+  const owned = new Set(desired.namespaces.map((n) => n.name).filter((n) => n !== HOST));
+  return wantedSysctls(desired)
+    .filter((w) => !owned.has(w.ns) && !w.ownDevice)
+    .map((w) => ({ ns: w.ns, key: w.key }));
+}
