@@ -7,3 +7,4 @@ export { ownerKey, parseOwnerKey } from "./owner.js";
 export { allocate, type AllocateResult } from "./allocate.js";
 export { emptySnapshot, readSnapshot, type AllocationSnapshot, type PoolAllocations } from "./snapshot.js";
 export { MemoryAllocationStore, type AllocationStore } from "./store.js";
+// The file-backed store is an edge module: import it from "./store-fs.js" directly.
