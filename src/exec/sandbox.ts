@@ -1,0 +1,92 @@
+import { mkdir, readlink } from "node:fs/promises";
+import type { Runner } from "./runner.js";
+import { ipBatchArgv } from "./commands.js";
+import { isValidIfName } from "./runner.js";
+
+/**
+ * `nsnet sandbox`: a private mount + network namespace in which a script is applied and a
+ * command run; everything vanishes when the sandbox's first process exits. The CLI calls
+ * enterSandbox() (outside), which re-executes the CLI as `__sandbox-inner` under unshare;
+ * the inner CLI calls prepareSandbox() and then applies the script and runs the command.
+ */
+export const SANDBOX_INNER = "__sandbox-inner";
+
+/** The namespace that plays the uplinks' LAN (their gateways live there). */
+export const LAN_NS = "lan";
+
+export interface SandboxUplink {
+  /** the host device the script declares with `uplink IF` */
+  name: string;
+  /** the gateway's address with the prefix of the host's address on IF ("1.1.128.1/20") */
+  gatewayCidr?: string;
+}
+
+/** argv that re-executes the CLI inside fresh namespaces. */
+export function sandboxArgv(innerArgs: readonly string[], cliPath: string = process.argv[1] ?? ""): string[] {
+  return ["unshare", "--mount", "--net", "--propagation", "private", "--", process.execPath, cliPath, SANDBOX_INNER, ...innerArgs];
+}
+
+/** Outer half: run the inner CLI in a private mount+net namespace, terminal attached. */
+export async function enterSandbox(runner: Runner, innerArgs: readonly string[], cliPath?: string): Promise<number> {
+  const r = await runner.run(sandboxArgv(innerArgs, cliPath), { interactive: true, env: await sandboxEnv() });
+  return r.exitCode;
+}
+
+/** Tells the inner half which network namespace it must NOT be in (the outer one). */
+export const OUTER_NETNS_ENV = "NSNET_SANDBOX_OUTER_NETNS";
+
+export async function sandboxEnv(): Promise<Record<string, string>> {
+  return { [OUTER_NETNS_ENV]: await readlink("/proc/self/ns/net") };
+}
+
+export class NotSandboxedError extends Error {}
+
+/**
+ * Refuses to go on in the machine's own network namespace: the sandbox's set-up mounts
+ * over /run and creates links, which must never happen outside. PID 1 lives in the
+ * namespace the machine booted with, the outer half says which one it ran in; ours must
+ * differ from both (and at least one must be known).
+ */
+export async function assertInPrivateNetns(): Promise<void> {
+  const mine = await readlink("/proc/self/ns/net");
+  const outer = process.env[OUTER_NETNS_ENV];
+  const init = await readlink("/proc/1/ns/net").catch(() => null);
+  if ((outer === undefined && init === null) || mine === outer || mine === init) {
+    throw new NotSandboxedError("not inside a private network namespace (use `nsnet sandbox`, which runs unshare)");
+  }
+}
+
+/**
+ * Inner half: /run becomes a tmpfs (so /run/netns and /run/nsnet are the sandbox's own),
+ * lo goes up, and each uplink is simulated by a veth whose far end, in namespace `lan`,
+ * holds the gateway address — so scripts that route via their uplink work anywhere.
+ */
+export async function prepareSandbox(runner: Runner, uplinks: readonly SandboxUplink[] = []): Promise<void> {
+  await assertInPrivateNetns();
+  for (const u of uplinks) {
+    if (!isValidIfName(u.name)) throw new Error(`invalid uplink name ${JSON.stringify(u.name)}`);
+    if (u.gatewayCidr !== undefined && !/^[0-9A-Fa-f:.]+\/\d{1,3}$/.test(u.gatewayCidr)) {
+      throw new Error(`invalid gateway ${JSON.stringify(u.gatewayCidr)}`);
+    }
+  }
+  await must(runner, ["mount", "-t", "tmpfs", "-o", "mode=0755", "nsnet-sandbox", "/run"]);
+  await mkdir("/run/netns", { recursive: true });
+  const host = ["link set lo up"];
+  const lan: string[] = [];
+  if (uplinks.length) {
+    host.unshift(`netns add ${LAN_NS}`);
+    lan.push("link set lo up");
+    for (const u of uplinks) {
+      host.push(`link add ${u.name} type veth peer name ${u.name} netns ${LAN_NS}`, `link set ${u.name} up`);
+      if (u.gatewayCidr) lan.push(`addr add ${u.gatewayCidr} dev ${u.name}`);
+      lan.push(`link set ${u.name} up`);
+    }
+  }
+  await must(runner, ipBatchArgv("host"), host.join("\n") + "\n");
+  if (lan.length) await must(runner, ipBatchArgv(LAN_NS), lan.join("\n") + "\n");
+}
+
+async function must(runner: Runner, argv: string[], input?: string): Promise<void> {
+  const r = await runner.run(argv, input === undefined ? {} : { input });
+  if (r.exitCode !== 0) throw new Error(`sandbox set-up: ${argv.join(" ")}: ${r.stderr.trim() || `exit ${r.exitCode}`}`);
+}

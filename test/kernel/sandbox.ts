@@ -1,0 +1,66 @@
+import { execa } from "execa";
+import { readlink, rm } from "node:fs/promises";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+/**
+ * Kernel-test harness. vitest runs in the machine's own network namespace, so a test
+ * never touches the kernel itself: it runs a scenario script (scenarios/*.mjs) in a fresh
+ * `unshare --mount --net` child, which prepares the sandbox (tmpfs on /run, lo up) and
+ * prints its findings as one JSON line; the test asserts on that.
+ */
+const here = dirname(fileURLToPath(import.meta.url));
+const repo = resolve(here, "../..");
+// inside the repo so the build resolves execa from node_modules; one per test process
+const buildDir = join(repo, "node_modules", ".cache", `nsnet-kernel-build-${process.pid}`);
+let built: Promise<string> | undefined;
+
+/** Compiles src/exec (and what it imports) for the scenarios, once per test process. */
+export function buildForKernelTests(): Promise<string> {
+  built ??= (async () => {
+    const files = ["execute", "live", "recover", "sandbox", "state-store", "runner", "compare", "effects"].map((f) => join(repo, "src/exec", `${f}.ts`));
+    const r = await execa(
+      join(repo, "node_modules/.bin/tsc"),
+      ["--outDir", buildDir, "--rootDir", join(repo, "src"), "--module", "NodeNext", "--moduleResolution", "NodeNext", "--target", "ES2022", "--skipLibCheck", "--types", "node", "--strict", ...files],
+      { reject: false },
+    );
+    if (r.exitCode !== 0) throw new Error(`kernel-test build failed:\n${r.stdout}\n${r.stderr}`);
+    return buildDir;
+  })();
+  return built;
+}
+
+export async function cleanKernelBuild(): Promise<void> {
+  await rm(buildDir, { recursive: true, force: true });
+}
+
+export interface ScenarioRun<T> {
+  exitCode: number;
+  result: T;
+  stderr: string;
+}
+
+/** Runs scenarios/NAME.mjs in a private mount+net namespace with `args` as JSON on argv. */
+export async function runScenario<T = unknown>(name: string, args: unknown = {}, timeoutMs = 120_000): Promise<ScenarioRun<T>> {
+  const build = await buildForKernelTests();
+  const outer = await readlink("/proc/self/ns/net");
+  const r = await execa(
+    "unshare",
+    ["--mount", "--net", "--propagation", "private", "--", process.execPath, join(here, "scenarios", `${name}.mjs`), JSON.stringify(args)],
+    { reject: false, timeout: timeoutMs, env: { NSNET_BUILD: build, NSNET_SANDBOX_OUTER_NETNS: outer } },
+  );
+  const lines = String(r.stdout).trim().split("\n");
+  let result: T;
+  try {
+    result = JSON.parse(lines[lines.length - 1] ?? "") as T;
+  } catch {
+    throw new Error(`scenario ${name} printed no JSON (exit ${r.exitCode}):\n${r.stdout}\n${r.stderr}`);
+  }
+  return { exitCode: r.exitCode ?? 1, result, stderr: String(r.stderr) };
+}
+
+/** Whether this machine can make private network namespaces at all. */
+export async function canSandbox(): Promise<boolean> {
+  const r = await execa("unshare", ["--mount", "--net", "--propagation", "private", "true"], { reject: false });
+  return r.exitCode === 0;
+}
