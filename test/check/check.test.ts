@@ -170,14 +170,12 @@ describe("check: addresses", () => {
     expect(ds.map((d) => d.span)).toEqual([a.valueSpan, p.cidrSpan]);
   });
 
-  it("warns about an address without a prefix", () => {
+  it("leaves a bare address (a host address) alone: the expander warns about it", () => {
     const b = new TopoBuilder();
     guest(b, "a");
-    const a = b.addr("a", "eth0", "10.0.0.23");
-    const d = one(check(b.topo), "NS325");
-    expect(d.severity).toBe("warning");
-    expect(d.span).toEqual(a.valueSpan);
-    expect(d.message).toBe("address 10.0.0.23 has no prefix; taken as a host address /32");
+    b.addr("a", "eth0", "10.0.0.23");
+    b.addr("a", "eth0", "2001:db8::23");
+    expect(check(b.topo)).toEqual([]);
   });
 
   it("rejects network and broadcast addresses below /31 and accepts /31 and /32", () => {

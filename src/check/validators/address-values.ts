@@ -10,9 +10,7 @@ export function addressValue(a: CheckedAddress, ctx: CheckContext): void {
     return;
   }
   const bits = bitsOf(v.family);
-  if (v.hostOnly && !a.auto) {
-    ctx.accept("NS325", a.span, { addr: a.text, len: bits }, { hint: `write the prefix, e.g. \`${a.text}/${v.family === 4 ? 24 : 64}\`` });
-  }
+  // A bare address (taken as /32, /128) is the expander's warning (NS213), made where it is written.
   // /31 and /32 (RFC 3021), /127 and /128 have no network or broadcast address.
   if (v.prefix >= bits - 1) return;
   const subnet = subnetText(v);

@@ -171,13 +171,6 @@ export const checkCodes: CodeInfo[] = [
     example: "uplink eth0\nnat from vx-+ to eth0",
   },
   {
-    code: "NS325",
-    severity: "warning",
-    message: "address {addr} has no prefix; taken as a host address /{len}",
-    explanation: "An address written without `/LEN` gets a full-length prefix, so it has no connected subnet.",
-    example: "ns a < veth; addr 10.0.0.23 >",
-  },
-  {
     code: "NS326",
     severity: "error",
     message: "vlan id {id} is out of range 1–4094",
