@@ -1,0 +1,58 @@
+import type { Invocation } from "../cli.js";
+import { EXIT, UsageError } from "../exit-codes.js";
+import { useColor } from "../output.js";
+import { ProcessRunner } from "../../exec/runner.js";
+import type { EngineOptions } from "../../engine/types.js";
+import { ReplCore } from "../../repl/core.js";
+import { realEngine } from "../../repl/real-engine.js";
+import { handOverTerminal, runInteractive } from "../../repl/tty.js";
+import { runPiped } from "../../repl/pipe.js";
+
+/**
+ * `nsnet repl [FILE]`: interactive on a terminal, statement by statement when piped.
+ * FILE is loaded into the session first (as `.load FILE`).
+ */
+export async function runRepl(inv: Invocation): Promise<number> {
+  if (inv.args.length > 1) throw new UsageError("at most one FILE");
+  const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY);
+  const log = inv.global.verbose ? (line: string) => void process.stderr.write(line + "\n") : undefined;
+  const failAt = process.env.NSNET_FAIL_AT ? Number(process.env.NSNET_FAIL_AT) : undefined;
+  const opts: EngineOptions = {
+    project: inv.global.project ?? "repl",
+    stateDir: inv.global.stateDir ?? "/run/nsnet",
+    runner: new ProcessRunner(log),
+    failAt: Number.isInteger(failAt) ? failAt : undefined,
+    log,
+  };
+  let engine = realEngine(opts, { interactiveExec: interactive });
+  if (interactive) {
+    engine = handOverTerminal(
+      engine,
+      () => {
+        process.stdin.setRawMode?.(false);
+        process.stdin.pause();
+      },
+      () => {
+        process.stdin.setRawMode?.(true);
+        process.stdin.resume();
+      },
+    );
+  }
+  const core = new ReplCore(engine, {
+    out: (t) => void process.stdout.write(t),
+    err: (t) => void (interactive ? process.stdout : process.stderr).write(t),
+    color: useColor(process.stdout),
+  });
+  const file = inv.args[0];
+  if (file) {
+    const ok = await core.handle(`.load ${file}`);
+    if (!ok && !interactive) return EXIT.checkErrors;
+  }
+  if (interactive) {
+    if (!inv.global.quiet) process.stdout.write("nsnet REPL — .help for commands, Ctrl-D to leave\n");
+    await runInteractive(core, (t) => engine.isIncomplete(t));
+    return EXIT.ok;
+  }
+  const failures = await runPiped(core, (t) => engine.isIncomplete(t));
+  return failures > 0 ? EXIT.checkErrors : EXIT.ok;
+}
