@@ -55,3 +55,23 @@ export function isSameLive(d: LiveDiff): boolean {
 export function describeDiff(d: LiveDiff): string[] {
   return [...d.missing.map((f) => `missing: ${f}`), ...d.extra.map((f) => `unexpected: ${f}`)];
 }
+
+/**
+ * The state without what other nsnet projects own (links aliased `nsnet:<other>` and the
+ * addresses, routes and proxies on them): a rollback is checked against its own world
+ * while another project may be applying in parallel.
+ */
+export function withoutForeign(live: LiveState, project: string): LiveState {
+  const foreign = new Set(
+    live.links.filter((l) => l.alias?.startsWith("nsnet:") && l.alias !== `nsnet:${project}`).map((l) => `${l.ns}\0${l.name}`),
+  );
+  if (foreign.size === 0) return live;
+  const onForeign = (ns: string, dev?: string) => dev !== undefined && foreign.has(`${ns}\0${dev}`);
+  return {
+    ...live,
+    links: live.links.filter((l) => !foreign.has(`${l.ns}\0${l.name}`) && !onForeign(l.ns, l.master)),
+    addrs: live.addrs.filter((a) => !onForeign(a.ns, a.dev)),
+    routes: live.routes.filter((r) => !onForeign(r.ns, r.dev)),
+    proxies: live.proxies.filter((p) => !onForeign(p.ns, p.dev)),
+  };
+}

@@ -8,7 +8,7 @@ import type { Runner } from "./runner.js";
 import { batchesByPhase, chainsByNs, groupBatches, type Batch } from "./batches.js";
 import { mapBounded } from "./bounded.js";
 import { ipBatchArgv, nftArgv, parseServiceText, serviceArgv, splitSysctl, sysctlWriteArgv } from "./commands.js";
-import { describeDiff, diffLive, isSameLive } from "./compare.js";
+import { describeDiff, diffLive, isSameLive, withoutForeign } from "./compare.js";
 import { namespacesOf, unmetExpectations } from "./effects.js";
 import { parseSysctlOutput, sysctlDisplayKey } from "./ip-json.js";
 import { readLive, readSysctls } from "./live.js";
@@ -186,7 +186,7 @@ async function rollback(executed: Op[], failure: ExecFailure, r: RollbackCtx): P
   let residue: string[] = [];
   for (let attempt = 0; attempt < 10; attempt++) {
     const now = await readLive(r.ctx.runner, { namespaces: r.namespaces, sysctls: r.sysctls });
-    const d = diffLive(r.before, now, r.places);
+    const d = diffLive(withoutForeign(r.before, r.opts.project), withoutForeign(now, r.opts.project), r.places);
     residue = describeDiff(d);
     if (isSameLive(d)) break;
     await new Promise((res) => setTimeout(res, 100));

@@ -28,9 +28,16 @@ export function sameWorld(a, b) {
 }
 
 /** ≥ 15 ops over two namespaces, a bridge, veths, addresses, routes, a proxy, sysctls. */
-export function midOps(project, p = "") {
+export function midOps(project, p = "", { net = 2, hostSysctl = true } = {}) {
   const A = `${p}a`, Bn = `${p}b`, br = `${p}br0`, va = `${p}a_veth0`, vb = `${p}b_veth0`;
   const alias = `nsnet:${project}`;
+  // documentation ranges only: net 2 is the default; 3 and 4 keep parallel projects apart
+  const table = {
+    2: [],
+    3: [[/192\.0\.2\.(\d+)\/24/g, "198.51.100.$1/24"], [/192\.0\.2\./g, "198.51.100."], [/203\.0\.113\.0\/24/g, "203.0.113.0/26"], [/198\.51\.100\.0\/24/g, "203.0.113.64/26"]],
+    4: [[/192\.0\.2\.(\d+)\/24/g, "203.0.113.$1/24"], [/192\.0\.2\./g, "203.0.113."], [/203\.0\.113\.0\/24/g, "192.0.2.0/26"], [/198\.51\.100\.0\/24/g, "192.0.2.64/26"]],
+  }[net];
+  const n = (s) => table.reduce((t, [re, to]) => t.replace(re, to), s);
   const list = [
     ["host", "ip", "host", `netns add ${A}`, `netns del ${A}`],
     ["host", "ip", "host", `netns add ${Bn}`, `netns del ${Bn}`],
@@ -58,13 +65,15 @@ export function midOps(project, p = "") {
     ["sysctl", "sysctl", "host", "net.ipv4.ip_forward=1", null],
     ["sysctl", "sysctl", A, "net.ipv4.conf.all.forwarding=1", null],
   ];
-  return list.map(([phase, tool, ns, text, inv], i) => ({
+  return list
+    .filter(([, , ns, text]) => hostSysctl || !(ns === "host" && text.includes("=")))
+    .map(([phase, tool, ns, text, inv], i) => ({
     index: i + 1,
     phase,
     tool,
     ns,
-    text,
-    summary: text,
-    inverse: inv === null ? null : { tool, ns, text: inv },
+    text: n(text),
+    summary: n(text),
+    inverse: inv === null ? null : { tool, ns, text: n(inv) },
   }));
 }
