@@ -1,0 +1,18 @@
+import type { RunOptions, RunResult, Runner } from "../../src/exec/runner.js";
+import { assertSafeArgv } from "../../src/exec/runner.js";
+
+/** A kernel-free Runner: records every call; `answer` decides each result (default: ok, "[]"). */
+export class FakeRunner implements Runner {
+  calls: { argv: string[]; input?: string }[] = [];
+  constructor(private readonly answer: (argv: string[], input?: string) => Partial<RunResult> | undefined = () => undefined) {}
+  async run(argv: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
+    assertSafeArgv(argv);
+    this.calls.push({ argv: [...argv], input: opts.input });
+    const a = this.answer([...argv], opts.input) ?? {};
+    return { exitCode: a.exitCode ?? 0, stdout: a.stdout ?? (argv.includes("-j") ? "[]" : ""), stderr: a.stderr ?? "" };
+  }
+  /** the batch calls (not the dumps) */
+  get batches() {
+    return this.calls.filter((c) => c.argv.includes("-batch"));
+  }
+}
