@@ -360,7 +360,7 @@ export class ReplCore {
     this.accepted.splice(0);
     this.staged.splice(0);
     this.compiled = undefined;
-    this.io.out(`${this.paint("ok", "ok")}: removed everything (${r.ops.length} op${r.ops.length === 1 ? "" : "s"}); the session is empty\n`);
+    this.io.out(`${this.paint("ok", "ok")}: removed everything (${plural(r.undone ?? r.ops.length, "op")}); the session is empty\n`);
     return true;
   }
 
@@ -467,6 +467,10 @@ export class ReplCore {
     kleur.enabled = true;
     return kind === "ok" ? kleur.green(text) : kind === "error" ? kleur.bold().red(text) : kleur.dim(text);
   }
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? "" : "s"}`;
 }
 
 function firstLine(s: string): string {

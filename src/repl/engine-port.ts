@@ -18,7 +18,7 @@ export interface ReplEngine {
   up(compiled: Compiled): Promise<UpResult>;
   plan(compiled: Compiled): Promise<PlanResult>;
   /** remove everything this project built */
-  down(): Promise<DownResult>;
+  down(): Promise<DownResult & { undone?: number }>;
   live(): Promise<LiveState>;
   /** run argv inside NS with the terminal attached; resolves to the exit code */
   exec(ns: string, argv: readonly string[]): Promise<number>;

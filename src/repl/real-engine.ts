@@ -1,11 +1,14 @@
 import type { EngineOptions } from "../engine/types.js";
-import { compileText } from "../engine/compile.js";
-import { up, planUp } from "../engine/up.js";
+import type { CompiledWithAllocations } from "../engine/compile.js";
+import { up, planUp, loadAllocations } from "../engine/up.js";
+import { compileWithFsLoader } from "../cli/compile-file.js";
+import type { AllocationSnapshot } from "../ipam/snapshot.js";
 import { down } from "../engine/down.js";
 import { readLive } from "../exec/live.js";
 import { isIncomplete } from "../syntax/parse.js";
 import { formatSource } from "../fmt/format.js";
 import type { ReplEngine, PingResult } from "./engine-port.js";
+import { parsePing } from "./ping-output.js";
 
 export interface RealEngineOptions {
   /** commands run with the terminal attached (a TTY session); else their output is
@@ -17,15 +20,25 @@ export interface RealEngineOptions {
 
 const PING_TIMEOUT_MS = 5_000;
 
-/** The REPL's port wired to the engine, the formatter and the one runner. */
-export function realEngine(opts: EngineOptions, r: RealEngineOptions): ReplEngine {
+/**
+ * The REPL's port wired to the engine, the formatter and the one runner. The project's
+ * sticky allocations are read once here and followed as statements are applied, so a
+ * statement compiles (synchronously) against the addresses the kernel already has.
+ */
+export async function realEngine(opts: EngineOptions, r: RealEngineOptions): Promise<ReplEngine> {
+  let allocations: AllocationSnapshot | undefined = await loadAllocations(opts).catch(() => undefined);
   const out = r.out ?? ((t: string) => void process.stdout.write(t));
   const err = r.err ?? ((t: string) => void process.stderr.write(t));
   return {
-    compile: (text, file) => compileText(text, file, { stateDir: opts.stateDir, project: opts.project }),
+    compile: (text, file) => compileWithFsLoader(text, file, allocations ? { allocations } : {}),
     isIncomplete,
     format: (text, file) => formatSource(text, file),
-    up: (compiled) => up(compiled, opts),
+    async up(compiled) {
+      const result = await up(compiled, opts);
+      const next = (compiled as CompiledWithAllocations).allocations;
+      if (next && (result.status === "ok" || result.status === "expect-failed")) allocations = next;
+      return result;
+    },
     plan: (compiled) => planUp(compiled, opts),
     down: () => down(opts),
     live: () => readLive(opts.runner),
@@ -44,15 +57,4 @@ export function realEngine(opts: EngineOptions, r: RealEngineOptions): ReplEngin
       return parsePing(res.exitCode, res.stdout, res.stderr);
     },
   };
-}
-
-/** `ping -c1` output → reachability and round-trip time ("time=0.050 ms", "time<1 ms"). */
-export function parsePing(exitCode: number, stdout: string, stderr: string): PingResult {
-  if (exitCode === 0) {
-    const m = /time[=<]([0-9.]+) ?ms/.exec(stdout);
-    return m ? { ok: true, ms: Number(m[1]) } : { ok: true };
-  }
-  // exit 1: no reply (that is the answer, not an error); 2 and others: ping could not run
-  const why = stderr.trim().split("\n")[0];
-  return exitCode === 1 || !why ? { ok: false } : { ok: false, error: why };
 }

@@ -27,3 +27,13 @@ describe("formatMatrix", () => {
     expect(formatRtt(250.4)).toBe("250ms");
   });
 });
+
+describe("parsePing", () => {
+  it("reads the round-trip time, tells no-reply from could-not-run", async () => {
+    const { parsePing } = await import("../../src/repl/ping-output.js");
+    const out = "PING 192.0.2.2 (192.0.2.2) 56(84) bytes of data.\n64 bytes from 192.0.2.2: icmp_seq=1 ttl=64 time=0.050 ms\n";
+    expect(parsePing(0, out, "")).toEqual({ ok: true, ms: 0.05 });
+    expect(parsePing(1, "1 packets transmitted, 0 received", "")).toEqual({ ok: false });
+    expect(parsePing(2, "", "ping: connect: Network is unreachable\n")).toEqual({ ok: false, error: "ping: connect: Network is unreachable" });
+  });
+});

@@ -24,7 +24,7 @@ export async function runRepl(inv: Invocation): Promise<number> {
     failAt: Number.isInteger(failAt) ? failAt : undefined,
     log,
   };
-  let engine = realEngine(opts, { interactiveExec: interactive });
+  let engine = await realEngine(opts, { interactiveExec: interactive });
   if (interactive) {
     engine = handOverTerminal(
       engine,

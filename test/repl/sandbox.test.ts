@@ -1,0 +1,151 @@
+import { describe, it, expect, beforeAll, afterAll } from "vitest";
+import { join } from "node:path";
+import { readFileSync, writeFileSync } from "node:fs";
+import { buildCli, canSandbox, cleanBuilds, drive, engineLanded, tempDir, type Captured, type Step } from "./pty-harness.js";
+
+/**
+ * The real REPL (built CLI, real engine, real kernel) — only ever inside a fresh
+ * `unshare --mount --net` sandbox that the pty driver checks before it mounts anything.
+ * Addresses: 192.0.2.0/24 only. Every wait and every ping is bounded.
+ */
+const PROMPT = "nsnet> ";
+const CONT = "\\.\\.\\.> ";
+const line = (text: string, expectAfter = PROMPT, timeout = 20): Step[] => [{ send: `${text}\r` }, { expect: expectAfter, timeout }];
+
+const STATE = ["--state-dir", "/run/nsnet", "--project", "repltest"];
+const DUMPS = [
+  ["ip", "-j", "netns", "list"],
+  ["ip", "-j", "addr", "show"],
+  ["ip", "-j", "-n", "h1", "addr", "show"],
+  ["ip", "-j", "-n", "h2", "addr", "show"],
+];
+
+interface IpAddrEntry {
+  ifname: string;
+  flags?: string[];
+  master?: string;
+  link_type?: string;
+  addr_info?: { family: string; local: string; prefixlen: number; scope?: string }[];
+}
+
+/** What must match between two sandboxes: names, masters, admin state, addresses (no
+ *  ifindexes, MACs or IPv6 link-local addresses, which differ every time). */
+function normalize(dumps: Captured[]): string[] {
+  const out: string[] = [];
+  for (const d of dumps) {
+    const where = d.argv.includes("-n") ? d.argv[d.argv.indexOf("-n") + 1] : "host";
+    if (d.argv.includes("netns")) {
+      const list = d.stdout.trim() ? (JSON.parse(d.stdout) as { name: string }[]) : [];
+      out.push(`netns ${list.map((n) => n.name).sort().join(",")}`);
+      continue;
+    }
+    const entries = d.stdout.trim() ? (JSON.parse(d.stdout) as IpAddrEntry[]) : [];
+    for (const e of entries) {
+      if (e.ifname === "lo") continue;
+      const addrs = (e.addr_info ?? []).filter((a) => a.scope !== "link").map((a) => `${a.local}/${a.prefixlen}`).sort();
+      out.push(`${where} ${e.ifname} ${e.link_type ?? ""} up=${(e.flags ?? []).includes("UP")} master=${e.master ?? "-"} ${addrs.join(",")}`);
+    }
+  }
+  return out.sort();
+}
+
+const ready = engineLanded() && (await canSandbox());
+
+describe.skipIf(!ready)("REPL in a sandbox (real engine, real kernel)", () => {
+  let main: string;
+  beforeAll(async () => {
+    main = await buildCli();
+  }, 300_000);
+  afterAll(cleanBuilds);
+
+  it("applies statements as typed, pings between namespaces, and .save reproduces the same state", async () => {
+    const dir = tempDir();
+    const saved = join(dir, "saved.nsnet");
+    const a = await drive({
+      sandbox: true,
+      argv: [process.execPath, main, "repl", ...STATE],
+      env: { NSNET_HISTORY: join(dir, "history"), NO_COLOR: "1" },
+      steps: [
+        { expect: PROMPT, timeout: 20 },
+        ...line("bridge br0", "ok: "),
+        { expect: PROMPT },
+        ...line("ns h1 <", CONT),
+        ...line("  veth to br0", CONT),
+        ...line("  addr 192.0.2.1/24", CONT),
+        ...line(">", "ok: "),
+        { expect: PROMPT },
+        ...line("ns h2 < veth to br9; addr 192.0.2.2/24 >", "error\\["),
+        { expect: PROMPT },
+        ...line("ns h2 < veth to br0; addr 192.0.2.2/24 >", "ok: "),
+        { expect: PROMPT },
+        { send: "na\t" },
+        { expect: "nat" },
+        { send: "\u0003" },
+        { expect: PROMPT },
+        ...line("h1: ping -c1 -W1 h2", "1 received"),
+        { expect: PROMPT },
+        ...line("pingall", "reachable"),
+        { expect: PROMPT },
+        ...line(`.save ${saved}`, "saved 3 statements"),
+        { expect: PROMPT },
+        ...line(".exit", "$", 5),
+        { wait_exit: 15 },
+      ],
+      post: DUMPS,
+    });
+    expect(a.reason, a.transcript).toBeNull();
+    expect(a.exit).toBe(0);
+    const t = a.transcript!;
+    expect(t).toContain("nsnet> ns h1 <\n...>   veth to br0\n...>   addr 192.0.2.1/24\n...> >\n");
+    expect(t).toMatch(/did you mean `br0`/);
+    expect(t).toMatch(/h1\s+·\s+ok [0-9.]+ms\nh2\s+ok [0-9.]+ms\s+·/);
+    expect(t).toContain("2/2 reachable");
+
+    const script = readFileSync(saved, "utf8");
+    expect(script).toContain("bridge br0");
+    expect(script).not.toContain("br9");
+
+    // A fresh sandbox: `nsnet up` of the saved file gives the same live state.
+    const b = await drive({
+      sandbox: true,
+      pre: [[process.execPath, main, "up", saved, ...STATE]],
+      argv: ["true"],
+      steps: [{ wait_exit: 10 }],
+      post: DUMPS,
+    });
+    expect(b.pre[0]!.code, b.pre[0]!.stderr).toBe(0);
+    const before = normalize(a.post);
+    expect(before).toContain("netns h1,h2");
+    expect(before.some((l) => /^h1 eth0 .*192\.0\.2\.1\/24/.test(l))).toBe(true);
+    expect(normalize(b.post)).toEqual(before);
+  }, 240_000);
+
+  it("piped input: statement by statement, exec output, .undo, non-zero exit after a mistake", async () => {
+    const dir = tempDir();
+    const input = join(dir, "in.nsnet");
+    writeFileSync(
+      input,
+      [
+        "bridge br0",
+        "ns h1 <",
+        "  veth to br0",
+        "  addr 192.0.2.1/24",
+        ">",
+        "ns h2 < veth to br0; addr 192.0.2.9/24 >",
+        "ns h3 < veth to br0; addr 192.0.2.1/24 >",
+        "h2: ping -c1 -W1 h1",
+        "ping h1 h2",
+        ".undo",
+        "",
+      ].join("\n"),
+    );
+    const r = await drive({ sandbox: true, argv: [process.execPath, main, "repl", ...STATE], pipe: input, env: { NO_COLOR: "1" }, post: DUMPS });
+    expect(r.exit, r.stderr).toBe(1);
+    expect(r.stdout).not.toContain(PROMPT);
+    expect(r.stdout).toContain("1 received");
+    expect(r.stderr).toMatch(/error\[NS\d+\]/); // the duplicate 192.0.2.1 on br0's segment
+    expect(r.stdout).toContain("undone: ns h2");
+    const after = normalize(r.post);
+    expect(after).toContain("netns h1");
+  }, 240_000);
+});
