@@ -1,0 +1,68 @@
+import { isIPv6 } from "node:net";
+import { dollarEnd, isIpv6Shape, shapeOf } from "./tokens.js";
+
+/**
+ * Lexical checks of address tokens (`10.0.0.300/24`, `10.0.0.1/33`, `2001:db8:::1`):
+ * only what the text alone shows. Interpolated pieces are skipped; the expander checks
+ * the final text again.
+ */
+export interface AddressProblem {
+  code: "NS105" | "NS106" | "NS107";
+  /** offsets relative to the token start */
+  start: number;
+  end: number;
+  params: Record<string, string | number>;
+}
+
+/** Pieces of `image` split at `sep`, never inside `$x` / `${…}`. */
+function pieces(image: string, sep: string): { text: string; start: number; end: number }[] {
+  const out: { text: string; start: number; end: number }[] = [];
+  let start = 0;
+  for (let j = 0; j < image.length; ) {
+    if (image[j] === "$") {
+      j = dollarEnd(image, j);
+      continue;
+    }
+    if (image[j] === sep) {
+      out.push({ text: image.slice(start, j), start, end: j });
+      start = j + 1;
+    }
+    j++;
+  }
+  out.push({ text: image.slice(start), start, end: image.length });
+  return out;
+}
+
+export function checkAddress(image: string): AddressProblem | undefined {
+  const [addrPart, prefixPart] = ((): [{ text: string; start: number; end: number }, { text: string; start: number; end: number } | undefined] => {
+    const ps = pieces(image, "/");
+    if (ps.length === 1) return [ps[0]!, undefined];
+    return [ps[0]!, { text: ps.slice(1).map((p) => p.text).join("/"), start: ps[1]!.start, end: image.length }];
+  })();
+  const { shape, interpolated } = shapeOf(addrPart.text);
+  const v6 = isIpv6Shape(shape);
+  if (!v6) {
+    const octets = pieces(addrPart.text, ".");
+    if (octets.length !== 4)
+      return { code: "NS105", start: 0, end: addrPart.end, params: { text: image, reason: `it has ${octets.length} parts, not 4` } };
+    for (const o of octets) {
+      if (o.text.includes("$")) continue;
+      if (!/^\d+$/.test(o.text) || Number(o.text) > 255)
+        return { code: "NS105", start: o.start, end: o.end, params: { text: image, reason: `${o.text} is not a number from 0 to 255` } };
+    }
+  } else if (!interpolated && !isIPv6(addrPart.text)) {
+    return { code: "NS106", start: 0, end: addrPart.end, params: { text: image } };
+  }
+  if (prefixPart && !prefixPart.text.includes("$")) {
+    const max = v6 ? 128 : 32;
+    const n = /^\d+$/.test(prefixPart.text) ? Number(prefixPart.text) : NaN;
+    if (!(n <= max))
+      return {
+        code: "NS107",
+        start: prefixPart.start,
+        end: prefixPart.end,
+        params: { prefix: prefixPart.text, family: v6 ? "IPv6" : "IPv4", max },
+      };
+  }
+  return undefined;
+}

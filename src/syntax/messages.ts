@@ -1,0 +1,41 @@
+import type { IParserErrorMessageProvider, IToken, TokenType } from "chevrotain";
+
+/**
+ * Chevrotain's messages rephrased: each says only what was expected; the catalog's NS101
+ * adds what was found. Long alternative lists are cut (a statement start expects ~30
+ * keywords; listing them all helps nobody).
+ */
+export function describeToken(t: IToken | undefined): string {
+  if (!t || t.tokenType.name === "EOF") return "end of input";
+  if (t.tokenType.name === "Newline") return "end of line";
+  return `'${t.image.length > 30 ? t.image.slice(0, 27) + "..." : t.image}'`;
+}
+
+function label(t: TokenType): string {
+  return t.LABEL ?? t.name;
+}
+
+function summarise(labels: string[]): string {
+  const uniq = [...new Set(labels)];
+  if (uniq.length > 6) return uniq.slice(0, 5).join(", ") + ", …";
+  if (uniq.length <= 1) return uniq[0] ?? "something else";
+  return uniq.slice(0, -1).join(", ") + " or " + uniq[uniq.length - 1];
+}
+
+const STATEMENT_RULES = new Set(["statement", "script", "block"]);
+
+export const errorMessages: IParserErrorMessageProvider = {
+  buildMismatchTokenMessage({ expected }) {
+    return label(expected);
+  },
+  buildNotAllInputParsedMessage() {
+    return "end of input";
+  },
+  buildNoViableAltMessage({ expectedPathsPerAlt, ruleName }) {
+    if (STATEMENT_RULES.has(ruleName)) return "a statement (ns, host, bridge, addr, …)";
+    return summarise(expectedPathsPerAlt.flatMap((alt) => alt.map((path) => (path[0] ? label(path[0]) : "end of statement"))));
+  },
+  buildEarlyExitMessage({ expectedIterationPaths }) {
+    return summarise(expectedIterationPaths.map((path) => (path[0] ? label(path[0]) : "end of statement")));
+  },
+};

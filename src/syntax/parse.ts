@@ -1,0 +1,153 @@
+import type { IToken } from "chevrotain";
+import type { Script } from "../ast/nodes.js";
+import { diag } from "../diagnostics/codes.js";
+import type { Diagnostic } from "../diagnostics/diagnostic.js";
+import type { Span } from "../model/span.js";
+import { LineIndex } from "./lines.js";
+import { describeToken } from "./messages.js";
+import { parser } from "./parser.js";
+import { Builder } from "./to-ast.js";
+import { mainLexer } from "./tokens.js";
+
+/** A `#` comment as written (text includes the `#`), for the formatter. */
+export interface Comment {
+  text: string;
+  span: Span;
+}
+
+export interface ParseResult {
+  script: Script;
+  diagnostics: Diagnostic[];
+  /** every `#` comment in source order */
+  comments: Comment[];
+}
+
+/** Past this many, more syntax errors are noise: the first ones are what to fix. */
+const MAX_DIAGNOSTICS = 50;
+
+/**
+ * Text → AST with spans, plus syntax diagnostics (NS1xx). Never throws on user input:
+ * every problem is a diagnostic, and the tree holds whatever statements could be built.
+ */
+export function parse(text: string, file: string): ParseResult {
+  const lines = new LineIndex(text, file);
+  const lexed = mainLexer.tokenize(text);
+  const diagnostics: Diagnostic[] = [];
+  const at = (start: number, end: number) => lines.span(start, end);
+
+  // lexer: runs of characters that start no token, one diagnostic per run
+  let lastEnd = -1;
+  for (const e of lexed.errors) {
+    const prev = diagnostics[diagnostics.length - 1];
+    if (prev && e.offset === lastEnd) {
+      prev.span = at(prev.span.start.offset, e.offset + e.length);
+    } else diagnostics.push(diag("NS109", at(e.offset, e.offset + e.length), { char: text.slice(e.offset, e.offset + 1) }));
+    lastEnd = e.offset + e.length;
+  }
+
+  const tokens = lexed.tokens;
+  for (const t of tokens) {
+    if (t.tokenType.name === "UnterminatedString")
+      diagnostics.push(diag("NS102", at(t.startOffset, t.startOffset + t.image.length), {}, { hint: 'close it with "' }));
+  }
+
+  // `<`/`>` matching on tokens alone (strings and comments are already out of the way)
+  const open: IToken[] = [];
+  const stray = new Set<IToken>();
+  for (const t of tokens) {
+    if (t.tokenType.name === "LAngle") open.push(t);
+    else if (t.tokenType.name === "RAngle" && !open.pop()) stray.add(t);
+  }
+  for (const t of stray) diagnostics.push(diag("NS108", at(t.startOffset, t.startOffset + 1), {}, { hint: 'in a command, quote it: ">"' }));
+  for (const t of open)
+    diagnostics.push(
+      diag("NS103", at(t.startOffset, t.startOffset + 1), {}, { hint: "add '>' where the block ends (blocks may span lines)" }),
+    );
+
+  parser.input = tokens;
+  const cst = parser.script();
+  const parseErrors = [...parser.errors];
+  for (const e of parseErrors) {
+    const t = e.token;
+    const isEof = t.tokenType.name === "EOF" || !Number.isFinite(t.startOffset);
+    if (isEof && open.length) continue; // the unclosed block says it better
+    if (t.tokenType.name === "UnterminatedString" || stray.has(t)) continue;
+    const start = isEof ? text.length : t.startOffset;
+    const end = isEof ? text.length : t.startOffset + t.image.length;
+    diagnostics.push(diag("NS101", at(start, end), { found: describeToken(isEof ? undefined : t), expected: e.message }));
+  }
+
+  const builder = new Builder(text, lines);
+  const body = builder.statements(cst);
+  diagnostics.push(...builder.diagnostics);
+
+  const comments: Comment[] = (lexed.groups["comments"] ?? []).map((t) => ({
+    text: t.image,
+    span: at(t.startOffset, t.startOffset + t.image.length),
+  }));
+
+  return {
+    script: { type: "Script", body, span: at(0, text.length) },
+    diagnostics: prune(diagnostics, tokens),
+    comments,
+  };
+}
+
+/**
+ * One error per statement: after the first error of a statement, recovery tends to
+ * produce echoes. Statements are delimited by newline, `;`, `<` and `>` tokens.
+ */
+function prune(diags: Diagnostic[], tokens: IToken[]): Diagnostic[] {
+  const bounds: number[] = [];
+  for (const t of tokens) {
+    const n = t.tokenType.name;
+    if (n === "Newline" || n === "Semicolon" || n === "LAngle" || n === "RAngle") bounds.push(t.startOffset);
+  }
+  const segment = (offset: number) => {
+    let lo = 0;
+    let hi = bounds.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (bounds[mid]! < offset) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
+  const sorted = [...diags].sort((a, b) => a.span.start.offset - b.span.start.offset || a.code.localeCompare(b.code));
+  const seen = new Set<number>();
+  const out: Diagnostic[] = [];
+  for (const d of sorted) {
+    // block and string delimiters are reported where they are, whatever else is wrong
+    if (d.code === "NS102" || d.code === "NS103" || d.code === "NS108") {
+      out.push(d);
+      continue;
+    }
+    const seg = segment(d.span.start.offset);
+    if (seen.has(seg)) continue;
+    seen.add(seg);
+    out.push(d);
+  }
+  return out.slice(0, MAX_DIAGNOSTICS);
+}
+
+/**
+ * True when the text stops in the middle of something: an open `<` block, an open
+ * string, or a `\` continuation. The REPL shows its continuation prompt then.
+ */
+export function isIncomplete(text: string): boolean {
+  const { tokens, groups } = mainLexer.tokenize(text);
+  let depth = 0;
+  let end = 0;
+  for (const t of tokens) {
+    const n = t.tokenType.name;
+    if (n === "UnterminatedString") return true;
+    if (n === "LAngle") depth++;
+    else if (n === "RAngle" && depth > 0) depth--;
+    end = Math.max(end, t.startOffset + t.image.length);
+  }
+  for (const c of groups["comments"] ?? []) end = Math.max(end, c.startOffset + c.image.length);
+  // a trailing `\` outside any string or comment is a line continuation
+  const trailing = /\\[ \t]*(?:\r?\n|\r)?$/.exec(text);
+  if (trailing && trailing.index >= end) return true;
+  return depth > 0;
+}

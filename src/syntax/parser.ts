@@ -1,0 +1,598 @@
+import { CstParser, type IToken, type TokenType } from "chevrotain";
+import {
+  Address,
+  AnyWord,
+  Comma,
+  Dot,
+  DotDot,
+  Equals,
+  Ident,
+  LAngle,
+  LBracket,
+  LParen,
+  Minus,
+  Newline,
+  NumberLit,
+  Percent,
+  Pipe,
+  PlainIdent,
+  Plus,
+  PrefixLen,
+  RAngle,
+  RBracket,
+  RParen,
+  Semicolon,
+  Slash,
+  Star,
+  StringTok,
+  Url,
+  VarRef,
+  Word,
+  allTokens,
+  kw,
+} from "./tokens.js";
+import { errorMessages } from "./messages.js";
+
+/**
+ * The nsnet grammar (grammar/nsnet.ebnf is its human-readable twin; a test keeps the
+ * rule names identical). Pure recognition: no actions, the CST is turned into the AST
+ * by to-ast.ts. Statements are parsed wherever they appear; which ones are allowed
+ * in which block is decided later, so the message there can be semantic.
+ */
+export class NsnetParser extends CstParser {
+  constructor() {
+    super(allTokens, {
+      nodeLocationTracking: "full",
+      recoveryEnabled: true,
+      maxLookahead: 3,
+      errorMessageProvider: errorMessages,
+    });
+    this.performSelfAnalysis();
+  }
+
+  /** Top level. A `>` here closes nothing: it is kept in the tree and reported as stray. */
+  script = this.RULE("script", () => {
+    this.MANY(() =>
+      this.OR([
+        { ALT: () => this.CONSUME(Newline) },
+        { ALT: () => this.CONSUME(Semicolon) },
+        { ALT: () => this.CONSUME(RAngle, { LABEL: "stray" }) },
+        { ALT: () => this.SUBRULE(this.statement) },
+      ]),
+    );
+  });
+
+  block = this.RULE("block", () => {
+    this.CONSUME(LAngle);
+    this.MANY(() =>
+      this.OR([
+        { ALT: () => this.CONSUME(Newline) },
+        { ALT: () => this.CONSUME(Semicolon) },
+        { ALT: () => this.SUBRULE(this.statement) },
+      ]),
+    );
+    this.CONSUME(RAngle);
+  });
+
+  statement = this.RULE("statement", () => {
+    this.OR({
+      IGNORE_AMBIGUITIES: true,
+      DEF: [
+        { ALT: () => this.SUBRULE(this.nsStmt) },
+        { ALT: () => this.SUBRULE(this.hostStmt) },
+        { ALT: () => this.SUBRULE(this.bridgeStmt) },
+        { ALT: () => this.SUBRULE(this.poolStmt) },
+        { ALT: () => this.SUBRULE(this.uplinkStmt) },
+        { ALT: () => this.SUBRULE(this.letStmt) },
+        { ALT: () => this.SUBRULE(this.defStmt) },
+        { ALT: () => this.SUBRULE(this.useStmt) },
+        { ALT: () => this.SUBRULE(this.forStmt) },
+        { ALT: () => this.SUBRULE(this.natStmt) },
+        { ALT: () => this.SUBRULE(this.portmapStmt) },
+        { ALT: () => this.SUBRULE(this.partitionStmt) },
+        { ALT: () => this.SUBRULE(this.expectStmt) },
+        { ALT: () => this.SUBRULE(this.onStmt) },
+        { ALT: () => this.SUBRULE(this.runStmt) },
+        { ALT: () => this.SUBRULE(this.execStmt) },
+        { ALT: () => this.SUBRULE(this.vethStmt) },
+        { ALT: () => this.SUBRULE(this.macvlanStmt) },
+        { ALT: () => this.SUBRULE(this.ipvlanStmt) },
+        { ALT: () => this.SUBRULE(this.vlanStmt) },
+        { ALT: () => this.SUBRULE(this.moveStmt) },
+        { ALT: () => this.SUBRULE(this.addrStmt) },
+        { ALT: () => this.SUBRULE(this.routeStmt) },
+        { ALT: () => this.SUBRULE(this.proxyarpStmt) },
+        { ALT: () => this.SUBRULE(this.sysctlStmt) },
+        { ALT: () => this.SUBRULE(this.linkStateStmt) },
+        { ALT: () => this.SUBRULE(this.neighStmt) },
+        { ALT: () => this.SUBRULE(this.callStmt) },
+        { ALT: () => this.SUBRULE(this.unknownStmt) },
+      ],
+    });
+  });
+
+  nsStmt = this.RULE("nsStmt", () => {
+    this.CONSUME(kw("ns"));
+    this.CONSUME(AnyWord, { LABEL: "name" });
+    this.OPTION(() => this.SUBRULE(this.block));
+  });
+
+  hostStmt = this.RULE("hostStmt", () => {
+    this.CONSUME(kw("host"));
+    this.SUBRULE(this.block);
+  });
+
+  bridgeStmt = this.RULE("bridgeStmt", () => {
+    this.CONSUME(kw("bridge"));
+    this.CONSUME(AnyWord, { LABEL: "name" });
+    this.OPTION(() => this.SUBRULE(this.block));
+  });
+
+  poolStmt = this.RULE("poolStmt", () => {
+    this.CONSUME(kw("pool"));
+    this.CONSUME(Ident, { LABEL: "name" });
+    this.CONSUME(AnyWord, { LABEL: "cidr" });
+    this.OPTION(() => {
+      this.CONSUME(kw("split"));
+      this.OR([{ ALT: () => this.CONSUME(PrefixLen, { LABEL: "split" }) }, { ALT: () => this.CONSUME(NumberLit, { LABEL: "split" }) }]);
+    });
+    this.OPTION2(() => {
+      this.CONSUME(kw("reserve"));
+      this.AT_LEAST_ONE(() => {
+        this.OPTION3(() => this.CONSUME(Comma));
+        this.CONSUME2(AnyWord, { LABEL: "reserve" });
+      });
+    });
+  });
+
+  uplinkStmt = this.RULE("uplinkStmt", () => {
+    this.CONSUME(kw("uplink"));
+    this.CONSUME(AnyWord, { LABEL: "name" });
+  });
+
+  letStmt = this.RULE("letStmt", () => {
+    this.CONSUME(kw("let"));
+    this.CONSUME(Ident, { LABEL: "name" });
+    this.CONSUME(Equals);
+    this.SUBRULE(this.expression);
+  });
+
+  defStmt = this.RULE("defStmt", () => {
+    this.CONSUME(kw("def"));
+    this.CONSUME(Ident, { LABEL: "name" });
+    this.CONSUME(LParen);
+    this.OPTION(() => {
+      this.CONSUME2(Ident, { LABEL: "param" });
+      this.MANY(() => {
+        this.CONSUME(Comma);
+        this.CONSUME3(Ident, { LABEL: "param" });
+      });
+    });
+    this.CONSUME(RParen);
+    this.SUBRULE(this.block);
+  });
+
+  useStmt = this.RULE("useStmt", () => {
+    this.CONSUME(kw("use"));
+    this.SUBRULE(this.text, { LABEL: "path" });
+  });
+
+  forStmt = this.RULE("forStmt", () => {
+    this.CONSUME(kw("for"));
+    this.CONSUME(Ident, { LABEL: "variable" });
+    this.CONSUME(kw("in"));
+    this.SUBRULE(this.expression, { LABEL: "from" });
+    this.OPTION(() => {
+      this.CONSUME(DotDot);
+      this.SUBRULE2(this.expression, { LABEL: "to" });
+    });
+    this.SUBRULE(this.block);
+  });
+
+  natStmt = this.RULE("natStmt", () => {
+    this.CONSUME(kw("nat"));
+    this.CONSUME(kw("from"));
+    this.SUBRULE(this.text, { LABEL: "pattern" });
+    this.CONSUME(kw("to"));
+    this.CONSUME(AnyWord, { LABEL: "out" });
+  });
+
+  portmapStmt = this.RULE("portmapStmt", () => {
+    this.CONSUME(kw("portmap"));
+    this.OPTION(() =>
+      this.OR([{ ALT: () => this.CONSUME(kw("tcp"), { LABEL: "proto" }) }, { ALT: () => this.CONSUME(kw("udp"), { LABEL: "proto" }) }]),
+    );
+    this.SUBRULE(this.expression, { LABEL: "hostPort" });
+    this.CONSUME(kw("to"));
+    this.CONSUME(AnyWord, { LABEL: "target" });
+  });
+
+  partitionStmt = this.RULE("partitionStmt", () => {
+    this.CONSUME(kw("partition"));
+    this.OR({
+      IGNORE_AMBIGUITIES: true,
+      DEF: [
+        { ALT: () => this.CONSUME(kw("off")) },
+        {
+          ALT: () => {
+            this.SUBRULE(this.partitionGroup);
+            this.MANY(() => {
+              this.CONSUME(Pipe);
+              this.SUBRULE2(this.partitionGroup);
+            });
+          },
+        },
+      ],
+    });
+  });
+
+  partitionGroup = this.RULE("partitionGroup", () => {
+    this.CONSUME(AnyWord, { LABEL: "member" });
+    this.MANY(() => {
+      this.OPTION(() => this.CONSUME(Comma));
+      this.CONSUME2(AnyWord, { LABEL: "member" });
+    });
+  });
+
+  expectStmt = this.RULE("expectStmt", () => {
+    this.CONSUME(kw("expect"));
+    this.OR({
+      IGNORE_AMBIGUITIES: true,
+      DEF: [
+        { ALT: () => this.SUBRULE(this.expectHttp) },
+        { ALT: () => this.SUBRULE(this.expectTcp) },
+        { ALT: () => this.SUBRULE(this.expectReach) },
+      ],
+    });
+  });
+
+  expectHttp = this.RULE("expectHttp", () => {
+    this.CONSUME(kw("http"));
+    this.SUBRULE(this.text, { LABEL: "url" });
+    this.CONSUME(kw("status"));
+    this.SUBRULE(this.expression, { LABEL: "status" });
+    this.CONSUME(kw("from"));
+    this.CONSUME(AnyWord, { LABEL: "from" });
+  });
+
+  /** `ADDR:PORT` is one word; an IPv6 target is written `[2001:db8::1]:80`. */
+  expectTcp = this.RULE("expectTcp", () => {
+    this.CONSUME(kw("tcp"));
+    this.OR([
+      { ALT: () => this.CONSUME(AnyWord, { LABEL: "target" }) },
+      {
+        ALT: () => {
+          this.CONSUME(LBracket);
+          this.CONSUME(Address, { LABEL: "bracketed" });
+          this.CONSUME(RBracket);
+          this.CONSUME2(AnyWord, { LABEL: "port" });
+        },
+      },
+    ]);
+    this.CONSUME(kw("open"));
+    this.CONSUME(kw("from"));
+    this.CONSUME3(AnyWord, { LABEL: "from" });
+  });
+
+  expectReach = this.RULE("expectReach", () => {
+    this.CONSUME(AnyWord, { LABEL: "from" });
+    this.OPTION(() => this.CONSUME(kw("not")));
+    this.CONSUME(kw("reaches"));
+    this.CONSUME2(AnyWord, { LABEL: "to" });
+  });
+
+  onStmt = this.RULE("onStmt", () => {
+    this.CONSUME(kw("on"));
+    this.OR([{ ALT: () => this.CONSUME(kw("add"), { LABEL: "action" }) }, { ALT: () => this.CONSUME(kw("remove"), { LABEL: "action" }) }]);
+    this.SUBRULE(this.text, { LABEL: "pattern" });
+    this.SUBRULE(this.block);
+  });
+
+  runStmt = this.RULE("runStmt", () => {
+    this.CONSUME(kw("run"));
+    this.CONSUME(kw("in"));
+    this.CONSUME(AnyWord, { LABEL: "ns" });
+    this.SUBRULE(this.command);
+  });
+
+  execStmt = this.RULE("execStmt", () => {
+    this.CONSUME(kw("exec"));
+    this.CONSUME(AnyWord, { LABEL: "ns" });
+    this.SUBRULE(this.command);
+  });
+
+  /**
+   * The rest of the line as words. Unquoted `;`, `>`, `<`, `|` and `#` are not part of
+   * it (`;`/newline end the statement, `>` closes the enclosing block, `<`/`|` are
+   * errors: quote them). Adjacent tokens with no space between are one argument.
+   */
+  command = this.RULE("command", () => {
+    this.AT_LEAST_ONE(() => this.SUBRULE(this.commandPiece));
+  });
+
+  commandPiece = this.RULE("commandPiece", () => {
+    this.OR([
+      { ALT: () => this.CONSUME(AnyWord) },
+      { ALT: () => this.CONSUME(StringTok) },
+      { ALT: () => this.CONSUME(Equals) },
+      { ALT: () => this.CONSUME(Comma) },
+      { ALT: () => this.CONSUME(LParen) },
+      { ALT: () => this.CONSUME(RParen) },
+      { ALT: () => this.CONSUME(LBracket) },
+      { ALT: () => this.CONSUME(RBracket) },
+      { ALT: () => this.CONSUME(DotDot) },
+      { ALT: () => this.CONSUME(Plus) },
+      { ALT: () => this.CONSUME(Minus) },
+      { ALT: () => this.CONSUME(Star) },
+      { ALT: () => this.CONSUME(Slash) },
+      { ALT: () => this.CONSUME(Percent) },
+    ]);
+  });
+
+  vethStmt = this.RULE("vethStmt", () => {
+    this.CONSUME(kw("veth"));
+    this.OPTION(() => this.CONSUME(kw("pair")));
+    // a far-end name, unless the next word starts a clause (`veth as eth1`)
+    this.OPTION2({
+      GATE: () => !isClauseKeyword(this.LA(1), [kw("as"), kw("to"), kw("peer")]),
+      DEF: () => this.CONSUME(AnyWord, { LABEL: "farName" }),
+    });
+    this.OPTION3(() => {
+      this.CONSUME(kw("as"));
+      this.CONSUME2(AnyWord, { LABEL: "as" });
+    });
+    this.OPTION4(() =>
+      this.OR([
+        {
+          ALT: () => {
+            this.CONSUME(kw("to"));
+            this.CONSUME3(AnyWord, { LABEL: "to" });
+          },
+        },
+        {
+          ALT: () => {
+            this.CONSUME(kw("peer"));
+            this.CONSUME4(AnyWord, { LABEL: "peer" });
+          },
+        },
+      ]),
+    );
+  });
+
+  macvlanStmt = this.RULE("macvlanStmt", () => {
+    this.CONSUME(kw("macvlan"));
+    this.SUBRULE(this.linkOptions);
+  });
+
+  ipvlanStmt = this.RULE("ipvlanStmt", () => {
+    this.CONSUME(kw("ipvlan"));
+    this.SUBRULE(this.linkOptions);
+  });
+
+  /** `on PARENT [mode M] [as IF]`, shared by macvlan and ipvlan (modes checked when building the AST). */
+  linkOptions = this.RULE("linkOptions", () => {
+    this.CONSUME(kw("on"));
+    this.CONSUME(AnyWord, { LABEL: "parent" });
+    this.OPTION(() => {
+      this.CONSUME(kw("mode"));
+      this.CONSUME(Ident, { LABEL: "mode" });
+    });
+    this.OPTION2(() => {
+      this.CONSUME(kw("as"));
+      this.CONSUME2(AnyWord, { LABEL: "as" });
+    });
+  });
+
+  vlanStmt = this.RULE("vlanStmt", () => {
+    this.CONSUME(kw("vlan"));
+    this.SUBRULE(this.expression, { LABEL: "id" });
+    this.CONSUME(kw("on"));
+    this.CONSUME(AnyWord, { LABEL: "parent" });
+    this.OPTION(() => {
+      this.CONSUME(kw("as"));
+      this.CONSUME2(AnyWord, { LABEL: "as" });
+    });
+  });
+
+  moveStmt = this.RULE("moveStmt", () => {
+    this.CONSUME(kw("move"));
+    this.CONSUME(AnyWord, { LABEL: "dev" });
+    this.OPTION(() => {
+      this.CONSUME(kw("as"));
+      this.CONSUME2(AnyWord, { LABEL: "as" });
+    });
+  });
+
+  addrStmt = this.RULE("addrStmt", () => {
+    this.CONSUME(kw("addr"));
+    this.OR({
+      IGNORE_AMBIGUITIES: true,
+      DEF: [
+        {
+          ALT: () => {
+            this.CONSUME(kw("auto"));
+            this.OPTION(() => {
+              this.CONSUME(kw("from"));
+              this.CONSUME(Ident, { LABEL: "pool" });
+            });
+          },
+        },
+        { ALT: () => this.CONSUME(AnyWord, { LABEL: "cidr" }) },
+      ],
+    });
+    this.OPTION2(() => {
+      this.CONSUME(kw("on"));
+      this.CONSUME2(AnyWord, { LABEL: "on" });
+    });
+  });
+
+  routeStmt = this.RULE("routeStmt", () => {
+    this.CONSUME(kw("route"));
+    this.OR({
+      IGNORE_AMBIGUITIES: true,
+      DEF: [{ ALT: () => this.CONSUME(kw("default")) }, { ALT: () => this.CONSUME(AnyWord, { LABEL: "dst" }) }],
+    });
+    this.OPTION(() => {
+      this.CONSUME(kw("via"));
+      this.CONSUME2(AnyWord, { LABEL: "via" });
+    });
+    this.OPTION2(() => {
+      this.CONSUME(kw("dev"));
+      this.CONSUME3(AnyWord, { LABEL: "dev" });
+    });
+    this.OPTION3(() => this.CONSUME(kw("onlink")));
+  });
+
+  proxyarpStmt = this.RULE("proxyarpStmt", () => {
+    this.CONSUME(kw("proxyarp"));
+    this.CONSUME(kw("on"));
+    this.CONSUME(AnyWord, { LABEL: "on" });
+  });
+
+  sysctlStmt = this.RULE("sysctlStmt", () => {
+    this.CONSUME(kw("sysctl"));
+    this.CONSUME(AnyWord, { LABEL: "key" });
+    this.CONSUME(Equals);
+    this.SUBRULE(this.text, { LABEL: "value" });
+  });
+
+  linkStateStmt = this.RULE("linkStateStmt", () => {
+    this.OR([{ ALT: () => this.CONSUME(kw("up"), { LABEL: "state" }) }, { ALT: () => this.CONSUME(kw("down"), { LABEL: "state" }) }]);
+    this.CONSUME(AnyWord, { LABEL: "dev" });
+  });
+
+  neighStmt = this.RULE("neighStmt", () => {
+    this.CONSUME(kw("neigh"));
+    this.CONSUME(kw("proxy"));
+    this.CONSUME(AnyWord, { LABEL: "addr" });
+    this.CONSUME(kw("on"));
+    this.CONSUME2(AnyWord, { LABEL: "on" });
+  });
+
+  callStmt = this.RULE("callStmt", () => {
+    this.CONSUME(PlainIdent, { LABEL: "callee" });
+    this.SUBRULE(this.arguments);
+  });
+
+  /**
+   * Error production: a line starting with a word that is no statement keyword. It
+   * swallows the rest of the statement so one misspelt keyword is one diagnostic
+   * (with "did you mean", built in to-ast.ts).
+   */
+  unknownStmt = this.RULE("unknownStmt", () => {
+    this.CONSUME(PlainIdent, { LABEL: "word" });
+    this.MANY(() => this.OR([{ ALT: () => this.SUBRULE(this.commandPiece) }, { ALT: () => this.CONSUME(Pipe) }]));
+    this.OPTION(() => this.SUBRULE(this.block));
+  });
+
+  /** A string or a single word (paths, patterns, sysctl values, URLs). */
+  text = this.RULE("text", () => {
+    this.OR([{ ALT: () => this.CONSUME(StringTok) }, { ALT: () => this.CONSUME(AnyWord) }]);
+  });
+
+  arguments = this.RULE("arguments", () => {
+    this.CONSUME(LParen);
+    this.OPTION(() => {
+      this.SUBRULE(this.expression, { LABEL: "arg" });
+      this.MANY(() => {
+        this.CONSUME(Comma);
+        this.SUBRULE2(this.expression, { LABEL: "arg" });
+      });
+    });
+    this.CONSUME(RParen);
+  });
+
+  // ─────────── expressions: let values, call arguments, `${…}` ───────────
+
+  expression = this.RULE("expression", () => {
+    this.SUBRULE(this.term, { LABEL: "operand" });
+    this.MANY(() => {
+      this.OR([{ ALT: () => this.CONSUME(Plus, { LABEL: "operator" }) }, { ALT: () => this.CONSUME(Minus, { LABEL: "operator" }) }]);
+      this.SUBRULE2(this.term, { LABEL: "operand" });
+    });
+  });
+
+  term = this.RULE("term", () => {
+    this.SUBRULE(this.unary, { LABEL: "operand" });
+    this.MANY(() => {
+      this.OR([
+        { ALT: () => this.CONSUME(Star, { LABEL: "operator" }) },
+        { ALT: () => this.CONSUME(Slash, { LABEL: "operator" }) },
+        { ALT: () => this.CONSUME(Percent, { LABEL: "operator" }) },
+      ]);
+      this.SUBRULE2(this.unary, { LABEL: "operand" });
+    });
+  });
+
+  unary = this.RULE("unary", () => {
+    this.OR([
+      {
+        ALT: () => {
+          this.CONSUME(Minus);
+          this.SUBRULE(this.unary);
+        },
+      },
+      { ALT: () => this.SUBRULE(this.primary) },
+    ]);
+  });
+
+  primary = this.RULE("primary", () => {
+    this.OR([
+      { ALT: () => this.CONSUME(NumberLit) },
+      { ALT: () => this.CONSUME(StringTok) },
+      { ALT: () => this.CONSUME(Address) },
+      { ALT: () => this.CONSUME(VarRef) },
+      { ALT: () => this.CONSUME(Url) },
+      { ALT: () => this.CONSUME(Word) },
+      { ALT: () => this.CONSUME(PrefixLen) },
+      {
+        ALT: () => {
+          this.CONSUME(Ident);
+          this.OPTION(() =>
+            this.OR2([
+              { ALT: () => this.SUBRULE(this.arguments) },
+              {
+                ALT: () => {
+                  this.CONSUME(Dot);
+                  this.CONSUME2(Ident, { LABEL: "property" });
+                },
+              },
+            ]),
+          );
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(LParen);
+          this.SUBRULE(this.expression);
+          this.CONSUME(RParen);
+        },
+      },
+      { ALT: () => this.SUBRULE(this.list) },
+    ]);
+  });
+
+  list = this.RULE("list", () => {
+    this.CONSUME(LBracket);
+    this.OPTION(() => {
+      this.SUBRULE(this.expression, { LABEL: "item" });
+      this.MANY(() => {
+        this.CONSUME(Comma);
+        this.SUBRULE2(this.expression, { LABEL: "item" });
+      });
+    });
+    this.CONSUME(RBracket);
+  });
+
+  /** Start rule for the inside of `${…}`. */
+  interpolation = this.RULE("interpolation", () => {
+    this.SUBRULE(this.expression);
+  });
+}
+
+function isClauseKeyword(token: IToken, keywords: TokenType[]): boolean {
+  return keywords.includes(token.tokenType);
+}
+
+/** The one parser instance (house rule: one parser, reused). */
+export const parser = new NsnetParser();
