@@ -1,0 +1,110 @@
+import { describe, it, expect } from "vitest";
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { parse } from "../../src/syntax/parse.js";
+import { expand, type ExpandOptions } from "../../src/expand/expand.js";
+import { makeFsLoader, STDLIB_DIR } from "../../src/expand/fs-loader.js";
+import type { Topology } from "../../src/model/topology.js";
+
+/** Parse + expand source text; parse errors fail the test (they are not ours to test). */
+function ex(text: string, opts: Partial<ExpandOptions> = {}) {
+  const p = parse(text, "t.nsnet");
+  expect(p.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+  return expand(p.script, { file: "t.nsnet", load: makeFsLoader(parse), ...opts });
+}
+const devs = (t: Topology) => t.devices.map((d) => `${d.ns}:${d.name}`);
+const at = (d: { code: string; span: { start: { line: number; column: number } } }) => `${d.code}@${d.span.start.line}:${d.span.start.column}`;
+
+describe("expansion of source text", () => {
+  it("the card example", () => {
+    const { topology, diagnostics } = ex("uplink eth0\nns lxc1 < veth pair; addr 1.1.128.3/20; proxyarp on eth0 >\n");
+    expect(diagnostics).toEqual([]);
+    expect(devs(topology)).toEqual(["host:eth0", "host:lxc1_veth0", "lxc1:eth0"]);
+    expect(topology.devices[1]).toMatchObject({ kind: "veth", primary: true, peer: { ns: "lxc1", name: "eth0" } });
+    expect(topology.addresses).toEqual([expect.objectContaining({ ns: "lxc1", dev: "eth0", spec: { kind: "static", cidr: "1.1.128.3/20", hostOnly: false } })]);
+    expect(topology.proxyArps).toEqual([expect.objectContaining({ ns: "lxc1", uplink: "eth0" })]);
+    // spans point at tokens: the address token on line 2
+    expect(topology.addresses[0]!.valueSpan.start).toMatchObject({ line: 2, column: 27 });
+  });
+  it("veth default names, to NS:BR and peer", () => {
+    const { topology, diagnostics } = ex(`
+ns sw < bridge br0 >
+ns a < macvlan on eth0; veth; veth >
+ns g < veth to sw:br0 >
+ns p < veth peer sw:up0 >
+`);
+    expect(diagnostics).toEqual([]);
+    expect(devs(topology)).toEqual(["sw:br0", "a:eth0", "host:a_veth0", "a:eth1", "host:a_veth1", "a:eth2", "g:eth0", "sw:g_veth0", "p:eth0", "sw:up0"]);
+    expect(topology.devices.find((d) => d.name === "g_veth0")).toMatchObject({ master: "br0" });
+  });
+  it("for with interpolated names and addresses; def with params", () => {
+    const { topology, diagnostics } = ex(`
+def c(name, n) < ns $name < veth; addr 198.51.100.\${n + 10}/24 > >
+for i in 1..3 < c("c$i", $i) >
+`);
+    expect(diagnostics).toEqual([]);
+    expect(topology.namespaces.map((n) => n.name)).toEqual(["c1", "c2", "c3"]);
+    expect(topology.addresses.map((a) => a.spec.kind === "static" && a.spec.cidr)).toEqual(["198.51.100.11/24", "198.51.100.12/24", "198.51.100.13/24"]);
+  });
+  it("an address invalid after interpolation points at the address token", () => {
+    const { diagnostics } = ex("for i in 1..10 <\n  ns c$i < veth; addr 198.51.100.${i+250}/24 >\n>\n");
+    expect(diagnostics.map(at)).toEqual(["NS209@2:23"]);
+    expect(diagnostics[0]!.message).toBe("198.51.100.256/24 is not a valid address");
+  });
+  it("an undefined variable points at `$name`, with did-you-mean", () => {
+    const { diagnostics } = ex("let count = 2\nns c$countt\n");
+    expect(diagnostics.map(at)).toEqual(["NS201@2:5"]);
+    expect(diagnostics[0]!.suggestions).toEqual(["count"]);
+  });
+  it("a veth at the top level is not allowed", () => {
+    const { diagnostics } = ex("\nveth pair\n");
+    expect(diagnostics.map(at)).toEqual(["NS212@2:1"]);
+  });
+  it("use of the stdlib through the fs loader", () => {
+    const { topology, diagnostics } = ex('use "stdlib/routed"\nuplink eth0\nrouted("lxc1", 198.51.100.3/24, "eth0")\n');
+    expect(diagnostics).toEqual([]);
+    expect(devs(topology)).toEqual(["host:eth0", "host:lxc1_veth0", "lxc1:eth0"]);
+    expect(topology.proxyArps).toHaveLength(1);
+  });
+  it("use through an in-memory loader", () => {
+    const lib = parse("def two(a) < ns ${a}1; ns ${a}2 >\n", "mem:lib");
+    const { topology, diagnostics } = ex('use "lib"\ntwo("x")\n', { load: () => ({ script: lib.script, file: "mem:lib" }) });
+    expect(diagnostics).toEqual([]);
+    expect(topology.namespaces.map((n) => n.name)).toEqual(["x1", "x2"]);
+  });
+  it("a missing used file names the resolved path", () => {
+    const { diagnostics } = ex('use "stdlib/nosuch"\n');
+    expect(diagnostics.map(at)).toEqual(["NS206@1:5"]);
+    expect(diagnostics[0]!.hint).toContain(join(STDLIB_DIR, "nosuch.nsnet"));
+  });
+});
+
+describe("stdlib and examples", () => {
+  it("every stdlib file parses and expands without diagnostics", () => {
+    for (const f of readdirSync(STDLIB_DIR).filter((n) => n.endsWith(".nsnet"))) {
+      const { diagnostics } = ex(`use "stdlib/${f}"\n`);
+      expect([f, diagnostics]).toEqual([f, []]);
+    }
+  });
+  it("each stdlib def does what its comment says", () => {
+    const nixos = ex('use "stdlib/nixos"\nnixos("web", 1)\n');
+    expect(nixos.diagnostics).toEqual([]);
+    expect(devs(nixos.topology)).toEqual(["host:ve-web", "web:eth0"]);
+    const bridge = ex('use "stdlib/bridge"\nbridge br0 < addr 192.0.2.1/24 >\nbridged("web", "br0")\n');
+    expect(bridge.diagnostics).toEqual([]);
+    expect(bridge.topology.devices.find((d) => d.name === "web_veth0")).toMatchObject({ ns: "host", master: "br0" });
+    const vagga = ex('use "stdlib/vagga"\nuplink eth0\nvagga_gateway("eth0")\nvagga_command("build")\nfor i in 1..3 < vagga_guest("build", $i) >\n');
+    expect(vagga.diagnostics).toEqual([]);
+    expect(devs(vagga.topology)).toContain("build:build_g3_veth0");
+    expect(vagga.topology.pools.map((p) => p.name)).toEqual(["vagga_links"]);
+  });
+  it("every example in examples/ expands without errors", () => {
+    const dir = join(STDLIB_DIR, "..", "examples");
+    for (const f of readdirSync(dir).filter((n) => n.endsWith(".nsnet"))) {
+      const file = join(dir, f);
+      const p = parse(readFileSync(file, "utf8"), file);
+      const { diagnostics } = expand(p.script, { file, load: makeFsLoader(parse) });
+      expect([f, diagnostics.filter((d) => d.severity === "error")]).toEqual([f, []]);
+    }
+  });
+});
