@@ -5,6 +5,7 @@ import { expandCodes } from "./codes/expand.js";
 import { checkCodes } from "./codes/check.js";
 import { ipamCodes } from "./codes/ipam.js";
 import { liveCodes } from "./codes/live.js";
+import { planCodes } from "../plan/codes.js";
 
 /**
  * The one catalog of diagnostic codes. Each phase keeps its codes in codes/<phase>.ts
@@ -18,6 +19,7 @@ export const catalog: readonly CodeInfo[] = [
   ...checkCodes,
   ...ipamCodes,
   ...liveCodes,
+  ...planCodes,
 ];
 
 const byCode = new Map(catalog.map((c) => [c.code, c]));

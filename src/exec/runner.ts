@@ -20,6 +20,9 @@ export interface RunOptions {
   /** inherit stdio (interactive commands: the REPL's `exec`, sandbox shells) */
   interactive?: boolean;
   env?: Record<string, string>;
+  /** argv is a command the user typed (`nsnet sandbox F -- CMD…`): any program may run,
+   *  still without a shell and still refusing NUL bytes. Never set for generated argv. */
+  userCommand?: boolean;
 }
 
 export interface StartOptions {
@@ -57,8 +60,12 @@ export function isValidIfName(name: string): boolean {
 
 export class UnsafeArgumentError extends Error {}
 
-export function assertSafeArgv(argv: readonly string[]): void {
+export function assertSafeArgv(argv: readonly string[], userCommand = false): void {
   if (argv.length === 0) throw new UnsafeArgumentError("empty command");
+  if (userCommand) {
+    if (argv.some((a) => typeof a !== "string" || a.includes("\0"))) throw new UnsafeArgumentError("NUL byte in a command");
+    return;
+  }
   if (!ALLOWED.has(argv[0]!)) throw new UnsafeArgumentError(`program not allowed: ${JSON.stringify(argv[0])}`);
   for (const a of argv) {
     if (typeof a !== "string" || a.includes("\0") || a.includes("\n")) {
@@ -101,7 +108,7 @@ export class ProcessRunner implements Runner {
   constructor(private readonly verbose?: VerboseSink) {}
 
   async run(argv: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
-    assertSafeArgv(argv);
+    assertSafeArgv(argv, opts.userCommand === true);
     if (argv.includes("-batch") && opts.input !== undefined) assertSafeBatchText(opts.input);
     if (this.verbose) {
       this.verbose(`+ ${argv.map(quoteForDisplay).join(" ")}`);

@@ -1,0 +1,79 @@
+import { resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { Invocation } from "../cli.js";
+import { EXIT, UsageError } from "../exit-codes.js";
+import { compileFile } from "../compile-file.js";
+import { engineOptions } from "../engine-options.js";
+import { printDiagnostics } from "../output.js";
+import { reportUp } from "./up.js";
+import { up } from "../../engine/up.js";
+import { ProcessRunner } from "../../exec/runner.js";
+import { enterSandbox, prepareSandbox, SANDBOX_INNER, type SandboxUplink } from "../../exec/sandbox.js";
+import { projectName } from "../../exec/state-store.js";
+import { HOST, type AddressedTopology } from "../../model/topology.js";
+
+const CLI = fileURLToPath(new URL("../main.js", import.meta.url));
+
+/** Global flags worth carrying into the inner half. */
+function globalFlags(inv: Invocation): string[] {
+  const g = inv.global;
+  return [
+    ...(g.verbose ? ["--verbose"] : []),
+    ...(g.quiet ? ["--quiet"] : []),
+    ...(g.json ? ["--json"] : []),
+    ...(g.project ? ["--project", g.project] : []),
+  ];
+}
+
+/** Outer half of `nsnet sandbox FILE [-- CMD…]`: re-run ourselves under unshare. */
+export async function runSandbox(inv: Invocation): Promise<number> {
+  const file = inv.args[0];
+  if (!file || inv.args.length > 1) throw new UsageError("expected exactly one FILE");
+  const compiled = compileFile(file);
+  if (!compiled.ok) {
+    printDiagnostics(compiled.diagnostics, compiled.sources, inv.global);
+    return EXIT.checkErrors;
+  }
+  const inner = [resolve(file), ...globalFlags(inv), ...(inv.rest.length ? ["--", ...inv.rest] : [])];
+  return enterSandbox(new ProcessRunner(), inner, CLI);
+}
+
+/**
+ * Each `uplink` is simulated by a veth to namespace `lan`, whose end holds the gateway the
+ * script routes through (host `route default via GW`), with the prefix of the host's own
+ * address on that uplink (so the gateway is on-link).
+ */
+export function simulatedUplinks(t: AddressedTopology): SandboxUplink[] {
+  const gw = t.routes.find((r) => r.ns === HOST && r.dst === "default" && r.via)?.via;
+  return t.devices
+    .filter((d) => d.kind === "uplink")
+    .map((d) => {
+      const own = t.resolved.find((r) => r.ns === HOST && r.dev === d.name && r.cidr.includes(".") === Boolean(gw?.includes(".")));
+      const prefix = own?.cidr.split("/")[1];
+      return gw && prefix ? { name: d.name, gatewayCidr: `${gw}/${prefix}` } : { name: d.name };
+    });
+}
+
+/** Inner half: inside the private namespaces — simulate uplinks, apply, run CMD or the REPL. */
+export async function runSandboxInner(inv: Invocation): Promise<number> {
+  if (inv.command !== SANDBOX_INNER) throw new UsageError("internal command");
+  const file = inv.args[0]!;
+  const global = { ...inv.global, project: inv.global.project ?? projectName(file), stateDir: "/run/nsnet" };
+  const opts = engineOptions(global, file);
+  const compiled = compileFile(file);
+  if (!compiled.ok || !compiled.addressed) {
+    printDiagnostics(compiled.diagnostics, compiled.sources, global);
+    return EXIT.checkErrors;
+  }
+  await prepareSandbox(opts.runner, simulatedUplinks(compiled.addressed));
+  const r = await up(compiled, opts);
+  printDiagnostics(r.diagnostics, compiled.sources, global);
+  const code = reportUp(r, { global }, file);
+  if (code !== EXIT.ok && code !== EXIT.expectFailed) return code;
+  if (inv.rest.length) {
+    const run = await opts.runner.run(inv.rest, { interactive: true, userCommand: true });
+    return run.exitCode;
+  }
+  const { runRepl } = await import("./repl.js");
+  return runRepl({ ...inv, command: "repl", args: [file], rest: [], global });
+}

@@ -1,0 +1,36 @@
+import { resolve } from "node:path";
+import { ProcessRunner } from "../exec/runner.js";
+import { projectName } from "../exec/state-store.js";
+import type { EngineOptions } from "../engine/types.js";
+import type { GlobalOptions } from "./output.js";
+import { UsageError } from "./exit-codes.js";
+
+/** Engine options from the command line: project (from the script path unless --project),
+ *  state dir, the one runner (verbose when asked), fault injection, TTY progress. */
+export function engineOptions(g: GlobalOptions, file: string | undefined): EngineOptions {
+  const log = g.verbose ? (line: string) => process.stderr.write(line + "\n") : undefined;
+  let project: string;
+  try {
+    project = projectName(file ? resolve(file) : "repl", g.project);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  const failAt = process.env.NSNET_FAIL_AT ? Number(process.env.NSNET_FAIL_AT) : undefined;
+  if (failAt !== undefined && !(Number.isInteger(failAt) && failAt > 0)) throw new UsageError("NSNET_FAIL_AT must be a positive integer");
+  const progress = process.stderr.isTTY && !g.quiet && !g.verbose;
+  return {
+    project,
+    stateDir: g.stateDir ?? "/run/nsnet",
+    runner: new ProcessRunner(log),
+    ...(failAt !== undefined ? { failAt } : {}),
+    ...(log ? { log } : {}),
+    ...(progress
+      ? {
+          onProgress: (done: number, total: number, phase: string) => {
+            process.stderr.write(`\r\x1b[K${phase} ${done}/${total} ops`);
+            if (done === total) process.stderr.write("\r\x1b[K");
+          },
+        }
+      : {}),
+  };
+}

@@ -1,0 +1,74 @@
+/** Help texts: `nsnet --help` and `nsnet COMMAND --help`. */
+export const MAIN_HELP = `nsnet — a small language and REPL for Linux network namespaces
+
+usage:
+  nsnet                          REPL on a terminal; otherwise reads a script from stdin
+  nsnet repl [FILE]              the REPL (FILE applied first)
+  nsnet FILE [up|down|plan|check|show|graph]
+                                 shebang form (#!/usr/bin/env nsnet); default: up
+  nsnet check FILE… [--json]     parse and check, no kernel access
+  nsnet plan FILE [--format text|sh|json] [--explain]
+  nsnet up FILE | apply FILE     apply transactionally
+  nsnet down FILE                remove what this script created
+  nsnet show [NS] [--json]       live state of our namespaces, as nsnet source
+  nsnet graph FILE [--format dot|mermaid|text]
+  nsnet fmt FILE… [--check]      canonical formatting
+  nsnet sandbox FILE [-- CMD…]   apply inside a private mount+net namespace, run CMD there
+
+global options:
+  --json  --quiet  --verbose  --state-dir DIR  --project NAME  --version  --help
+
+exit codes: 0 ok · 1 check errors · 2 usage · 3 apply failed and rolled back ·
+            4 rollback incomplete · 5 an expect failed
+`;
+
+export const COMMAND_HELP: Record<string, string> = {
+  check: `usage: nsnet check FILE… [--json]
+
+Parses, expands and checks each FILE without touching the kernel: names, references,
+address conflicts per L2 segment, gateways, pools, proxy-ARP subnets.
+Exit 0 when there are no errors (warnings are printed), 1 when there are.
+`,
+  fmt: `usage: nsnet fmt FILE… [--check]
+
+Rewrites each FILE in canonical layout (comments kept). With --check, changes nothing
+and exits 1 if a file is not canonical.
+`,
+  plan: `usage: nsnet plan FILE [--format text|sh|json] [--explain]
+
+Shows the kernel operations \`nsnet up FILE\` would run now (a diff against live state),
+grouped into batched phases, each with the source line it came from.
+--format sh prints a runnable equivalent shell script (for teaching; nsnet itself never
+uses a shell).
+`,
+  up: `usage: nsnet up FILE  (alias: apply)
+
+Applies FILE as one transaction: batched ip/sysctl/nft operations, verified afterwards,
+rolled back on failure (exit 3; exit 4 if the rollback could not finish). Re-running an
+unchanged script does nothing; a changed script applies only the difference.
+`,
+  down: `usage: nsnet down FILE
+
+Removes everything this script's project created (and only that: links marked
+nsnet:<project>, namespaces it created), restores sysctls it changed.
+`,
+  show: `usage: nsnet show [NS] [--json]
+
+Prints the live state of namespaces as nsnet source (or JSON).
+`,
+  graph: `usage: nsnet graph FILE [--format dot|mermaid|text]
+
+Prints the topology of FILE as a graph (namespaces, devices, bridges, L2 segments).
+`,
+  sandbox: `usage: nsnet sandbox FILE [-- CMD…]
+
+Creates a private mount+network namespace (nothing on this machine's own network is
+touched), simulates each declared uplink with a veth to a \`lan\` namespace holding the
+gateway, applies FILE there, then runs CMD (default: the REPL). All of it vanishes on exit.
+`,
+  repl: `usage: nsnet repl [FILE]
+
+Interactive nsnet: each complete statement is checked and applied at once.
+Type .help inside for the dot-commands.
+`,
+};

@@ -1,0 +1,84 @@
+import kleur from "kleur";
+import type { Diagnostic, Severity } from "./diagnostic.js";
+import type { Span } from "../model/span.js";
+
+/**
+ * The one place diagnostics become text (DESIGN §3):
+ *   file:line:col: error[CODE]: message
+ *    3 | ns lxc1 < veth pair; addr 1.1.128.300/20 >
+ *      |                           ^^^^^^^^^^^^^^
+ *   note: file:2:4: the first one is here
+ *   hint: …
+ */
+export interface RenderOptions {
+  /** file → source text, for the excerpt under each message */
+  sources: ReadonlyMap<string, string>;
+  color: boolean;
+}
+
+export function renderDiagnostics(diags: readonly Diagnostic[], opts: RenderOptions): string {
+  // kleur guesses from the process's stdout; the caller knows which stream this goes to.
+  kleur.enabled = opts.color;
+  return diags.map((d) => renderOne(d, opts)).join("\n");
+}
+
+function paint(opts: RenderOptions) {
+  const on = opts.color;
+  const wrap = (f: (s: string) => string) => (s: string) => (on ? f(s) : s);
+  return {
+    error: wrap((s) => kleur.bold().red(s)),
+    warning: wrap((s) => kleur.bold().yellow(s)),
+    info: wrap((s) => kleur.bold().cyan(s)),
+    note: wrap((s) => kleur.bold().blue(s)),
+    hint: wrap((s) => kleur.bold().green(s)),
+    dim: wrap((s) => kleur.dim(s)),
+    bold: wrap((s) => kleur.bold(s)),
+  };
+}
+
+export function location(span: Span): string {
+  return `${span.file}:${span.start.line}:${span.start.column}`;
+}
+
+function renderOne(d: Diagnostic, opts: RenderOptions): string {
+  const p = paint(opts);
+  const sev = p[d.severity as Severity](`${d.severity}[${d.code}]`);
+  const lines = [`${p.bold(location(d.span))}: ${sev}: ${p.bold(d.message)}`];
+  lines.push(...excerpt(d.span, opts, d.severity === "error" ? p.error : d.severity === "warning" ? p.warning : p.info));
+  for (const r of d.related ?? []) {
+    lines.push(`${p.note("note")}: ${location(r.span)}: ${r.message}`);
+    lines.push(...excerpt(r.span, opts, p.note));
+  }
+  if (d.suggestions?.length) lines.push(`${p.hint("help")}: did you mean ${d.suggestions.map((s) => `\`${s}\``).join(", ")}?`);
+  if (d.hint) lines.push(`${p.hint("hint")}: ${d.hint}`);
+  return lines.join("\n") + "\n";
+}
+
+/** The source line of a span with carets under it (first line only for multi-line spans). */
+function excerpt(span: Span, opts: RenderOptions, mark: (s: string) => string): string[] {
+  const text = opts.sources.get(span.file);
+  if (text === undefined) return [];
+  const lineText = text.split("\n")[span.start.line - 1];
+  if (lineText === undefined) return [];
+  const shown = lineText.replace(/\t/g, " ");
+  const gutter = String(span.start.line);
+  const pad = " ".repeat(gutter.length);
+  const startCol = Math.max(1, span.start.column);
+  const endCol = span.end.line === span.start.line ? Math.max(span.end.column, startCol + 1) : shown.length + 1;
+  const width = Math.max(1, Math.min(endCol, shown.length + 1) - startCol);
+  return [
+    ` ${gutter} | ${shown}`,
+    ` ${pad} | ${" ".repeat(startCol - 1)}${mark("^".repeat(width))}`,
+  ];
+}
+
+/** `--json`: the same data, one object. */
+export function diagnosticsToJson(diags: readonly Diagnostic[]): string {
+  return JSON.stringify({ diagnostics: diags }, null, 2) + "\n";
+}
+
+export function summarize(diags: readonly Diagnostic[]): string {
+  const n = (s: Severity) => diags.filter((d) => d.severity === s).length;
+  const parts = [`${n("error")} error(s)`, `${n("warning")} warning(s)`];
+  return parts.join(", ");
+}

@@ -1,0 +1,64 @@
+import type { Diagnostic } from "../diagnostics/diagnostic.js";
+import type { Script } from "../ast/nodes.js";
+import type { AddressedTopology, Topology } from "../model/topology.js";
+import type { LiveState } from "../model/live.js";
+import type { Op } from "../plan/op.js";
+import type { Runner } from "../exec/runner.js";
+
+/**
+ * The engine: the orchestration every front (CLI, REPL, hook, sandbox) shares.
+ *   compile  text → parse → expand → allocate → check        (pure, src/engine/compile.ts)
+ *   up       compiled → read live → live check → plan → execute transactionally → state
+ *   down     state → plan inverses → execute
+ */
+export interface Compiled {
+  file: string;
+  /** every source text read (the script and files it `use`s), for rendering excerpts */
+  sources: Map<string, string>;
+  script?: Script;
+  topology?: Topology;
+  addressed?: AddressedTopology;
+  diagnostics: Diagnostic[];
+  /** no error-severity diagnostics */
+  ok: boolean;
+}
+
+export interface EngineOptions {
+  /** project name: state lives in <stateDir>/<project>/ */
+  project: string;
+  /** default /run/nsnet */
+  stateDir: string;
+  runner: Runner;
+  /** NSNET_FAIL_AT: fail the N-th op (tests) */
+  failAt?: number;
+  onProgress?: (done: number, total: number, phase: string) => void;
+  /** `--verbose` sink (every command and batch) */
+  log?: (line: string) => void;
+}
+
+export type UpStatus = "ok" | "check-failed" | "rolled-back" | "rollback-incomplete" | "expect-failed";
+
+export interface UpResult {
+  status: UpStatus;
+  /** ops planned and run (0 when the world already matched) */
+  ops: Op[];
+  diagnostics: Diagnostic[];
+  /** the kernel's message for the failing op, tied to its source span */
+  failure?: { op: Op; message: string };
+  /** after an incomplete rollback: what is left and the commands that remove it */
+  leftovers?: string[];
+  expectResults?: { text: string; ok: boolean; detail: string }[];
+  elapsedMs: number;
+}
+
+export interface DownResult {
+  status: "ok" | "rollback-incomplete";
+  ops: Op[];
+  leftovers?: string[];
+}
+
+export interface PlanResult {
+  ops: Op[];
+  diagnostics: Diagnostic[];
+  live: LiveState;
+}
