@@ -34,10 +34,10 @@ const DUMP_RETRIES = 5;
 
 export class LiveReadError extends Error {}
 
-async function dump(runner: Runner, argv: string[]): Promise<string> {
+async function dump(runner: Runner, argv: string[], input?: string): Promise<string> {
   let last = "";
   for (let attempt = 0; attempt < DUMP_RETRIES; attempt++) {
-    const r = await runner.run(argv);
+    const r = await runner.run(argv, input === undefined ? {} : { input });
     if (r.exitCode === 0 && !isDumpInterrupted(r.stderr)) return r.stdout;
     last = r.stderr.trim();
     if (!isDumpInterrupted(r.stderr)) break;
@@ -60,19 +60,20 @@ export async function readLive(runner: Runner, opts: ReadLiveOptions = {}): Prom
   const wanted = opts.namespaces ? opts.namespaces.filter((n) => present.includes(n)) : present;
   const places = [HOST, ...wanted];
   const per = await mapBounded(places, opts.concurrency ?? 8, async (ns) => {
-    const [links, addrs, r4, r6, p4, p6] = await Promise.all([
-      dump(runner, ipArgv(ns, "-d", "-j", "link", "show")),
-      dump(runner, ipArgv(ns, "-j", "addr", "show")),
-      dump(runner, ipArgv(ns, "-j", "-4", "route", "show", "table", "main")),
+    // two spawns per place: one batch of four dumps (one JSON array per line), and the
+    // IPv6 routes (the family is global to an ip invocation)
+    const [four, r6] = await Promise.all([
+      dump(runner, ipArgv(ns, "-d", "-j", "-batch", "-"), "link show\naddr show\nroute show table main\nneigh show proxy\n"),
       dump(runner, ipArgv(ns, "-j", "-6", "route", "show", "table", "main")),
-      dump(runner, ipArgv(ns, "-j", "-4", "neigh", "show", "proxy")),
-      dump(runner, ipArgv(ns, "-j", "-6", "neigh", "show", "proxy")),
     ]);
+    const parts = four.split("\n").filter((l) => l.trim() !== "");
+    if (parts.length !== 4) throw new LiveReadError(`ip -batch dump of ${ns}: expected 4 results, got ${parts.length}`);
+    const [links, addrs, r4, proxies] = parts as [string, string, string, string];
     return {
       links: parseLinks(ns, links),
       addrs: parseAddrs(ns, addrs),
       routes: [...parseRoutes(ns, 4, r4), ...parseRoutes(ns, 6, r6)],
-      proxies: [...parseProxies(ns, p4), ...parseProxies(ns, p6)],
+      proxies: parseProxies(ns, proxies),
     };
   });
   for (const p of per) {

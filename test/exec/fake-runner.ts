@@ -9,10 +9,12 @@ export class FakeRunner implements Runner {
     assertSafeArgv(argv);
     this.calls.push({ argv: [...argv], input: opts.input });
     const a = this.answer([...argv], opts.input) ?? {};
-    return { exitCode: a.exitCode ?? 0, stdout: a.stdout ?? (argv.includes("-j") ? "[]" : ""), stderr: a.stderr ?? "" };
+    // dumps answer "nothing": one empty JSON array per batched show command
+    const empty = argv.includes("-j") ? (argv.includes("-batch") ? (opts.input ?? "").split("\n").filter(Boolean).map(() => "[]").join("\n") : "[]") : "";
+    return { exitCode: a.exitCode ?? 0, stdout: a.stdout ?? empty, stderr: a.stderr ?? "" };
   }
   /** the batch calls (not the dumps) */
   get batches() {
-    return this.calls.filter((c) => c.argv.includes("-batch"));
+    return this.calls.filter((c) => c.argv.includes("-batch") && !c.argv.includes("-j"));
   }
 }
