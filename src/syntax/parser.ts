@@ -113,7 +113,7 @@ export class NsnetParser extends CstParser {
 
   nsStmt = this.RULE("nsStmt", () => {
     this.CONSUME(kw("ns"));
-    this.CONSUME(AnyWord, { LABEL: "name" });
+    this.SUBRULE(this.text, { LABEL: "name" });
     this.OPTION(() => this.SUBRULE(this.block));
   });
 
@@ -124,7 +124,7 @@ export class NsnetParser extends CstParser {
 
   bridgeStmt = this.RULE("bridgeStmt", () => {
     this.CONSUME(kw("bridge"));
-    this.CONSUME(AnyWord, { LABEL: "name" });
+    this.SUBRULE(this.text, { LABEL: "name" });
     this.OPTION(() => this.SUBRULE(this.block));
   });
 

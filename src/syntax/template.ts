@@ -102,3 +102,14 @@ export function templateAsNumber(t: Template): Expr | undefined {
   if (t.parts.length === 1 && t.parts[0]!.kind === "expr") return t.parts[0]!.expr;
   return undefined;
 }
+
+/** Joins neighbouring text parts (pieces of one command word, `[addr]:port`). */
+export function mergeText(parts: TemplatePart[]): TemplatePart[] {
+  const out: TemplatePart[] = [];
+  for (const p of parts) {
+    const last = out[out.length - 1];
+    if (last?.kind === "text" && p.kind === "text") out[out.length - 1] = { kind: "text", text: last.text + p.text, span: joinSpans(last.span, p.span) };
+    else out.push(p);
+  }
+  return out;
+}

@@ -8,7 +8,7 @@ import { checkAddress } from "./addresses.js";
 import type { LineIndex } from "./lines.js";
 import { describeToken } from "./messages.js";
 import { parser } from "./parser.js";
-import { buildTemplate, literalText, splitAtColon, templateAsNumber } from "./template.js";
+import { buildTemplate, literalText, mergeText, splitAtColon, templateAsNumber } from "./template.js";
 import { interpolationLexer } from "./tokens.js";
 
 /**
@@ -277,7 +277,7 @@ export class Builder {
     };
     switch (s.name) {
       case "nsStmt": {
-        const name = word("name");
+        const name = textOf("name");
         return name && { type: "Ns", keyword, name, body: this.body(s), span };
       }
       case "hostStmt": {
@@ -285,7 +285,7 @@ export class Builder {
         return body && { type: "Host", keyword, body, span };
       }
       case "bridgeStmt": {
-        const name = word("name");
+        const name = textOf("name");
         return name && { type: "Bridge", keyword, name, body: this.body(s), span };
       }
       case "poolStmt": {
@@ -510,7 +510,7 @@ export class Builder {
           type: "Template",
           quoted: false,
           span: sp,
-          parts: [{ kind: "text", text: "[", span: this.tokSpan(lb) }, ...inner.parts, { kind: "text", text: "]", span: this.tokSpan(tok(tcp, "RBracket") ?? lb) }, ...portTpl.parts],
+          parts: mergeText([{ kind: "text", text: "[", span: this.tokSpan(lb) }, ...inner.parts, { kind: "text", text: "]", span: this.tokSpan(tok(tcp, "RBracket") ?? lb) }, ...portTpl.parts]),
         };
       }
       if (!target || !fromTok) return undefined;
@@ -538,7 +538,7 @@ export class Builder {
         argv.push({
           type: "Template",
           quoted: false,
-          parts: tpls.flatMap((t) => t.parts),
+          parts: mergeText(tpls.flatMap((t) => t.parts)),
           span: joinSpans(tpls[0]!.span, tpls[tpls.length - 1]!.span),
         });
       group = [];
