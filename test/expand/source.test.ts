@@ -108,3 +108,25 @@ describe("stdlib and examples", () => {
     }
   });
 });
+
+describe("diagnostics from source text land on the right token", () => {
+  const cases: [string, string, string][] = [
+    ["recursion", "def f(n) < f($n) >\nf(1)\n", "NS204@1:12"],
+    ["a loop too large", "for i in 1..1000000 < ns c$i >\n", "NS205@1:10"],
+    ["an over-long default far name", "ns averyverylongname <\n  veth\n>\n", "NS210@2:3"],
+    ["an over-long interpolated name", "let n = 1234567\nns a < veth as interface$n >\n", "NS210@2:16"],
+    ["the reserved namespace name", "ns host\n", "NS211@1:4"],
+    ["an all-digit namespace name", "ns 1234\n", "NS211@1:4"],
+    ["a VLAN id out of range", "ns a < vlan 5000 on eth0 >\n", "NS216@1:13"],
+    ["wrong number of arguments", "def c(a, b) < ns $a >\nc(1)\n", "NS203@2:1"],
+    ["an unknown def", "def container(n) < ns c$n >\ncontianer(1)\n", "NS202@2:1"],
+    ["division by zero", "let n = 4 / 0\n", "NS207@1:13"],
+    ["a bad sysctl key", "host < sysctl net/ipv4/ip_forward = 1 >\n", "NS214@1:15"],
+    ["up of an unknown interface", "ns a < veth; down eth1 >\n", "NS217@1:19"],
+  ];
+  for (const [what, text, expected] of cases) {
+    it(what, () => {
+      expect(ex(text).diagnostics.map(at)).toEqual([expected]);
+    });
+  }
+});
