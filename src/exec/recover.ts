@@ -54,7 +54,7 @@ interface Owner {
   preexistingNs?: ReadonlySet<string>;
 }
 
-/** null: skip the step (already gone or not ours); a string names a skipped look-alike. */
+/** "run" the step, "gone" (nothing to undo), or the description of a look-alike left alone. */
 function ownershipFilter(s: UndoStep, who: Owner, confirmed: boolean): "run" | "gone" | string {
   const link = deletedLink(s.step);
   if (link !== undefined) {
