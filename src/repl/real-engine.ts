@@ -5,8 +5,9 @@ import { compileWithFsLoader } from "../cli/compile-file.js";
 import type { AllocationSnapshot } from "../ipam/snapshot.js";
 import { down } from "../engine/down.js";
 import { readLive } from "../exec/live.js";
-import { isIncomplete } from "../syntax/parse.js";
-import { formatSource } from "../fmt/format.js";
+import { isIncomplete, parse } from "../syntax/parse.js";
+import { format } from "../fmt/format.js";
+import { hasErrors } from "../diagnostics/diagnostic.js";
 import type { ReplEngine, PingResult } from "./engine-port.js";
 import { parsePing } from "./ping-output.js";
 
@@ -32,7 +33,11 @@ export async function realEngine(opts: EngineOptions, r: RealEngineOptions): Pro
   return {
     compile: (text, file) => compileWithFsLoader(text, file, allocations ? { allocations } : {}),
     isIncomplete,
-    format: (text, file) => formatSource(text, file),
+    format(text, file) {
+      // the canonical layout of `nsnet fmt` (formatting a tree with syntax errors would lose text)
+      const parsed = parse(text, file);
+      return { output: hasErrors(parsed.diagnostics) ? text : format(parsed.script, parsed.comments), diagnostics: parsed.diagnostics };
+    },
     async up(compiled) {
       const result = await up(compiled, opts);
       const next = (compiled as CompiledWithAllocations).allocations;

@@ -97,7 +97,7 @@ describe.skipIf(!ready)("REPL in a sandbox (real engine, real kernel)", () => {
     expect(a.exit).toBe(0);
     const t = a.transcript!;
     expect(t).toContain("nsnet> ns h1 <\n...>   veth to br0\n...>   addr 192.0.2.1/24\n...> >\n");
-    expect(t).toMatch(/did you mean `br0`/);
+    expect(t).toMatch(/<repl>:\d+:17: error\[NS\d+\].*br9.*\n.*\n +\| +\^\^\^\n/);
     expect(t).toMatch(/h1\s+·\s+ok [0-9.]+ms\nh2\s+ok [0-9.]+ms\s+·/);
     expect(t).toContain("2/2 reachable");
 
