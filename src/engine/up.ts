@@ -9,7 +9,8 @@ import { FsAllocationStore, allocationDir } from "../ipam/store-fs.js";
 import type { LiveState } from "../model/live.js";
 import { HOST, type AddressedTopology } from "../model/topology.js";
 import type { ProjectState } from "../model/state.js";
-import { plan, sysctlKeysNeeded } from "../plan/plan.js";
+import { plan } from "../plan/plan.js";
+import { wantedSysctls } from "../plan/derive.js";
 import type { Op } from "../plan/op.js";
 import { runExpectations } from "./expect.js";
 import { stateRoots } from "./paths.js";
@@ -48,7 +49,10 @@ export async function planUp(compiled: Compiled, opts: EngineOptions): Promise<P
   if (!compiled.ok || !t) throw new Error("internal: planUp on a script with errors");
   const store = new StateStore(opts.project, stateRoots(opts.stateDir).state);
   const state = await store.readState();
-  const live = await readLive(opts.runner, { namespaces: namespacesOf(t, state), sysctls: sysctlKeysNeeded(t) });
+  // Every key the script sets is read (not only those whose original `down` restores), so
+  // the diff sees a sysctl already at its value and a re-run plans 0 ops.
+  const sysctls = wantedSysctls(t).map(({ ns, key }) => ({ ns, key }));
+  const live = await readLive(opts.runner, { namespaces: namespacesOf(t, state), sysctls });
   const diagnostics: Diagnostic[] = checkLive(t, live, { project: opts.project, ownedNamespaces: ownedNamespaces(state) });
   if (hasErrors(diagnostics)) return { ops: [], diagnostics, live, state };
   const gw = liveHostGateway(live);
