@@ -1,36 +1,25 @@
-import type { Op, Phase, Tool } from "../plan/op.js";
-import { PHASES } from "../plan/op.js";
+import type { Phase } from "../plan/op.js";
+import { groupBatches, type Batch } from "../plan/batch.js";
 
-/** Consecutive ops with the same phase, tool and namespace: one spawn of the tool. */
-export interface Batch {
-  phase: Phase;
-  tool: Tool;
-  ns: string;
-  ops: Op[];
-}
+export { groupBatches, type Batch };
 
 /**
- * One batch per run of consecutive (phase, tool, ns). nft and service ops are never merged:
- * each nft op is a whole ruleset, each service its own process.
+ * The planner's batches cut into stages, in plan order (never re-sorted by phase: a plan
+ * that removes things puts its undo ops first, newest first). Batches of one stage run in
+ * parallel; stages run one after the other.
  */
-export function groupBatches(ops: readonly Op[]): Batch[] {
-  const out: Batch[] = [];
-  for (const op of ops) {
+export function batchesByStage(batches: readonly Batch[]): { phase: Phase; batches: Batch[] }[] {
+  const out: { phase: Phase; stage: number; batches: Batch[] }[] = [];
+  for (const b of batches) {
     const last = out[out.length - 1];
-    const mergeable = op.tool === "ip" || op.tool === "sysctl";
-    if (last && mergeable && last.phase === op.phase && last.tool === op.tool && last.ns === op.ns) last.ops.push(op);
-    else out.push({ phase: op.phase, tool: op.tool, ns: op.ns, ops: [op] });
+    if (last && last.stage === b.stage) last.batches.push(b);
+    else out.push({ phase: b.phase, stage: b.stage, batches: [b] });
   }
-  return out;
-}
-
-/** Batches of each phase in PHASES order; a phase's batches keep their plan order. */
-export function batchesByPhase(batches: readonly Batch[]): { phase: Phase; batches: Batch[] }[] {
-  return PHASES.map((phase) => ({ phase, batches: batches.filter((b) => b.phase === phase) })).filter((p) => p.batches.length > 0);
+  return out.map(({ phase, batches }) => ({ phase, batches }));
 }
 
 /**
- * Batches of one phase split into chains, one per namespace: a chain runs its batches in
+ * Batches of one stage split into chains, one per namespace: a chain runs its batches in
  * order, different chains run in parallel.
  */
 export function chainsByNs(batches: readonly Batch[]): Batch[][] {

@@ -5,7 +5,7 @@ import { opKey } from "../model/state.js";
 import { HOST } from "../model/topology.js";
 import type { Op, Phase } from "../plan/op.js";
 import type { Runner } from "./runner.js";
-import { batchesByPhase, chainsByNs, groupBatches, type Batch } from "./batches.js";
+import { batchesByStage, chainsByNs, groupBatches, type Batch } from "./batches.js";
 import { mapBounded } from "./bounded.js";
 import { ipBatchArgv, nftArgv, parseServiceText, serviceArgv, splitSysctl, sysctlWriteArgv } from "./commands.js";
 import { describeDiff, diffLive, isSameLive, withoutForeign } from "./compare.js";
@@ -110,7 +110,7 @@ async function transaction(ops: Op[], runner: Runner, store: StateStore, state: 
   const executed: Op[] = [];
   let failure: ExecFailure | undefined;
   let doneCount = 0;
-  for (const { phase, batches } of batchesByPhase(groupBatches(ops))) {
+  for (const { phase, batches } of batchesByStage(groupBatches(ops))) {
     journal.attempted.push(...batches.flatMap((b) => b.ops));
     await saveJournal();
     let stop = false;
