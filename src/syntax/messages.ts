@@ -12,6 +12,7 @@ export function describeToken(t: IToken | undefined): string {
 }
 
 function label(t: TokenType): string {
+  if (t.name === "EOF") return "end of input";
   return t.LABEL ?? t.name;
 }
 

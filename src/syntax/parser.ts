@@ -25,6 +25,7 @@ import {
   Slash,
   Star,
   StringTok,
+  UnterminatedString,
   Url,
   VarRef,
   Word,
@@ -53,25 +54,63 @@ export class NsnetParser extends CstParser {
   /** Top level. A `>` here closes nothing: it is kept in the tree and reported as stray. */
   script = this.RULE("script", () => {
     this.MANY(() =>
-      this.OR([
+      this.OR({
+        IGNORE_AMBIGUITIES: true,
+        DEF: [
         { ALT: () => this.CONSUME(Newline) },
         { ALT: () => this.CONSUME(Semicolon) },
         { ALT: () => this.CONSUME(RAngle, { LABEL: "stray" }) },
         { ALT: () => this.SUBRULE(this.statement) },
-      ]),
+        { ALT: () => this.SUBRULE(this.junk) },
+      ],
+      }),
     );
   });
 
   block = this.RULE("block", () => {
     this.CONSUME(LAngle);
     this.MANY(() =>
-      this.OR([
-        { ALT: () => this.CONSUME(Newline) },
-        { ALT: () => this.CONSUME(Semicolon) },
-        { ALT: () => this.SUBRULE(this.statement) },
-      ]),
+      this.OR({
+        IGNORE_AMBIGUITIES: true,
+        DEF: [
+          { ALT: () => this.CONSUME(Newline) },
+          { ALT: () => this.CONSUME(Semicolon) },
+          { ALT: () => this.SUBRULE(this.statement) },
+          { ALT: () => this.SUBRULE(this.junk) },
+        ],
+      }),
     );
     this.CONSUME(RAngle);
+  });
+
+  /**
+   * Error production: a token that cannot start a statement (`10.0.0.1` alone, a `|`
+   * after a command). Consumed here so parsing goes on; reported once by to-ast.ts.
+   */
+  junk = this.RULE("junk", () => {
+    this.OR([
+      { ALT: () => this.CONSUME(NumberLit) },
+      { ALT: () => this.CONSUME(Address) },
+      { ALT: () => this.CONSUME(VarRef) },
+      { ALT: () => this.CONSUME(Url) },
+      { ALT: () => this.CONSUME(Word) },
+      { ALT: () => this.CONSUME(PrefixLen) },
+      { ALT: () => this.CONSUME(StringTok) },
+      { ALT: () => this.CONSUME(UnterminatedString) },
+      { ALT: () => this.CONSUME(Pipe) },
+      { ALT: () => this.CONSUME(Equals) },
+      { ALT: () => this.CONSUME(Comma) },
+      { ALT: () => this.CONSUME(LParen) },
+      { ALT: () => this.CONSUME(RParen) },
+      { ALT: () => this.CONSUME(LBracket) },
+      { ALT: () => this.CONSUME(RBracket) },
+      { ALT: () => this.CONSUME(DotDot) },
+      { ALT: () => this.CONSUME(Plus) },
+      { ALT: () => this.CONSUME(Minus) },
+      { ALT: () => this.CONSUME(Star) },
+      { ALT: () => this.CONSUME(Slash) },
+      { ALT: () => this.CONSUME(Percent) },
+    ]);
   });
 
   statement = this.RULE("statement", () => {

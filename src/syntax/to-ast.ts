@@ -184,13 +184,13 @@ export class Builder {
       return part?.kind === "expr" ? part.expr : { type: "Var", name: t.image.slice(1), span };
     }
     if ((t = tok(n, "Word"))) {
-      if (/^-\d+$/.test(t.image))
-        return {
-          type: "Unary",
-          op: "-",
-          operand: { type: "Number", value: Number(t.image.slice(1)), span: this.span(t.startOffset + 1, endOf(t)) },
-          span,
-        };
+      // `-1`, `-$n` are one word outside ${…} (a dash belongs to names); read as negation
+      if (/^-(?:\d+|\$[A-Za-z_]\w*|\$\{.*\})$/.test(t.image)) {
+        const inner = buildTemplate(this, t.startOffset + 1, endOf(t), false).parts[0];
+        const operand: A.Expr | undefined =
+          inner?.kind === "expr" ? inner.expr : inner ? { type: "Number", value: Number(inner.text), span: inner.span } : undefined;
+        if (operand) return { type: "Unary", op: "-", operand, span };
+      }
       return { type: "String", value: this.template(t), span };
     }
     if ((t = tok(n, "Url") ?? tok(n, "PrefixLen"))) return { type: "String", value: this.template(t), span };
@@ -223,6 +223,13 @@ export class Builder {
   /** Statements of a script or block; also reports two statements with nothing between them. */
   statements(n: CstNode | undefined): A.Statement[] {
     if (!n) return [];
+    for (const j of nodes(n, "junk")) {
+      const t = allTokens(j)[0];
+      if (t && t.tokenType.name !== "UnterminatedString")
+        this.report("NS101", t.startOffset, endOf(t), { found: describeToken(t), expected: "a statement (ns, host, bridge, addr, …)" }, {
+          hint: t.tokenType.name === "Pipe" ? 'nsnet never runs a shell: quote "|" to pass it as a word' : undefined,
+        });
+    }
     const items: (CstNode | IToken)[] = [
       ...nodes(n, "statement"),
       ...toks(n, "Newline"),
