@@ -86,6 +86,11 @@ describe.skipIf(!ready)("REPL in a sandbox (real engine, real kernel)", () => {
         { expect: PROMPT },
         ...line("pingall", "reachable"),
         { expect: PROMPT },
+        // Ctrl-C stops a command run in a namespace, not the REPL
+        { send: "h1: sleep 30\r", pause: 1 },
+        { send: "\u0003" },
+        { expect: "exit \\d+", timeout: 5 },
+        { expect: PROMPT, timeout: 5 },
         ...line(`.save ${saved}`, "saved 3 statements"),
         { expect: PROMPT },
         ...line(".exit", "$", 5),
@@ -123,10 +128,11 @@ describe.skipIf(!ready)("REPL in a sandbox (real engine, real kernel)", () => {
   it("piped input: statement by statement, exec output, .undo, non-zero exit after a mistake", async () => {
     const dir = tempDir();
     const input = join(dir, "in.nsnet");
+    const first = join(dir, "first.nsnet");
+    writeFileSync(first, "# loaded before the piped statements\nbridge br0\n");
     writeFileSync(
       input,
       [
-        "bridge br0",
         "ns h1 <",
         "  veth to br0",
         "  addr 192.0.2.1/24",
@@ -139,7 +145,7 @@ describe.skipIf(!ready)("REPL in a sandbox (real engine, real kernel)", () => {
         "",
       ].join("\n"),
     );
-    const r = await drive({ sandbox: true, argv: [process.execPath, main, "repl", ...STATE], pipe: input, env: { NO_COLOR: "1" }, post: DUMPS });
+    const r = await drive({ sandbox: true, argv: [process.execPath, main, "repl", first, ...STATE], pipe: input, env: { NO_COLOR: "1" }, post: DUMPS });
     expect(r.exit, r.stderr).toBe(1);
     expect(r.stdout).not.toContain(PROMPT);
     expect(r.stdout).toContain("1 received");
@@ -147,5 +153,6 @@ describe.skipIf(!ready)("REPL in a sandbox (real engine, real kernel)", () => {
     expect(r.stdout).toContain("undone: ns h2");
     const after = normalize(r.post);
     expect(after).toContain("netns h1");
+    expect(after.some((l) => /^host h1_veth0 \S* up=true master=br0/.test(l))).toBe(true);
   }, 240_000);
 });
