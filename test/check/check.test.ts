@@ -452,11 +452,13 @@ describe("check: speed", () => {
       b.addr(name, "eth0", `10.0.${(i + 2) >> 8}.${(i + 2) & 255}/16`);
       b.route(name, "default", "10.0.0.1");
     }
-    const t0 = performance.now();
-    const ds = check(b.topo);
-    const ms = performance.now() - t0;
-    expect(ds).toEqual([]);
-    expect(ms).toBeLessThan(700);
-    console.log(`check of 10,000 namespaces: ${ms.toFixed(0)} ms`);
+    // Best of three: the algorithmic cost, not the JIT's warm-up or a busy machine's noise.
+    let ms = Infinity;
+    for (let run = 0; run < 3; run++) {
+      const t0 = performance.now();
+      expect(check(b.topo)).toEqual([]);
+      ms = Math.min(ms, performance.now() - t0);
+    }
+    expect(ms).toBeLessThan(400);
   });
 });
