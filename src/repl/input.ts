@@ -104,9 +104,18 @@ export class LineAssembler {
     if (this.lines.length === 0 && /^\s*\./.test(line)) return line;
     this.lines.push(line);
     const text = this.lines.join("\n");
-    if (this.isIncomplete(text)) return null;
+    if (this.incomplete(text)) return null;
     this.lines = [];
     return text;
+  }
+
+  /** A failure to tell counts as complete: the parser then says what is wrong. */
+  private incomplete(text: string): boolean {
+    try {
+      return this.isIncomplete(text);
+    } catch {
+      return false;
+    }
   }
 
   get pending(): boolean {

@@ -64,3 +64,12 @@ describe("LineAssembler", () => {
     expect(a.push("ns h2")).toBe("ns h2");
   });
 });
+
+describe("LineAssembler robustness", () => {
+  it("treats a failing isIncomplete as complete instead of dying", () => {
+    const a = new LineAssembler(() => {
+      throw new Error("lexer bug");
+    });
+    expect(a.push("ns h1 <")).toBe("ns h1 <");
+  });
+});
