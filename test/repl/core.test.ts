@@ -176,3 +176,24 @@ describe("ReplCore running things", () => {
     expect(io.outText).toContain("2/6 reachable");
   });
 });
+
+describe("ReplCore never dies", () => {
+  it("any input resolves to true or false, and the session stays usable", async () => {
+    const fc = await import("fast-check");
+    const piece = fc.oneof(
+      fc.string(),
+      fc.constantFrom(".undo", ".plan", ".apply", ".dry on", ".dry off", ".nodes", ".graph", "pingall", "ping h1 9", "h1:", "exec", ".save", ".load"),
+      fc.tuple(fc.constantFrom("ns ", "h1: ", "exec h1 ", "ping ", "."), fc.string()).map(([a, b]) => a + b),
+    );
+    // never `.save PATH`: a property test must not write files wherever a string points
+    const safe = piece.filter((i) => !/^\s*\.save\s+\S/.test(i));
+    await fc.assert(
+      fc.asyncProperty(fc.array(safe, { maxLength: 8 }), async (inputs) => {
+        const { repl } = setup();
+        for (const i of inputs) expect(typeof (await repl.handle(i))).toBe("boolean");
+        expect(await repl.handle("ns zz")).toBe(true);
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
