@@ -72,8 +72,11 @@ function ipLineExpectations(ns: string, text: string): Expectation[] {
     const name = rest[0];
     out.push({ id: `netns ${name}`, present: verb === "add", describe: `namespace ${name}`, holds: (l) => l.namespaces.includes(name) === (verb === "add") });
   } else if (obj === "link" && verb === "add") {
-    const name = rest[0] === "name" ? rest[1] : rest[0];
-    if (name) out.push(linkExists(ns, name, true, after(w, "type")));
+    // `link add NAME [netns NS] type K …`, `link add link PARENT name NAME [netns NS] type K …`:
+    // the link is born in NS when `netns` is given (before any `peer` part).
+    const head = w.includes("peer") ? w.slice(0, w.indexOf("peer")) : w;
+    const name = rest[0] === "link" ? after(head, "name") : rest[0] === "name" ? rest[1] : rest[0];
+    if (name) out.push(linkExists(after(head, "netns") ?? ns, name, true, after(head, "type")));
     const peer = after(w.slice(w.indexOf("peer")), "name");
     if (w.includes("peer") && peer) out.push(linkExists(after(w.slice(w.indexOf("peer")), "netns") ?? ns, peer, true));
   } else if (obj === "link" && (verb === "del" || verb === "delete") && rest[0]) {
