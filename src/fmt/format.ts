@@ -1,4 +1,6 @@
 import type { Script, Statement } from "../ast/nodes.js";
+import { hasErrors, type Diagnostic } from "../diagnostics/diagnostic.js";
+import { parse } from "../syntax/parse.js";
 import { attachComments, bodyOf, commentText, hasComments, type Attachment, type SourceComment } from "./comments.js";
 import { printHead } from "./print-stmt.js";
 
@@ -86,4 +88,14 @@ function inlineBlock(indent: string, head: string, body: Statement[]): string | 
   if (body.some((s) => bodyOf(s) !== undefined)) return undefined;
   const line = `${indent}${head} < ${body.map(printHead).join("; ")} >`;
   return line.length <= MAX_WIDTH ? line : undefined;
+}
+
+/**
+ * Text in, canonical text out. Text with syntax errors is returned unchanged, with the
+ * diagnostics: a formatter must never drop what it could not read.
+ */
+export function formatSource(text: string, file: string): { output: string; diagnostics: Diagnostic[] } {
+  const { script, diagnostics, comments } = parse(text, file);
+  if (hasErrors(diagnostics)) return { output: text, diagnostics };
+  return { output: format(script, comments), diagnostics };
 }

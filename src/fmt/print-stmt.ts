@@ -1,5 +1,6 @@
 import type { Statement, Template } from "../ast/nodes.js";
-import { printExpr, printIfRef, printTemplate } from "./print-expr.js";
+import type { Expr } from "../ast/nodes.js";
+import { printArg, printExpr, printIfRef, printInterpolation, printTemplate } from "./print-expr.js";
 
 /**
  * The canonical words of one statement, without its block: keywords lowercase, one space
@@ -58,7 +59,7 @@ export function printHead(s: Statement): string {
       w.push("to", printIfRef(s.to));
       break;
     case "Portmap":
-      w.push("portmap", s.proto, printExpr(s.hostPort), "to", `${printTemplate(s.ns)}:${printExpr(s.port)}`);
+      w.push("portmap", s.proto, printExpr(s.hostPort), "to", `${printTemplate(s.ns)}:${portPiece(s.port)}`);
       break;
     case "Partition":
       w.push("partition");
@@ -91,12 +92,12 @@ export function printHead(s: Statement): string {
     case "Run":
       w.push("run", "in");
       t(s.ns);
-      s.argv.forEach(t);
+      for (const a of s.argv) w.push(printArg(a));
       break;
     case "Exec":
       w.push("exec");
       t(s.ns);
-      s.argv.forEach(t);
+      for (const a of s.argv) w.push(printArg(a));
       break;
     case "Veth":
       w.push("veth");
@@ -154,4 +155,9 @@ export function printHead(s: Statement): string {
       break;
   }
   return w.join(" ");
+}
+
+/** The port of `NS:PORT` is part of one word: a number, `$p` or `${expr}`. */
+function portPiece(e: Expr): string {
+  return e.type === "Number" ? String(e.value) : printInterpolation(e, "");
 }

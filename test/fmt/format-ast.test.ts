@@ -1,7 +1,7 @@
 import { describe, it, expect } from "vitest";
 import type { Statement } from "../../src/ast/nodes.js";
 import { format } from "../../src/fmt/format.js";
-import { printExpr, printTemplate } from "../../src/fmt/print-expr.js";
+import { printArg, printExpr, printTemplate } from "../../src/fmt/print-expr.js";
 import { at, bin, id, ifr, K, lines, n, neg, q, script, tpl, v } from "./build.js";
 
 // Hand-built trees: the printer is tested without the parser.
@@ -18,23 +18,27 @@ const proxyarp: Statement = { type: "ProxyArp", keyword: K, on: ifr("eth0"), spa
 
 describe("expressions", () => {
   it("uses the fewest parentheses", () => {
-    expect(printExpr(bin("+", v("i"), n(1)))).toBe("i + 1");
-    expect(printExpr(bin("*", bin("+", v("a"), n(1)), n(2)))).toBe("(a + 1) * 2");
-    expect(printExpr(bin("+", bin("*", v("a"), n(2)), n(1)))).toBe("a * 2 + 1");
-    expect(printExpr(bin("-", v("a"), bin("-", v("b"), v("c"))))).toBe("a - (b - c)");
-    expect(printExpr(bin("-", bin("-", v("a"), v("b")), v("c")))).toBe("a - b - c");
-    expect(printExpr(neg(bin("+", v("a"), n(1))))).toBe("-(a + 1)");
-    expect(printExpr(neg(neg(v("a"))))).toBe("-(-a)");
+    expect(printExpr(bin("+", v("i"), n(1)))).toBe("$i + 1");
+    expect(printExpr(bin("*", bin("+", v("a"), n(1)), n(2)))).toBe("($a + 1) * 2");
+    expect(printExpr(bin("+", bin("*", v("a"), n(2)), n(1)))).toBe("$a * 2 + 1");
+    expect(printExpr(bin("-", v("a"), bin("-", v("b"), v("c"))))).toBe("$a - ($b - $c)");
+    expect(printExpr(bin("-", bin("-", v("a"), v("b")), v("c")))).toBe("$a - $b - $c");
+    expect(printExpr(neg(bin("+", v("a"), n(1))))).toBe("-($a + 1)");
+    expect(printExpr(neg(neg(v("a"))))).toBe("-(- $a)");
+    expect(printExpr(neg(v("a")))).toBe("- $a");
+    expect(printExpr(neg(n(4)))).toBe("-4");
+    expect(printExpr({ type: "Member", object: id("p"), property: id("next"), span: K })).toBe("${p.next}");
     expect(printExpr({ type: "List", items: [n(1), { type: "String", value: q("x"), span: K }], span: K })).toBe('[1, "x"]');
-    expect(printExpr({ type: "Member", object: id("p"), property: id("next"), span: K })).toBe("p.next");
   });
 });
 
 describe("templates", () => {
   it("keeps $name where unambiguous and braces where a name would glue on", () => {
     expect(printTemplate(tpl("c", v("i")))).toBe("c$i");
-    expect(printTemplate(tpl("198.51.100.", bin("+", v("i"), n(1)), "/24"))).toBe("198.51.100.${i + 1}/24");
-    expect(printTemplate(tpl("10.0.", v("n"), ".1/24"))).toBe("10.0.${n}.1/24");
+    expect(printTemplate(tpl("198.51.100.", bin("+", v("i"), n(1)), "/24"))).toBe("198.51.100.${i+1}/24");
+    expect(printTemplate(tpl("x", bin("*", bin("+", v("i"), n(1)), neg(v("j")))))).toBe("x${(i+1)*-j}");
+    expect(printTemplate(tpl("10.0.", v("n"), ".1/24"))).toBe("10.0.$n.1/24");
+    expect(printTemplate(tpl(v("n"), "0"))).toBe("${n}0");
     expect(printTemplate(tpl(v("ns"), "_veth0"))).toBe("${ns}_veth0");
   });
   it("re-escapes quoted text", () => {
@@ -119,5 +123,15 @@ describe("comments", () => {
         "",
       ].join("\n"),
     );
+  });
+});
+
+describe("command arguments", () => {
+  it("keeps a joined argument one unquoted word", () => {
+    expect(printArg(tpl("--dir=/srv/a b"))).toBe('--dir=/srv/a" b"');
+    expect(printArg(tpl("a b"))).toBe('"""a b"');
+    expect(printArg(q("a b"))).toBe('"a b"');
+    expect(printArg(tpl("$5"))).toBe("$5");
+    expect(printArg(tpl("x", v("y"), " z"))).toBe('x$y" z"');
   });
 });
