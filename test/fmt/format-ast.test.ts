@@ -129,7 +129,8 @@ describe("comments", () => {
 describe("command arguments", () => {
   it("keeps a joined argument one unquoted word", () => {
     expect(printArg(tpl("--dir=/srv/a b"))).toBe('--dir=/srv/a" b"');
-    expect(printArg(tpl("a b"))).toBe('"""a b"');
+    expect(printArg(tpl("a b"))).toBe('a" b"');
+    expect(printArg(tpl(" a"))).toBe('""" a"');
     expect(printArg(q("a b"))).toBe('"a b"');
     expect(printArg(tpl("$5"))).toBe("$5");
     expect(printArg(tpl("x", v("y"), " z"))).toBe('x$y" z"');
