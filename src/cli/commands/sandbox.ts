@@ -67,7 +67,7 @@ export async function runSandboxInner(inv: Invocation): Promise<number> {
   }
   await prepareSandbox(opts.runner, simulatedUplinks(compiled.addressed));
   const r = await up(compiled, opts);
-  printDiagnostics(r.diagnostics, compiled.sources, global);
+  if (!global.json) printDiagnostics(r.diagnostics, compiled.sources, global);
   const code = reportUp(r, { global }, file);
   if (code !== EXIT.ok && code !== EXIT.expectFailed) return code;
   if (inv.rest.length) {

@@ -15,7 +15,7 @@ export async function runUp(inv: Invocation): Promise<number> {
   const opts = engineOptions(inv.global, file);
   const compiled = compileFile(file, { allocations: await loadAllocations(opts) });
   const r = await up(compiled, opts);
-  printDiagnostics(r.diagnostics, compiled.sources, inv.global);
+  if (!inv.global.json) printDiagnostics(r.diagnostics, compiled.sources, inv.global);
   return reportUp(r, inv, file);
 }
 
@@ -23,7 +23,7 @@ export async function runUp(inv: Invocation): Promise<number> {
 export function reportUp(r: UpResult, inv: Pick<Invocation, "global">, file: string): number {
   const g = inv.global;
   if (g.json) {
-    process.stdout.write(JSON.stringify({ status: r.status, ops: r.ops.length, elapsedMs: r.elapsedMs, failure: r.failure, leftovers: r.leftovers, expects: r.expectResults }, null, 2) + "\n");
+    process.stdout.write(JSON.stringify({ status: r.status, ops: r.ops.length, applied: r.ops.map((o) => o.summary), elapsedMs: r.elapsedMs, diagnostics: r.diagnostics, failure: r.failure, leftovers: r.leftovers, expects: r.expectResults }, null, 2) + "\n");
   }
   const bad = (s: string) => (useColor(process.stderr) ? kleur.red().bold(s) : s);
   switch (r.status) {
