@@ -45,7 +45,7 @@ export class NsnetParser extends CstParser {
     super(allTokens, {
       nodeLocationTracking: "full",
       recoveryEnabled: true,
-      maxLookahead: 3,
+      maxLookahead: 2,
       errorMessageProvider: errorMessages,
     });
     this.performSelfAnalysis();
@@ -145,7 +145,6 @@ export class NsnetParser extends CstParser {
         { ALT: () => this.SUBRULE(this.linkStateStmt) },
         { ALT: () => this.SUBRULE(this.neighStmt) },
         { ALT: () => this.SUBRULE(this.callStmt) },
-        { ALT: () => this.SUBRULE(this.unknownStmt) },
       ],
     });
   });
@@ -246,22 +245,13 @@ export class NsnetParser extends CstParser {
     this.CONSUME(AnyWord, { LABEL: "target" });
   });
 
+  /** `partition off` is the single group `off`, told apart in to-ast.ts. */
   partitionStmt = this.RULE("partitionStmt", () => {
     this.CONSUME(kw("partition"));
-    this.OR({
-      IGNORE_AMBIGUITIES: true,
-      DEF: [
-        { ALT: () => this.CONSUME(kw("off")) },
-        {
-          ALT: () => {
-            this.SUBRULE(this.partitionGroup);
-            this.MANY(() => {
-              this.CONSUME(Pipe);
-              this.SUBRULE2(this.partitionGroup);
-            });
-          },
-        },
-      ],
+    this.SUBRULE(this.partitionGroup);
+    this.MANY(() => {
+      this.CONSUME(Pipe);
+      this.SUBRULE2(this.partitionGroup);
     });
   });
 
@@ -442,22 +432,13 @@ export class NsnetParser extends CstParser {
     });
   });
 
+  /** `addr CIDR` or `addr auto [from POOL]`: the word `auto` is told apart in to-ast.ts (keeps this LL(1)). */
   addrStmt = this.RULE("addrStmt", () => {
     this.CONSUME(kw("addr"));
-    this.OR({
-      IGNORE_AMBIGUITIES: true,
-      DEF: [
-        {
-          ALT: () => {
-            this.CONSUME(kw("auto"));
-            this.OPTION(() => {
-              this.CONSUME(kw("from"));
-              this.CONSUME(Ident, { LABEL: "pool" });
-            });
-          },
-        },
-        { ALT: () => this.CONSUME(AnyWord, { LABEL: "cidr" }) },
-      ],
+    this.CONSUME(AnyWord, { LABEL: "value" });
+    this.OPTION(() => {
+      this.CONSUME(kw("from"));
+      this.CONSUME(Ident, { LABEL: "pool" });
     });
     this.OPTION2(() => {
       this.CONSUME(kw("on"));
@@ -465,12 +446,10 @@ export class NsnetParser extends CstParser {
     });
   });
 
+  /** `route default …` or `route CIDR …`: `default` is told apart in to-ast.ts. */
   routeStmt = this.RULE("routeStmt", () => {
     this.CONSUME(kw("route"));
-    this.OR({
-      IGNORE_AMBIGUITIES: true,
-      DEF: [{ ALT: () => this.CONSUME(kw("default")) }, { ALT: () => this.CONSUME(AnyWord, { LABEL: "dst" }) }],
-    });
+    this.CONSUME(AnyWord, { LABEL: "dst" });
     this.OPTION(() => {
       this.CONSUME(kw("via"));
       this.CONSUME2(AnyWord, { LABEL: "via" });
@@ -508,19 +487,32 @@ export class NsnetParser extends CstParser {
     this.CONSUME2(AnyWord, { LABEL: "on" });
   });
 
+  /**
+   * `NAME(args)` calls a def. Anything else after a word that is no keyword is the
+   * error production `unknownStmt`: it swallows the rest of the statement so one
+   * misspelt keyword is one diagnostic (with "did you mean", built in to-ast.ts).
+   */
   callStmt = this.RULE("callStmt", () => {
     this.CONSUME(PlainIdent, { LABEL: "callee" });
-    this.SUBRULE(this.arguments);
+    this.OR([{ ALT: () => this.SUBRULE(this.arguments) }, { ALT: () => this.SUBRULE(this.unknownStmt) }]);
   });
 
-  /**
-   * Error production: a line starting with a word that is no statement keyword. It
-   * swallows the rest of the statement so one misspelt keyword is one diagnostic
-   * (with "did you mean", built in to-ast.ts).
-   */
   unknownStmt = this.RULE("unknownStmt", () => {
-    this.CONSUME(PlainIdent, { LABEL: "word" });
-    this.MANY(() => this.OR([{ ALT: () => this.SUBRULE(this.commandPiece) }, { ALT: () => this.CONSUME(Pipe) }]));
+    this.MANY(() =>
+      this.OR([
+        { ALT: () => this.CONSUME(AnyWord) },
+        { ALT: () => this.CONSUME(StringTok) },
+        { ALT: () => this.CONSUME(Pipe) },
+        { ALT: () => this.CONSUME(Equals) },
+        { ALT: () => this.CONSUME(Comma) },
+        { ALT: () => this.CONSUME(DotDot) },
+        { ALT: () => this.CONSUME(Plus) },
+        { ALT: () => this.CONSUME(Minus) },
+        { ALT: () => this.CONSUME(Star) },
+        { ALT: () => this.CONSUME(Slash) },
+        { ALT: () => this.CONSUME(Percent) },
+      ]),
+    );
     this.OPTION(() => this.SUBRULE(this.block));
   });
 

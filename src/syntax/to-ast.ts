@@ -266,7 +266,9 @@ export class Builder {
     const s = key ? node(n, key) : undefined;
     if (!s) return undefined;
     const span = this.nodeSpan(s);
-    const kwTok = allTokens(s).sort((a, b) => a.startOffset - b.startOffset)[0];
+    let kwTok: IToken | undefined;
+    for (const list of Object.values(s.children as Kids))
+      for (const x of list ?? []) if (isToken(x) && real(x) && (!kwTok || x.startOffset < kwTok.startOffset)) kwTok = x;
     if (!kwTok) return undefined;
     const keyword = this.tokSpan(kwTok);
     const word = (label: string) => {
@@ -356,7 +358,9 @@ export class Builder {
         return { type: "Portmap", keyword, proto, hostPort, ns: split[0], port, span };
       }
       case "partitionStmt": {
-        if (tok(s, "KwOff")) return { type: "Partition", keyword, groups: null, span };
+        const gs = nodes(s, "partitionGroup");
+        const members = gs.flatMap((g) => toks(g, "member"));
+        if (members.length === 1 && members[0]!.image === "off") return { type: "Partition", keyword, groups: null, span };
         const groups = nodes(s, "partitionGroup").map((g) => toks(g, "member").map((t) => this.template(t)));
         return { type: "Partition", keyword, groups, span };
       }
@@ -429,23 +433,21 @@ export class Builder {
       }
       case "addrStmt": {
         const on = ifRef("on");
-        const auto = tok(s, "KwAuto");
+        const v = tok(s, "value");
+        const pool = tok(s, "pool");
+        if (!v) return undefined;
         let value: A.AddrStmt["value"];
-        if (auto) {
-          const pool = tok(s, "pool");
-          value = { kind: "auto", span: this.tokSpan(auto), ...(pool ? { pool: this.ident(pool) } : {}) };
-        } else {
-          const cidr = word("cidr");
-          if (!cidr) return undefined;
-          value = { kind: "static", cidr };
+        if (v.image === "auto") value = { kind: "auto", span: this.tokSpan(v), ...(pool ? { pool: this.ident(pool) } : {}) };
+        else {
+          if (pool) this.diagnostics.push(diag("NS112", this.tokSpan(v), { what: "'auto' before 'from POOL'", found: v.image }));
+          value = { kind: "static", cidr: this.template(v) };
         }
         return { type: "Addr", keyword, value, span, ...(on ? { on } : {}) };
       }
       case "routeStmt": {
-        const def = tok(s, "KwDefault");
-        const dstTpl = word("dst");
-        if (!def && !dstTpl) return undefined;
-        const dst: A.RouteStmt["dst"] = def ? { kind: "default", span: this.tokSpan(def) } : { kind: "cidr", cidr: dstTpl! };
+        const d = tok(s, "dst");
+        if (!d) return undefined;
+        const dst: A.RouteStmt["dst"] = d.image === "default" ? { kind: "default", span: this.tokSpan(d) } : { kind: "cidr", cidr: this.template(d) };
         const via = word("via");
         const dev = ifRef("dev");
         return { type: "Route", keyword, dst, onlink: !!tok(s, "KwOnlink"), span, ...(via ? { via } : {}), ...(dev ? { dev } : {}) };
@@ -472,16 +474,13 @@ export class Builder {
       case "callStmt": {
         const callee = tok(s, "callee");
         const args = node(s, "arguments");
-        return callee && args && { type: "CallStmt", callee: this.ident(callee), args: this.args(args), span };
-      }
-      case "unknownStmt": {
-        const w = tok(s, "word");
-        if (w) {
-          const suggestions = didYouMean(w.image, STATEMENT_KEYWORDS);
+        if (callee && args) return { type: "CallStmt", callee: this.ident(callee), args: this.args(args), span };
+        if (callee) {
+          const suggestions = didYouMean(callee.image, STATEMENT_KEYWORDS);
           const hint = suggestions.length
             ? `did you mean '${suggestions[0]}'?`
-            : `statements start with a keyword (${STATEMENT_KEYWORDS.slice(0, 6).join(", ")}, …); a def is called as ${w.image}(args)`;
-          this.report("NS104", w.startOffset, endOf(w), { word: w.image }, { hint, suggestions });
+            : `statements start with a keyword (${STATEMENT_KEYWORDS.slice(0, 6).join(", ")}, …); a def is called as ${callee.image}(args)`;
+          this.report("NS104", callee.startOffset, endOf(callee), { word: callee.image }, { hint, suggestions });
         }
         return undefined;
       }
