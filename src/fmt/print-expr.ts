@@ -74,8 +74,16 @@ export function printInterpolation(e: Expr, nextText: string): string {
   return `\${${expr(e, true)}}`;
 }
 
-/** What a bare word cannot hold: characters that end it, and a `$` that would interpolate. */
-const UNSAFE_IN_WORD = /[\s#;<>|"\\]|\$(?=[{A-Za-z_])/;
+/**
+ * What a bare word cannot hold: characters that end it, a `$` that would interpolate, and
+ * a character outside printable ASCII where a token starts (the word's start, or just
+ * after a punctuation token such as `(` or `=` that splits the word).
+ */
+const UNSAFE_IN_WORD = /[\s#;<>|"\\]|\$(?=[{A-Za-z_])|(?:^|[()[\],=]|\.\.)[^!-~]/;
+
+function unsafeAt(parts: TemplatePart[]): boolean {
+  return parts.some((p) => p.kind === "text" && UNSAFE_IN_WORD.test(p.text));
+}
 
 /**
  * A template as source text: quoted templates are re-escaped, interpolations come back
@@ -85,8 +93,7 @@ export function printTemplate(t: Template): string {
   const parts = mergeText(t.parts);
   if (t.quoted) return `"${pieces(parts, escapeQuoted)}"`;
   if (parts.length === 0) return '""';
-  const bare = pieces(parts, (s) => s);
-  if (!parts.some((p) => p.kind === "text" && UNSAFE_IN_WORD.test(p.text))) return bare;
+  if (!unsafeAt(parts)) return pieces(parts, (s) => s);
   return `"${pieces(parts, escapeQuoted)}"`;
 }
 
@@ -97,7 +104,7 @@ export function printTemplate(t: Template): string {
  */
 export function printArg(t: Template): string {
   const parts = mergeText(t.parts);
-  if (t.quoted || !parts.some((p) => p.kind === "text" && UNSAFE_IN_WORD.test(p.text))) return printTemplate(t);
+  if (t.quoted || !unsafeAt(parts)) return printTemplate(t);
   let out = "";
   parts.forEach((p, i) => {
     if (p.kind === "expr") {
@@ -110,7 +117,7 @@ export function printArg(t: Template): string {
     else out += p.text.slice(0, cut) + `"${escapeQuoted(p.text.slice(cut))}"`;
   });
   // a lone quoted string would read back as a quoted argument: glue an empty one on
-  if (out.startsWith('"') && parts.length === 1) out = `""${out}`;
+  if (parts.length === 1 && out.startsWith('"')) out = `""${out}`;
   return out;
 }
 
