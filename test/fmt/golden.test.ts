@@ -13,7 +13,8 @@ describe("golden", () => {
     it(input, () => {
       const { output, diagnostics } = formatSource(readSource(input), input);
       expect(diagnostics.filter((d) => d.severity === "error")).toEqual([]);
-      if (process.env.UPDATE_GOLDEN || !existsSync(abs(expected))) writeFileSync(abs(expected), output);
+      if (process.env.UPDATE_GOLDEN) writeFileSync(abs(expected), output);
+      expect(existsSync(abs(expected)), `${expected} is missing: run with UPDATE_GOLDEN=1 and review it`).toBe(true);
       expect(output).toBe(readFileSync(abs(expected), "utf8"));
       expect(formatSource(output, expected).output).toBe(output);
     });
