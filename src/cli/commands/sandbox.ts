@@ -7,6 +7,7 @@ import { engineOptions } from "../engine-options.js";
 import { printDiagnostics } from "../output.js";
 import { reportUp } from "./up.js";
 import { up } from "../../engine/up.js";
+import { down } from "../../engine/down.js";
 import { ProcessRunner } from "../../exec/runner.js";
 import { enterSandbox, prepareSandbox, SANDBOX_INNER, type SandboxUplink } from "../../exec/sandbox.js";
 import { projectName } from "../../exec/state-store.js";
@@ -70,10 +71,19 @@ export async function runSandboxInner(inv: Invocation): Promise<number> {
   if (!global.json) printDiagnostics(r.diagnostics, compiled.sources, global);
   const code = reportUp(r, { global }, file);
   if (code !== EXIT.ok && code !== EXIT.expectFailed) return code;
-  if (inv.rest.length) {
-    const run = await opts.runner.run(inv.rest, { interactive: true, userCommand: true });
-    return run.exitCode;
+  let cmdCode: number;
+  try {
+    if (inv.rest.length) {
+      cmdCode = (await opts.runner.run(inv.rest, { interactive: true, userCommand: true })).exitCode;
+    } else {
+      const { runRepl } = await import("./repl.js");
+      cmdCode = await runRepl({ ...inv, command: "repl", args: [file], rest: [], global });
+    }
+  } finally {
+    // Services (`run in`) would keep the sandbox's namespaces alive after we exit: stop
+    // them, and remove the rest the orderly way.
+    await down(opts);
   }
-  const { runRepl } = await import("./repl.js");
-  return runRepl({ ...inv, command: "repl", args: [file], rest: [], global });
+  // A failed `expect` is the sandbox's answer even when CMD itself succeeded.
+  return cmdCode === EXIT.ok && code === EXIT.expectFailed ? EXIT.expectFailed : cmdCode;
 }
