@@ -1,4 +1,4 @@
-// Every nsnet source the formatter tests run over: examples, valid fixtures, golden inputs.
+// Every nsnet source the formatter tests run over: examples, stdlib, valid fixtures, golden inputs.
 import { readdirSync, readFileSync, existsSync } from "node:fs";
 import { join } from "node:path";
 
@@ -15,7 +15,7 @@ function nsnetFiles(dir: string, filter: (name: string) => boolean = () => true)
 
 export const exampleFiles = nsnetFiles("examples");
 export const goldenInputs = nsnetFiles("test/fmt/golden", (f) => f.endsWith(".in.nsnet"));
-export const corpusFiles = [...exampleFiles, ...nsnetFiles("test/fixtures/valid"), ...goldenInputs];
+export const corpusFiles = [...exampleFiles, ...nsnetFiles("stdlib"), ...nsnetFiles("test/fixtures/valid"), ...goldenInputs];
 
 export function readSource(rel: string): string {
   return readFileSync(join(root, rel), "utf8");
