@@ -1,0 +1,221 @@
+import type { LiveAddr, LiveLink, LiveRoute, LiveState } from "../model/live.js";
+import { HOST } from "../model/topology.js";
+import { escapeQuoted } from "../fmt/print-expr.js";
+import { isChildKind, parentOf, selectLive, type Selection } from "./select.js";
+
+/**
+ * Live state as nsnet source (`nsnet show`): what `nsnet up` would need to rebuild it.
+ * Pure: a LiveState in, text out. Everything is written explicitly (both veth names,
+ * `on IF` for every address, modes) so the text does not depend on default names.
+ *
+ * A veth pair is one statement, written by one side:
+ * - a namespace ↔ the host: the namespace writes `veth HOSTEND as IF [to HOSTBRIDGE]`;
+ * - two namespaces: the side whose peer is a bridge port writes `veth FAR as IF to NS:BR`,
+ *   else the first namespace in order writes `veth as IF peer NS:FAR`;
+ * - an end that is itself a bridge port is written inside `bridge BR < … >`, which
+ *   enslaves it.
+ * What the language cannot say (vxlan, a physical NIC, a veth whose peer is out of
+ * sight) becomes a comment, as do its addresses and routes, so the text still compiles.
+ */
+export interface ShowOptions {
+  /** namespaces to print (default: every namespace in the snapshot) */
+  namespaces?: string[];
+}
+
+export function liveToSource(live: LiveState, opts: ShowOptions = {}): string {
+  return new SourcePrinter(live, selectLive(live, opts.namespaces)).print();
+}
+
+/** The snapshot cut down to what `liveToSource` prints (`nsnet show --json`). */
+export function liveToJson(live: LiveState, opts: ShowOptions = {}): LiveState {
+  const sel = selectLive(live, opts.namespaces);
+  const hostKept = new Set([...sel.hostOurs, ...sel.uplinks]);
+  const keepLink = (ns: string, name: string) => (ns === HOST ? hostKept.has(name) : sel.shown.includes(ns));
+  const keepOwn = (ns: string, dev: string | undefined) => (ns === HOST ? dev !== undefined && sel.hostOurs.has(dev) : sel.shown.includes(ns));
+  const sysctls: LiveState["sysctls"] = {};
+  for (const [ns, values] of Object.entries(live.sysctls)) if (ns === HOST || sel.shown.includes(ns)) sysctls[ns] = values;
+  return {
+    namespaces: sel.shown,
+    links: live.links.filter((l) => keepLink(l.ns, l.name)),
+    addrs: live.addrs.filter((a) => keepOwn(a.ns, a.dev)),
+    routes: live.routes.filter((r) => keepOwn(r.ns, r.dev)),
+    proxies: sel.proxies,
+    sysctls,
+  };
+}
+
+/** Routes the kernel (or a router advertisement) made by itself: not part of a script. */
+const SELF_MADE_PROTOS = new Set(["kernel", "ra", "redirect"]);
+
+/** Words the grammar reads as keywords where a name may stand: such names are quoted. */
+const KEYWORDS = new Set(["as", "to", "peer", "pair", "on", "mode", "via", "dev", "onlink", "default", "auto", "from", "ns", "host"]);
+
+/** A name as source: bare when it is an identifier, else a quoted string. */
+export function sourceName(name: string): string {
+  return /^[A-Za-z_][A-Za-z0-9_.-]*$/.test(name) && !KEYWORDS.has(name) ? name : `"${escapeQuoted(name)}"`;
+}
+
+class SourcePrinter {
+  private readonly linksOf = new Map<string, LiveLink[]>();
+  /** links a statement can create (or, for uplinks, declare) */
+  private readonly expressible = new Set<LiveLink>();
+  private readonly order: Map<string, number>;
+
+  constructor(
+    private readonly live: LiveState,
+    private readonly sel: Selection,
+  ) {
+    for (const l of live.links) {
+      const list = this.linksOf.get(l.ns) ?? [];
+      list.push(l);
+      this.linksOf.set(l.ns, list);
+    }
+    for (const list of this.linksOf.values()) list.sort((a, b) => a.ifindex - b.ifindex);
+    this.order = new Map(sel.shown.map((n, i) => [n, i]));
+    for (const l of live.links) if (this.canExpress(l)) this.expressible.add(l);
+  }
+
+  print(): string {
+    const { shown } = this.sel;
+    const out = [`# live state read by \`nsnet show\`: ${shown.length} namespace${shown.length === 1 ? "" : "s"}`];
+    const top: string[] = [];
+    for (const u of this.sel.uplinks) top.push(`uplink ${sourceName(u)}`);
+    for (const l of this.hostLinks()) {
+      if (l.kind === "bridge") top.push(`bridge ${sourceName(l.name)}`);
+      else if (l.kind !== "veth") top.push(`# host:${l.name}: ${describeKind(l)} (not expressible)`);
+    }
+    if (top.length) out.push("", ...top);
+    for (const ns of shown) out.push("", ...this.namespace(ns));
+    const host = this.hostBody();
+    if (host.length) out.push("", "host <", ...host.map((l) => `  ${l}`), ">");
+    if (!shown.length) out.push("# (no namespaces)");
+    return out.join("\n") + "\n";
+  }
+
+  private hostLinks(): LiveLink[] {
+    return (this.linksOf.get(HOST) ?? []).filter((l) => this.sel.hostOurs.has(l.name));
+  }
+
+  private canExpress(l: LiveLink): boolean {
+    if (l.ns === HOST) return this.sel.uplinks.includes(l.name) || (this.sel.hostOurs.has(l.name) && (l.kind === "veth" || l.kind === "bridge"));
+    if (l.kind === "bridge") return true;
+    if (l.kind === "veth") {
+      const p = this.sel.pairs.peerOf(l);
+      return p !== undefined && p.ns !== l.ns;
+    }
+    if (isChildKind(l.kind)) return this.childStatement(l) !== undefined;
+    return false;
+  }
+
+  // ───────────── one namespace ─────────────
+
+  private namespace(ns: string): string[] {
+    const links = (this.linksOf.get(ns) ?? []).filter((l) => l.kind !== "loopback" && l.name !== "lo");
+    const body: string[] = [];
+    const bridges = new Map(links.filter((l) => l.kind === "bridge").map((l) => [l.name, [] as string[]]));
+    const ports: [LiveLink, string][] = [];
+    for (const l of links) {
+      if (l.kind === "bridge") continue;
+      const stmt = this.deviceStatement(l);
+      if (stmt === undefined) continue;
+      if (stmt.startsWith("#")) body.push(stmt);
+      else if (l.master !== undefined && bridges.has(l.master)) ports.push([l, stmt]);
+      else {
+        body.push(stmt);
+        if (l.master !== undefined) body.push(`# ${l.name}: port of ${l.master}, which is not a bridge here (not expressible)`);
+      }
+    }
+    for (const [l, stmt] of ports) bridges.get(l.master!)!.push(stmt);
+    const devices: string[] = [];
+    for (const [name, inside] of bridges) {
+      if (inside.length) devices.push(`bridge ${sourceName(name)} <`, ...inside.map((s) => `  ${s}`), ">");
+      else devices.push(`bridge ${sourceName(name)}`);
+    }
+    devices.push(...body);
+
+    for (const l of links) for (const a of this.addrsOf(l)) devices.push(this.commentUnless(l, `addr ${a.cidr} on ${sourceName(l.name)}`));
+    for (const r of this.routesOf(ns)) devices.push(this.route(r, links));
+    for (const l of links) if (!l.up && this.expressible.has(l)) devices.push(`down ${sourceName(l.name)}`);
+
+    if (!devices.length) return [`ns ${sourceName(ns)}`];
+    return [`ns ${sourceName(ns)} <`, ...devices.map((l) => `  ${l}`), ">"];
+  }
+
+  /** The statement creating `l` in its namespace; undefined when another statement does. */
+  private deviceStatement(l: LiveLink): string | undefined {
+    if (l.kind === "veth") {
+      const p = this.sel.pairs.peerOf(l);
+      if (!p) return `# ${l.name}: veth whose peer is in no namespace read (not expressible)`;
+      if (p.ns === l.ns) return p.ifindex < l.ifindex ? undefined : `# ${l.name}: veth paired with ${p.name} in the same namespace (not expressible)`;
+      if (!this.writes(l, p)) return undefined;
+      const as = `as ${sourceName(l.name)}`;
+      if (p.ns === HOST) return `veth ${sourceName(p.name)} ${as}${p.master !== undefined ? ` to ${sourceName(p.master)}` : ""}`;
+      const far = sourceName(p.ns);
+      if (p.master !== undefined) return `veth ${sourceName(p.name)} ${as} to ${far}:${sourceName(p.master)}`;
+      return `veth ${as} peer ${far}:${sourceName(p.name)}`;
+    }
+    if (isChildKind(l.kind)) return this.childStatement(l) ?? `# ${l.name}: ${l.kind} whose parent is not in the snapshot (not expressible)`;
+    return `# ${l.name}: ${describeKind(l)} (not expressible)`;
+  }
+
+  /** Which end of a pair between two namespaces writes the statement (see the file comment). */
+  private writes(l: LiveLink, p: LiveLink): boolean {
+    if (p.ns === HOST || !this.order.has(p.ns)) return true;
+    if ((p.master !== undefined) !== (l.master !== undefined)) return p.master !== undefined;
+    return this.order.get(l.ns)! < this.order.get(p.ns)!;
+  }
+
+  private childStatement(l: LiveLink): string | undefined {
+    const parent = parentOf(l, this.live.links);
+    if (!parent) return undefined;
+    const on = parent.ns === HOST ? sourceName(parent.name) : `${sourceName(parent.ns)}:${sourceName(parent.name)}`;
+    const as = `as ${sourceName(l.name)}`;
+    if (l.kind === "vlan") return l.vlanId === undefined ? undefined : `vlan ${l.vlanId} on ${on} ${as}`;
+    const modes = l.kind === "macvlan" ? ["bridge", "private", "vepa", "passthru"] : ["l2", "l3", "l3s"];
+    const mode = l.mode ?? modes[0]!;
+    if (!modes.includes(mode)) return undefined;
+    return `${l.kind} on ${on} mode ${mode} ${as}`;
+  }
+
+  // ───────────── addresses and routes ─────────────
+
+  private addrsOf(l: LiveLink): LiveAddr[] {
+    // link-local IPv6 addresses come with every link; the kernel makes them
+    return this.live.addrs.filter((a) => a.ns === l.ns && a.dev === l.name && !/^fe[89ab][0-9a-f]:/i.test(a.cidr));
+  }
+
+  private routesOf(ns: string): LiveRoute[] {
+    return this.live.routes.filter((r) => r.ns === ns && !(r.proto !== undefined && SELF_MADE_PROTOS.has(r.proto)));
+  }
+
+  private route(r: LiveRoute, links: LiveLink[]): string {
+    const parts = [`route ${r.dst}`];
+    if (r.via !== undefined) parts.push(`via ${r.via}`);
+    if (r.dev !== undefined) parts.push(`dev ${sourceName(r.dev)}`);
+    if (r.onlink) parts.push("onlink");
+    const text = parts.join(" ");
+    if (r.via === undefined && r.dev === undefined) return `# ${text}: a route with neither gateway nor device (not expressible)`;
+    const dev = r.dev === undefined ? undefined : links.find((l) => l.name === r.dev);
+    return dev ? this.commentUnless(dev, text) : r.dev === undefined ? text : `# ${text}`;
+  }
+
+  private commentUnless(l: LiveLink, stmt: string): string {
+    return this.expressible.has(l) ? stmt : `# ${stmt}`;
+  }
+
+  // ───────────── the host side ─────────────
+
+  private hostBody(): string[] {
+    const body: string[] = [];
+    const ours = this.hostLinks();
+    for (const l of ours) for (const a of this.addrsOf(l)) body.push(this.commentUnless(l, `addr ${a.cidr} on ${sourceName(l.name)}`));
+    for (const r of this.routesOf(HOST)) if (r.dev !== undefined && this.sel.hostOurs.has(r.dev)) body.push(this.route(r, ours));
+    for (const p of this.sel.proxies) body.push(`neigh proxy ${p.addr} on ${sourceName(p.dev)}`);
+    for (const l of ours) if (!l.up && this.expressible.has(l)) body.push(`down ${sourceName(l.name)}`);
+    return body;
+  }
+}
+
+function describeKind(l: LiveLink): string {
+  return l.kind ? l.kind : "a device of no kind (a physical NIC?)";
+}
