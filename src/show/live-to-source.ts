@@ -1,6 +1,5 @@
 import type { LiveAddr, LiveLink, LiveRoute, LiveState } from "../model/live.js";
 import { HOST } from "../model/topology.js";
-import { escapeQuoted } from "../fmt/print-expr.js";
 import { isChildKind, parentOf, selectLive, type Selection } from "./select.js";
 
 /**
@@ -47,13 +46,17 @@ export function liveToJson(live: LiveState, opts: ShowOptions = {}): LiveState {
 /** Routes the kernel (or a router advertisement) made by itself: not part of a script. */
 const SELF_MADE_PROTOS = new Set(["kernel", "ra", "redirect"]);
 
-/** Words the grammar reads as keywords where a name may stand: such names are quoted. */
-const KEYWORDS = new Set(["as", "to", "peer", "pair", "on", "mode", "via", "dev", "onlink", "default", "auto", "from", "ns", "host"]);
-
-/** A name as source: bare when it is an identifier, else a quoted string. */
-export function sourceName(name: string): string {
-  return /^[A-Za-z_][A-Za-z0-9_.-]*$/.test(name) && !KEYWORDS.has(name) ? name : `"${escapeQuoted(name)}"`;
+/**
+ * Whether a name can be written as a bare word (the grammar takes interface names bare,
+ * `x@y` and `1box` included, and has no quoted form for them). The kernel allows a few
+ * characters no word can hold; a device so named is left as a comment.
+ */
+export function isWritableName(name: string): boolean {
+  return name !== "" && !/[\s#;<>|"\\$]/.test(name);
 }
+
+/** Words that would read as keywords right after `veth`, where the far end's name stands. */
+const AFTER_VETH = new Set(["pair", "as", "to", "peer"]);
 
 class SourcePrinter {
   private readonly linksOf = new Map<string, LiveLink[]>();
@@ -79,9 +82,9 @@ class SourcePrinter {
     const { shown } = this.sel;
     const out = [`# live state read by \`nsnet show\`: ${shown.length} namespace${shown.length === 1 ? "" : "s"}`];
     const top: string[] = [];
-    for (const u of this.sel.uplinks) top.push(`uplink ${sourceName(u)}`);
+    for (const u of this.sel.uplinks) top.push(isWritableName(u) ? `uplink ${u}` : `# host:${JSON.stringify(u)}: a name nsnet cannot write (not expressible)`);
     for (const l of this.hostLinks()) {
-      if (l.kind === "bridge") top.push(`bridge ${sourceName(l.name)}`);
+      if (l.kind === "bridge") top.push(`bridge ${l.name}`);
       else if (l.kind !== "veth") top.push(`# host:${l.name}: ${describeKind(l)} (not expressible)`);
     }
     if (top.length) out.push("", ...top);
@@ -97,11 +100,17 @@ class SourcePrinter {
   }
 
   private canExpress(l: LiveLink): boolean {
-    if (l.ns === HOST) return this.sel.uplinks.includes(l.name) || (this.sel.hostOurs.has(l.name) && (l.kind === "veth" || l.kind === "bridge"));
+    if (!isWritableName(l.name)) return false;
+    if (l.ns === HOST) {
+      if (this.sel.uplinks.includes(l.name) || (this.sel.hostOurs.has(l.name) && l.kind === "bridge")) return true;
+      // a host end exists in the source exactly when its namespace's statement does
+      const p = l.kind === "veth" ? this.sel.pairs.peerOf(l) : undefined;
+      return this.sel.hostOurs.has(l.name) && p !== undefined && p.ns !== HOST && this.canExpress(p);
+    }
     if (l.kind === "bridge") return true;
     if (l.kind === "veth") {
       const p = this.sel.pairs.peerOf(l);
-      return p !== undefined && p.ns !== l.ns;
+      return p !== undefined && p.ns !== l.ns && isWritableName(p.name) && (p.master === undefined || isWritableName(p.master)) && !this.farNameMisread(l, p);
     }
     if (isChildKind(l.kind)) return this.childStatement(l) !== undefined;
     return false;
@@ -112,10 +121,10 @@ class SourcePrinter {
   private namespace(ns: string): string[] {
     const links = (this.linksOf.get(ns) ?? []).filter((l) => l.kind !== "loopback" && l.name !== "lo");
     const body: string[] = [];
-    const bridges = new Map(links.filter((l) => l.kind === "bridge").map((l) => [l.name, [] as string[]]));
+    const bridges = new Map(links.filter((l) => l.kind === "bridge" && this.expressible.has(l)).map((l) => [l.name, [] as string[]]));
     const ports: [LiveLink, string][] = [];
     for (const l of links) {
-      if (l.kind === "bridge") continue;
+      if (l.kind === "bridge" && this.expressible.has(l)) continue;
       const stmt = this.deviceStatement(l);
       if (stmt === undefined) continue;
       if (stmt.startsWith("#")) body.push(stmt);
@@ -128,17 +137,17 @@ class SourcePrinter {
     for (const [l, stmt] of ports) bridges.get(l.master!)!.push(stmt);
     const devices: string[] = [];
     for (const [name, inside] of bridges) {
-      if (inside.length) devices.push(`bridge ${sourceName(name)} <`, ...inside.map((s) => `  ${s}`), ">");
-      else devices.push(`bridge ${sourceName(name)}`);
+      if (inside.length) devices.push(`bridge ${name} <`, ...inside.map((s) => `  ${s}`), ">");
+      else devices.push(`bridge ${name}`);
     }
     devices.push(...body);
 
-    for (const l of links) for (const a of this.addrsOf(l)) devices.push(this.commentUnless(l, `addr ${a.cidr} on ${sourceName(l.name)}`));
+    for (const l of links) for (const a of this.addrsOf(l)) devices.push(this.commentUnless(l, `addr ${a.cidr} on ${l.name}`));
     for (const r of this.routesOf(ns)) devices.push(this.route(r, links));
-    for (const l of links) if (!l.up && this.expressible.has(l)) devices.push(`down ${sourceName(l.name)}`);
+    for (const l of links) if (!l.up && this.expressible.has(l)) devices.push(`down ${l.name}`);
 
-    if (!devices.length) return [`ns ${sourceName(ns)}`];
-    return [`ns ${sourceName(ns)} <`, ...devices.map((l) => `  ${l}`), ">"];
+    if (!devices.length) return [`ns ${ns}`];
+    return [`ns ${ns} <`, ...devices.map((l) => `  ${l}`), ">"];
   }
 
   /** The statement creating `l` in its namespace; undefined when another statement does. */
@@ -148,14 +157,21 @@ class SourcePrinter {
       if (!p) return `# ${l.name}: veth whose peer is in no namespace read (not expressible)`;
       if (p.ns === l.ns) return p.ifindex < l.ifindex ? undefined : `# ${l.name}: veth paired with ${p.name} in the same namespace (not expressible)`;
       if (!this.writes(l, p)) return undefined;
-      const as = `as ${sourceName(l.name)}`;
-      if (p.ns === HOST) return `veth ${sourceName(p.name)} ${as}${p.master !== undefined ? ` to ${sourceName(p.master)}` : ""}`;
-      const far = sourceName(p.ns);
-      if (p.master !== undefined) return `veth ${sourceName(p.name)} ${as} to ${far}:${sourceName(p.master)}`;
-      return `veth ${as} peer ${far}:${sourceName(p.name)}`;
+      if (!this.expressible.has(l)) return `# ${l.name}: veth to ${p.ns}:${p.name}, a name nsnet cannot write (not expressible)`;
+      const as = `as ${l.name}`;
+      if (p.ns === HOST) return `veth ${p.name} ${as}${p.master !== undefined ? ` to ${p.master}` : ""}`;
+      const far = (p.ns);
+      if (p.master !== undefined) return `veth ${p.name} ${as} to ${far}:${p.master}`;
+      return `veth ${as} peer ${far}:${p.name}`;
     }
+    if (!isWritableName(l.name)) return `# ${JSON.stringify(l.name)}: ${describeKind(l)}, a name nsnet cannot write (not expressible)`;
     if (isChildKind(l.kind)) return this.childStatement(l) ?? `# ${l.name}: ${l.kind} whose parent is not in the snapshot (not expressible)`;
     return `# ${l.name}: ${describeKind(l)} (not expressible)`;
+  }
+
+  /** `veth to as eth0`: a far end named like a keyword, in the one place that matters. */
+  private farNameMisread(l: LiveLink, p: LiveLink): boolean {
+    return this.writes(l, p) ? AFTER_VETH.has(p.name) && (p.ns === HOST || p.master !== undefined) : AFTER_VETH.has(l.name) && (l.ns === HOST || l.master !== undefined);
   }
 
   /** Which end of a pair between two namespaces writes the statement (see the file comment). */
@@ -167,9 +183,9 @@ class SourcePrinter {
 
   private childStatement(l: LiveLink): string | undefined {
     const parent = parentOf(l, this.live.links);
-    if (!parent) return undefined;
-    const on = parent.ns === HOST ? sourceName(parent.name) : `${sourceName(parent.ns)}:${sourceName(parent.name)}`;
-    const as = `as ${sourceName(l.name)}`;
+    if (!parent || !isWritableName(parent.name)) return undefined;
+    const on = parent.ns === HOST ? (parent.name) : `${parent.ns}:${parent.name}`;
+    const as = `as ${l.name}`;
     if (l.kind === "vlan") return l.vlanId === undefined ? undefined : `vlan ${l.vlanId} on ${on} ${as}`;
     const modes = l.kind === "macvlan" ? ["bridge", "private", "vepa", "passthru"] : ["l2", "l3", "l3s"];
     const mode = l.mode ?? modes[0]!;
@@ -191,7 +207,7 @@ class SourcePrinter {
   private route(r: LiveRoute, links: LiveLink[]): string {
     const parts = [`route ${r.dst}`];
     if (r.via !== undefined) parts.push(`via ${r.via}`);
-    if (r.dev !== undefined) parts.push(`dev ${sourceName(r.dev)}`);
+    if (r.dev !== undefined) parts.push(`dev ${r.dev}`);
     if (r.onlink) parts.push("onlink");
     const text = parts.join(" ");
     if (r.via === undefined && r.dev === undefined) return `# ${text}: a route with neither gateway nor device (not expressible)`;
@@ -208,10 +224,10 @@ class SourcePrinter {
   private hostBody(): string[] {
     const body: string[] = [];
     const ours = this.hostLinks();
-    for (const l of ours) for (const a of this.addrsOf(l)) body.push(this.commentUnless(l, `addr ${a.cidr} on ${sourceName(l.name)}`));
+    for (const l of ours) for (const a of this.addrsOf(l)) body.push(this.commentUnless(l, `addr ${a.cidr} on ${l.name}`));
     for (const r of this.routesOf(HOST)) if (r.dev !== undefined && this.sel.hostOurs.has(r.dev)) body.push(this.route(r, ours));
-    for (const p of this.sel.proxies) body.push(`neigh proxy ${p.addr} on ${sourceName(p.dev)}`);
-    for (const l of ours) if (!l.up && this.expressible.has(l)) body.push(`down ${sourceName(l.name)}`);
+    for (const p of this.sel.proxies) body.push(`neigh proxy ${p.addr} on ${p.dev}`);
+    for (const l of ours) if (!l.up && this.expressible.has(l)) body.push(`down ${l.name}`);
     return body;
   }
 }
