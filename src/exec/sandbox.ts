@@ -1,4 +1,4 @@
-import { mkdir, readlink } from "node:fs/promises";
+import { mkdir, readlink, writeFile } from "node:fs/promises";
 import type { Runner } from "./runner.js";
 import { ipBatchArgv } from "./commands.js";
 import { isValidIfName } from "./runner.js";
@@ -71,6 +71,12 @@ export async function prepareSandbox(runner: Runner, uplinks: readonly SandboxUp
   }
   await must(runner, ["mount", "-t", "tmpfs", "-o", "mode=0755", "nsnet-sandbox", "/run"]);
   await mkdir("/run/netns", { recursive: true });
+  // No DNS in the sandbox: an empty resolv.conf (in our private mount namespace only) makes
+  // lookups fail at once instead of sending queries through a simulated uplink and waiting
+  // out the resolver's timeout (python's http.server resolves its own address first).
+  await mkdir("/run/nsnet-sandbox", { recursive: true });
+  await writeFile("/run/nsnet-sandbox/resolv.conf", "# nsnet sandbox: no DNS\n");
+  await must(runner, ["mount", "--bind", "/run/nsnet-sandbox/resolv.conf", "/etc/resolv.conf"]);
   const host = ["link set lo up"];
   const lan: string[] = [];
   if (uplinks.length) {

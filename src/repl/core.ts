@@ -152,7 +152,7 @@ export class ReplCore {
     this.render(result.diagnostics, compiled);
     for (const e of result.expectResults ?? []) {
       const mark = e.ok ? this.paint("ok", "ok") : this.paint("error", "FAILED");
-      this.io.out(`expect ${e.text}: ${mark}${e.detail ? ` (${e.detail})` : ""}\n`);
+      this.io.out(`${e.text}: ${mark}${e.detail ? ` (${e.detail})` : ""}\n`);
     }
     switch (result.status) {
       case "ok": {

@@ -37,6 +37,7 @@ const TRANSLATE: Record<string, Rule[]> = {
     [/172\.18\.0\./g, "192.0.2."],
   ],
   "mirror-host.nsnet": [],
+  "demo.nsnet": [],
 };
 
 const DOC = new Set(["192.0.2", "198.51.100", "203.0.113"]);

@@ -1,7 +1,9 @@
 import type { Invocation } from "../cli.js";
 import { EXIT, UsageError } from "../exit-codes.js";
 import { useColor } from "../output.js";
+import { resolve } from "node:path";
 import { ProcessRunner } from "../../exec/runner.js";
+import { projectName } from "../../exec/state-store.js";
 import type { EngineOptions } from "../../engine/types.js";
 import { ReplCore } from "../../repl/core.js";
 import { realEngine } from "../../repl/real-engine.js";
@@ -18,7 +20,8 @@ export async function runRepl(inv: Invocation): Promise<number> {
   const log = inv.global.verbose ? (line: string) => void process.stderr.write(line + "\n") : undefined;
   const failAt = process.env.NSNET_FAIL_AT ? Number(process.env.NSNET_FAIL_AT) : undefined;
   const opts: EngineOptions = {
-    project: inv.global.project ?? "repl",
+    // `nsnet repl FILE` is the same project as `nsnet up FILE`, so `nsnet down FILE` undoes it.
+    project: inv.global.project ?? (inv.args[0] ? projectName(resolve(inv.args[0])) : "repl"),
     stateDir: inv.global.stateDir ?? "/run/nsnet",
     runner: new ProcessRunner(log),
     failAt: Number.isInteger(failAt) ? failAt : undefined,
