@@ -4,6 +4,9 @@ import { buildGraph, toDot, toMermaid, toText } from "../../src/graph/graph.js";
 import type { AddressedTopology } from "../../src/model/topology.js";
 import { expectGolden } from "../show/golden.js";
 import { TopoBuilder } from "../check/topo-builder.js";
+import { readdirSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { compileFile } from "../../src/cli/compile-file.js";
 import { HOST } from "../../src/model/topology.js";
 
 const here = import.meta.url;
@@ -93,5 +96,21 @@ describe("graph model", () => {
     const mermaid = toMermaid(t);
     expect(mermaid).toContain('["e#quot;1\\"]');
     expect(mermaid).not.toContain('e"1');
+  });
+
+  it("draws every example script: each device once, every segment member drawn", () => {
+    const dir = fileURLToPath(new URL("../../examples/", import.meta.url));
+    const files = readdirSync(dir).filter((f) => f.endsWith(".nsnet"));
+    expect(files.length).toBeGreaterThanOrEqual(5);
+    for (const f of files) {
+      const c = compileFile(dir + f);
+      if (!c.addressed) continue;
+      const g = buildGraph(c.addressed);
+      const drawn = new Set(g.clusters.flatMap((cl) => cl.nodes.map((n) => n.key)));
+      for (const d of c.addressed.devices) expect(drawn.has(`${d.ns}:${d.name}`), `${f}: ${d.ns}:${d.name}`).toBe(true);
+      for (const s of g.segments) for (const m of s.members) expect(drawn.has(m)).toBe(true);
+      const text = toText(c.addressed);
+      for (const n of c.addressed.namespaces) expect(text, f).toContain(`ns ${n.name}\n`);
+    }
   });
 });
