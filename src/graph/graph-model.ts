@@ -155,12 +155,14 @@ export function describeNode(n: GraphNode, g: GraphModel): string[] {
   const out: string[] = [];
   if (n.kind === "uplink") out.push("uplink");
   if (n.kind === "referenced") out.push("(not declared)");
+  // the wire first, then what the device hangs off, then the bridge it is a port of
+  for (const e of g.edges) if (e.kind === "veth" && (e.from === n.key || e.to === n.key)) out.push(`── ${e.from === n.key ? e.to : e.from}`);
   for (const e of g.edges) {
-    if (e.kind === "veth" && (e.from === n.key || e.to === n.key)) out.push(`── ${(e.from === n.key ? e.to : e.from)}`);
-    else if (e.kind === "port" && e.from === n.key) out.push(`port of ${e.to.slice(e.to.indexOf(":") + 1)}`);
-    else if (e.kind === "parent" && e.from === n.key) out.push(`${e.label} on ${e.to}`);
-    else if (e.kind === "moved" && e.from === n.key) out.push(`moved from ${e.to}`);
+    if (e.from !== n.key) continue;
+    if (e.kind === "parent") out.push(`${e.label} on ${e.to}`);
+    else if (e.kind === "moved") out.push(`moved from ${e.to}`);
   }
+  for (const e of g.edges) if (e.kind === "port" && e.from === n.key) out.push(`port of ${e.to.slice(e.to.indexOf(":") + 1)}`);
   if (n.kind === "bridge") {
     const ports = g.edges.filter((e) => e.kind === "port" && e.to === n.key).length;
     out.unshift(`bridge, ${ports} port${ports === 1 ? "" : "s"}`);
