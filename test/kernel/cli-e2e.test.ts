@@ -24,7 +24,10 @@ const ipJsonOut = (stdout: string) => JSON.parse(stdout) as { status: string; op
 describe("nsnet up/down in the sandbox (card example, DESIGN §1.4)", () => {
   it("builds the routed veth: the outside router pings lxc1 through proxy ARP", async () => {
     const card = scriptFile("card.nsnet", CARD);
-    const r = await inSandbox(card, [{ run: ["ip", "netns", "exec", "lan", "ping", "-n", "-c1", "-W1", "198.51.100.3"] }, { dump: "after" }]);
+    const r = await inSandbox(card, [
+      // proxy ARP answers after a random delay (proxy_delay, up to 0.8 s) on both legs: up
+      // to three probes, 2 s each, succeed on the first reply
+      { run: ["ip", "netns", "exec", "lan", "ping", "-n", "-c3", "-i0.5", "-W2", "198.51.100.3"] }, { dump: "after" }]);
     expect(r.exitCode, r.stderr).toBe(0);
     expect(r.runs[0]!.status, r.runs[0]!.stdout).toBe(0);
     const host = r.dumps.after!.places.host!;
