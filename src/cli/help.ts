@@ -11,7 +11,7 @@ usage:
   nsnet up FILE | apply FILE     apply transactionally
   nsnet down FILE                remove what this script created
   nsnet show [NS] [--json]       live state of our namespaces, as nsnet source
-  nsnet graph FILE [--format dot|mermaid|text]
+  nsnet graph FILE [--format text|dot|mermaid]
   nsnet fmt FILE… [--check]      canonical formatting
   nsnet sandbox FILE [-- CMD…]   apply inside a private mount+net namespace, run CMD there
 
@@ -56,7 +56,7 @@ nsnet:<project>, namespaces it created), restores sysctls it changed.
 
 Prints the live state of namespaces as nsnet source (or JSON).
 `,
-  graph: `usage: nsnet graph FILE [--format dot|mermaid|text]
+  graph: `usage: nsnet graph FILE [--format text|dot|mermaid]
 
 Prints the topology of FILE as a graph (namespaces, devices, bridges, L2 segments).
 `,
