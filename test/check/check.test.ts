@@ -462,3 +462,13 @@ describe("check: speed", () => {
     expect(ms).toBeLessThan(400);
   });
 });
+
+describe("NS304 suggestions", () => {
+  it("suggests a bridge of the same namespace for a misspelt master", async () => {
+    const { compileText } = await import("../../src/engine/compile.js");
+    const c = compileText("bridge br0\nns h2 < veth to br9; addr 192.0.2.2/24 >\n", "t.nsnet");
+    const d = c.diagnostics.find((x) => x.code === "NS304");
+    expect(d?.suggestions).toEqual(["br0"]);
+    expect([d?.span.start.line, d?.span.start.column]).toEqual([2, 17]);
+  });
+});

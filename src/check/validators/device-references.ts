@@ -1,6 +1,7 @@
 import { HOST, type Device } from "../../model/topology.js";
 import type { CheckContext } from "../context.js";
 import { requireDevice, requireNamespace } from "../references.js";
+import { didYouMean } from "../../diagnostics/suggest.js";
 
 /**
  * What a device points at exists: its namespace, its master bridge, its parent (macvlan,
@@ -13,7 +14,10 @@ export function deviceReferences(d: Device, ctx: CheckContext): void {
     const span = d.masterSpan ?? d.nameSpan;
     const m = ctx.device(d.ns, d.master);
     if (!m) {
+      const bridges = (ctx.deviceNames.get(d.ns) ?? []).filter((n) => ctx.device(d.ns, n)?.kind === "bridge");
+      const suggestions = didYouMean(d.master, bridges);
       ctx.accept("NS304", span, { name: d.master, ns: d.ns }, {
+        suggestions,
         hint: d.ns === HOST ? `declare it with \`bridge ${d.master}\`` : `declare it inside \`ns ${d.ns}\` with \`bridge ${d.master}\``,
       });
     } else if (m.kind !== "bridge") {
