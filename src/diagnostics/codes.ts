@@ -5,7 +5,7 @@ import { expandCodes } from "./codes/expand.js";
 import { checkCodes } from "./codes/check.js";
 import { ipamCodes } from "./codes/ipam.js";
 import { liveCodes } from "./codes/live.js";
-import { planCodes } from "../plan/codes.js";
+import { planCodes } from "./codes/plan.js";
 
 /**
  * The one catalog of diagnostic codes. Each phase keeps its codes in codes/<phase>.ts

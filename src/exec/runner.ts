@@ -41,22 +41,10 @@ export interface Runner {
  *  `bash` is the sandbox's default shell, `ping` the probes' tool. */
 const ALLOWED = new Set(["ip", "nft", "unshare", "mount", "nsenter", "sysctl", "node", "ping", "bash", process.execPath]);
 
-/** DESIGN §1.5: a namespace name as `ip -n`/`ip netns` accept it without surprises
- *  (all digits would be read as a PID). */
-export function isValidNsName(name: string): boolean {
-  return /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}$/.test(name) && name !== "." && name !== ".." && !/^[0-9]+$/.test(name);
-}
-
-/** DESIGN §1.5: 1–15 bytes, no '/', ':', whitespace, NUL, '%', not '.' or '..'. */
-export function isValidIfName(name: string): boolean {
-  return (
-    Buffer.byteLength(name) >= 1 &&
-    Buffer.byteLength(name) <= 15 &&
-    !/[/:\s\0%]/.test(name) &&
-    name !== "." &&
-    name !== ".."
-  );
-}
+// DESIGN §1.5 name rules live in one place; the runner applies them once more as the last
+// gate before execve.
+export { isValidIfName, isValidNsName } from "../model/names.js";
+import { isValidNsName } from "../model/names.js";
 
 export class UnsafeArgumentError extends Error {}
 
