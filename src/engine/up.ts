@@ -83,6 +83,7 @@ export async function up(compiled: Compiled & { allocations?: AllocationSnapshot
     project: opts.project,
     stateDir: roots.state,
     script: compiled.file,
+    before: planned.live,
     ...(opts.failAt !== undefined ? { failAt: opts.failAt } : {}),
     ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
   });

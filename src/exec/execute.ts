@@ -36,6 +36,9 @@ export interface ExecOptions {
   /** opKeys of applied ops this plan removes (besides those whose inverse it runs) */
   removes?: string[];
   lockWaitMs?: number;
+  /** a live snapshot the caller read just before (the planner's): saves reading the world
+   *  again; sysctls it lacks are read here. Its places must include the ops' namespaces. */
+  before?: LiveState;
 }
 
 export interface ExecFailure {
@@ -84,6 +87,17 @@ export async function execute(ops: Op[], runner: Runner, opts: ExecOptions): Pro
   }
 }
 
+/** The caller's snapshot, plus the touched sysctls it did not read (undo ops of a shrinking
+ *  script restore keys the new script no longer mentions). */
+async function topUpSysctls(runner: Runner, live: LiveState, wanted: { ns: string; key: string }[]): Promise<LiveState> {
+  const missing = wanted.filter(({ ns, key }) => live.sysctls[ns]?.[key] === undefined);
+  if (missing.length === 0) return live;
+  const read = await readSysctls(runner, missing);
+  const sysctls = { ...live.sysctls };
+  for (const [ns, kv] of Object.entries(read)) sysctls[ns] = { ...(sysctls[ns] ?? {}), ...kv };
+  return { ...live, sysctls };
+}
+
 function touchedSysctls(ops: readonly Op[]): { ns: string; key: string }[] {
   return ops.filter((o) => o.tool === "sysctl").map((o) => ({ ns: o.ns, key: splitSysctl(o.text)[0] }));
 }
@@ -92,7 +106,7 @@ async function transaction(ops: Op[], runner: Runner, store: StateStore, state: 
   const namespaces = namespacesOf(ops);
   const places = new Set([HOST, ...namespaces]);
   const sysctls = touchedSysctls(ops);
-  const before = await readLive(runner, { namespaces, sysctls });
+  const before = opts.before ? await topUpSysctls(runner, opts.before, sysctls) : await readLive(runner, { namespaces, sysctls });
 
   const journal: ExecJournal = {
     version: 1,
@@ -103,8 +117,25 @@ async function transaction(ops: Op[], runner: Runner, store: StateStore, state: 
     preexisting: { links: before.links.map((l) => `${l.ns}:${l.name}`), namespaces: [...before.namespaces] },
     sysctlOriginals: {},
   };
-  let chain = Promise.resolve();
-  const saveJournal = () => (chain = chain.then(() => store.writeJournal({ ...journal, done: [...journal.done!] })));
+  // Saves coalesce: a request while a write is in flight is folded into one more write of
+  // the latest journal. Awaiting a save means "what was recorded so far is on disk".
+  let inflight: Promise<void> | null = null;
+  let dirty = false;
+  const saveJournal = (): Promise<void> => {
+    dirty = true;
+    inflight ??= (async () => {
+      try {
+        while (dirty) {
+          dirty = false;
+          await store.writeJournal({ ...journal, done: [...journal.done!] });
+        }
+      } finally {
+        inflight = null;
+      }
+    })();
+    return inflight;
+  };
+  const chainDone = () => inflight ?? Promise.resolve();
   const ctx: Ctx = { runner, store, failAt: opts.failAt, journal, saveJournal, knownOriginals: state.sysctlOriginals, pids: new Map() };
 
   const executed: Op[] = [];
@@ -120,7 +151,9 @@ async function transaction(ops: Op[], runner: Runner, store: StateStore, state: 
         const out = await runBatch(batch, ctx);
         executed.push(...out.done);
         journal.done!.push(...out.done.map((o) => o.index));
-        await saveJournal();
+        // Not awaited: the attempted ops were saved before the phase; a `done` mark lost in a
+        // crash only makes recovery check that op against the live kernel (ownership rules).
+        void saveJournal();
         doneCount += out.done.length;
         opts.onProgress?.(doneCount, ops.length, phase);
         if (out.failed) {
@@ -144,7 +177,7 @@ async function transaction(ops: Op[], runner: Runner, store: StateStore, state: 
 
   commitState(state, executed, ctx, opts);
   await store.writeState(state);
-  await chain;
+  await chainDone();
   await store.deleteJournal();
   return { status: "ok", changed: executed.length, live: after };
 }
