@@ -40,6 +40,15 @@ const TRANSLATE: Record<string, Rule[]> = {
   "demo.nsnet": [],
 };
 
+/** Traffic from outside: the sandbox's `lan` namespace plays the uplink's router. Proxy ARP
+ *  answers after a random delay (proxy_delay), so up to three probes, first reply wins. */
+const fromLan = (addr: string) => ({ run: ["ip", "netns", "exec", "lan", "ping", "-n", "-c3", "-i0.5", "-W2", addr] });
+const PROBES: Record<string, { run: string[] }[]> = {
+  "card.nsnet": [fromLan("198.51.100.3")],
+  // the whole 2010 recipe: lxc1 holds .3–.6, lxc2 holds .7, each behind its transit /28
+  "routed-proxyarp.nsnet": ["3", "4", "5", "6", "7"].map((h) => fromLan(`198.51.100.${h}`)),
+};
+
 const DOC = new Set(["192.0.2", "198.51.100", "203.0.113"]);
 
 function translate(name: string, text: string): string {
@@ -69,8 +78,11 @@ describe("examples applied in the sandbox", () => {
       const text = translate(name, readFileSync(join(repo, "examples", name), "utf8"));
       expect(foreignLiterals(text), text).toEqual([]);
       const file = scriptFile(name, text);
-      const r = await inSandbox(file, [{ dump: "up" }]);
+      const probes = PROBES[name] ?? [];
+      const r = await inSandbox(file, [{ dump: "up" }, ...probes]);
       expect(r.exitCode, `${r.stderr}\n--- translated script ---\n${text}`).toBe(0);
+      for (const p of r.runs) expect(p.status, `${p.argv.join(" ")}\n${p.stdout}`).toBe(0);
+      expect(r.runs.length).toBe(probes.length);
       expect(r.dumps.up!.namespaces.length).toBeGreaterThan(0);
     });
   }
