@@ -1,9 +1,10 @@
 import type { AddressedTopology } from "../model/topology.js";
 import type { LiveState } from "../model/live.js";
+import { primaryAddress } from "../model/addresses.js";
 
 /**
- * Each namespace's primary address — the first address of its first interface, without
- * the prefix — from the compiled topology, else from live state (lo never counts).
+ * Each namespace's primary address (the one rule: src/model/addresses.ts) from the
+ * compiled topology, else the first address live state shows (lo never counts).
  * This is what `h1: ping h2` turns `h2` into (Mininet's convention).
  */
 export function primaryAddresses(topo: AddressedTopology | undefined, live?: LiveState): Map<string, string> {
@@ -11,11 +12,8 @@ export function primaryAddresses(topo: AddressedTopology | undefined, live?: Liv
   if (topo) {
     const nsNames = new Set([...topo.namespaces.map((n) => n.name), ...topo.resolved.map((r) => r.ns)]);
     for (const ns of nsNames) {
-      const mine = topo.resolved.filter((r) => r.ns === ns);
-      if (!mine.length) continue;
-      const devOrder = topo.devices.filter((d) => d.ns === ns).map((d) => d.name);
-      const ranked = [...mine].sort((a, b) => rank(devOrder, a.dev) - rank(devOrder, b.dev));
-      out.set(ns, stripPrefix(ranked[0]!.cidr));
+      const addr = primaryAddress(topo, ns);
+      if (addr) out.set(ns, addr);
     }
   }
   if (live) {
@@ -25,13 +23,6 @@ export function primaryAddresses(topo: AddressedTopology | undefined, live?: Liv
     }
   }
   return out;
-}
-
-/** Devices in declaration order first; an address on an undeclared device (e.g. a veth's
- *  far end declared elsewhere) keeps its own order after them. Sort is stable. */
-function rank(order: string[], dev: string): number {
-  const i = order.indexOf(dev);
-  return i < 0 ? order.length : i;
 }
 
 export function stripPrefix(cidr: string): string {
