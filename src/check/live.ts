@@ -3,6 +3,7 @@ import { diag } from "../diagnostics/codes.js";
 import type { LiveLink, LiveState } from "../model/live.js";
 import type { Span } from "../model/span.js";
 import { HOST, devKey, type AddressedTopology, type Device, type DevRef } from "../model/topology.js";
+import { ownerAlias } from "../model/state.js";
 import { parseIp } from "../ipam/ip.js";
 import { ipText } from "./cidr.js";
 import { buildContext } from "./context.js";
@@ -22,7 +23,7 @@ const CREATED = new Set<Device["kind"]>(["veth", "bridge", "macvlan", "ipvlan", 
 
 export function checkLive(topo: AddressedTopology, live: LiveState, opts: LiveCheckOptions): Diagnostic[] {
   const out: Diagnostic[] = [];
-  const mark = `nsnet:${opts.project}`;
+  const mark = ownerAlias(opts.project);
   const owned = new Set(opts.ownedNamespaces ?? []);
   const links = new Map<string, LiveLink>();
   for (const l of live.links) links.set(devKey(l.ns, l.name), l);

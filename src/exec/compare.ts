@@ -1,4 +1,5 @@
 import type { LiveState } from "../model/live.js";
+import { isNsnetAlias, ownerAlias } from "../model/state.js";
 
 /**
  * Live states compared as sets of facts ("link lxc1 eth0 veth …"): what rollback promises
@@ -63,7 +64,7 @@ export function describeDiff(d: LiveDiff): string[] {
  */
 export function withoutForeign(live: LiveState, project: string): LiveState {
   const foreign = new Set(
-    live.links.filter((l) => l.alias?.startsWith("nsnet:") && l.alias !== `nsnet:${project}`).map((l) => `${l.ns}\0${l.name}`),
+    live.links.filter((l) => isNsnetAlias(l.alias) && l.alias !== ownerAlias(project)).map((l) => `${l.ns}\0${l.name}`),
   );
   if (foreign.size === 0) return live;
   const onForeign = (ns: string, dev?: string) => dev !== undefined && foreign.has(`${ns}\0${dev}`);

@@ -1,6 +1,6 @@
 import type { LiveState } from "../model/live.js";
 import type { ProjectState } from "../model/state.js";
-import { opKey } from "../model/state.js";
+import { opKey, ownerAlias } from "../model/state.js";
 import type { Op } from "../plan/op.js";
 import type { Runner } from "./runner.js";
 import { namespacesOf } from "./effects.js";
@@ -30,7 +30,6 @@ export interface RecoverOptions extends LockOptions {
   stateDir?: string;
 }
 
-export const ownAlias = (project: string) => `nsnet:${project}`;
 
 /** The link an inverse deletes (`link del NAME`), if it is that kind of inverse. */
 function deletedLink(step: { tool: string; text: string }): string | undefined {
@@ -60,7 +59,7 @@ function ownershipFilter(s: UndoStep, who: Owner, confirmed: boolean): "run" | "
   if (link !== undefined) {
     const l = who.live.links.find((x) => x.ns === s.step.ns && x.name === link);
     if (!l) return "gone";
-    if (l.alias === ownAlias(who.project)) return "run";
+    if (l.alias === ownerAlias(who.project)) return "run";
     if (!confirmed && l.alias === undefined && !who.preexistingLinks?.has(`${s.step.ns}:${link}`)) return "run";
     return `${s.step.ns}:${link} (alias ${l.alias === undefined ? "none" : JSON.stringify(l.alias)})`;
   }

@@ -32,6 +32,17 @@ export function emptyProjectState(project: string): ProjectState {
   return { version: 1, project, applied: [], sysctlOriginals: {}, services: [] };
 }
 
+/** The kernel-visible ownership mark (DESIGN §4.3): every link nsnet creates carries
+ *  `alias nsnet:<project>`; `down` and the planner touch only links that carry it. */
+export function ownerAlias(project: string): string {
+  return `nsnet:${project}`;
+}
+
+/** A mark of any nsnet project. */
+export function isNsnetAlias(alias: string | undefined): boolean {
+  return alias?.startsWith("nsnet:") === true;
+}
+
 /** Identity of an op across runs: the same tool, place and text is the same effect. */
 export function opKey(op: Pick<Op, "tool" | "ns" | "text">): string {
   return `${op.tool}\u0000${op.ns}\u0000${op.text}`;

@@ -8,7 +8,7 @@ import type { OpStep } from "./op.js";
  * older run is understood exactly as it was sent to the kernel.
  */
 
-export const ownerAlias = (project: string): string => `nsnet:${project}`;
+export { ownerAlias } from "../model/state.js";
 
 /** `netns NS` clause: omitted for the namespace the batch runs in. */
 const netnsClause = (ns: string, batchNs: string): string => (ns === batchNs ? "" : ` netns ${ns}`);
