@@ -1,16 +1,15 @@
 import {
-  broadcastAddress,
   containsAddress,
   networkAddress,
-  overlaps as blocksOverlap,
   parseAddressOrCidr,
   type Cidr,
 } from "../ipam/cidr.js";
 import { formatIp, type IpAddress } from "../ipam/ip.js";
 
 /**
- * The checker's view of an address, over src/ipam's CIDR math: a block that remembers
- * whether it was written without a prefix (then /32 or /128).
+ * The checker's view of an address, over src/ipam's CIDR math (use that directly for block
+ * arithmetic): a block that remembers whether it was written without a prefix (then /32 or
+ * /128), and the few adapters the validators share.
  */
 export interface Prefixed extends Cidr {
   hostOnly: boolean;
@@ -22,21 +21,9 @@ export function parsePrefixed(text: string): Prefixed | null {
   return r === null ? null : { ...r.cidr, hostOnly: !r.hadPrefix };
 }
 
-export function networkOf(p: Cidr): bigint {
-  return networkAddress(p);
-}
-
-export function lastOf(p: Cidr): bigint {
-  return broadcastAddress(p);
-}
-
 /** Is `ip` inside the subnet `net`? */
 export function contains(net: Cidr, ip: IpAddress): boolean {
   return containsAddress(net, ip.family, ip.addr);
-}
-
-export function overlaps(a: Cidr, b: Cidr): boolean {
-  return blocksOverlap(a, b);
 }
 
 /** The subnet as canonical text, e.g. "10.0.0.0/24". */

@@ -1,5 +1,6 @@
 import { bitsOf } from "../../ipam/ip.js";
-import { ipText, lastOf, networkOf, subnetText } from "../cidr.js";
+import { ipText, subnetText } from "../cidr.js";
+import { broadcastAddress, networkAddress } from "../../ipam/cidr.js";
 import type { CheckContext, CheckedAddress } from "../context.js";
 
 /** An address is well-formed and usable by a host: not a subnet's network or broadcast address. */
@@ -15,10 +16,10 @@ export function addressValue(a: CheckedAddress, ctx: CheckContext): void {
   if (v.prefix >= bits - 1) return;
   const subnet = subnetText(v);
   const addr = ipText(v);
-  if (v.addr === networkOf(v)) {
+  if (v.addr === networkAddress(v)) {
     if (v.family === 4) ctx.accept("NS313", a.span, { addr, subnet }, { hint: `the first host address is ${ipText({ family: 4, addr: v.addr + 1n })}` });
     else ctx.accept("NS313", a.span, { addr, subnet }, { severity: "warning", hint: "in IPv6 it is the subnet-router anycast address" });
-  } else if (v.family === 4 && v.addr === lastOf(v)) {
+  } else if (v.family === 4 && v.addr === broadcastAddress(v)) {
     ctx.accept("NS314", a.span, { addr, subnet }, { hint: `the last host address is ${ipText({ family: 4, addr: v.addr - 1n })}` });
   }
 }

@@ -1,7 +1,8 @@
 import { didYouMean } from "../../diagnostics/suggest.js";
 import { bitsOf } from "../../ipam/ip.js";
 import { HOST, devKey, type ProxyArp } from "../../model/topology.js";
-import { contains, ipText, isLinkLocal6, overlaps, subnetText } from "../cidr.js";
+import { contains, ipText, isLinkLocal6, subnetText } from "../cidr.js";
+import { overlaps } from "../../ipam/cidr.js";
 import type { CheckContext, CheckedAddress } from "../context.js";
 import { requireNamespace } from "../references.js";
 

@@ -1,6 +1,7 @@
 import { parseIp } from "../../ipam/ip.js";
 import { HOST, type Route } from "../../model/topology.js";
-import { contains, isLinkLocal6, networkOf, parsePrefixed, subnetText } from "../cidr.js";
+import { contains, isLinkLocal6, parsePrefixed, subnetText } from "../cidr.js";
+import { networkAddress } from "../../ipam/cidr.js";
 import type { CheckContext } from "../context.js";
 import { requireDevice } from "../references.js";
 
@@ -19,7 +20,7 @@ export function routeShape(r: Route, ctx: CheckContext): void {
       return;
     }
     dstFamily = dst.family;
-    if (dst.addr !== networkOf(dst)) {
+    if (dst.addr !== networkAddress(dst)) {
       const subnet = subnetText(dst);
       ctx.accept("NS315", r.dstSpan, { cidr: r.dst }, { suggestions: [subnet], hint: `did you mean \`${subnet}\`?` });
     }

@@ -1,5 +1,6 @@
 import { bitsOf } from "../../ipam/ip.js";
-import { isLinkLocal6, lastOf, networkOf, subnetText } from "../cidr.js";
+import { isLinkLocal6, subnetText } from "../cidr.js";
+import { broadcastAddress, networkAddress } from "../../ipam/cidr.js";
 import type { CheckContext, CheckedAddress } from "../context.js";
 
 interface Range {
@@ -21,7 +22,7 @@ export function subnetOverlap(ctx: CheckContext): void {
       for (const a of list) {
         const v = a.value;
         if (!v || v.family !== family || v.prefix >= bitsOf(family) || isLinkLocal6(v)) continue;
-        ranges.push({ lo: networkOf(v), hi: lastOf(v), a });
+        ranges.push({ lo: networkAddress(v), hi: broadcastAddress(v), a });
       }
       if (ranges.length < 2) continue;
       ranges.sort((x, y) => (x.lo < y.lo ? -1 : x.lo > y.lo ? 1 : x.hi > y.hi ? -1 : x.hi < y.hi ? 1 : 0));
