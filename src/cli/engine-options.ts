@@ -6,18 +6,21 @@ import type { GlobalOptions } from "./output.js";
 import { UsageError } from "./exit-codes.js";
 
 /** Engine options from the command line: project (from the script path unless --project),
- *  state dir, the one runner (verbose when asked), fault injection, TTY progress. */
-export function engineOptions(g: GlobalOptions, file: string | undefined): EngineOptions {
+ *  state dir, the one runner (verbose when asked), fault injection, TTY progress (off for
+ *  the REPL, whose prompt it would garble). */
+export function engineOptions(g: GlobalOptions, file: string | undefined, opts: { progress?: boolean } = {}): EngineOptions {
   const log = g.verbose ? (line: string) => process.stderr.write(line + "\n") : undefined;
   let project: string;
   try {
-    project = projectName(file ? resolve(file) : "repl", g.project);
+    // `nsnet repl FILE` is the same project as `nsnet up FILE`; a session without a script
+    // (the bare REPL) is project "repl".
+    project = file === undefined && g.project === undefined ? "repl" : projectName(resolve(file ?? "."), g.project);
   } catch (e) {
     throw new UsageError((e as Error).message);
   }
   const failAt = process.env.NSNET_FAIL_AT ? Number(process.env.NSNET_FAIL_AT) : undefined;
   if (failAt !== undefined && !(Number.isInteger(failAt) && failAt > 0)) throw new UsageError("NSNET_FAIL_AT must be a positive integer");
-  const progress = process.stderr.isTTY && !g.quiet && !g.verbose;
+  const progress = (opts.progress ?? true) && process.stderr.isTTY && !g.quiet && !g.verbose;
   return {
     project,
     stateDir: g.stateDir ?? "/run/nsnet",

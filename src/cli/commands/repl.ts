@@ -1,10 +1,7 @@
 import type { Invocation } from "../cli.js";
 import { EXIT, UsageError } from "../exit-codes.js";
 import { useColor } from "../output.js";
-import { resolve } from "node:path";
-import { ProcessRunner } from "../../exec/runner.js";
-import { projectName } from "../../exec/state-store.js";
-import type { EngineOptions } from "../../engine/types.js";
+import { engineOptions } from "../engine-options.js";
 import { ReplCore } from "../../repl/core.js";
 import { realEngine } from "../../repl/real-engine.js";
 import { handOverTerminal, runInteractive } from "../../repl/tty.js";
@@ -17,16 +14,7 @@ import { runPiped } from "../../repl/pipe.js";
 export async function runRepl(inv: Invocation): Promise<number> {
   if (inv.args.length > 1) throw new UsageError("at most one FILE");
   const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY);
-  const log = inv.global.verbose ? (line: string) => void process.stderr.write(line + "\n") : undefined;
-  const failAt = process.env.NSNET_FAIL_AT ? Number(process.env.NSNET_FAIL_AT) : undefined;
-  const opts: EngineOptions = {
-    // `nsnet repl FILE` is the same project as `nsnet up FILE`, so `nsnet down FILE` undoes it.
-    project: inv.global.project ?? (inv.args[0] ? projectName(resolve(inv.args[0])) : "repl"),
-    stateDir: inv.global.stateDir ?? "/run/nsnet",
-    runner: new ProcessRunner(log),
-    failAt: Number.isInteger(failAt) ? failAt : undefined,
-    log,
-  };
+  const opts = engineOptions(inv.global, inv.args[0], { progress: false });
   let engine = await realEngine(opts, { interactiveExec: interactive });
   if (interactive) {
     engine = handOverTerminal(
