@@ -11,6 +11,7 @@ import { HOST, type AddressedTopology } from "../model/topology.js";
 import type { ProjectState } from "../model/state.js";
 import { plan } from "../plan/plan.js";
 import { wantedSysctls } from "../plan/derive.js";
+import { effectOf } from "../plan/text.js";
 import type { Op } from "../plan/op.js";
 import { runExpectations } from "./expect.js";
 import { stateRoots } from "./paths.js";
@@ -19,7 +20,10 @@ import type { AllocationSnapshot } from "../ipam/snapshot.js";
 
 /** Namespaces a project created, read back from its applied ops (namespaces carry no mark). */
 export function ownedNamespaces(state: ProjectState): string[] {
-  return state.applied.filter((o) => o.tool === "ip" && o.ns === HOST && /^netns add /.test(o.text)).map((o) => o.text.split(/\s+/)[2]!);
+  return state.applied.flatMap((o) => {
+    const e = o.tool === "ip" ? effectOf(o) : undefined;
+    return e?.k === "netns" ? [e.name] : [];
+  });
 }
 
 /** The live host's default gateway (IPv4), used when the script names none. */
