@@ -1,6 +1,7 @@
 import type { LiveState } from "../model/live.js";
 import type { Op } from "../plan/op.js";
 import { HOST } from "../model/topology.js";
+import { canonicalIp } from "../ipam/ip.js";
 
 /**
  * What a list of ops promises the kernel will show afterwards, read back from the ops'
@@ -16,14 +17,9 @@ export interface Expectation {
   holds: (live: LiveState) => boolean;
 }
 
-/** Canonical text of an address (IPv6 compressed as the kernel prints it). */
+/** Canonical text of an address, as the kernel prints it (RFC 5952; src/ipam's parser). */
 export function canonicalAddr(a: string): string {
-  if (!a.includes(":")) return a;
-  try {
-    return new URL(`http://[${a}]/`).hostname.slice(1, -1);
-  } catch {
-    return a;
-  }
+  return canonicalIp(a) ?? a;
 }
 
 function canonicalCidr(c: string): string {
