@@ -29,11 +29,13 @@ const COMMANDS: Record<string, () => Promise<CommandFn>> = {
   sandbox: async () => (await import("./commands/sandbox.js")).runSandbox,
   "__sandbox-inner": async () => (await import("./commands/sandbox.js")).runSandboxInner,
   repl: async () => (await import("./commands/repl.js")).runRepl,
+  hook: async () => (await import("./commands/hook.js")).runHookCommand,
+  "udev-rule": async () => (await import("./commands/udev-rule.js")).runUdevRule,
 };
 
 const SHEBANG_VERBS = new Set(["up", "down", "plan", "check", "show", "graph", "apply"]);
 /** flags that take a value */
-const VALUE_FLAGS = new Set(["format", "state-dir", "project"]);
+const VALUE_FLAGS = new Set(["format", "state-dir", "project", "bin"]);
 const BOOLEAN_FLAGS = new Set(["json", "quiet", "verbose", "check", "explain", "help", "version", "dry-run"]);
 
 export function parseCommandLine(argv: string[]): Invocation {
