@@ -30,11 +30,13 @@ const COMMANDS: Record<string, () => Promise<CommandFn>> = {
   sandbox: async () => (await import("./commands/sandbox.js")).runSandbox,
   "__sandbox-inner": async () => (await import("./commands/sandbox.js")).runSandboxInner,
   repl: async () => (await import("./commands/repl.js")).runRepl,
+  hook: async () => (await import("./commands/hook.js")).runHookCommand,
+  "udev-rule": async () => (await import("./commands/udev-rule.js")).runUdevRule,
 };
 
 const SHEBANG_VERBS = new Set(["up", "down", "plan", "check", "show", "graph", "apply"]);
 /** flags that take a value */
-const VALUE_FLAGS = new Set(["format", "state-dir", "project"]);
+const VALUE_FLAGS = new Set(["format", "state-dir", "project", "bin"]);
 const BOOLEAN_FLAGS = new Set(["json", "quiet", "verbose", "check", "explain", "help", "version"]);
 /** Options every command takes: they change how nsnet talks, not what it does. */
 const EVERYWHERE = ["quiet", "verbose", "help", "version"];
@@ -55,6 +57,8 @@ export const COMMAND_OPTIONS: Record<string, readonly string[]> = {
   sandbox: ["json", "project"],
   "__sandbox-inner": ["json", "project"],
   repl: ["state-dir", "project"],
+  hook: ["state-dir", "project"],
+  "udev-rule": ["bin"],
   help: [],
 };
 

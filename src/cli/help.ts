@@ -14,6 +14,8 @@ usage:
   nsnet graph FILE [--format text|dot|mermaid]
   nsnet fmt FILE… [--check]      canonical formatting
   nsnet sandbox FILE [-- CMD…]   apply inside a private mount+net namespace, run CMD there
+  nsnet hook FILE                udev mode: run FILE's handler for the event in the environment
+  nsnet udev-rule FILE [--bin PATH]   print the udev rules that run \`nsnet hook FILE\`
 
 options: --quiet, --verbose, --help, --version anywhere; --json, --state-dir DIR and
   --project NAME where the command's usage lists them. Any other option is refused
@@ -67,6 +69,21 @@ Prints the topology of FILE as a graph (namespaces, devices, bridges, L2 segment
 Creates a private mount+network namespace (nothing on this machine's own network is
 touched), simulates each declared uplink with a veth to a \`lan\` namespace holding the
 gateway, applies FILE there, then runs CMD (default: the REPL). All of it vanishes on exit.
+`,
+  hook: `usage: nsnet hook FILE        (run by udev: RUN+="/abs/nsnet hook /abs/FILE")
+
+Reads the udev event from the environment (ACTION, INTERFACE, IFINDEX, DEVPATH,
+SUBSYSTEM) and applies the host-side work of FILE's \`on add|remove "PATTERN"\` handlers
+that match INTERFACE — or, in a script without handlers, the host side of the
+\`ns X < veth … >\` whose host end is INTERFACE — as one transaction. A repeated event
+does nothing; remove undoes what add applied. Exit 0 also when nothing matches
+(silently); 1 check errors (nothing touched); 3 rolled back; 4 rollback incomplete.
+`,
+  "udev-rule": `usage: nsnet udev-rule FILE [--bin PATH]
+
+Prints a rules file for /etc/udev/rules.d/ with one rule per handler of FILE (and a
+remove rule for each add pattern), each running \`PATH hook FILE\` by absolute paths.
+PATH defaults to this nsnet. Install it, then \`udevadm control --reload\`.
 `,
   repl: `usage: nsnet repl [FILE] [--state-dir DIR] [--project NAME]
 

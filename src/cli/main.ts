@@ -1,15 +1,31 @@
 #!/usr/bin/env node
-import { main } from "./cli.js";
+/**
+ * The `nsnet` executable. scripts/setup bundles this file and everything it reaches into
+ * one file, dist/cli/nsnet.mjs (esbuild); tsc also builds it as dist/cli/main.js. Keep it
+ * small and keep its imports dynamic: a udev hook or a CNI plugin starts a fresh process
+ * per event, so start-up is most of its cost, and `nsnet --version` loads nothing else.
+ */
+import { setEntryPath } from "./entry-path.js";
 import { exitAfterDrain, ignoreClosedReader } from "./exit.js";
 
+setEntryPath(import.meta.url);
 ignoreClosedReader(process.stdout);
 ignoreClosedReader(process.stderr);
 
-main(process.argv.slice(2)).then(
+async function entry(argv: string[]): Promise<number> {
+  // ── mode dispatch, before the command line is even parsed ─────────────────────────
+  // CNI plugin mode goes here: when CNI_COMMAND is set, the runtime is calling us as a
+  // plugin (argv carries nothing), so dispatch on the environment and return its code.
+
+  const { main } = await import("./cli.js");
+  return main(argv);
+}
+
+entry(process.argv.slice(2)).then(
   (code) => exitAfterDrain(code),
   (err: unknown) => {
     // A bug in nsnet, not a user mistake: say so plainly, without hiding the cause.
-    process.stderr.write(`nsnet: internal error: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+    process.stderr.write(`nsnet: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
     return exitAfterDrain(70);
   },
 );

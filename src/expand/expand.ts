@@ -89,7 +89,7 @@ export function expand(script: A.Script, opts: ExpandOptions): ExpandResult {
 
 /**
  * udev hook mode (DESIGN §7): expand one handler's body as host statements with $iface,
- * $ifindex and $ns bound. For `on add`, the new interface is declared as an uplink-like
+ * $action, $ifindex and $ns bound. For `on add`, the new interface is declared as an uplink-like
  * existing device (used, never created or deleted) and is the body's default device.
  */
 export function expandHandler(
@@ -100,6 +100,7 @@ export function expandHandler(
   const x = new Expander(opts);
   const scope = (capturedScopes.get(handler) ?? x.rootScope(handler.scope)).child();
   scope.setVar("iface", env.iface);
+  scope.setVar("action", handler.action);
   if (env.ifindex !== undefined) scope.setVar("ifindex", env.ifindex);
   if (env.ns !== undefined) scope.setVar("ns", env.ns);
   const body: Body = { kind: "handler", ns: HOST, file: handler.span.file };
