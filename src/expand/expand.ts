@@ -54,7 +54,7 @@ import {
   type Topology,
   type Value,
 } from "../model/topology.js";
-import { validateIfName, validateNsName, validateSysctlKey, validateSysctlValue } from "../model/names.js";
+import { isNamespacedSysctl, validateIfName, validateNsName, validateSysctlKey, validateSysctlValue } from "../model/names.js";
 import { parseAddressText } from "./address-text.js";
 import { evalExpr, evalTemplate, evalWords, kindOf, plural, type Report } from "./evaluate.js";
 import { placementProblem, type BodyKind } from "./placement.js";
@@ -764,6 +764,16 @@ class Expander {
     if (keyProblem) {
       this.report("NS214", s.key.span, { key, reason: keyProblem });
       return;
+    }
+    if (!isNamespacedSysctl(key)) {
+      if (body.ns !== HOST) {
+        this.report("NS222", s.key.span, { key }, { hint: "set machine-wide keys at host level: `host < sysctl machine KEY = VALUE >`" });
+        return;
+      }
+      if (!s.machine) {
+        this.report("NS223", s.key.span, { key }, { hint: `if that is what you want, say so: \`sysctl machine ${key} = …\`` });
+        return;
+      }
     }
     const valueProblem = validateSysctlValue(value);
     if (valueProblem) {
