@@ -14,3 +14,12 @@ export class UsageError extends Error {
     super(message);
   }
 }
+
+/** A FILE that cannot be read: a usage error (exit 2) that needs no usage text to explain. */
+export class FileError extends UsageError {
+  constructor(file: string, e: unknown) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a directory" : code === "EACCES" ? "permission denied" : (code ?? String(e));
+    super(`cannot read ${file}: ${why}`);
+  }
+}

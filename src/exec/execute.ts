@@ -1,17 +1,18 @@
 import { join } from "node:path";
 import type { LiveState } from "../model/live.js";
-import type { ProjectState } from "../model/state.js";
+import type { ProjectState, ServiceRecord } from "../model/state.js";
 import { opKey } from "../model/state.js";
 import { HOST } from "../model/topology.js";
 import type { Op, Phase } from "../plan/op.js";
 import type { Runner } from "./runner.js";
 import { batchesByStage, chainsByNs, groupBatches, type Batch } from "./batches.js";
 import { mapBounded } from "./bounded.js";
-import { ipBatchArgv, nftArgv, parseServiceText, serviceArgv, splitSysctl, sysctlWriteArgv } from "./commands.js";
+import { ipBatchArgv, nftArgv, parseServiceText, splitSysctl, sysctlWriteArgv } from "./commands.js";
 import { describeDiff, diffLive, isSameLive, withoutForeign } from "./compare.js";
 import { namespacesOf, unmetExpectations } from "./effects.js";
 import { parseSysctlOutput, sysctlDisplayKey } from "./ip-json.js";
 import { readLive, readSysctls } from "./live.js";
+import { serviceRunning, startService } from "./services.js";
 import { DEFAULT_STATE_ROOT, StateError, StateStore, type ExecJournal } from "./state-store.js";
 import { failedLine, kernelMessage, runUndo, type UndoFailure, type UndoStep } from "./undo.js";
 
@@ -67,7 +68,9 @@ interface Ctx {
   journal: ExecJournal;
   saveJournal: () => Promise<void>;
   knownOriginals: ProjectState["sysctlOriginals"];
-  pids: Map<number, number>;
+  /** services started by this run: op index → the process */
+  services: Map<number, ServiceRecord>;
+  project: string;
 }
 
 export async function execute(ops: Op[], runner: Runner, opts: ExecOptions): Promise<ExecResult> {
@@ -136,7 +139,7 @@ async function transaction(ops: Op[], runner: Runner, store: StateStore, state: 
     return inflight;
   };
   const chainDone = () => inflight ?? Promise.resolve();
-  const ctx: Ctx = { runner, store, failAt: opts.failAt, journal, saveJournal, knownOriginals: state.sysctlOriginals, pids: new Map() };
+  const ctx: Ctx = { runner, store, failAt: opts.failAt, journal, saveJournal, knownOriginals: state.sysctlOriginals, services: new Map(), project: opts.project };
 
   const executed: Op[] = [];
   let failure: ExecFailure | undefined;
@@ -183,10 +186,10 @@ async function transaction(ops: Op[], runner: Runner, store: StateStore, state: 
 }
 
 /** The inverse to run for an op: its own, or for a sysctl without one, the original value. */
-export function undoStepFor(op: Op, originals: ProjectState["sysctlOriginals"], pids: ReadonlyMap<number, number>): UndoStep | null {
+export function undoStepFor(op: Op, originals: ProjectState["sysctlOriginals"], services: ReadonlyMap<number, ServiceRecord>): UndoStep | null {
   if (op.tool === "service") {
-    const pid = pids.get(op.index);
-    return pid === undefined ? null : { op, step: op.inverse ?? { tool: "service", ns: op.ns, text: op.text }, pid };
+    const service = services.get(op.index);
+    return service === undefined ? null : { op, step: op.inverse ?? { tool: "service", ns: op.ns, text: op.text }, service };
   }
   if (op.inverse) return { op, step: op.inverse };
   if (op.tool === "sysctl") {
@@ -211,7 +214,7 @@ async function rollback(executed: Op[], failure: ExecFailure, r: RollbackCtx): P
   const originals = mergeOriginals(r.ctx.knownOriginals, r.ctx.journal.sysctlOriginals ?? {});
   const steps = [...executed]
     .reverse()
-    .map((op) => undoStepFor(op, originals, r.ctx.pids))
+    .map((op) => undoStepFor(op, originals, r.ctx.services))
     .filter((s): s is UndoStep => s !== null);
   const left = await runUndo(r.ctx.runner, steps);
 
@@ -266,7 +269,7 @@ function commitState(state: ProjectState, executed: Op[], ctx: Ctx, opts: ExecOp
     .filter((o) => !removals.has(opKey(o)))
     .map((o) => {
       if (o.tool === "sysctl" && !o.inverse) {
-        const s = undoStepFor(o, originals, ctx.pids);
+        const s = undoStepFor(o, originals, ctx.services);
         if (s) return { ...o, inverse: s.step };
       }
       return o;
@@ -275,8 +278,8 @@ function commitState(state: ProjectState, executed: Op[], ctx: Ctx, opts: ExecOp
   state.sysctlOriginals = originals;
   if (opts.script) state.script = opts.script;
   for (const o of executed) {
-    const pid = ctx.pids.get(o.index);
-    if (o.tool === "service" && pid !== undefined) state.services.push({ ns: o.ns, argv: parseServiceText(o.text), pid });
+    const service = ctx.services.get(o.index);
+    if (o.tool === "service" && service !== undefined) state.services.push(service);
   }
 }
 
@@ -349,34 +352,29 @@ async function runNft(ns: string, ops: Op[], ctx: Ctx): Promise<BatchOutcome> {
   return { done };
 }
 
-async function runServices(ns: string, ops: Op[], ctx: Ctx): Promise<BatchOutcome> {
+async function runServices(_ns: string, ops: Op[], ctx: Ctx): Promise<BatchOutcome> {
   const done: Op[] = [];
   for (const op of ops) {
-    if (!ctx.runner.start) return { done, failed: { op, message: "this runner cannot start services" } };
-    let pid: number;
+    let service: ServiceRecord;
     try {
-      ({ pid } = await ctx.runner.start(serviceArgv(ns, parseServiceText(op.text)), {
+      service = await startService(ctx.runner, {
+        project: ctx.project,
+        op,
+        argv: parseServiceText(op.text),
         logFile: join(ctx.store.dir, `service-${op.index}.log`),
-      }));
+      });
     } catch (e) {
       return { done, failed: { op, message: (e as Error).message } };
     }
-    ctx.pids.set(op.index, pid);
-    ctx.journal.pids = { ...(ctx.journal.pids ?? {}), [op.index]: pid };
+    ctx.services.set(op.index, service);
+    ctx.journal.services = { ...(ctx.journal.services ?? {}), [op.index]: service };
     await ctx.saveJournal();
     done.push(op);
     // a command that cannot start (missing program, bad namespace) dies at once
     await new Promise((res) => setTimeout(res, 150));
-    if (!alive(pid)) return { done, failed: { op, message: `service exited at once (see ${ctx.store.dir}/service-${op.index}.log)` } };
+    if (!(await serviceRunning(service))) {
+      return { done, failed: { op, message: `service exited at once (see ${ctx.store.dir}/service-${op.index}.log)` } };
+    }
   }
   return { done };
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }

@@ -1,5 +1,5 @@
 import type { LiveState } from "../model/live.js";
-import type { ProjectState } from "../model/state.js";
+import type { ProjectState, ServiceRecord } from "../model/state.js";
 import { opKey, ownerAlias } from "../model/state.js";
 import type { Op } from "../plan/op.js";
 import type { Runner } from "./runner.js";
@@ -8,6 +8,7 @@ import { readLive } from "./live.js";
 import { DEFAULT_STATE_ROOT, StateStore, type ExecJournal, type LockOptions } from "./state-store.js";
 import { runUndo, type UndoFailure, type UndoStep } from "./undo.js";
 import { undoStepFor } from "./execute.js";
+import { describeService, stopService } from "./services.js";
 
 /**
  * Undo without a plan: after a crash (a journal is left) and for `down`. Ownership is
@@ -71,18 +72,36 @@ function ownershipFilter(s: UndoStep, who: Owner, confirmed: boolean): "run" | "
   return "run";
 }
 
-async function undoOwned(runner: Runner, ops: { op: Op; confirmed: boolean }[], state: ProjectState, who: Owner, pids: Map<number, number>): Promise<UndoReport> {
+async function undoOwned(
+  runner: Runner,
+  ops: { op: Op; confirmed: boolean }[],
+  state: ProjectState,
+  who: Owner,
+  services: ReadonlyMap<number, ServiceRecord>,
+): Promise<UndoReport> {
   const steps: UndoStep[] = [];
   const skipped: string[] = [];
   for (const { op, confirmed } of ops) {
-    const s = undoStepFor(op, state.sysctlOriginals, pids);
+    const s = undoStepFor(op, state.sysctlOriginals, services);
     if (!s) continue;
     const verdict = ownershipFilter(s, who, confirmed);
     if (verdict === "run") steps.push(s);
     else if (verdict !== "gone") skipped.push(verdict);
   }
-  const left = await runUndo(runner, steps);
+  const left = await runUndo(runner, steps, skipped);
   return { undone: steps.length - left.length, skipped, left };
+}
+
+/** The services a crashed run started. Journals of older versions hold bare pids: they
+ *  become records without an identity, which are reported and never signalled. */
+function journalServices(j: ExecJournal): Map<number, ServiceRecord> {
+  const out = new Map<number, ServiceRecord>();
+  for (const [k, pid] of Object.entries(j.pids ?? {})) {
+    const op = j.attempted.find((o) => o.index === Number(k));
+    out.set(Number(k), { ns: op?.ns ?? "?", argv: [], pid });
+  }
+  for (const [k, s] of Object.entries(j.services ?? {})) out.set(Number(k), s);
+  return out;
 }
 
 /**
@@ -109,14 +128,14 @@ async function recoverLocked(runner: Runner, store: StateStore): Promise<UndoRep
   }
   const done = new Set(j.done ?? []);
   const live = await readLive(runner, { namespaces: namespacesOf(j.attempted) });
-  const pids = new Map(Object.entries(j.pids ?? {}).map(([k, v]) => [Number(k), v]));
+  const services = journalServices(j);
   const ops = [...j.attempted].reverse().map((op) => ({ op, confirmed: done.has(op.index) }));
   const report = await undoOwned(runner, ops, state, {
     project: store.project,
     live,
     preexistingLinks: new Set(j.preexisting?.links ?? []),
     preexistingNs: new Set(j.preexisting?.namespaces ?? []),
-  }, pids);
+  }, services);
   const keys = new Set(state.applied.map(opKey));
   state.applied.push(...report.left.map((l) => l.op).filter((o) => !keys.has(opKey(o))));
   await store.writeState(state);
@@ -137,15 +156,16 @@ export async function downProject(runner: Runner, opts: RecoverOptions): Promise
     const state = await store.readState();
     const live = await readLive(runner, { namespaces: namespacesOf(state.applied) });
     const ops = [...state.applied].reverse().map((op) => ({ op, confirmed: true }));
-    const report = await undoOwned(runner, ops, state, { project: store.project, live }, new Map());
+    // Services first: a process inside a namespace would keep it alive after `netns del`.
+    const refused: string[] = [];
     for (const s of state.services) {
-      try {
-        process.kill(s.pid, "SIGTERM");
-      } catch {
-        /* already gone */
-      }
+      const r = await stopService(s);
+      if (r.kind === "refused") refused.push(`${describeService(s)}: ${r.reason}`);
     }
+    // a refused pid is not ours: it is reported and forgotten, never retried
     state.services = [];
+    const report = await undoOwned(runner, ops, state, { project: store.project, live }, new Map());
+    report.skipped.unshift(...refused);
     const leftKeys = new Set(report.left.map((l) => opKey(l.op)));
     state.applied = state.applied.filter((o) => leftKeys.has(opKey(o)));
     if (state.applied.length === 0) state.sysctlOriginals = {};

@@ -1,6 +1,7 @@
 import { execa } from "execa";
 import { spawn } from "node:child_process";
 import { openSync, closeSync } from "node:fs";
+import { constants } from "node:os";
 
 /**
  * The ONLY module that spawns processes (house rule 9). No shell, ever: argv goes to
@@ -103,17 +104,21 @@ export class ProcessRunner implements Runner {
       if (opts.input) for (const line of opts.input.split("\n")) if (line) this.verbose(`  | ${line}`);
     }
     const [file, ...args] = argv;
-    const r = await execa(file!, args, {
-      input: opts.interactive ? undefined : opts.input ?? "",
-      stdio: opts.interactive ? "inherit" : "pipe",
-      reject: false,
-      timeout: opts.timeoutMs,
-      env: opts.env,
-      shell: false,
-      stripFinalNewline: false,
-    });
+    const spawnIt = () =>
+      execa(file!, args, {
+        input: opts.interactive ? undefined : opts.input ?? "",
+        stdio: opts.interactive ? "inherit" : "pipe",
+        reject: false,
+        timeout: opts.timeoutMs,
+        env: opts.env,
+        shell: false,
+        stripFinalNewline: false,
+      });
+    const r = opts.interactive ? await whileChildHasTerminal(spawnIt) : await spawnIt();
+    // A child killed by a signal exits as a shell reports it: 128 + the signal's number.
+    const bySignal = opts.interactive && r.signal ? 128 + (constants.signals[r.signal as NodeJS.Signals] ?? 0) : undefined;
     return {
-      exitCode: typeof r.exitCode === "number" ? r.exitCode : 1,
+      exitCode: typeof r.exitCode === "number" ? r.exitCode : bySignal ?? 1,
       stdout: typeof r.stdout === "string" ? r.stdout : "",
       stderr: typeof r.stderr === "string" ? r.stderr : r.failed && !r.exitCode ? String(r.message) : "",
     };
@@ -135,6 +140,26 @@ export class ProcessRunner implements Runner {
     } finally {
       closeSync(out);
     }
+  }
+}
+
+/**
+ * While a child has the terminal, this process does what system(3) does: it ignores the
+ * terminal's SIGINT and SIGQUIT, which the kernel sends to the whole foreground process
+ * group. So Ctrl-C reaches only the child (ping prints its statistics and exits), and we —
+ * `nsnet sandbox`'s outer half, the REPL, the sandbox's inner half — go on. Without a
+ * listener of our own, node would die of the signal, and execa's exit clean-up would
+ * kill the child too, taking a whole sandbox with it.
+ */
+async function whileChildHasTerminal<T>(run: () => Promise<T>): Promise<T> {
+  const ignore = () => {};
+  process.on("SIGINT", ignore);
+  process.on("SIGQUIT", ignore);
+  try {
+    return await run();
+  } finally {
+    process.off("SIGINT", ignore);
+    process.off("SIGQUIT", ignore);
   }
 }
 

@@ -2,8 +2,10 @@ import { createHash, randomBytes } from "node:crypto";
 import { closeSync, constants, openSync, writeSync } from "node:fs";
 import { mkdir, readFile, rename, rm, stat, unlink, writeFile } from "node:fs/promises";
 import { basename, extname, join, resolve } from "node:path";
-import type { Journal, ProjectState } from "../model/state.js";
+import type { Journal, ProjectState, ServiceRecord } from "../model/state.js";
 import { emptyProjectState } from "../model/state.js";
+import type { Op } from "../plan/op.js";
+import { reviveOp, type InverseContext } from "../plan/inverse.js";
 
 /**
  * Where a project's state lives: `<root>/<project>/{state.json,journal.json,lock}`, root
@@ -21,7 +23,9 @@ export interface ExecJournal extends Journal {
   preexisting?: { links: string[]; namespaces: string[] };
   /** sysctl values read just before this transaction changed them */
   sysctlOriginals?: Record<string, Record<string, string>>;
-  /** services started so far: op index → pid */
+  /** services started so far: op index → the process */
+  services?: Record<number, ServiceRecord>;
+  /** journals of older versions: op index → pid (no identity; such a pid is never signalled) */
   pids?: Record<number, number>;
 }
 
@@ -101,7 +105,7 @@ export class StateStore {
     const v = await readJson<ProjectState>(this.statePath);
     if (!v) return emptyProjectState(this.project);
     if (v.version !== 1) throw new StateError(`${this.statePath}: unknown state version ${String(v.version)}`);
-    return v;
+    return { ...v, applied: reviveAll(this.statePath, v.applied, { project: this.project, originals: v.sysctlOriginals ?? {} }) };
   }
 
   async writeState(s: ProjectState): Promise<void> {
@@ -110,7 +114,9 @@ export class StateStore {
   }
 
   async readJournal(): Promise<ExecJournal | null> {
-    return readJson<ExecJournal>(this.journalPath);
+    const j = await readJson<ExecJournal>(this.journalPath);
+    if (!j) return j;
+    return { ...j, attempted: reviveAll(this.journalPath, j.attempted, { project: this.project, originals: j.sysctlOriginals ?? {} }) };
   }
 
   async writeJournal(j: ExecJournal): Promise<void> {
@@ -168,6 +174,17 @@ export class StateStore {
       await unlink(breaker).catch(() => undefined);
     }
   }
+}
+
+/** Ops read back get the inverse nsnet computes, never the one the file holds. */
+function reviveAll(path: string, ops: Op[], ctx: InverseContext): Op[] {
+  return ops.map((op, i) => {
+    try {
+      return reviveOp(op, ctx);
+    } catch (e) {
+      throw new StateError(`${path}: op ${i + 1} is not an op nsnet plans (${(e as Error).message}); refusing to undo from this file`);
+    }
+  });
 }
 
 function tryCreate(path: string): boolean {

@@ -1,7 +1,7 @@
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import { join } from "node:path";
 import { readFileSync, writeFileSync } from "node:fs";
-import { buildCli, canSandbox, cleanBuilds, drive, engineLanded, tempDir, type Captured, type Step } from "./pty-harness.js";
+import { buildCli, canSandbox, cleanBuilds, drive, engineLanded, repo, tempDir, type Captured, type Step } from "./pty-harness.js";
 
 /**
  * The real REPL (built CLI, real engine, real kernel) — only ever inside a fresh
@@ -123,6 +123,49 @@ describe.skipIf(!ready)("REPL in a sandbox (real engine, real kernel)", () => {
     expect(before).toContain("netns h1,h2");
     expect(before.some((l) => /^h1 eth0 .*192\.0\.2\.1\/24/.test(l))).toBe(true);
     expect(normalize(b.post)).toEqual(before);
+  }, 240_000);
+
+  it("`nsnet sandbox FILE` on a terminal: Ctrl-C stops only the command (ping prints its statistics); the lab, the REPL and the shell go on", async () => {
+    const r = await drive({
+      sandbox: true,
+      cwd: repo,
+      // the shell's next command on the same line must run too (bash stops a list when a
+      // child dies of SIGINT)
+      argv: ["bash", "-c", `${process.execPath} ${main} sandbox examples/demo.nsnet; echo "after the sandbox: $?"`],
+      env: { NSNET_HISTORY: "", NO_COLOR: "1" },
+      steps: [
+        { expect: PROMPT, timeout: 60 },
+        { send: "h1: ping h3\r" },
+        { expect: "bytes from 192\\.0\\.2\\.\\d+", timeout: 10 },
+        { send: "\u0003" },
+        { expect: "--- 192\\.0\\.2\\.\\d+ ping statistics ---", timeout: 10 },
+        { expect: PROMPT, timeout: 10 },
+        // the lab is still there: its namespaces answer, its service too
+        ...line("h2: ping -c1 -W1 h1", "1 received"),
+        { expect: PROMPT },
+        ...line("web: ip -br addr", "198\\.51\\.100\\.3/24"),
+        { expect: PROMPT },
+        ...line(".exit", "after the sandbox: 0", 30),
+        { wait_exit: 15 },
+      ],
+    });
+    expect(r.reason, r.transcript).toBeNull();
+    expect(r.exit, r.transcript).toBe(0);
+  }, 240_000);
+
+  it("the demo's tour without a terminal (what ./scripts/demo runs when piped)", async () => {
+    const r = await drive({
+      sandbox: true,
+      cwd: repo,
+      argv: [process.execPath, main, "sandbox", "examples/demo.nsnet", "--", process.execPath, main, "repl", "examples/demo.nsnet"],
+      pipe: join(repo, "examples/demo-tour.repl"),
+      env: { NO_COLOR: "1" },
+      timeout: 180,
+    });
+    expect(r.exit, `${r.stdout}\n${r.stderr}`).toBe(0);
+    expect(r.stdout).toContain("12/12 reachable");
+    expect(r.stdout).toContain("undone: ns h4");
+    expect(r.stderr).not.toMatch(/error/i);
   }, 240_000);
 
   it("piped input: statement by statement, exec output, .undo, non-zero exit after a mistake", async () => {

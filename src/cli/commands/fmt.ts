@@ -1,6 +1,6 @@
 import { readFileSync, writeFileSync, renameSync } from "node:fs";
 import type { Invocation } from "../cli.js";
-import { EXIT, UsageError } from "../exit-codes.js";
+import { EXIT, FileError, UsageError } from "../exit-codes.js";
 import { printDiagnostics, say } from "../output.js";
 import { formatSource } from "../../fmt/format.js";
 import { hasErrors } from "../../diagnostics/diagnostic.js";
@@ -14,7 +14,7 @@ export async function runFmt(inv: Invocation): Promise<number> {
     try {
       text = readFileSync(file, "utf8");
     } catch (e) {
-      throw new UsageError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+      throw new FileError(file, e);
     }
     const { output, diagnostics } = formatSource(text, file);
     if (hasErrors(diagnostics)) {
