@@ -30,6 +30,7 @@ const COMMANDS: Record<string, () => Promise<CommandFn>> = {
   sandbox: async () => (await import("./commands/sandbox.js")).runSandbox,
   "__sandbox-inner": async () => (await import("./commands/sandbox.js")).runSandboxInner,
   repl: async () => (await import("./commands/repl.js")).runRepl,
+  cni: async () => (await import("./commands/cni.js")).runCni,
 };
 
 const SHEBANG_VERBS = new Set(["up", "down", "plan", "check", "show", "graph", "apply"]);
@@ -55,6 +56,8 @@ export const COMMAND_OPTIONS: Record<string, readonly string[]> = {
   sandbox: ["json", "project"],
   "__sandbox-inner": ["json", "project"],
   repl: ["state-dir", "project"],
+  cni: [],
+  import: [],
   help: [],
 };
 

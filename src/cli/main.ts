@@ -5,7 +5,11 @@ import { exitAfterDrain, ignoreClosedReader } from "./exit.js";
 ignoreClosedReader(process.stdout);
 ignoreClosedReader(process.stderr);
 
-main(process.argv.slice(2)).then(
+// A container runtime runs the plugin with CNI_COMMAND set (through a link named after the
+// netconf's "type"): that path loads only the plugin, never the rest of the CLI.
+const run = process.env.CNI_COMMAND ? import("../cni/plugin.js").then((m) => m.runPlugin(m.processIo())) : main(process.argv.slice(2));
+
+run.then(
   (code) => exitAfterDrain(code),
   (err: unknown) => {
     // A bug in nsnet, not a user mistake: say so plainly, without hiding the cause.

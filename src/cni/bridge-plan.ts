@@ -9,6 +9,7 @@
  *   whose host end is a port of the bridge (hairpin when asked), both up; the addresses,
  *   then the routes (gateway from the ipam result when a route names none).
  */
+import { createHash } from "node:crypto";
 import { ownerAlias } from "../model/state.js";
 import { parseCidr, networkAddress, formatCidr } from "../ipam/cidr.js";
 import { parseIp } from "../ipam/ip.js";
@@ -16,6 +17,13 @@ import type { BridgeConf } from "./netconf.js";
 import type { Allocated } from "./host-local.js";
 import type { IpLink } from "./kernel.js";
 import type { ResultRoute } from "./result.js";
+
+/** A locally administered unicast MAC derived from the project (stable across runs). */
+export function bridgeMac(project: string): string {
+  const h = createHash("sha256").update(project).digest();
+  const bytes = [(h[0]! & 0xfc) | 0x02, h[1]!, h[2]!, h[3]!, h[4]!, h[5]!];
+  return bytes.map((b) => b.toString(16).padStart(2, "0")).join(":");
+}
 
 export function masqTableName(project: string): string {
   return `nsnet_${project.replace(/[^A-Za-z0-9_]/g, "_")}`;
@@ -31,7 +39,9 @@ export function bridgeLines(conf: BridgeConf, live: IpLink | undefined, gateways
   const lines: string[] = [];
   const br = conf.bridge;
   if (!live) {
-    lines.push(`link add ${br}${conf.mtu ? ` mtu ${conf.mtu}` : ""} type bridge`, `link set ${br} alias ${ownerAlias(project)}`);
+    // a fixed address: a bridge without one takes the lowest of its ports' and changes as
+    // containers come and go (the reference pins it too)
+    lines.push(`link add ${br}${conf.mtu ? ` mtu ${conf.mtu}` : ""} address ${bridgeMac(project)} type bridge`, `link set ${br} alias ${ownerAlias(project)}`);
   }
   if (!live || !(live.flags ?? []).includes("UP")) lines.push(`link set ${br} up`);
   const have = new Set((live?.addr_info ?? []).map((a) => `${a.local}/${a.prefixlen}`));

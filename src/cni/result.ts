@@ -47,8 +47,8 @@ export function mergeResult(prev: CniResult | undefined, mine: Omit<CniResult, "
     ips: [...(prev?.ips ?? []), ...(mine.ips ?? []).map((ip) => (ip.interface === undefined ? ip : { ...ip, interface: ip.interface + base }))],
     routes: [...(prev?.routes ?? []), ...(mine.routes ?? [])],
   };
-  const dns = mine.dns && Object.keys(mine.dns).length ? mine.dns : prev?.dns;
-  if (dns && Object.keys(dns).length) out.dns = dns;
+  // always present, as the reference plugins print it ({} when there is nothing to say)
+  out.dns = mine.dns && Object.keys(mine.dns).length ? mine.dns : prev?.dns ?? {};
   return out;
 }
 
