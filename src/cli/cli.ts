@@ -32,6 +32,7 @@ const COMMANDS: Record<string, () => Promise<CommandFn>> = {
   repl: async () => (await import("./commands/repl.js")).runRepl,
   hook: async () => (await import("./commands/hook.js")).runHookCommand,
   "udev-rule": async () => (await import("./commands/udev-rule.js")).runUdevRule,
+  cni: async () => (await import("./commands/cni.js")).runCni,
 };
 
 const SHEBANG_VERBS = new Set(["up", "down", "plan", "check", "show", "graph", "apply"]);
@@ -59,6 +60,8 @@ export const COMMAND_OPTIONS: Record<string, readonly string[]> = {
   repl: ["state-dir", "project"],
   hook: ["state-dir", "project"],
   "udev-rule": ["bin"],
+  cni: [],
+  import: [],
   help: [],
 };
 

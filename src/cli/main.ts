@@ -13,10 +13,12 @@ ignoreClosedReader(process.stdout);
 ignoreClosedReader(process.stderr);
 
 async function entry(argv: string[]): Promise<number> {
-  // ── mode dispatch, before the command line is even parsed ─────────────────────────
-  // CNI plugin mode goes here: when CNI_COMMAND is set, the runtime is calling us as a
-  // plugin (argv carries nothing), so dispatch on the environment and return its code.
-
+  // A container runtime runs the plugin with CNI_COMMAND set (through a link named after the
+  // netconf's "type"): that path loads only the plugin, never the rest of the CLI.
+  if (process.env.CNI_COMMAND) {
+    const plugin = await import("../cni/plugin.js");
+    return plugin.runPlugin(plugin.processIo());
+  }
   const { main } = await import("./cli.js");
   return main(argv);
 }
