@@ -1,5 +1,5 @@
 import { execa } from "execa";
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { openSync, closeSync } from "node:fs";
 
 /**
@@ -61,6 +61,17 @@ export function assertSafeArgv(argv: readonly string[], userCommand = false): vo
     }
   }
   if (argv[0] === "ip") assertSafeIpArgv(argv);
+  if (argv[0] === "nsenter") assertSafeNsenterArgv(argv);
+}
+
+/** nsnet enters a namespace with exactly one option, `--net=` of a named namespace's mount
+ *  (or of its own), then `--`; an `ip` after it is checked like any other. */
+function assertSafeNsenterArgv(argv: readonly string[]): void {
+  const net = /^--net=(?:\/run\/netns\/([^/]+)|\/proc\/self\/ns\/net)$/.exec(argv[1] ?? "");
+  if (!net || (net[1] !== undefined && !isValidNsName(net[1])) || argv[2] !== "--" || argv.length < 4) {
+    throw new UnsafeArgumentError(`unexpected nsenter arguments: ${JSON.stringify(argv.slice(1, 3))}`);
+  }
+  if (argv[3] === "ip") assertSafeIpArgv(argv.slice(3));
 }
 
 /** Namespace names in `ip` argv (`-n NS`, `netns add|del|exec NS`) are checked here, the
@@ -103,6 +114,7 @@ export class ProcessRunner implements Runner {
       if (opts.input) for (const line of opts.input.split("\n")) if (line) this.verbose(`  | ${line}`);
     }
     const [file, ...args] = argv;
+    if (!opts.interactive) return spawnCollect(file!, args, opts);
     const r = await execa(file!, args, {
       input: opts.interactive ? undefined : opts.input ?? "",
       stdio: opts.interactive ? "inherit" : "pipe",
@@ -136,6 +148,55 @@ export class ProcessRunner implements Runner {
       closeSync(out);
     }
   }
+}
+
+/** Kill a child that outlives its timeout: SIGTERM, then SIGKILL if it ignores that. */
+const FORCE_KILL_AFTER_MS = 5000;
+
+/**
+ * One non-interactive command: stdin from `input`, stdout and stderr collected. Straight on
+ * node:child_process — at a thousand namespaces nsnet spawns a thousand times, and a
+ * general-purpose wrapper costs about as much per call as the fork itself.
+ */
+function spawnCollect(file: string, args: string[], opts: RunOptions): Promise<RunResult> {
+  return new Promise((resolve) => {
+    let child: ChildProcess;
+    try {
+      child = spawn(file, args, { stdio: ["pipe", "pipe", "pipe"], env: opts.env ? { ...process.env, ...opts.env } : process.env, shell: false });
+    } catch (e) {
+      resolve({ exitCode: 1, stdout: "", stderr: (e as Error).message });
+      return;
+    }
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    let spawnError: Error | undefined;
+    child.stdout!.on("data", (b: Buffer) => out.push(b));
+    child.stderr!.on("data", (b: Buffer) => err.push(b));
+    // a child that exits without reading its input closes the pipe under us: not an error
+    child.stdin!.on("error", () => {});
+    child.stdin!.end(opts.input ?? "");
+    let timer: NodeJS.Timeout | undefined;
+    let forceTimer: NodeJS.Timeout | undefined;
+    if (opts.timeoutMs !== undefined) {
+      timer = setTimeout(() => {
+        child.kill("SIGTERM");
+        forceTimer = setTimeout(() => child.kill("SIGKILL"), FORCE_KILL_AFTER_MS);
+      }, opts.timeoutMs);
+    }
+    child.once("error", (e) => {
+      spawnError = e;
+    });
+    child.once("close", (code) => {
+      clearTimeout(timer);
+      clearTimeout(forceTimer);
+      const stderr = Buffer.concat(err).toString("utf8");
+      resolve({
+        exitCode: typeof code === "number" && !spawnError ? code : 1,
+        stdout: Buffer.concat(out).toString("utf8"),
+        stderr: spawnError && stderr === "" ? spawnError.message : stderr,
+      });
+    });
+  });
 }
 
 /** For display only (verbose logs, `plan --format sh`): single-quote what needs it. */

@@ -38,11 +38,11 @@ describe("execute (fake kernel)", () => {
     expect(res.failure.mismatches).toContain("expected: namespace a");
     expect(r.batches.slice(0, 2).map((c) => [c.argv.join(" "), c.input])).toEqual([
       ["ip -batch -", "netns add a\nlink add v0 type veth peer name eth0 netns a\nlink set v0 up\n"],
-      ["ip -n a -batch -", "addr add 192.0.2.1/24 dev eth0\nlink set eth0 up\n"],
+      ["nsenter --net=/run/netns/a -- ip -batch -", "addr add 192.0.2.1/24 dev eth0\nlink set eth0 up\n"],
     ]);
     // undo: reverse order, batched per place, ops with no inverse skipped
     expect(r.batches.slice(2).map((c) => [c.argv.join(" "), c.input])).toEqual([
-      ["ip -n a -batch -", "addr del 192.0.2.1/24 dev eth0\n"],
+      ["nsenter --net=/run/netns/a -- ip -batch -", "addr del 192.0.2.1/24 dev eth0\n"],
       ["ip -batch -", "link set v0 down\nlink del v0\nnetns del a\n"],
     ]);
   });
