@@ -256,8 +256,9 @@ export class ReplCore {
     let what: string;
     if (after) {
       const names = after.applied.map(describe).join(", ");
-      const them = after.applied.length === 1 ? "it stays" : "they stay";
-      what = `${count} after ${names} was applied (${plural(after.ops, "op")}); ${them} in the session (.undo removes ${after.applied.length === 1 ? "it" : "the last"})`;
+      const one = after.applied.length === 1;
+      const stays = `${one ? "it stays" : "they stay"} in the session (.undo removes ${one ? "it" : "the last"})`;
+      what = `${count} after ${names} was applied (${plural(after.ops, "op")}); ${stays}`;
     } else if (this.sinceExpectsPassed.length) {
       what = `${count}; applied since they last passed: ${this.sinceExpectsPassed.map(describe).join(", ")} — still in the session (.undo removes the last)`;
     } else {

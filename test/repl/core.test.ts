@@ -253,6 +253,14 @@ describe("ReplCore dot-commands", () => {
     expect(io.outText).toContain(`saved 4 statements to ${out}`);
   });
 
+  it(".load FILE: `use` inside FILE is found next to FILE, wherever the REPL runs", async () => {
+    const { engine, repl } = setup();
+    const lab = tempFile("lab.nsnet", 'use "lib.nsnet"\nmake("h7")\n');
+    writeFileSync(join(lab, "..", "lib.nsnet"), "def make(n) < ns $n >\n");
+    expect(await repl.handle(`.load ${lab}`)).toBe(true);
+    expect(engine.live_.namespaces).toEqual(["h7"]);
+  });
+
   it(".load of a missing file fails", async () => {
     const { io, repl } = setup();
     expect(await repl.handle(".load /nonexistent/x.nsnet")).toBe(false);
