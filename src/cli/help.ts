@@ -88,6 +88,8 @@ PATH defaults to this nsnet. Install it, then \`udevadm control --reload\`.
   repl: `usage: nsnet repl [FILE] [--state-dir DIR] [--project NAME]
 
 Interactive nsnet: each complete statement is checked and applied at once.
-Type .help inside for the dot-commands.
+Type .help inside for the dot-commands. Piped (nsnet repl < FILE), it runs input by
+input and exits 0, or 5 if an expect failed, 1 if an input was refused, 3 if an apply
+was rolled back, 4 if a rollback was incomplete (the most serious wins).
 `,
 };

@@ -53,3 +53,16 @@ describe("runner gates", () => {
     }
   });
 });
+
+describe("interactive runs", () => {
+  it("a child killed by a signal exits 128 + its number, as a shell reports it", async () => {
+    const r = await new ProcessRunner().run([process.execPath, "-e", "process.kill(process.pid, 'SIGTERM')"], { interactive: true });
+    expect(r.exitCode).toBe(143);
+  });
+
+  it("our own SIGINT handlers are back once the child is done", async () => {
+    const before = process.listenerCount("SIGINT");
+    await new ProcessRunner().run([process.execPath, "-e", "0"], { interactive: true });
+    expect(process.listenerCount("SIGINT")).toBe(before);
+  });
+});
