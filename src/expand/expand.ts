@@ -60,7 +60,9 @@ import { evalExpr, evalTemplate, evalWords, kindOf, plural, type Report } from "
 import { placementProblem, type BodyKind } from "./placement.js";
 import { Scope } from "./scope.js";
 
-export type LoadResult = { script: A.Script; file: string; diagnostics?: Diagnostic[] } | { error: string };
+/** A `use`d file, parsed; or why not: `reason` completes "cannot use PATH: …" (default
+ *  "file not found"), `error` is the detail shown as the hint. */
+export type LoadResult = { script: A.Script; file: string; diagnostics?: Diagnostic[] } | { error: string; reason?: string };
 
 export interface ExpandOptions {
   /** the file the script came from, as the user named it (used for relative `use`) */
@@ -404,7 +406,7 @@ class Expander {
     const from = s.span.file || this.opts.file;
     const loaded = this.opts.load(path, from);
     if ("error" in loaded) {
-      this.report("NS206", s.path.span, { path, reason: "file not found" }, { hint: loaded.error });
+      this.report("NS206", s.path.span, { path, reason: loaded.reason ?? "file not found" }, { hint: loaded.error });
       return;
     }
     for (const d of loaded.diagnostics ?? []) this.diags.push(d);
