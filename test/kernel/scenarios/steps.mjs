@@ -1,6 +1,6 @@
 // Runs INSIDE `nsnet sandbox` (never in the machine's own namespace): executes a list of
 // steps — CLI runs, raw commands, state dumps — and prints one JSON line with the results.
-// Usage: node steps.mjs '<json: { steps: [{ run: [...argv], env? } | { dump: "name" }] }>'
+// Usage: node steps.mjs '<json: { steps: [{ run: [...argv], env?, input? } | { dump: "name" }] }>'
 import { spawnSync } from "node:child_process";
 
 const { steps } = JSON.parse(process.argv[2]);
@@ -42,7 +42,7 @@ for (const s of steps) {
     out.dumps[s.dump] = dump();
     continue;
   }
-  const r = spawnSync(s.run[0], s.run.slice(1), { encoding: "utf8", timeout: 60_000, env: { ...process.env, ...(s.env ?? {}) } });
+  const r = spawnSync(s.run[0], s.run.slice(1), { encoding: "utf8", timeout: 60_000, maxBuffer: 64 << 20, env: { ...process.env, ...(s.env ?? {}) }, ...(s.input !== undefined ? { input: s.input } : {}) });
   out.runs.push({ argv: s.run, status: r.status, stdout: r.stdout, stderr: r.stderr });
 }
 process.stdout.write("\n" + JSON.stringify(out) + "\n");
