@@ -45,7 +45,7 @@ const ALLOWED = new Set(["ip", "nft", "unshare", "mount", "nsenter", "sysctl", "
 // DESIGN §1.5 name rules live in one place; the runner applies them once more as the last
 // gate before execve.
 export { isValidIfName, isValidNsName } from "../model/names.js";
-import { isValidNsName } from "../model/names.js";
+import { isValidNsName, validateNetnsPath } from "../model/names.js";
 
 export class UnsafeArgumentError extends Error {}
 
@@ -65,14 +65,22 @@ export function assertSafeArgv(argv: readonly string[], userCommand = false): vo
   if (argv[0] === "nsenter") assertSafeNsenterArgv(argv);
 }
 
-/** nsnet enters a namespace with exactly one option, `--net=` of a named namespace's mount
- *  (or of its own), then `--`; an `ip` after it is checked like any other. */
+/** nsnet enters a namespace with exactly one option, `--net=PATH`, then `--`; an `ip` after
+ *  it is checked like any other. PATH is a named namespace's mount (`/run/netns/NAME`, NAME a
+ *  valid name), our own (`/proc/self/ns/net`), or a path a container runtime gave as
+ *  CNI_NETNS (`/proc/PID/ns/net`, a bind mount elsewhere) — never PID 1's, the machine's. */
 function assertSafeNsenterArgv(argv: readonly string[]): void {
-  const net = /^--net=(?:\/run\/netns\/([^/]+)|\/proc\/self\/ns\/net)$/.exec(argv[1] ?? "");
-  if (!net || (net[1] !== undefined && !isValidNsName(net[1])) || argv[2] !== "--" || argv.length < 4) {
+  const path = /^--net=(.+)$/.exec(argv[1] ?? "")?.[1];
+  if (path === undefined || !isEnterablePath(path) || argv[2] !== "--" || argv.length < 4) {
     throw new UnsafeArgumentError(`unexpected nsenter arguments: ${JSON.stringify(argv.slice(1, 3))}`);
   }
   if (argv[3] === "ip") assertSafeIpArgv(argv.slice(3));
+}
+
+function isEnterablePath(path: string): boolean {
+  if (validateNetnsPath(path) !== null) return false;
+  if (path.startsWith("/run/netns/")) return isValidNsName(path.slice("/run/netns/".length));
+  return !path.startsWith("/proc/1/");
 }
 
 /** Namespace names in `ip` argv (`-n NS`, `netns add|del|exec NS`) are checked here, the

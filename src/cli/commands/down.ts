@@ -13,6 +13,10 @@ export async function runDown(inv: Invocation): Promise<number> {
   const opts = engineOptions(inv.global, file);
   const existed = await projectExists(opts);
   const r = await down(opts);
+  if (inv.global.json) {
+    process.stdout.write(JSON.stringify({ status: r.status, project: opts.project, existed, undone: r.undone, skipped: r.skipped, leftovers: r.leftovers ?? [] }, null, 2) + "\n");
+    return r.status === "ok" ? EXIT.ok : EXIT.rollbackIncomplete;
+  }
   for (const s of r.skipped) say(inv.global, `left alone (not ours): ${s}`);
   if (r.status !== "ok") {
     process.stderr.write(`down incomplete; left behind:\n${(r.leftovers ?? []).map((l) => `  ${l}`).join("\n")}\n`);
