@@ -13,6 +13,7 @@ import { namespacesOf, unmetExpectations } from "./effects.js";
 import { parseSysctlOutput, sysctlDisplayKey } from "./ip-json.js";
 import { readLive, readSysctls } from "./live.js";
 import { serviceRunning, startService } from "./services.js";
+import { createdNamespaces, deletedNamespaces, identitiesOf } from "./ownership.js";
 import { DEFAULT_STATE_ROOT, StateError, StateStore, type ExecJournal } from "./state-store.js";
 import { failedLine, kernelMessage, runUndo, type UndoFailure, type UndoStep } from "./undo.js";
 
@@ -153,6 +154,7 @@ async function transaction(ops: Op[], runner: Runner, store: StateStore, state: 
         if (stop) return;
         const out = await runBatch(batch, ctx);
         executed.push(...out.done);
+        await recordNamespaces(out.done, ctx);
         journal.done!.push(...out.done.map((o) => o.index));
         // Not awaited: the attempted ops were saved before the phase; a `done` mark lost in a
         // crash only makes recovery check that op against the live kernel (ownership rules).
@@ -265,6 +267,7 @@ function commitState(state: ProjectState, executed: Op[], ctx: Ctx, opts: ExecOp
     }
   }
   const kept = state.applied.filter((a) => !drop.has(opKey(a)) && !executedKeys.has(opKey(a)));
+  const forgotten = createdNamespaces(state.applied.filter((a) => drop.has(opKey(a))));
   const added = executed
     .filter((o) => !removals.has(opKey(o)))
     .map((o) => {
@@ -276,11 +279,24 @@ function commitState(state: ProjectState, executed: Op[], ctx: Ctx, opts: ExecOp
     });
   state.applied = [...kept, ...added];
   state.sysctlOriginals = originals;
+  const namespaces = { ...(state.namespaces ?? {}), ...(ctx.journal.namespaces ?? {}) };
+  for (const n of [...deletedNamespaces(executed), ...forgotten]) delete namespaces[n];
+  state.namespaces = namespaces;
   if (opts.script) state.script = opts.script;
   for (const o of executed) {
     const service = ctx.services.get(o.index);
     if (o.tool === "service" && service !== undefined) state.services.push(service);
   }
+}
+
+/** The identity of each namespace just created, on record before anything else can
+ *  replace it, so that `down` deletes that namespace and never a same-named successor. */
+async function recordNamespaces(done: readonly Op[], ctx: Ctx): Promise<void> {
+  const names = createdNamespaces(done);
+  if (names.length === 0) return;
+  const ids = (ctx.journal.namespaces ??= {});
+  for (const [name, id] of Object.entries(await identitiesOf(names))) if (id) ids[name] = id;
+  await ctx.saveJournal();
 }
 
 // ---------------------------------------------------------------------------------------
