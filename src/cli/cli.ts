@@ -136,6 +136,21 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`nsnet ${inv.command}: ${e.message}\n${help ? "\n" + help : ""}`);
       return EXIT.usage;
     }
+    // nsnet's own files (unsafe or read-only state directory, a lock held too long): not a bug
+    if (await isStateProblem(e)) {
+      process.stderr.write(`nsnet ${inv.command}: ${(e as Error).message}\n`);
+      return EXIT.usage;
+    }
     throw e;
   }
+}
+
+async function isStateProblem(e: unknown): Promise<boolean> {
+  const [{ StateError }, { UnsafeFileError }, { LockBusyError }, { AllocationStoreError }] = await Promise.all([
+    import("../exec/state-store.js"),
+    import("../exec/durable.js"),
+    import("../exec/pid-lock.js"),
+    import("../ipam/store-fs.js"),
+  ]);
+  return e instanceof StateError || e instanceof UnsafeFileError || e instanceof LockBusyError || e instanceof AllocationStoreError;
 }

@@ -39,7 +39,8 @@ function namespacesOf(t: AddressedTopology, state: ProjectState): string[] {
 
 /** The project's sticky allocations (DESIGN §2): read before compiling, saved after success. */
 export function allocationStore(opts: Pick<EngineOptions, "project" | "stateDir">): FsAllocationStore {
-  return new FsAllocationStore(allocationDir(opts.project, stateRoots(opts.stateDir).allocations));
+  const root = stateRoots(opts.stateDir).allocations;
+  return new FsAllocationStore(allocationDir(opts.project, root), { root });
 }
 
 export async function loadAllocations(opts: Pick<EngineOptions, "project" | "stateDir">): Promise<AllocationSnapshot> {

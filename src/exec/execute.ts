@@ -1,4 +1,3 @@
-import { join } from "node:path";
 import type { LiveState } from "../model/live.js";
 import type { ProjectState, ServiceRecord } from "../model/state.js";
 import { opKey } from "../model/state.js";
@@ -377,7 +376,7 @@ async function runServices(_ns: string, ops: Op[], ctx: Ctx): Promise<BatchOutco
         project: ctx.project,
         op,
         argv: parseServiceText(op.text),
-        logFile: join(ctx.store.dir, `service-${op.index}.log`),
+        logFile: ctx.store.logPath(op.index),
       });
     } catch (e) {
       return { done, failed: { op, message: (e as Error).message } };
