@@ -14,9 +14,12 @@ usage:
   nsnet graph FILE [--format text|dot|mermaid]
   nsnet fmt FILE… [--check]      canonical formatting
   nsnet sandbox FILE [-- CMD…]   apply inside a private mount+net namespace, run CMD there
+  nsnet hook FILE                udev mode: run FILE's handler for the event in the environment
+  nsnet udev-rule FILE [--bin PATH]   print the udev rules that run \`nsnet hook FILE\`
 
-global options:
-  --json  --quiet  --verbose  --state-dir DIR  --project NAME  --version  --help
+options: --quiet, --verbose, --help, --version anywhere; --json, --state-dir DIR and
+  --project NAME where the command's usage lists them. Any other option is refused
+  (exit 2): there is no --dry-run, \`nsnet plan FILE\` is what up would do.
 
 exit codes: 0 ok · 1 check errors · 2 usage · 3 apply failed and rolled back ·
             4 rollback incomplete · 5 an expect failed
@@ -34,20 +37,21 @@ Exit 0 when there are no errors (warnings are printed), 1 when there are.
 Rewrites each FILE in canonical layout (comments kept). With --check, changes nothing
 and exits 1 if a file is not canonical.
 `,
-  plan: `usage: nsnet plan FILE [--format text|sh|json] [--explain]
+  plan: `usage: nsnet plan FILE [--format text|sh|json] [--explain] [--json] [--state-dir DIR] [--project NAME]
 
 Shows the kernel operations \`nsnet up FILE\` would run now (a diff against live state),
 grouped into batched phases, each with the source line it came from.
 --format sh prints a runnable equivalent shell script (for teaching; nsnet itself never
 uses a shell).
 `,
-  up: `usage: nsnet up FILE  (alias: apply)
+  up: `usage: nsnet up FILE [--json] [--state-dir DIR] [--project NAME]  (alias: apply)
 
 Applies FILE as one transaction: batched ip/sysctl/nft operations, verified afterwards,
 rolled back on failure (exit 3; exit 4 if the rollback could not finish). Re-running an
 unchanged script does nothing; a changed script applies only the difference.
+To see what it would do without doing it: nsnet plan FILE.
 `,
-  down: `usage: nsnet down FILE
+  down: `usage: nsnet down FILE [--state-dir DIR] [--project NAME]   (or: nsnet down --project NAME)
 
 Removes everything this script's project created (and only that: links marked
 nsnet:<project>, namespaces it created), restores sysctls it changed.
@@ -60,15 +64,32 @@ Prints the live state of namespaces as nsnet source (or JSON).
 
 Prints the topology of FILE as a graph (namespaces, devices, bridges, L2 segments).
 `,
-  sandbox: `usage: nsnet sandbox FILE [-- CMD…]
+  sandbox: `usage: nsnet sandbox FILE [--json] [--project NAME] [-- CMD…]
 
 Creates a private mount+network namespace (nothing on this machine's own network is
 touched), simulates each declared uplink with a veth to a \`lan\` namespace holding the
 gateway, applies FILE there, then runs CMD (default: the REPL). All of it vanishes on exit.
 `,
-  repl: `usage: nsnet repl [FILE]
+  hook: `usage: nsnet hook FILE        (run by udev: RUN+="/abs/nsnet hook /abs/FILE")
+
+Reads the udev event from the environment (ACTION, INTERFACE, IFINDEX, DEVPATH,
+SUBSYSTEM) and applies the host-side work of FILE's \`on add|remove "PATTERN"\` handlers
+that match INTERFACE — or, in a script without handlers, the host side of the
+\`ns X < veth … >\` whose host end is INTERFACE — as one transaction. A repeated event
+does nothing; remove undoes what add applied. Exit 0 also when nothing matches
+(silently); 1 check errors (nothing touched); 3 rolled back; 4 rollback incomplete.
+`,
+  "udev-rule": `usage: nsnet udev-rule FILE [--bin PATH]
+
+Prints a rules file for /etc/udev/rules.d/ with one rule per handler of FILE (and a
+remove rule for each add pattern), each running \`PATH hook FILE\` by absolute paths.
+PATH defaults to this nsnet. Install it, then \`udevadm control --reload\`.
+`,
+  repl: `usage: nsnet repl [FILE] [--state-dir DIR] [--project NAME]
 
 Interactive nsnet: each complete statement is checked and applied at once.
-Type .help inside for the dot-commands.
+Type .help inside for the dot-commands. Piped (nsnet repl < FILE), it runs input by
+input and exits 0, or 5 if an expect failed, 1 if an input was refused, 3 if an apply
+was rolled back, 4 if a rollback was incomplete (the most serious wins).
 `,
 };

@@ -1,19 +1,19 @@
 import type { OpStep, Tool } from "../plan/op.js";
 import { HOST } from "../model/topology.js";
 import { quoteForDisplay } from "./runner.js";
+import { enterArgv, ipBatchIn } from "./enter.js";
 
 /**
  * argv for each tool in a place (HOST or a namespace). Pure: the executor runs them, and
  * `--verbose`, leftover reports and `plan --format sh` print the same commands.
  */
 export function ipBatchArgv(ns: string, force = false): string[] {
-  const f = force ? ["-force"] : [];
-  return ns === HOST ? ["ip", ...f, "-batch", "-"] : ["ip", "-n", ns, ...f, "-batch", "-"];
+  return ipBatchIn(ns, force ? ["-force"] : []);
 }
 
-/** Runs argv inside NS (or as is on the host). */
+/** Runs argv inside NS (or as is on the host); see enter.ts for how. */
 export function inNs(ns: string, argv: readonly string[]): string[] {
-  return ns === HOST ? [...argv] : ["ip", "netns", "exec", ns, ...argv];
+  return enterArgv(ns, argv);
 }
 
 export function sysctlWriteArgv(ns: string, assignments: readonly string[]): string[] {

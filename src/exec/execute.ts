@@ -6,13 +6,15 @@ import type { Op, Phase } from "../plan/op.js";
 import type { Runner } from "./runner.js";
 import { batchesByStage, chainsByNs, groupBatches, type Batch } from "./batches.js";
 import { mapBounded } from "./bounded.js";
-import { ipBatchArgv, nftArgv, parseServiceText, splitSysctl, sysctlWriteArgv } from "./commands.js";
+import { ipBatchIn } from "./enter.js";
+import { nftArgv, parseServiceText, splitSysctl, sysctlWriteArgv } from "./commands.js";
 import { describeDiff, diffLive, isSameLive, withoutForeign } from "./compare.js";
 import { namespacesOf, unmetExpectations } from "./effects.js";
 import { parseSysctlOutput, sysctlDisplayKey } from "./ip-json.js";
 import { readLive, readSysctls } from "./live.js";
 import { serviceRunning, startService } from "./services.js";
 import { createdNamespaces, deletedNamespaces, identitiesOf } from "./ownership.js";
+import { BatchTails } from "./batch-tails.js";
 import { DEFAULT_STATE_ROOT, StateError, StateStore, type ExecJournal } from "./state-store.js";
 import { failedLine, kernelMessage, runUndo, type UndoFailure, type UndoStep } from "./undo.js";
 
@@ -71,6 +73,7 @@ interface Ctx {
   /** services started by this run: op index → the process */
   services: Map<number, ServiceRecord>;
   project: string;
+  tails: BatchTails;
 }
 
 export async function execute(ops: Op[], runner: Runner, opts: ExecOptions): Promise<ExecResult> {
@@ -139,12 +142,14 @@ async function transaction(ops: Op[], runner: Runner, store: StateStore, state: 
     return inflight;
   };
   const chainDone = () => inflight ?? Promise.resolve();
-  const ctx: Ctx = { runner, store, failAt: opts.failAt, journal, saveJournal, knownOriginals: state.sysctlOriginals, services: new Map(), project: opts.project };
+  const planned = groupBatches(ops);
+  const tails = new BatchTails(planned, [...places], before);
+  const ctx: Ctx = { runner, store, failAt: opts.failAt, journal, saveJournal, knownOriginals: state.sysctlOriginals, services: new Map(), project: opts.project, tails };
 
   const executed: Op[] = [];
   let failure: ExecFailure | undefined;
   let doneCount = 0;
-  for (const { phase, batches } of batchesByStage(groupBatches(ops))) {
+  for (const { phase, batches } of batchesByStage(planned)) {
     journal.attempted.push(...batches.flatMap((b) => b.ops));
     await saveJournal();
     let stop = false;
@@ -154,10 +159,10 @@ async function transaction(ops: Op[], runner: Runner, store: StateStore, state: 
         const out = await runBatch(batch, ctx);
         executed.push(...out.done);
         await recordNamespaces(out.done, ctx);
+        // Saved with the next phase: the attempted ops were saved before this one, and a `done`
+        // mark (or a namespace identity) lost in a crash only makes recovery check that op
+        // against the live kernel (ownership rules).
         journal.done!.push(...out.done.map((o) => o.index));
-        // Not awaited: the attempted ops were saved before the phase; a `done` mark lost in a
-        // crash only makes recovery check that op against the live kernel (ownership rules).
-        void saveJournal();
         doneCount += out.done.length;
         opts.onProgress?.(doneCount, ops.length, phase);
         if (out.failed) {
@@ -172,7 +177,11 @@ async function transaction(ops: Op[], runner: Runner, store: StateStore, state: 
 
   let after: LiveState | undefined;
   if (!failure) {
-    after = await readLive(runner, { namespaces, sysctls });
+    const unheld = await tails.finish(runner);
+    if (unheld) failure = { message: unheld };
+  }
+  if (!failure) {
+    after = await tails.after(runner, sysctls);
     const mismatches = [...unmetExpectations(ops, after), ...(opts.verify?.(after) ?? [])];
     if (mismatches.length) failure = { message: `the kernel does not show what was applied`, mismatches };
   }
@@ -288,14 +297,14 @@ function commitState(state: ProjectState, executed: Op[], ctx: Ctx, opts: ExecOp
   }
 }
 
-/** The identity of each namespace just created, on record before anything else can
- *  replace it, so that `down` deletes that namespace and never a same-named successor. */
+/** The identity of each namespace just created, read before anything else can replace it
+ *  (saved with the journal's next write), so that `down` deletes that namespace and never
+ *  a same-named successor. */
 async function recordNamespaces(done: readonly Op[], ctx: Ctx): Promise<void> {
   const names = createdNamespaces(done);
   if (names.length === 0) return;
   const ids = (ctx.journal.namespaces ??= {});
   for (const [name, id] of Object.entries(await identitiesOf(names))) if (id) ids[name] = id;
-  await ctx.saveJournal();
 }
 
 // ---------------------------------------------------------------------------------------
@@ -310,13 +319,14 @@ async function runBatch(batch: Batch, ctx: Ctx): Promise<BatchOutcome> {
   const sent = k >= 0 ? batch.ops.slice(0, k) : batch.ops;
   const out = sent.length ? await runOps(batch, sent, ctx) : { done: [] };
   if (!out.failed && k >= 0) out.failed = { op: batch.ops[k]!, message: injected(batch.ops[k]!) };
+  if (out.failed) ctx.tails.cut(batch);
   return out;
 }
 
 async function runOps(batch: Batch, ops: Op[], ctx: Ctx): Promise<BatchOutcome> {
   switch (batch.tool) {
     case "ip":
-      return runIp(batch.ns, ops, ctx);
+      return runIp(batch, ops, ctx);
     case "sysctl":
       return runSysctl(batch.ns, ops, ctx);
     case "nft":
@@ -326,10 +336,16 @@ async function runOps(batch: Batch, ops: Op[], ctx: Ctx): Promise<BatchOutcome> 
   }
 }
 
-async function runIp(ns: string, ops: Op[], ctx: Ctx): Promise<BatchOutcome> {
-  const r = await ctx.runner.run(ipBatchArgv(ns), { input: ops.map((o) => o.text).join("\n") + "\n" });
-  if (r.exitCode === 0) return { done: ops };
-  const line = failedLine(r.stderr);
+async function runIp(batch: Batch, ops: Op[], ctx: Ctx): Promise<BatchOutcome> {
+  // a whole batch carries its tail (multicast hold-off, read-back dumps: batch-tails.ts)
+  const tail = ops.length === batch.ops.length ? ctx.tails.tail(batch) : { flags: [], lines: [] };
+  const text = [...ops.map((o) => o.text), ...tail.lines].join("\n") + "\n";
+  const r = await ctx.runner.run(ipBatchIn(batch.ns, tail.flags), { input: text });
+  const line = r.exitCode === 0 ? null : failedLine(r.stderr);
+  if (r.exitCode === 0 || (line !== null && line > ops.length)) {
+    ctx.tails.took(batch, ops.length, r);
+    return { done: ops };
+  }
   if (line !== null && line >= 1 && line <= ops.length) {
     return { done: ops.slice(0, line - 1), failed: { op: ops[line - 1]!, message: kernelMessage(r.stderr) || "ip failed" } };
   }

@@ -5,6 +5,8 @@ import { ensurePrivateDir, readFileNoFollow, writeFileDurable } from "./durable.
 import { acquirePidLock } from "./pid-lock.js";
 import type { Journal, NetnsIdentity, ProjectState, ServiceRecord } from "../model/state.js";
 import { emptyProjectState } from "../model/state.js";
+import type { Op } from "../plan/op.js";
+import { reviveOp, type InverseContext } from "../plan/inverse.js";
 
 /**
  * Where a project's state lives: `<root>/<project>/{state.json,journal.json,lock}`, root
@@ -95,7 +97,7 @@ export class StateStore {
     const v = await readJson<ProjectState>(this.statePath);
     if (!v) return emptyProjectState(this.project);
     if (v.version !== 1) throw new StateError(`${this.statePath}: unknown state version ${String(v.version)}`);
-    return v;
+    return { ...v, applied: reviveAll(this.statePath, v.applied, { project: this.project, originals: v.sysctlOriginals ?? {} }) };
   }
 
   async writeState(s: ProjectState): Promise<void> {
@@ -104,7 +106,9 @@ export class StateStore {
   }
 
   async readJournal(): Promise<ExecJournal | null> {
-    return readJson<ExecJournal>(this.journalPath);
+    const j = await readJson<ExecJournal>(this.journalPath);
+    if (!j) return j;
+    return { ...j, attempted: reviveAll(this.journalPath, j.attempted, { project: this.project, originals: j.sysctlOriginals ?? {} }) };
   }
 
   async writeJournal(j: ExecJournal): Promise<void> {
@@ -125,6 +129,17 @@ export class StateStore {
       ...(opts.onWait ? { onWait: opts.onWait } : {}),
     });
   }
+}
+
+/** Ops read back get the inverse nsnet computes, never the one the file holds. */
+function reviveAll(path: string, ops: Op[], ctx: InverseContext): Op[] {
+  return ops.map((op, i) => {
+    try {
+      return reviveOp(op, ctx);
+    } catch (e) {
+      throw new StateError(`${path}: op ${i + 1} is not an op nsnet plans (${(e as Error).message}); refusing to undo from this file`);
+    }
+  });
 }
 
 async function readJson<T>(path: string): Promise<T | null> {

@@ -84,6 +84,16 @@ export function validateSysctlKey(s: string): string | null {
   return null;
 }
 
+/**
+ * Whether a key belongs to a network namespace. Only `net.*` does: every other tree under
+ * /proc/sys (kernel, vm, fs, …) is one for the whole machine, so writing it "inside" a
+ * namespace changes the host. (The net.* keys a namespace does not own are not even
+ * writable there, so net.* is safe to allow.)
+ */
+export function isNamespacedSysctl(key: string): boolean {
+  return key.startsWith("net.");
+}
+
 /** Values are written into /proc/sys as one line. */
 export function validateSysctlValue(s: string): string | null {
   if (s.length === 0) return "it is empty";

@@ -18,7 +18,7 @@ const STEPS = join(repo, "test/kernel/scenarios/steps.mjs");
  * `{ "$pid": NAME, sign? }` (JSON) stand for the pid of a process started by a `spawn` step.
  */
 export type Step =
-  | { run: string[]; env?: Record<string, string> }
+  | { run: string[]; env?: Record<string, string>; input?: string }
   | { dump: string }
   /** start a detached background process (its own process group), remembered as NAME */
   | { spawn: string[]; name: string }

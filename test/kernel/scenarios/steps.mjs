@@ -1,6 +1,6 @@
 // Runs INSIDE `nsnet sandbox` (never in the machine's own namespace): executes a list of
 // steps — CLI runs, raw commands, state dumps — and prints one JSON line with the results.
-// Usage: node steps.mjs '<json: { steps: [{ run: [...argv], env? } | { dump: "name" }] }>'
+// Usage: node steps.mjs '<json: { steps: [{ run: [...argv], env?, input? } | { dump: "name" }] }>'
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 
@@ -82,7 +82,7 @@ for (const s of steps) {
     out.files[s.as] = existsSync(s.read) ? readFileSync(s.read, "utf8") : null;
   } else {
     const argv = s.run.map(subst);
-    const r = spawnSync(argv[0], argv.slice(1), { encoding: "utf8", timeout: 60_000, env: { ...process.env, ...(s.env ?? {}) } });
+    const r = spawnSync(argv[0], argv.slice(1), { encoding: "utf8", timeout: 60_000, maxBuffer: 64 << 20, env: { ...process.env, ...(s.env ?? {}) }, ...(s.input !== undefined ? { input: s.input } : {}) });
     out.runs.push({ argv, status: r.status, stdout: r.stdout, stderr: r.stderr });
   }
 }
