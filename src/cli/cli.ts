@@ -189,6 +189,21 @@ export async function main(argv: string[]): Promise<number> {
     return await (await load())(inv);
   } catch (e) {
     if (e instanceof UsageError) return usageError(`nsnet ${inv.command}`, e, e.command ?? helpTopic);
+    // nsnet's own files (unsafe or read-only state directory, a lock held too long): not a bug
+    if (await isStateProblem(e)) {
+      process.stderr.write(`nsnet ${inv.command}: ${(e as Error).message}\n`);
+      return EXIT.usage;
+    }
     throw e;
   }
+}
+
+async function isStateProblem(e: unknown): Promise<boolean> {
+  const [{ StateError }, { UnsafeFileError }, { LockBusyError }, { AllocationStoreError }] = await Promise.all([
+    import("../exec/state-store.js"),
+    import("../exec/durable.js"),
+    import("../exec/pid-lock.js"),
+    import("../ipam/store-fs.js"),
+  ]);
+  return e instanceof StateError || e instanceof UnsafeFileError || e instanceof LockBusyError || e instanceof AllocationStoreError;
 }

@@ -1,4 +1,3 @@
-import { join } from "node:path";
 import type { LiveState } from "../model/live.js";
 import type { ProjectState, ServiceRecord } from "../model/state.js";
 import { opKey } from "../model/state.js";
@@ -14,6 +13,7 @@ import { namespacesOf, unmetExpectations } from "./effects.js";
 import { parseSysctlOutput, sysctlDisplayKey } from "./ip-json.js";
 import { readLive, readSysctls } from "./live.js";
 import { serviceRunning, startService } from "./services.js";
+import { createdNamespaces, deletedNamespaces, identitiesOf } from "./ownership.js";
 import { BatchTails } from "./batch-tails.js";
 import { DEFAULT_STATE_ROOT, StateError, StateStore, type ExecJournal } from "./state-store.js";
 import { failedLine, kernelMessage, runUndo, type UndoFailure, type UndoStep } from "./undo.js";
@@ -158,9 +158,10 @@ async function transaction(ops: Op[], runner: Runner, store: StateStore, state: 
         if (stop) return;
         const out = await runBatch(batch, ctx);
         executed.push(...out.done);
+        await recordNamespaces(out.done, ctx);
         // Saved with the next phase: the attempted ops were saved before this one, and a `done`
-        // mark lost in a crash only makes recovery check that op against the live kernel
-        // (ownership rules).
+        // mark (or a namespace identity) lost in a crash only makes recovery check that op
+        // against the live kernel (ownership rules).
         journal.done!.push(...out.done.map((o) => o.index));
         doneCount += out.done.length;
         opts.onProgress?.(doneCount, ops.length, phase);
@@ -274,6 +275,7 @@ function commitState(state: ProjectState, executed: Op[], ctx: Ctx, opts: ExecOp
     }
   }
   const kept = state.applied.filter((a) => !drop.has(opKey(a)) && !executedKeys.has(opKey(a)));
+  const forgotten = createdNamespaces(state.applied.filter((a) => drop.has(opKey(a))));
   const added = executed
     .filter((o) => !removals.has(opKey(o)))
     .map((o) => {
@@ -285,11 +287,24 @@ function commitState(state: ProjectState, executed: Op[], ctx: Ctx, opts: ExecOp
     });
   state.applied = [...kept, ...added];
   state.sysctlOriginals = originals;
+  const namespaces = { ...(state.namespaces ?? {}), ...(ctx.journal.namespaces ?? {}) };
+  for (const n of [...deletedNamespaces(executed), ...forgotten]) delete namespaces[n];
+  state.namespaces = namespaces;
   if (opts.script) state.script = opts.script;
   for (const o of executed) {
     const service = ctx.services.get(o.index);
     if (o.tool === "service" && service !== undefined) state.services.push(service);
   }
+}
+
+/** The identity of each namespace just created, read before anything else can replace it
+ *  (saved with the journal's next write), so that `down` deletes that namespace and never
+ *  a same-named successor. */
+async function recordNamespaces(done: readonly Op[], ctx: Ctx): Promise<void> {
+  const names = createdNamespaces(done);
+  if (names.length === 0) return;
+  const ids = (ctx.journal.namespaces ??= {});
+  for (const [name, id] of Object.entries(await identitiesOf(names))) if (id) ids[name] = id;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -377,7 +392,7 @@ async function runServices(_ns: string, ops: Op[], ctx: Ctx): Promise<BatchOutco
         project: ctx.project,
         op,
         argv: parseServiceText(op.text),
-        logFile: join(ctx.store.dir, `service-${op.index}.log`),
+        logFile: ctx.store.logPath(op.index),
       });
     } catch (e) {
       return { done, failed: { op, message: (e as Error).message } };

@@ -2,6 +2,7 @@ import { execa } from "execa";
 import { spawn, type ChildProcess } from "node:child_process";
 import { openSync, closeSync } from "node:fs";
 import { constants } from "node:os";
+import { APPEND_NOFOLLOW } from "./durable.js";
 
 /**
  * The ONLY module that spawns processes (house rule 9). No shell, ever: argv goes to
@@ -136,7 +137,8 @@ export class ProcessRunner implements Runner {
   async start(argv: readonly string[], opts: StartOptions = {}): Promise<{ pid: number }> {
     assertSafeArgv(argv);
     if (this.verbose) this.verbose(`+ ${argv.map(quoteForDisplay).join(" ")} &`);
-    const out = openSync(opts.logFile ?? "/dev/null", "a");
+    // a log file is never followed through a symlink (one planted there would get the output)
+    const out = opts.logFile === undefined ? openSync("/dev/null", "a") : openSync(opts.logFile, APPEND_NOFOLLOW, 0o600);
     try {
       const [file, ...args] = argv;
       const child = spawn(file!, args, { detached: true, stdio: ["ignore", out, out], env: opts.env, shell: false });

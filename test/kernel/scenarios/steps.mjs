@@ -9,7 +9,12 @@ const out = { runs: [], dumps: {}, pids: {}, alive: {}, files: {} };
 
 /** `{pid:NAME}` in text, `{ "$pid": NAME, sign }` in JSON values: a spawned process's pid. */
 const subst = (a) => a.replace(/\{pid:([\w-]+)\}/g, (_m, n) => String(out.pids[n]));
-const value = (v) => (v !== null && typeof v === "object" && "$pid" in v ? (v.sign ?? 1) * out.pids[v.$pid] : v);
+function value(v) {
+  if (v === null || typeof v !== "object") return v;
+  if ("$pid" in v) return (v.sign ?? 1) * out.pids[v.$pid];
+  if (Array.isArray(v)) return v.map(value);
+  return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, value(x)]));
+}
 
 function running(pid) {
   try {
