@@ -31,20 +31,6 @@ export interface RecoverOptions extends LockOptions {
 }
 
 
-/** The link an inverse deletes (`link del NAME`), if it is that kind of inverse. */
-function deletedLink(step: { tool: string; text: string }): string | undefined {
-  if (step.tool !== "ip") return undefined;
-  const w = step.text.trim().split(/\s+/);
-  if (w[0] !== "link" || (w[1] !== "del" && w[1] !== "delete")) return undefined;
-  return w[2] === "dev" ? w[3] : w[2];
-}
-
-function deletedNetns(step: { tool: string; text: string }): string | undefined {
-  if (step.tool !== "ip") return undefined;
-  const w = step.text.trim().split(/\s+/);
-  return w[0] === "netns" && (w[1] === "del" || w[1] === "delete") ? w[2] : undefined;
-}
-
 interface Owner {
   project: string;
   live: LiveState;
@@ -55,16 +41,16 @@ interface Owner {
 
 /** "run" the step, "gone" (nothing to undo), or the description of a look-alike left alone. */
 function ownershipFilter(s: UndoStep, who: Owner, confirmed: boolean): "run" | "gone" | string {
-  const link = deletedLink(s.step);
-  if (link !== undefined) {
-    const l = who.live.links.find((x) => x.ns === s.step.ns && x.name === link);
+  const e = s.effect;
+  if (e.k === "link-del") {
+    const l = who.live.links.find((x) => x.ns === e.ns && x.name === e.name);
     if (!l) return "gone";
     if (l.alias === ownerAlias(who.project)) return "run";
-    if (!confirmed && l.alias === undefined && !who.preexistingLinks?.has(`${s.step.ns}:${link}`)) return "run";
-    return `${s.step.ns}:${link} (alias ${l.alias === undefined ? "none" : JSON.stringify(l.alias)})`;
+    if (!confirmed && l.alias === undefined && !who.preexistingLinks?.has(`${e.ns}:${e.name}`)) return "run";
+    return `${e.ns}:${e.name} (alias ${l.alias === undefined ? "none" : JSON.stringify(l.alias)})`;
   }
-  const ns = deletedNetns(s.step);
-  if (ns !== undefined) {
+  if (e.k === "netns-del") {
+    const ns = e.name;
     if (!who.live.namespaces.includes(ns)) return "gone";
     if (!confirmed && who.preexistingNs?.has(ns)) return `namespace ${ns} (existed before)`;
   }

@@ -104,7 +104,9 @@ export class FakeEngine implements ReplEngine {
 }
 
 function op(index: number, summary: string): Op {
-  return { index, phase: "host", tool: "ip", ns: "host", text: summary, summary, inverse: null };
+  // the REPL shows only summaries; the effect stands for "something in the host"
+  const effect = { k: "netns" as const, name: `op${index}` };
+  return { index, phase: "host", tool: "ip", ns: "host", text: `netns add op${index}`, summary, effect, inverse: null };
 }
 
 function spanAt(text: string, file: string, offset: number, len: number): Span {
