@@ -1,5 +1,5 @@
 import { describe, it, expect } from "vitest";
-import { readFileSync, writeFileSync, existsSync } from "node:fs";
+import { expectGolden } from "../golden.js";
 import { firewallOps, nftIfPattern, tableName } from "../../src/plan/nft.js";
 import { HOST } from "../../src/model/topology.js";
 import { bridged, at } from "./fixtures.js";
@@ -7,11 +7,7 @@ import { render } from "../../src/plan/render.js";
 
 const inv = { project: "br", originals: {} };
 
-const golden = (name: string, actual: string) => {
-  const path = new URL(`../fixtures/plan/${name}.golden`, import.meta.url);
-  if (process.env.UPDATE_GOLDEN || !existsSync(path)) writeFileSync(path, actual);
-  expect(actual).toBe(readFileSync(path, "utf8"));
-};
+const golden = (name: string, actual: string) => expectGolden(new URL(`../fixtures/plan/${name}.golden`, import.meta.url), actual);
 
 describe("nft rulesets", () => {
   it("translates NixOS-style patterns", () => {

@@ -1,5 +1,5 @@
 import { describe, it, expect } from "vitest";
-import { readFileSync, writeFileSync, existsSync } from "node:fs";
+import { expectGolden } from "../golden.js";
 import { plan, planDown, sysctlKeysNeeded } from "../../src/plan/plan.js";
 import { formatPlan } from "../../src/plan/format.js";
 import { groupBatches } from "../../src/plan/batch.js";
@@ -11,11 +11,7 @@ import type { Op } from "../../src/plan/op.js";
 import { card, cardHost, bridged } from "./fixtures.js";
 import { simulate } from "./simulate.js";
 
-const golden = (name: string, actual: string) => {
-  const path = new URL(`../fixtures/plan/${name}.golden`, import.meta.url);
-  if (process.env.UPDATE_GOLDEN || !existsSync(path)) writeFileSync(path, actual);
-  expect(actual).toBe(readFileSync(path, "utf8"));
-};
+const golden = (name: string, actual: string) => expectGolden(new URL(`../fixtures/plan/${name}.golden`, import.meta.url), actual);
 
 /** Apply a plan to a simulated kernel and remember it as the executor would. */
 function apply(ops: Op[], live: LiveState, prev: ProjectState): { live: LiveState; state: ProjectState } {
