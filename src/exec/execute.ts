@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import type { LiveState } from "../model/live.js";
-import type { ProjectState } from "../model/state.js";
+import type { ProjectState, ServiceRecord } from "../model/state.js";
 import { opKey } from "../model/state.js";
 import { HOST } from "../model/topology.js";
 import type { Op, Phase } from "../plan/op.js";
@@ -9,11 +9,13 @@ import { render } from "../plan/render.js";
 import type { Runner } from "./runner.js";
 import { batchesByStage, chainsByNs, groupBatches, type Batch } from "./batches.js";
 import { mapBounded } from "./bounded.js";
-import { ipBatchArgv, nftArgv, serviceArgv, sysctlWriteArgv } from "./commands.js";
+import { ipBatchArgv, nftArgv, sysctlWriteArgv } from "./commands.js";
 import { describeDiff, diffLive, isSameLive, withoutForeign } from "./compare.js";
 import { namespacesOf, unmetExpectations } from "./effects.js";
 import { parseSysctlOutput, sysctlDisplayKey } from "./ip-json.js";
 import { readLive, readSysctls } from "./live.js";
+import { serviceRunning, startService } from "./services.js";
+import { createdNamespaces, deletedNamespaces, identitiesOf } from "./ownership.js";
 import { DEFAULT_STATE_ROOT, StateError, StateStore, type ExecJournal } from "./state-store.js";
 import { failedLine, kernelMessage, runUndo, undoStep, type UndoFailure, type UndoStep } from "./undo.js";
 
@@ -69,7 +71,9 @@ interface Ctx {
   journal: ExecJournal;
   saveJournal: () => Promise<void>;
   knownOriginals: ProjectState["sysctlOriginals"];
-  pids: Map<number, number>;
+  /** services started by this run: op index → the process */
+  services: Map<number, ServiceRecord>;
+  project: string;
 }
 
 export async function execute(ops: Op[], runner: Runner, opts: ExecOptions): Promise<ExecResult> {
@@ -141,7 +145,7 @@ async function transaction(ops: Op[], runner: Runner, store: StateStore, state: 
     return inflight;
   };
   const chainDone = () => inflight ?? Promise.resolve();
-  const ctx: Ctx = { runner, store, failAt: opts.failAt, journal, saveJournal, knownOriginals: state.sysctlOriginals, pids: new Map() };
+  const ctx: Ctx = { runner, store, failAt: opts.failAt, journal, saveJournal, knownOriginals: state.sysctlOriginals, services: new Map(), project: opts.project };
 
   const executed: Op[] = [];
   let failure: ExecFailure | undefined;
@@ -155,6 +159,7 @@ async function transaction(ops: Op[], runner: Runner, store: StateStore, state: 
         if (stop) return;
         const out = await runBatch(batch, ctx);
         executed.push(...out.done);
+        await recordNamespaces(out.done, ctx);
         journal.done!.push(...out.done.map((o) => o.index));
         // Not awaited: the attempted ops were saved before the phase; a `done` mark lost in a
         // crash only makes recovery check that op against the live kernel (ownership rules).
@@ -189,10 +194,10 @@ async function transaction(ops: Op[], runner: Runner, store: StateStore, state: 
 
 /** The inverse to run for an op: its own, or for a sysctl without one, the original value
  *  (read by this transaction just before it wrote the key). */
-export function undoStepFor(op: Op, originals: ProjectState["sysctlOriginals"], pids: ReadonlyMap<number, number>): UndoStep | null {
+export function undoStepFor(op: Op, originals: ProjectState["sysctlOriginals"], services: ReadonlyMap<number, ServiceRecord>): UndoStep | null {
   if (op.effect.k === "service") {
-    const pid = pids.get(op.index);
-    return pid === undefined ? null : undoStep(op, op.inverse ?? { k: "service-stop", ns: op.effect.ns, argv: op.effect.argv }, pid);
+    const service = services.get(op.index);
+    return service === undefined ? null : undoStep(op, op.inverse ?? { k: "service-stop", ns: op.effect.ns, argv: op.effect.argv }, service);
   }
   if (op.inverse) return undoStep(op, op.inverse);
   if (op.effect.k === "sysctl" && op.undoneWith === undefined) {
@@ -216,7 +221,7 @@ async function rollback(executed: Op[], failure: ExecFailure, r: RollbackCtx): P
   const originals = mergeOriginals(r.ctx.knownOriginals, r.ctx.journal.sysctlOriginals ?? {});
   const steps = [...executed]
     .reverse()
-    .map((op) => undoStepFor(op, originals, r.ctx.pids))
+    .map((op) => undoStepFor(op, originals, r.ctx.services))
     .filter((s): s is UndoStep => s !== null);
   const left = await runUndo(r.ctx.runner, steps);
 
@@ -268,6 +273,7 @@ function commitState(state: ProjectState, executed: Op[], ctx: Ctx, opts: ExecOp
     }
   }
   const kept = state.applied.filter((a) => !drop.has(opKey(a)) && !executedKeys.has(opKey(a)));
+  const forgotten = createdNamespaces(state.applied.filter((a) => drop.has(opKey(a))));
   const added = executed
     .filter((o) => !removals.has(opKey(o)))
     .map((o) => {
@@ -279,11 +285,24 @@ function commitState(state: ProjectState, executed: Op[], ctx: Ctx, opts: ExecOp
     });
   state.applied = [...kept, ...added];
   state.sysctlOriginals = originals;
+  const namespaces = { ...(state.namespaces ?? {}), ...(ctx.journal.namespaces ?? {}) };
+  for (const n of [...deletedNamespaces(executed), ...forgotten]) delete namespaces[n];
+  state.namespaces = namespaces;
   if (opts.script) state.script = opts.script;
   for (const o of executed) {
-    const pid = ctx.pids.get(o.index);
-    if (o.effect.k === "service" && pid !== undefined) state.services.push({ ns: o.effect.ns, argv: o.effect.argv, pid });
+    const service = ctx.services.get(o.index);
+    if (o.effect.k === "service" && service !== undefined) state.services.push(service);
   }
+}
+
+/** The identity of each namespace just created, on record before anything else can
+ *  replace it, so that `down` deletes that namespace and never a same-named successor. */
+async function recordNamespaces(done: readonly Op[], ctx: Ctx): Promise<void> {
+  const names = createdNamespaces(done);
+  if (names.length === 0) return;
+  const ids = (ctx.journal.namespaces ??= {});
+  for (const [name, id] of Object.entries(await identitiesOf(names))) if (id) ids[name] = id;
+  await ctx.saveJournal();
 }
 
 // ---------------------------------------------------------------------------------------
@@ -355,36 +374,31 @@ async function runNft(ns: string, ops: Op[], ctx: Ctx): Promise<BatchOutcome> {
   return { done };
 }
 
-async function runServices(ns: string, ops: Op[], ctx: Ctx): Promise<BatchOutcome> {
+async function runServices(_ns: string, ops: Op[], ctx: Ctx): Promise<BatchOutcome> {
   const done: Op[] = [];
   for (const op of ops) {
     const e = op.effect;
     if (e.k !== "service") return { done, failed: { op, message: `stopping a service is not supported (${op.summary})` } };
-    if (!ctx.runner.start) return { done, failed: { op, message: "this runner cannot start services" } };
-    let pid: number;
+    let service: ServiceRecord;
     try {
-      ({ pid } = await ctx.runner.start(serviceArgv(ns, e.argv), {
+      service = await startService(ctx.runner, {
+        project: ctx.project,
+        op,
+        argv: e.argv,
         logFile: join(ctx.store.dir, `service-${op.index}.log`),
-      }));
+      });
     } catch (e) {
       return { done, failed: { op, message: (e as Error).message } };
     }
-    ctx.pids.set(op.index, pid);
-    ctx.journal.pids = { ...(ctx.journal.pids ?? {}), [op.index]: pid };
+    ctx.services.set(op.index, service);
+    ctx.journal.services = { ...(ctx.journal.services ?? {}), [op.index]: service };
     await ctx.saveJournal();
     done.push(op);
     // a command that cannot start (missing program, bad namespace) dies at once
     await new Promise((res) => setTimeout(res, 150));
-    if (!alive(pid)) return { done, failed: { op, message: `service exited at once (see ${ctx.store.dir}/service-${op.index}.log)` } };
+    if (!(await serviceRunning(service))) {
+      return { done, failed: { op, message: `service exited at once (see ${ctx.store.dir}/service-${op.index}.log)` } };
+    }
   }
   return { done };
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }

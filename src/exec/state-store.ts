@@ -2,7 +2,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { closeSync, constants, openSync, writeSync } from "node:fs";
 import { mkdir, readFile, rename, rm, stat, unlink, writeFile } from "node:fs/promises";
 import { basename, extname, join, resolve } from "node:path";
-import type { Journal, ProjectState } from "../model/state.js";
+import type { Journal, NetnsIdentity, ProjectState, ServiceRecord } from "../model/state.js";
 import { emptyProjectState } from "../model/state.js";
 import type { Op } from "../plan/op.js";
 import { reviveOp, type ReviveContext } from "../plan/inverse.js";
@@ -23,7 +23,11 @@ export interface ExecJournal extends Journal {
   preexisting?: { links: string[]; namespaces: string[] };
   /** sysctl values read just before this transaction changed them */
   sysctlOriginals?: Record<string, Record<string, string>>;
-  /** services started so far: op index → pid */
+  /** identities of the namespaces created so far, read right after their batch */
+  namespaces?: Record<string, NetnsIdentity>;
+  /** services started so far: op index → the process */
+  services?: Record<number, ServiceRecord>;
+  /** journals of older versions: op index → pid (no identity; such a pid is never signalled) */
   pids?: Record<number, number>;
 }
 

@@ -4,6 +4,8 @@ import { render } from "../plan/render.js";
 import type { Runner } from "./runner.js";
 import { effectAsShell, ipBatchArgv, nftArgv, sysctlWriteArgv } from "./commands.js";
 import { parseSysctlOutput, sysctlDisplayKey } from "./ip-json.js";
+import type { ServiceRecord } from "../model/state.js";
+import { describeService, stopService } from "./services.js";
 
 /**
  * Running inverses. Undo never stops at a failure: it records it and goes on with the
@@ -16,12 +18,12 @@ export interface UndoStep {
   /** the inverse to apply, and its rendering */
   effect: Effect;
   step: OpStep;
-  /** for services: the process to stop */
-  pid?: number;
+  /** for services: the process to stop (only once proven to be the one nsnet started) */
+  service?: ServiceRecord;
 }
 
-export function undoStep(op: Op, effect: Effect, pid?: number): UndoStep {
-  return { op, effect, step: render(effect), ...(pid !== undefined ? { pid } : {}) };
+export function undoStep(op: Op, effect: Effect, service?: ServiceRecord): UndoStep {
+  return { op, effect, step: render(effect), ...(service !== undefined ? { service } : {}) };
 }
 
 export interface UndoFailure {
@@ -53,11 +55,12 @@ export function kernelMessage(stderr: string): string {
     .trim();
 }
 
-/** Runs steps in the given order, batching consecutive ip/sysctl steps of one place. */
-export async function runUndo(runner: Runner, steps: readonly UndoStep[]): Promise<UndoFailure[]> {
+/** Runs steps in the given order, batching consecutive ip/sysctl steps of one place. A
+ *  service that is not provably ours is not signalled: `skipped` gets why. */
+export async function runUndo(runner: Runner, steps: readonly UndoStep[], skipped: string[] = []): Promise<UndoFailure[]> {
   const failures: UndoFailure[] = [];
   const fail = (s: UndoStep, error: string) =>
-    failures.push({ op: s.op, step: s.step, error, command: s.pid !== undefined ? `kill ${s.pid}` : effectAsShell(s.effect) });
+    failures.push({ op: s.op, step: s.step, error, command: s.service !== undefined ? `kill -TERM -- -${s.service.pid}` : effectAsShell(s.effect) });
   let i = 0;
   while (i < steps.length) {
     const first = steps[i]!;
@@ -86,12 +89,9 @@ export async function runUndo(runner: Runner, steps: readonly UndoStep[]): Promi
         break;
       }
       case "service":
-        if (first.pid !== undefined) {
-          try {
-            process.kill(first.pid, "SIGTERM");
-          } catch (e) {
-            if ((e as NodeJS.ErrnoException).code !== "ESRCH") fail(first, String(e));
-          }
+        if (first.service !== undefined) {
+          const r = await stopService(first.service);
+          if (r.kind === "refused") skipped.push(`${describeService(first.service)}: ${r.reason}`);
         }
         break;
     }

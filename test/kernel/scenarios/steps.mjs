@@ -1,10 +1,24 @@
 // Runs INSIDE `nsnet sandbox` (never in the machine's own namespace): executes a list of
 // steps — CLI runs, raw commands, state dumps — and prints one JSON line with the results.
 // Usage: node steps.mjs '<json: { steps: [{ run: [...argv], env? } | { dump: "name" }] }>'
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 
 const { steps } = JSON.parse(process.argv[2]);
-const out = { runs: [], dumps: {} };
+const out = { runs: [], dumps: {}, pids: {}, alive: {}, files: {} };
+
+/** `{pid:NAME}` in text, `{ "$pid": NAME, sign }` in JSON values: a spawned process's pid. */
+const subst = (a) => a.replace(/\{pid:([\w-]+)\}/g, (_m, n) => String(out.pids[n]));
+const value = (v) => (v !== null && typeof v === "object" && "$pid" in v ? (v.sign ?? 1) * out.pids[v.$pid] : v);
+
+function running(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2)[0] !== "Z";
+  } catch {
+    return false;
+  }
+}
 
 function ipJson(args) {
   const r = spawnSync("ip", ["-j", ...args], { encoding: "utf8" });
@@ -40,9 +54,31 @@ function dump() {
 for (const s of steps) {
   if (s.dump) {
     out.dumps[s.dump] = dump();
-    continue;
+  } else if (s.spawn) {
+    const child = spawn(s.spawn[0], s.spawn.slice(1), { detached: true, stdio: "ignore" });
+    child.unref();
+    out.pids[s.name] = child.pid;
+  } else if (s.pidFrom) {
+    let at = JSON.parse(readFileSync(s.pidFrom, "utf8"));
+    for (const k of s.at) at = at?.[k];
+    out.pids[s.name] = at;
+  } else if (s.alive) {
+    out.alive[s.as ?? s.alive] = running(out.pids[s.alive]);
+  } else if (s.patch) {
+    const json = JSON.parse(readFileSync(s.patch, "utf8"));
+    let at = json;
+    for (const k of s.at.slice(0, -1)) at = at[k];
+    at[s.at[s.at.length - 1]] = value(s.value);
+    writeFileSync(s.patch, JSON.stringify(json));
+  } else if (s.write) {
+    if (s.symlink) symlinkSync(s.symlink, s.write);
+    else writeFileSync(s.write, s.text ?? "", { mode: s.mode ?? 0o600 });
+  } else if (s.read) {
+    out.files[s.as] = existsSync(s.read) ? readFileSync(s.read, "utf8") : null;
+  } else {
+    const argv = s.run.map(subst);
+    const r = spawnSync(argv[0], argv.slice(1), { encoding: "utf8", timeout: 60_000, env: { ...process.env, ...(s.env ?? {}) } });
+    out.runs.push({ argv, status: r.status, stdout: r.stdout, stderr: r.stderr });
   }
-  const r = spawnSync(s.run[0], s.run.slice(1), { encoding: "utf8", timeout: 60_000, env: { ...process.env, ...(s.env ?? {}) } });
-  out.runs.push({ argv: s.run, status: r.status, stdout: r.stdout, stderr: r.stderr });
 }
 process.stdout.write("\n" + JSON.stringify(out) + "\n");
