@@ -11,7 +11,6 @@ import { HOST, type AddressedTopology } from "../model/topology.js";
 import type { ProjectState } from "../model/state.js";
 import { plan } from "../plan/plan.js";
 import { wantedSysctls } from "../plan/derive.js";
-import { effectOf } from "../plan/text.js";
 import type { Op, OpStep } from "../plan/op.js";
 import { opKey } from "../model/state.js";
 import { guardRemovals, impostorNamespaces } from "../exec/ownership.js";
@@ -22,10 +21,7 @@ import type { AllocationSnapshot } from "../ipam/snapshot.js";
 
 /** Namespaces a project created, read back from its applied ops (namespaces carry no mark). */
 export function ownedNamespaces(state: ProjectState): string[] {
-  return state.applied.flatMap((o) => {
-    const e = o.tool === "ip" ? effectOf(o) : undefined;
-    return e?.k === "netns" ? [e.name] : [];
-  });
+  return state.applied.flatMap((o) => (o.effect.k === "netns" ? [o.effect.name] : []));
 }
 
 /** The live host's default gateway (IPv4), used when the script names none. */

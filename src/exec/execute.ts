@@ -3,11 +3,13 @@ import type { ProjectState, ServiceRecord } from "../model/state.js";
 import { opKey } from "../model/state.js";
 import { HOST } from "../model/topology.js";
 import type { Op, Phase } from "../plan/op.js";
+import { inverseOf } from "../plan/inverse.js";
+import { render } from "../plan/render.js";
 import type { Runner } from "./runner.js";
 import { batchesByStage, chainsByNs, groupBatches, type Batch } from "./batches.js";
 import { mapBounded } from "./bounded.js";
 import { ipBatchIn } from "./enter.js";
-import { nftArgv, parseServiceText, splitSysctl, sysctlWriteArgv } from "./commands.js";
+import { nftArgv, sysctlWriteArgv } from "./commands.js";
 import { describeDiff, diffLive, isSameLive, withoutForeign } from "./compare.js";
 import { namespacesOf, unmetExpectations } from "./effects.js";
 import { parseSysctlOutput, sysctlDisplayKey } from "./ip-json.js";
@@ -16,7 +18,7 @@ import { serviceRunning, startService } from "./services.js";
 import { createdNamespaces, deletedNamespaces, identitiesOf } from "./ownership.js";
 import { BatchTails } from "./batch-tails.js";
 import { DEFAULT_STATE_ROOT, StateError, StateStore, type ExecJournal } from "./state-store.js";
-import { failedLine, kernelMessage, runUndo, type UndoFailure, type UndoStep } from "./undo.js";
+import { failedLine, kernelMessage, runUndo, undoStep, type UndoFailure, type UndoStep } from "./undo.js";
 
 /**
  * The transaction (DESIGN §4.2): phases in order, batches of one phase in parallel across
@@ -105,8 +107,11 @@ async function topUpSysctls(runner: Runner, live: LiveState, wanted: { ns: strin
 }
 
 function touchedSysctls(ops: readonly Op[]): { ns: string; key: string }[] {
-  return ops.filter((o) => o.tool === "sysctl").map((o) => ({ ns: o.ns, key: splitSysctl(o.text)[0] }));
+  return ops.flatMap((o) => (o.effect.k === "sysctl" ? [{ ns: o.effect.ns, key: o.effect.key }] : []));
 }
+
+/** The sysctl key an op writes. */
+const sysctlKeyOf = (op: Op): string => (op.effect.k === "sysctl" ? op.effect.key : "");
 
 async function transaction(ops: Op[], runner: Runner, store: StateStore, state: ProjectState, opts: ExecOptions): Promise<ExecResult> {
   const namespaces = namespacesOf(ops);
@@ -195,17 +200,17 @@ async function transaction(ops: Op[], runner: Runner, store: StateStore, state: 
   return { status: "ok", changed: executed.length, live: after };
 }
 
-/** The inverse to run for an op: its own, or for a sysctl without one, the original value. */
+/** The inverse to run for an op: its own, or for a sysctl without one, the original value
+ *  (read by this transaction just before it wrote the key). */
 export function undoStepFor(op: Op, originals: ProjectState["sysctlOriginals"], services: ReadonlyMap<number, ServiceRecord>): UndoStep | null {
-  if (op.tool === "service") {
+  if (op.effect.k === "service") {
     const service = services.get(op.index);
-    return service === undefined ? null : { op, step: op.inverse ?? { tool: "service", ns: op.ns, text: op.text }, service };
+    return service === undefined ? null : undoStep(op, op.inverse ?? { k: "service-stop", ns: op.effect.ns, argv: op.effect.argv }, service);
   }
-  if (op.inverse) return { op, step: op.inverse };
-  if (op.tool === "sysctl") {
-    const key = splitSysctl(op.text)[0];
-    const orig = originals[op.ns]?.[key];
-    if (orig !== undefined) return { op, step: { tool: "sysctl", ns: op.ns, text: `${key}=${orig}` } };
+  if (op.inverse) return undoStep(op, op.inverse);
+  if (op.effect.k === "sysctl" && op.undoneWith === undefined) {
+    const inv = inverseOf(op.effect, { project: "", originals });
+    if (inv) return undoStep(op, inv);
   }
   return null;
 }
@@ -269,9 +274,10 @@ function commitState(state: ProjectState, executed: Op[], ctx: Ctx, opts: ExecOp
   const drop = new Set(opts.removes ?? []);
   const removals = new Set<string>();
   for (const a of state.applied) {
-    if (a.inverse && executedKeys.has(opKey(a.inverse))) {
+    const undo = a.inverse && opKey(render(a.inverse));
+    if (undo && executedKeys.has(undo)) {
       drop.add(opKey(a));
-      removals.add(opKey(a.inverse));
+      removals.add(undo);
     }
   }
   const kept = state.applied.filter((a) => !drop.has(opKey(a)) && !executedKeys.has(opKey(a)));
@@ -279,9 +285,9 @@ function commitState(state: ProjectState, executed: Op[], ctx: Ctx, opts: ExecOp
   const added = executed
     .filter((o) => !removals.has(opKey(o)))
     .map((o) => {
-      if (o.tool === "sysctl" && !o.inverse) {
-        const s = undoStepFor(o, originals, ctx.services);
-        if (s) return { ...o, inverse: s.step };
+      if (o.effect.k === "sysctl" && !o.inverse && o.undoneWith === undefined) {
+        const inverse = inverseOf(o.effect, { project: opts.project, originals });
+        if (inverse) return { ...o, inverse };
       }
       return o;
     });
@@ -293,7 +299,7 @@ function commitState(state: ProjectState, executed: Op[], ctx: Ctx, opts: ExecOp
   if (opts.script) state.script = opts.script;
   for (const o of executed) {
     const service = ctx.services.get(o.index);
-    if (o.tool === "service" && service !== undefined) state.services.push(service);
+    if (o.effect.k === "service" && service !== undefined) state.services.push(service);
   }
 }
 
@@ -355,7 +361,7 @@ async function runIp(batch: Batch, ops: Op[], ctx: Ctx): Promise<BatchOutcome> {
 }
 
 async function runSysctl(ns: string, ops: Op[], ctx: Ctx): Promise<BatchOutcome> {
-  const keys = ops.map((o) => splitSysctl(o.text)[0]);
+  const keys = ops.map(sysctlKeyOf);
   const unknown = keys.filter((k) => ctx.knownOriginals[ns]?.[k] === undefined && ctx.journal.sysctlOriginals?.[ns]?.[k] === undefined);
   if (unknown.length) {
     const read = await readSysctls(ctx.runner, unknown.map((key) => ({ ns, key })));
@@ -366,7 +372,7 @@ async function runSysctl(ns: string, ops: Op[], ctx: Ctx): Promise<BatchOutcome>
   const r = await ctx.runner.run(sysctlWriteArgv(ns, ops.map((o) => o.text)));
   if (r.exitCode === 0) return { done: ops };
   const printed = parseSysctlOutput(r.stdout);
-  const done = ops.filter((o) => printed[sysctlDisplayKey(splitSysctl(o.text)[0])] !== undefined);
+  const done = ops.filter((o) => printed[sysctlDisplayKey(sysctlKeyOf(o))] !== undefined);
   const failed = ops.find((o) => !done.includes(o)) ?? ops[0]!;
   return { done, failed: { op: failed, message: r.stderr.trim() || "sysctl failed" } };
 }
@@ -386,12 +392,14 @@ async function runNft(ns: string, ops: Op[], ctx: Ctx): Promise<BatchOutcome> {
 async function runServices(_ns: string, ops: Op[], ctx: Ctx): Promise<BatchOutcome> {
   const done: Op[] = [];
   for (const op of ops) {
+    const e = op.effect;
+    if (e.k !== "service") return { done, failed: { op, message: `stopping a service is not supported (${op.summary})` } };
     let service: ServiceRecord;
     try {
       service = await startService(ctx.runner, {
         project: ctx.project,
         op,
-        argv: parseServiceText(op.text),
+        argv: e.argv,
         logFile: ctx.store.logPath(op.index),
       });
     } catch (e) {

@@ -1,6 +1,5 @@
 import type { LiveState } from "../model/live.js";
 import type { Batch } from "../plan/batch.js";
-import { effectOf } from "../plan/text.js";
 
 /**
  * Multicast hold-off while a build adds bridge ports.
@@ -27,10 +26,10 @@ export function portsToHold(batches: readonly Batch[], before: LiveState): Map<B
   for (const b of batches) {
     if (b.tool !== "ip") continue;
     for (const op of b.ops) {
-      const e = effectOf(op);
+      const e = op.effect;
       if (e.k !== "link") continue;
       created.add(key(e.ns, e.name));
-      if (e.peer) created.add(key(e.peer.ns, e.peer.name));
+      if (e.kind === "veth") created.add(key(e.peer.ns, e.peer.name));
       if (e.kind === "bridge") bridges.add(key(e.ns, e.name));
     }
   }
@@ -39,7 +38,7 @@ export function portsToHold(batches: readonly Batch[], before: LiveState): Map<B
     if (b.tool !== "ip") continue;
     const ports: string[] = [];
     for (const op of b.ops) {
-      const e = effectOf(op);
+      const e = op.effect;
       if (e.k === "master" && e.master !== null && created.has(key(e.ns, e.dev)) && bridges.has(key(e.ns, e.master))) ports.push(e.dev);
     }
     if (ports.length) out.set(b, ports);

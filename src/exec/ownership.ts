@@ -2,7 +2,7 @@ import type { LiveLink, LiveState } from "../model/live.js";
 import type { NetnsIdentity } from "../model/state.js";
 import { ownerAlias } from "../model/state.js";
 import type { OpStep } from "../plan/op.js";
-import { effectOf } from "../plan/text.js";
+import type { Effect } from "../plan/effect.js";
 import { netnsIdentity, sameNetns } from "./proc.js";
 
 /**
@@ -28,7 +28,7 @@ export interface Owner {
 }
 
 export interface UndoCandidate {
-  op: OpStep;
+  op: { effect: Effect };
   confirmed: boolean;
 }
 
@@ -48,11 +48,11 @@ function ownDevicesIn(ns: string, ops: readonly UndoCandidate[]): { moved: Set<s
   const moved = new Set<string>();
   const created = new Set<string>();
   for (const { op } of ops) {
-    const e = effectOf(op);
+    const e = op.effect;
     if (e.k === "move" && e.ns === ns) moved.add(e.name);
     if (e.k === "link") {
       if (e.ns === ns) created.add(e.name);
-      if (e.peer?.ns === ns) created.add(e.peer.name);
+      if (e.kind === "veth" && e.peer.ns === ns) created.add(e.peer.name);
     }
   }
   return { moved, created };
@@ -85,13 +85,13 @@ export function namespaceVerdict(name: string, who: Owner, ops: readonly UndoCan
 }
 
 /** The verdict on running an inverse: ownership matters for deletions of links and namespaces. */
-export function undoVerdict(step: OpStep, who: Owner, ops: readonly UndoCandidate[], confirmed: boolean): Verdict {
+export function undoVerdict(u: { step: OpStep; effect: Effect }, who: Owner, ops: readonly UndoCandidate[], confirmed: boolean): Verdict {
   // inside a namespace that is not the one we made, nothing is ours (its own verdict says why)
+  const step = u.step;
   const home = who.recorded[step.ns];
   if (home && who.live.namespaces.includes(step.ns) && who.current[step.ns] !== undefined && !sameNetns(home, who.current[step.ns])) return "gone";
-  if (step.tool !== "ip") return "run";
-  const e = effectOf(step);
-  if (e.k === "link-del") return linkVerdict(step.ns, e.name, who, confirmed);
+  const e = u.effect;
+  if (e.k === "link-del") return linkVerdict(e.ns, e.name, who, confirmed);
   if (e.k === "netns-del") return namespaceVerdict(e.name, who, ops, confirmed);
   return "run";
 }
@@ -104,19 +104,13 @@ export async function identitiesOf(names: Iterable<string>): Promise<Record<stri
 }
 
 /** Names of the namespaces a list of steps deletes. */
-export function deletedNamespaces(steps: readonly OpStep[]): string[] {
-  return steps.flatMap((s) => {
-    const e = s.tool === "ip" ? effectOf(s) : undefined;
-    return e?.k === "netns-del" ? [e.name] : [];
-  });
+export function deletedNamespaces(steps: readonly { effect: Effect }[]): string[] {
+  return steps.flatMap((s) => (s.effect.k === "netns-del" ? [s.effect.name] : []));
 }
 
 /** Names of the namespaces a list of ops creates. */
-export function createdNamespaces(ops: readonly OpStep[]): string[] {
-  return ops.flatMap((s) => {
-    const e = s.tool === "ip" ? effectOf(s) : undefined;
-    return e?.k === "netns" ? [e.name] : [];
-  });
+export function createdNamespaces(ops: readonly { effect: Effect }[]): string[] {
+  return ops.flatMap((s) => (s.effect.k === "netns" ? [s.effect.name] : []));
 }
 
 /**
@@ -135,9 +129,9 @@ export async function impostorNamespaces(recorded: Readonly<Record<string, Netns
  * Returns the ops to run (renumbered), what was left alone and why, and the opKeys of
  * applied ops to forget (they describe a namespace that is gone).
  */
-export async function guardRemovals<T extends OpStep & { index: number }>(
+export async function guardRemovals<T extends OpStep & { index: number; effect: Effect }>(
   ops: readonly T[],
-  who: { project: string; live: LiveState; recorded: Readonly<Record<string, NetnsIdentity>>; applied: readonly OpStep[] },
+  who: { project: string; live: LiveState; recorded: Readonly<Record<string, NetnsIdentity>>; applied: readonly (OpStep & { effect: Effect })[] },
 ): Promise<{ ops: T[]; skipped: string[]; forget: OpStep[] }> {
   const impostors = await impostorNamespaces(who.recorded, who.live);
   const owner: Owner = { ...who, current: await identitiesOf(deletedNamespaces(ops)) };
@@ -145,16 +139,13 @@ export async function guardRemovals<T extends OpStep & { index: number }>(
   const skipped = [...impostors].map((n) => `namespace ${n} (not the one nsnet created: deleted and made again since)`);
   const kept = ops.filter((op) => {
     if (impostors.has(op.ns)) return false;
-    const e = op.tool === "ip" ? effectOf(op) : undefined;
-    if (e?.k !== "netns-del") return true;
+    const e = op.effect;
+    if (e.k !== "netns-del") return true;
     if (impostors.has(e.name)) return false;
     const v = namespaceVerdict(e.name, owner, candidates, true);
     if (v !== "run" && v !== "gone") skipped.push(v);
     return v === "run";
   });
-  const forget = who.applied.filter((op) => {
-    const e = op.tool === "ip" ? effectOf(op) : undefined;
-    return impostors.has(op.ns) || (e?.k === "netns" && impostors.has(e.name));
-  });
+  const forget = who.applied.filter((op) => impostors.has(op.ns) || (op.effect.k === "netns" && impostors.has(op.effect.name)));
   return { ops: kept.map((op, i) => ({ ...op, index: i + 1 })), skipped, forget };
 }

@@ -1,7 +1,6 @@
 import type { LiveAddr, LiveLink, LiveNeighProxy, LiveRoute } from "../model/live.js";
 import { HOST } from "../model/topology.js";
 import type { Batch } from "../plan/batch.js";
-import { effectOf } from "../plan/text.js";
 import { isDumpInterrupted, parseAddrs, parseLinks, parseNetnsList, parseProxies, parseRouteTableAll } from "./ip-json.js";
 
 /**
@@ -75,23 +74,21 @@ function reachOf(batch: Batch): Reach {
   if (batch.tool === "sysctl" && batch.ops.every((o) => o.text.startsWith("net.ipv4."))) return { all: false, places: new Set() };
   if (batch.tool !== "ip") return { all: false, places };
   for (const op of batch.ops) {
-    const e = effectOf(op);
+    const e = op.effect;
     switch (e.k) {
       case "netns":
       case "netns-del":
         places.add(HOST).add(e.name);
         break;
       case "link":
-        places.add(e.ns);
-        if (e.peer) places.add(e.peer.ns);
-        if (e.parent) places.add(e.parent.ns);
+        places.add(e.ns).add(e.at);
+        if (e.kind === "veth") places.add(e.peer.ns);
         break;
       case "move":
         places.add(e.fromNs).add(e.ns);
         break;
       // a deleted link takes its veth peer and the macvlans on it, wherever they are
       case "link-del":
-      case "other":
         return { all: true };
       default:
         break;

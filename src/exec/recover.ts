@@ -41,11 +41,11 @@ async function undoOwned(
     const s = undoStepFor(op, state.sysctlOriginals, services);
     return s ? [{ s, confirmed }] : [];
   });
-  const owner: Owner = { ...who, current: await identitiesOf(deletedNamespaces(candidates.map((c) => c.s.step))) };
+  const owner: Owner = { ...who, current: await identitiesOf(deletedNamespaces(candidates.map((c) => c.s))) };
   const steps: UndoStep[] = [];
   const skipped: string[] = [];
   for (const { s, confirmed } of candidates) {
-    const verdict = undoVerdict(s.step, owner, ops, confirmed);
+    const verdict = undoVerdict(s, owner, ops, confirmed);
     if (verdict === "run") steps.push(s);
     else if (verdict !== "gone") skipped.push(verdict);
   }

@@ -6,7 +6,7 @@ import { acquirePidLock } from "./pid-lock.js";
 import type { Journal, NetnsIdentity, ProjectState, ServiceRecord } from "../model/state.js";
 import { emptyProjectState } from "../model/state.js";
 import type { Op } from "../plan/op.js";
-import { reviveOp, type InverseContext } from "../plan/inverse.js";
+import { reviveOp, type ReviveContext } from "../plan/inverse.js";
 
 /**
  * Where a project's state lives: `<root>/<project>/{state.json,journal.json,lock}`, root
@@ -97,7 +97,7 @@ export class StateStore {
     const v = await readJson<ProjectState>(this.statePath);
     if (!v) return emptyProjectState(this.project);
     if (v.version !== 1) throw new StateError(`${this.statePath}: unknown state version ${String(v.version)}`);
-    return { ...v, applied: reviveAll(this.statePath, v.applied, { project: this.project, originals: v.sysctlOriginals ?? {} }) };
+    return { ...v, applied: reviveAll(this.statePath, v.applied, { project: this.project, originals: v.sysctlOriginals ?? {}, removals: false }) };
   }
 
   async writeState(s: ProjectState): Promise<void> {
@@ -108,7 +108,7 @@ export class StateStore {
   async readJournal(): Promise<ExecJournal | null> {
     const j = await readJson<ExecJournal>(this.journalPath);
     if (!j) return j;
-    return { ...j, attempted: reviveAll(this.journalPath, j.attempted, { project: this.project, originals: j.sysctlOriginals ?? {} }) };
+    return { ...j, attempted: reviveAll(this.journalPath, j.attempted, { project: this.project, originals: j.sysctlOriginals ?? {}, removals: true }) };
   }
 
   async writeJournal(j: ExecJournal): Promise<void> {
@@ -132,7 +132,7 @@ export class StateStore {
 }
 
 /** Ops read back get the inverse nsnet computes, never the one the file holds. */
-function reviveAll(path: string, ops: Op[], ctx: InverseContext): Op[] {
+function reviveAll(path: string, ops: Op[], ctx: ReviveContext): Op[] {
   return ops.map((op, i) => {
     try {
       return reviveOp(op, ctx);

@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { execute } from "../../src/exec/execute.js";
 import { StateStore } from "../../src/exec/state-store.js";
 import type { Op } from "../../src/plan/op.js";
+import { opFromText } from "../plan/op-from-text.js";
 import { FakeRunner } from "./fake-runner.js";
 
 let dir: string;
@@ -17,7 +18,7 @@ afterEach(async () => {
 });
 
 function op(index: number, phase: Op["phase"], ns: string, text: string, inv: string | null, tool: Op["tool"] = "ip"): Op {
-  return { index, phase, tool, ns, text, summary: text, inverse: inv === null ? null : { tool, ns, text: inv } };
+  return opFromText(index, phase, ns, text, { tool, inverse: inv });
 }
 
 const OPS: Op[] = [

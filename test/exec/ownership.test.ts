@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { emptyLiveState, type LiveLink } from "../../src/model/live.js";
 import { linkVerdict, namespaceVerdict, undoVerdict, type Owner } from "../../src/exec/ownership.js";
 import { sameNetns } from "../../src/exec/proc.js";
+import { effectFrom } from "../plan/op-from-text.js";
 
 const link = (ns: string, name: string, alias?: string): LiveLink => ({ ns, name, ifindex: 1, kind: "veth", up: true, ...(alias ? { alias } : {}) });
 const id = (ino: number, ctimeNs = "1") => ({ ino, dev: 4, ctimeNs });
@@ -12,8 +13,9 @@ function owner(links: LiveLink[], current: Owner["current"] = { x: id(7) }): Own
   live.links = links;
   return { project: "p", live, recorded: { x: id(7) }, current };
 }
-const netnsAdd = { op: { tool: "ip" as const, ns: "host", text: "netns add x" }, confirmed: true };
-const vethInX = { op: { tool: "ip" as const, ns: "host", text: "link add x_veth0 type veth peer name eth0 netns x" }, confirmed: true };
+const ipOp = (ns: string, text: string) => ({ op: { effect: effectFrom({ tool: "ip", ns, text }) }, confirmed: true });
+const netnsAdd = ipOp("host", "netns add x");
+const vethInX = ipOp("host", "link add x_veth0 type veth peer name eth0 netns x");
 
 describe("namespace ownership verdicts", () => {
   it("deletes our namespace: same identity, only our links (marked, or the unmarked far end of our veth)", () => {
@@ -34,7 +36,8 @@ describe("namespace ownership verdicts", () => {
   });
   it("runs nothing inside a namespace that is not ours any more", () => {
     const o = owner([link("x", "eth0", "nsnet:p")], { x: id(7, "2") });
-    expect(undoVerdict({ tool: "ip", ns: "x", text: "addr del 192.0.2.1/24 dev eth0" }, o, [], true)).toBe("gone");
+    const step = { tool: "ip" as const, ns: "x", text: "addr del 192.0.2.1/24 dev eth0" };
+    expect(undoVerdict({ step, effect: effectFrom(step) }, o, [], true)).toBe("gone");
   });
   it("links: ours by alias; unmarked only for an unconfirmed op on a link that was not there before", () => {
     const o = owner([link("host", "a", "nsnet:p"), link("host", "b"), link("host", "c", "nsnet:q")]);

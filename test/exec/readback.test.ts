@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { emptyLiveState } from "../../src/model/live.js";
 import { groupBatches } from "../../src/plan/batch.js";
 import type { Op } from "../../src/plan/op.js";
+import { effectOf } from "../../src/plan/read.js";
 import { portsToHold } from "../../src/exec/mcast-holdoff.js";
 import { dumpLines, parseDumps, planReadBack, ReadBackError } from "../../src/exec/readback.js";
 
@@ -11,7 +12,9 @@ const fixture = (name: string) => readFileSync(join(__dirname, "../fixtures/ip-j
 
 let n = 0;
 function op(phase: Op["phase"], ns: string, text: string, tool: Op["tool"] = "ip"): Op {
-  return { index: ++n, phase, tool, ns, text, summary: text, inverse: null };
+  const effect = effectOf({ tool, ns, text });
+  if (!effect) throw new Error(`not a text nsnet renders: ${text}`);
+  return { index: ++n, phase, tool, ns, text, summary: text, effect, inverse: null };
 }
 
 describe("parseDumps (captured `ip -d -j -batch` output: ops, then the dumps)", () => {

@@ -10,6 +10,7 @@ import { emptyProjectState, opKey, type ProjectState } from "../../src/model/sta
 import type { Expectation } from "../../src/model/topology.js";
 import type { Op } from "../../src/plan/op.js";
 import { plan, planDown } from "../../src/plan/plan.js";
+import { render } from "../../src/plan/render.js";
 import { isIncomplete } from "../../src/syntax/parse.js";
 import type { ReplEngine, PingResult } from "../../src/repl/engine-port.js";
 import { compileSession, formatScript, type SourcePiece } from "../../src/repl/compile-session.js";
@@ -73,8 +74,8 @@ export class FakeKernel implements ReplEngine {
   /** What the executor records: ops whose inverse ran are gone, the rest are added. */
   private commit(ran: Op[]): void {
     const ranKeys = new Set(ran.map(opKey));
-    const undone = new Set(this.state.applied.filter((a) => a.inverse && ranKeys.has(opKey(a.inverse))));
-    const removals = new Set([...undone].map((a) => opKey(a.inverse!)));
+    const undone = new Set(this.state.applied.filter((a) => a.inverse && ranKeys.has(opKey(render(a.inverse)))));
+    const removals = new Set([...undone].map((a) => opKey(render(a.inverse!))));
     this.state.applied = [
       ...this.state.applied.filter((a) => !undone.has(a) && !ranKeys.has(opKey(a))),
       ...ran.filter((o) => !removals.has(opKey(o))),
