@@ -13,7 +13,13 @@ export const repo = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 export const CLI = join(repo, "dist/cli/main.js");
 const STEPS = join(repo, "test/kernel/scenarios/steps.mjs");
 
-export type Step = { run: string[]; env?: Record<string, string> } | { dump: string };
+export interface RunStep {
+  run: string[];
+  env?: Record<string, string>;
+  /** run as udev runs RUN+= programs: the event's properties in the environment */
+  udev?: { action: "add" | "remove"; iface: string };
+}
+export type Step = RunStep | { parallel: RunStep[] } | { dump: string };
 export interface Dump {
   namespaces: string[];
   places: Record<string, { links: { name: string; kind: string; up: boolean; master?: string; alias?: string }[]; addrs: string[]; routes: string[]; proxies: string[]; ip_forward: string }>;
