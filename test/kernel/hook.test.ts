@@ -34,6 +34,8 @@ const hook = (action: "add" | "remove", iface: string, file: string, ...args: st
 const fromLan = (addr: string): Step => ({ run: ["ip", "netns", "exec", "lan", "ping", "-n", "-c3", "-i0.5", "-W2", addr] });
 const sysctl = (key: string): Step => ({ run: ["sysctl", "-n", key] });
 const stateDirGone = (file: string): Step => ({ run: ["test", "-e", `/run/nsnet/${projectName(file)}/hooks`] });
+/** A sandbox or two, each running many processes in turn: minutes on a loaded machine. */
+const SLOW = 240_000;
 const ops = (stdout: string) => (JSON.parse(stdout) as { ops: unknown[] }).ops.length;
 
 /** The kernel without the sandbox's own bookkeeping: places other than the host and lan. */
@@ -89,7 +91,7 @@ describe("nsnet hook: derived handlers (a script without `on`)", () => {
     ]);
     expect(byHand.runs.every((x) => x.status === 0), JSON.stringify(byHand.runs)).toBe(true);
     expect(r.dumps.hooked).toEqual(byHand.dumps.hand);
-  });
+  }, SLOW);
 
   it("the whole recipe's container: transit address, host routes via it, four proxy entries", async () => {
     // lxc1 of examples/routed-proxyarp.nsnet, in documentation ranges
@@ -125,7 +127,7 @@ describe("nsnet hook: derived handlers (a script without `on`)", () => {
     const veth = host.links.find((l) => l.name === "lxc1_veth0");
     expect(veth?.up).toBe(true);
     expect(veth?.alias, "adopted, never marked").toBeUndefined();
-  });
+  }, SLOW);
 
   it("adopts a veth whose namespace has no /run/netns name", async () => {
     const file = scriptFile("c9.nsnet", BASE + `ns c9 < veth pair; addr 198.51.100.9/24; proxyarp on eth0 >\n`);
@@ -152,7 +154,7 @@ describe("nsnet hook: derived handlers (a script without `on`)", () => {
     expect(d.namespaces).toEqual(["lan"]);
     expect(hostOf(d).proxies).toEqual(["198.51.100.9 dev=eth0"]);
     expect(hostOf(d).routes).toContain("198.51.100.9 via=- dev=c9_veth0");
-  });
+  }, SLOW);
 
   it("ten events at once for ten interfaces of one script all succeed, and ten removes leave nothing", async () => {
     const TEN = BASE + `for i in 1..10 < ns lxc$i < veth pair; addr 198.51.100.\${i+10}/24; proxyarp on eth0 > >\n`;
@@ -167,7 +169,7 @@ describe("nsnet hook: derived handlers (a script without `on`)", () => {
       { parallel: n.map((i) => hook("remove", `lxc${i}_veth0`, file)) },
       { dump: "removed" },
       stateDirGone(file),
-    ]);
+    ], { timeoutMs: 400_000 });
     expect(r.exitCode, r.stderr).toBe(0);
     const events = r.runs.filter((x) => x.argv[1] === "hook");
     expect(events.length).toBe(20);
@@ -179,7 +181,7 @@ describe("nsnet hook: derived handlers (a script without `on`)", () => {
     // ip_forward, shared by all ten, went back to its value only with the last interface
     expect(r.dumps.removed).toEqual(r.dumps.before);
     expect(r.runs[r.runs.length - 1]!.status).toBe(1);
-  }, 240_000);
+  }, 420_000);
 });
 
 describe("nsnet hook: explicit handlers, failures, errors, no match", () => {
@@ -232,5 +234,5 @@ describe("nsnet hook: explicit handlers, failures, errors, no match", () => {
     const veth = host.links.find((l) => l.name === "lxc1_veth0");
     expect(veth?.up).toBe(true);
     expect(veth?.alias, "adopted: used and brought up, never marked").toBeUndefined();
-  });
+  }, SLOW);
 });
