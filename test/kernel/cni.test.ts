@@ -235,3 +235,52 @@ describe("nsnet cni: the reference bridge netconf as a drop-in", () => {
     expect((out[4] as NetRun).calls[0]!.json).toEqual({ cniVersion: "1.0.0", supportedVersions: ["0.3.0", "0.3.1", "0.4.0", "1.0.0", "1.1.0"] });
   }, 240_000);
 });
+
+describe("nsnet cni: nsnet's own netconf form", () => {
+  const conf = {
+    cniVersion: "1.0.0",
+    name: "pods",
+    type: "nsnet",
+    script: "pool pods 192.0.2.0/24 reserve 192.0.2.1\nbridge br-pods < addr 192.0.2.1/24 >",
+    container: "veth as $ifname to br-pods; addr auto from pods; route default via 192.0.2.1",
+  };
+  it("applies the script once, a container body per ADD (also in a /proc/PID/ns/net namespace), DEL undoes it", async () => {
+    const out = await runtime([
+      { netns: "ctr1" },
+      { bg: ["unshare", "--net", "sleep", "60"] },
+      { sleep: 300 },
+      add(conf, 1),
+      { command: "ADD", conf, id: "by-pid", netns: "/proc/$bg0/ns/net" },
+      { run: ["ip", "netns", "exec", "ctr1", "ping", "-n", "-c1", "-W2", "192.0.2.3"] },
+      { run: ["ip", "-j", "link", "show", "master", "br-pods"] },
+      { command: "CHECK", conf, id: "ctr1-id", netns: "/run/netns/ctr1" },
+      del(conf, 1),
+      del(conf, 1),
+      { command: "DEL", conf, id: "by-pid", netns: "/proc/$bg0/ns/net" },
+      { run: ["ip", "-j", "link", "show", "master", "br-pods"] },
+      add(conf, 1),
+    ]);
+    const [a1, a2] = [out[3] as NetRun, out[4] as NetRun];
+    expect(a1.ok, JSON.stringify(a1.calls)).toBe(true);
+    expect(a2.ok, JSON.stringify(a2.calls)).toBe(true);
+    expect(ipsOf(a1)).toEqual(["192.0.2.2/24"]);
+    expect(ipsOf(a2)).toEqual(["192.0.2.3/24"]);
+    expect(a2.result!.interfaces[1]).toMatchObject({ name: "eth0", sandbox: expect.stringMatching(/^\/proc\/\d+\/ns\/net$/) });
+    expect(a1.result!.routes).toEqual([{ dst: "0.0.0.0/0", gw: "192.0.2.1" }]);
+    expect((out[5] as Run).status, (out[5] as Run).stdout).toBe(0);
+    expect(JSON.parse((out[6] as Run).stdout)).toHaveLength(2);
+    expect((out[7] as NetRun).ok, JSON.stringify((out[7] as NetRun).calls)).toBe(true);
+    for (const i of [8, 9, 10]) expect((out[i] as NetRun).ok, JSON.stringify((out[i] as NetRun).calls)).toBe(true);
+    expect(JSON.parse((out[11] as Run).stdout || "[]")).toEqual([]);
+    // nsnet's pools hand out the lowest free address: .2 again
+    expect(ipsOf(out[12] as NetRun)).toEqual(["192.0.2.2/24"]);
+  }, 240_000);
+
+  it("a container body that does not compile is error 7 with the diagnostic", async () => {
+    const out = await runtime([{ netns: "ctr1" }, add({ ...conf, container: "veth as $ifname to br-nope; addr auto from pods" }, 1)]);
+    const call = (out[1] as NetRun).calls[0]!;
+    expect(call.json).toMatchObject({ code: 7 });
+    expect(call.json!.details).toMatch(/br-nope/);
+  }, 240_000);
+});
+
