@@ -103,6 +103,24 @@ export function wantedSysctls(desired: AddressedTopology): SysctlWant[] {
  * - host-routes: host routes (links are up by now), then proxy neighbours.
  * - sysctl, firewall, services.
  */
+/**
+ * `mtu N` / `hwaddr MAC`: set before the link goes up. A link nsnet creates takes them away
+ * when it is deleted; a moved device gets back what live state showed before.
+ */
+function linkAttrOps(d: Device, phase: Phase, live: LiveState): Draft[] {
+  const out: Draft[] = [];
+  const before = d.kind === "moved" ? live.links.find((l) => l.ns === d.from.ns && l.name === d.from.name) : undefined;
+  if (d.mtu !== undefined) {
+    const undo = d.kind !== "moved" ? null : before?.mtu !== undefined ? { tool: "ip" as const, ns: d.ns, text: ipText.mtu(d.name, before.mtu) } : null;
+    out.push(ip(phase, d.ns, ipText.mtu(d.name, d.mtu), `mtu ${d.mtu} on ${d.name}${undo || d.kind === "moved" ? "" : " (undone with the link)"}`, undo, d.span));
+  }
+  if (d.hwaddr !== undefined) {
+    const undo = d.kind !== "moved" ? null : before?.mac ? { tool: "ip" as const, ns: d.ns, text: ipText.hwaddr(d.name, before.mac) } : null;
+    out.push(ip(phase, d.ns, ipText.hwaddr(d.name, d.hwaddr), `hardware address ${d.hwaddr} on ${d.name}${undo || d.kind === "moved" ? "" : " (undone with the link)"}`, undo, d.span));
+  }
+  return out;
+}
+
 export function deriveOps(desired: AddressedTopology, ctx: DeriveContext): { ops: Draft[]; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
   const alias = ownerAlias(ctx.project);
@@ -147,6 +165,7 @@ export function deriveOps(desired: AddressedTopology, ctx: DeriveContext): { ops
       if (d.master)
         out.push(ip(phase, ns, ipText.master(d.name, d.master), `enslave ${d.name} to bridge ${d.master}`,
           { tool: "ip", ns, text: ipText.nomaster(d.name) }, d.masterSpan ?? d.span));
+    for (const d of here) out.push(...linkAttrOps(d, phase, ctx.live));
     for (const a of resolvedIn(ns))
       out.push(ip(phase, ns, ipText.addrAdd(a.cidr, a.dev), `address ${a.cidr} on ${a.dev}`, { tool: "ip", ns, text: ipText.addrDel(a.cidr, a.dev) }, a.span));
     for (const d of here) {

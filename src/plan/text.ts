@@ -32,6 +32,8 @@ export const ipText = {
   alias: (dev: string, alias: string) => `link set ${dev} alias ${alias}`,
   master: (dev: string, bridge: string) => `link set ${dev} master ${bridge}`,
   nomaster: (dev: string) => `link set ${dev} nomaster`,
+  mtu: (dev: string, mtu: number) => `link set ${dev} mtu ${mtu}`,
+  hwaddr: (dev: string, mac: string) => `link set ${dev} address ${mac}`,
   up: (dev: string) => `link set ${dev} up`,
   down: (dev: string) => `link set ${dev} down`,
   addrAdd: (cidr: string, dev: string) => `addr add ${cidr} dev ${dev}`,
@@ -67,6 +69,8 @@ export type Effect =
   | { k: "alias"; ns: string; dev: string; alias: string }
   | { k: "master"; ns: string; dev: string; master: string | null }
   | { k: "updown"; ns: string; dev: string; up: boolean }
+  | { k: "mtu"; ns: string; dev: string; mtu: number }
+  | { k: "hwaddr"; ns: string; dev: string; mac: string }
   | { k: "addr"; ns: string; dev: string; cidr: string; add: boolean }
   | { k: "route"; ns: string; dst: string; via?: string; dev?: string; add: boolean }
   | { k: "proxy"; ns: string; addr: string; dev: string; add: boolean }
@@ -123,6 +127,8 @@ export function effectOf(step: OpStep): Effect {
     if (op === "master") return { k: "master", ns, dev, master: w[4]! };
     if (op === "nomaster") return { k: "master", ns, dev, master: null };
     if (op === "up" || op === "down") return { k: "updown", ns, dev, up: op === "up" };
+    if (op === "mtu") return { k: "mtu", ns, dev, mtu: Number(w[4]) };
+    if (op === "address") return { k: "hwaddr", ns, dev, mac: w[4]! };
   }
   if (obj === "addr") return { k: "addr", ns, cidr: w[2]!, dev: after(w, "dev") ?? "", add: verb === "add" };
   if (obj === "route") {
@@ -150,6 +156,8 @@ export function devicesTouched(e: Effect): string[] {
     case "alias":
     case "master":
     case "updown":
+    case "mtu":
+    case "hwaddr":
     case "addr":
     case "proxy":
       return [e.dev];

@@ -102,7 +102,7 @@ export const KEYWORDS = [
   "portmap", "tcp", "udp", "partition", "off", "expect", "reaches", "not", "http", "status", "open",
   "on", "add", "remove", "run", "exec", "veth", "pair", "as", "peer", "macvlan", "mode", "ipvlan",
   "vlan", "move", "addr", "auto", "route", "default", "via", "dev", "onlink", "proxyarp", "sysctl",
-  "up", "down", "neigh", "proxy", "split", "reserve",
+  "up", "down", "neigh", "proxy", "split", "reserve", "mtu", "hwaddr",
 ] as const;
 const KEYWORD_SET = new Set<string>(KEYWORDS);
 
