@@ -31,6 +31,7 @@ const COMMANDS: Record<string, () => Promise<CommandFn>> = {
   "__sandbox-inner": async () => (await import("./commands/sandbox.js")).runSandboxInner,
   repl: async () => (await import("./commands/repl.js")).runRepl,
   cni: async () => (await import("./commands/cni.js")).runCni,
+  import: async () => (await import("./commands/import.js")).runImport,
 };
 
 const SHEBANG_VERBS = new Set(["up", "down", "plan", "check", "show", "graph", "apply"]);

@@ -1,9 +1,6 @@
 import { describe, it, expect } from "vitest";
-import { execa } from "execa";
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
-import { CLI, repo, scriptFile } from "./cli-sandbox.js";
 import { cniProject } from "../../src/cni/state.js";
+import { ipsOf, runtime, seedConflist, type Json, type NetRun, type Run } from "./cni-harness.js";
 
 /**
  * nsnet as a CNI plugin, driven the way a runtime drives it: inside `nsnet sandbox`, the
@@ -13,53 +10,8 @@ import { cniProject } from "../../src/cni/state.js";
  * The seed's netconf (examples/cni-bridge.conflist) is used unchanged but for its subnet,
  * translated into a documentation range because packets flow.
  */
-const BASE = `uplink eth0
-host < addr 198.51.100.2/24 on eth0; route default via 198.51.100.1 >
-`;
-const RUNTIME = join(repo, "test/kernel/scenarios/cni-runtime.mjs");
-
-type Json = Record<string, any>;
-interface Call {
-  type: string;
-  status: number;
-  json: Json | null;
-  stderr: string;
-}
-interface NetRun {
-  ok: boolean;
-  result: Json | null;
-  calls: Call[];
-}
-interface Run {
-  status: number;
-  stdout: string;
-  stderr: string;
-}
-
-function seedConflist(type: string): Json {
-  const c = JSON.parse(readFileSync(join(repo, "examples/cni-bridge.conflist"), "utf8"));
-  c.plugins[0].type = type;
-  c.plugins[0].ipam.subnet = "192.0.2.0/24";
-  return c;
-}
-
-async function runtime(actions: Json[]): Promise<any[]> {
-  const base = scriptFile("base.nsnet", BASE);
-  const r = await execa(process.execPath, [CLI, "sandbox", base, "--quiet", "--", process.execPath, RUNTIME, JSON.stringify({ cli: CLI, actions })], {
-    reject: false,
-    timeout: 240_000,
-  });
-  const last = String(r.stdout).trim().split("\n").pop() ?? "";
-  try {
-    return JSON.parse(last);
-  } catch {
-    throw new Error(`the runtime harness printed no JSON (exit ${r.exitCode}):\n${r.stdout}\n${r.stderr}`);
-  }
-}
-
 const add = (conf: Json, n: number, extra: Json = {}) => ({ command: "ADD", conf, id: `ctr${n}-id`, netns: `/run/netns/ctr${n}`, ...extra });
 const del = (conf: Json, n: number, extra: Json = {}) => ({ command: "DEL", conf, id: `ctr${n}-id`, netns: `/run/netns/ctr${n}`, ...extra });
-const ipsOf = (r: NetRun) => (r.result?.ips ?? []).map((i: Json) => i.address);
 const pingLan = (n: number) => ({ run: ["ip", "netns", "exec", `ctr${n}`, "ping", "-n", "-c1", "-W2", "198.51.100.1"] });
 
 /** The result without what is random by design (MACs, the reference's veth names). */
