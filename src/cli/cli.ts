@@ -33,6 +33,7 @@ const COMMANDS: Record<string, () => Promise<CommandFn>> = {
   hook: async () => (await import("./commands/hook.js")).runHookCommand,
   "udev-rule": async () => (await import("./commands/udev-rule.js")).runUdevRule,
   cni: async () => (await import("./commands/cni.js")).runCni,
+  import: async () => (await import("./commands/import.js")).runImport,
 };
 
 const SHEBANG_VERBS = new Set(["up", "down", "plan", "check", "show", "graph", "apply"]);

@@ -16,6 +16,9 @@ usage:
   nsnet sandbox FILE [-- CMD…]   apply inside a private mount+net namespace, run CMD there
   nsnet hook FILE                udev mode: run FILE's handler for the event in the environment
   nsnet udev-rule FILE [--bin PATH]   print the udev rules that run \`nsnet hook FILE\`
+  nsnet cni                      CNI plugin (what a runtime runs with CNI_COMMAND set)
+  nsnet cni install DIR          link nsnet into a CNI plugin directory
+  nsnet import lxc|cni FILE      an LXC config or a CNI netconf as an nsnet script
 
 options: --quiet, --verbose, --help, --version anywhere; --json, --state-dir DIR and
   --project NAME where the command's usage lists them. Any other option is refused
@@ -91,5 +94,22 @@ Interactive nsnet: each complete statement is checked and applied at once.
 Type .help inside for the dot-commands. Piped (nsnet repl < FILE), it runs input by
 input and exits 0, or 5 if an expect failed, 1 if an input was refused, 3 if an apply
 was rolled back, 4 if a rollback was incomplete (the most serious wins).
+`,
+  cni: `usage: nsnet cni            (run by a container runtime, CNI_COMMAND set)
+       nsnet cni install DIR
+
+A CNI plugin (spec 1.0.0 and 1.1.0: ADD, DEL, CHECK, GC, STATUS, VERSION). The runtime
+finds it as "type": "nsnet" in its plugin directory; \`nsnet cni install /opt/cni/bin\`
+puts the link there. Whenever CNI_COMMAND is set, nsnet is the plugin, whatever the
+arguments. Netconf: the reference bridge plugin's (a drop-in, host-local addresses), or
+nsnet's own: "script" (the shared host part) and "container" (the container's body, with
+$ifname, $containerid and $netns). Result or error JSON on stdout, logs on stderr.
+See docs/cni.md.
+`,
+  import: `usage: nsnet import lxc|cni FILE
+
+Prints FILE as an nsnet script (canonical form): an LXC container config (lxc.network.*
+or lxc.net.N.* keys) or a CNI netconf/conflist (bridge with host-local, or nsnet's own
+form). A key nsnet cannot express is reported with its line; exit 1.
 `,
 };

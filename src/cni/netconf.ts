@@ -140,7 +140,7 @@ function nsnetConf(json: Json, common: CommonConf): NsnetConf {
   if (script !== undefined && scriptFile !== undefined) throw invalid("give either script (inline nsnet source) or scriptFile (a path), not both");
   if (scriptFile !== undefined && !scriptFile.startsWith("/")) throw invalid(`scriptFile ${JSON.stringify(scriptFile)} must be an absolute path`);
   const container = str(json, "container");
-  if (container === undefined) throw invalid("container is missing: the nsnet body of the container's namespace, e.g. \"veth to cni0 as $ifname; addr auto from pods\"");
+  if (container === undefined) throw invalid("container is missing: the nsnet body of the container's namespace, e.g. \"veth as $ifname to cni0; addr auto from pods\"");
   return { ...common, mode: "nsnet", script: script ?? "", scriptFile: scriptFile ?? `<netconf ${common.name}: script>`, container };
 }
 

@@ -4,7 +4,7 @@
  *                the node) — applied through the engine on every ADD, idempotently (after
  *                the first ADD it plans 0 ops);
  *   "container": the body of the container's namespace, with $ifname, $containerid and
- *                $netns bound, e.g. `veth to cni0 as $ifname; addr auto from pods;
+ *                $netns bound, e.g. `veth as $ifname to cni0; addr auto from pods;
  *                route default via 10.22.0.1`.
  * The body is compiled together with the script as `ns cXXXXXXXX < BODY >` (an alias
  * derived from the container ID and ifname), so it is checked against the script's

@@ -4,7 +4,6 @@
  * spec's error JSON) on stdout; logs go to stderr. Exit 0 on success, 1 on error.
  * The bridge mode never loads the nsnet compiler; the nsnet form loads it on demand.
  */
-import { ProcessRunner } from "../exec/runner.js";
 import { CNI_CODE, CniError, errorJson } from "./errors.js";
 import { readCniEnv, type CniEnv } from "./env.js";
 import { parseNetconf, type NetConf } from "./netconf.js";
@@ -55,6 +54,8 @@ export async function runPlugin(io: PluginIo): Promise<number> {
     }
     const log = (line: string) => io.stderr(`nsnet cni ${env.command} ${conf.name}: ${line}\n`);
     const verbose = io.env.NSNET_VERBOSE ? (l: string) => io.stderr(l + "\n") : undefined;
+    // loaded only now: VERSION and a refused netconf never pay for the process runner
+    const { ProcessRunner } = await import("../exec/runner.js");
     const ctx: ModeContext = { runner: new ProcessRunner(verbose), env, processEnv: io.env, log };
     const out = await dispatch(conf, env, ctx);
     if (out !== undefined) io.stdout(out);

@@ -54,6 +54,10 @@ function expectations(e: Effect): Expectation[] {
       return []; // checked where it lands by the ops that follow
     case "updown":
       return [{ id: `link-up ${e.ns} ${e.dev}`, present: true, describe: `${e.dev} ${e.up ? "up" : "down"} in ${e.ns}`, holds: (l) => findLink(l, e.ns, e.dev)?.up === e.up }];
+    case "mtu":
+      return [{ id: `mtu ${e.ns} ${e.dev}`, present: true, describe: `${e.dev} mtu ${e.mtu} in ${e.ns}`, holds: (l) => findLink(l, e.ns, e.dev)?.mtu === e.mtu }];
+    case "hwaddr":
+      return [{ id: `hwaddr ${e.ns} ${e.dev}`, present: true, describe: `${e.dev} address ${e.mac} in ${e.ns}`, holds: (l) => findLink(l, e.ns, e.dev)?.mac?.toLowerCase() === e.mac }];
     case "master":
       return [
         {

@@ -137,6 +137,17 @@ export function deriveOps(desired: AddressedTopology, ctx: DeriveContext): { ops
     else later(d.from.ns, o);
   }
 
+  // `mtu N` / `hwaddr MAC`, set before the link goes up. A link nsnet creates takes them away
+  // when it is deleted; a moved device keeps them when it is moved back (see README limits).
+  const linkAttrOps = (d: Device, phase: Phase): Draft[] => {
+    const undoneWith = d.kind === "moved" ? "move-back" : "link";
+    const note = d.kind === "moved" ? "" : " (undone with the link)";
+    const out: Draft[] = [];
+    if (d.mtu !== undefined) out.push(op(phase, { k: "mtu", ns: d.ns, dev: d.name, mtu: d.mtu }, `mtu ${d.mtu} on ${d.name}${note}`, { span: d.span, undoneWith }));
+    if (d.hwaddr !== undefined)
+      out.push(op(phase, { k: "hwaddr", ns: d.ns, dev: d.name, mac: d.hwaddr }, `hardware address ${d.hwaddr} on ${d.name}${note}`, { span: d.span, undoneWith }));
+    return out;
+  };
   const resolvedIn = (ns: string) => desired.resolved.filter((a) => a.ns === ns);
   const devicePrep = (ns: string, phase: Phase): Draft[] => {
     const out: Draft[] = [];
@@ -145,6 +156,7 @@ export function deriveOps(desired: AddressedTopology, ctx: DeriveContext): { ops
       out.push(op(phase, { k: "alias", ns, dev: d.name, alias }, `mark ${d.name} as nsnet's (undone with the link)`, { span: d.span, undoneWith: "link" }));
     for (const d of here)
       if (d.master) out.push(op(phase, { k: "master", ns, dev: d.name, master: d.master }, `enslave ${d.name} to bridge ${d.master}`, { span: d.masterSpan ?? d.span }));
+    for (const d of here) out.push(...linkAttrOps(d, phase));
     for (const a of resolvedIn(ns))
       out.push(op(phase, { k: "addr", ns, dev: a.dev, cidr: a.cidr, add: true }, `address ${a.cidr} on ${a.dev}`, { span: a.span }));
     for (const d of here) {

@@ -60,6 +60,10 @@ export function effectPresent(e: Effect, live: LiveState, project: string): bool
       return link(e.ns, e.dev) !== undefined && (link(e.ns, e.dev)!.master ?? null) === e.master;
     case "updown":
       return link(e.ns, e.dev)?.up === e.up;
+    case "mtu":
+      return link(e.ns, e.dev)?.mtu === e.mtu;
+    case "hwaddr":
+      return link(e.ns, e.dev)?.mac?.toLowerCase() === e.mac;
     case "addr":
       return live.addrs.some((a) => a.ns === e.ns && a.dev === e.dev && cidrEq(a.cidr, e.cidr)) === e.add;
     case "route":

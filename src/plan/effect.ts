@@ -52,6 +52,9 @@ export type Effect =
   | { k: "alias"; ns: string; dev: string; alias: string }
   | { k: "master"; ns: string; dev: string; master: string | null }
   | { k: "updown"; ns: string; dev: string; up: boolean }
+  | { k: "mtu"; ns: string; dev: string; mtu: number }
+  /** `link set DEV address MAC` (lower case) */
+  | { k: "hwaddr"; ns: string; dev: string; mac: string }
   | { k: "addr"; ns: string; dev: string; cidr: string; add: boolean }
   /** `onlink` only on an add (a delete matches the route without it) */
   | { k: "route"; ns: string; dst: string; via?: string; dev?: string; onlink?: true; add: boolean }
@@ -92,6 +95,8 @@ export function devicesTouched(e: Effect): string[] {
     case "alias":
     case "master":
     case "updown":
+    case "mtu":
+    case "hwaddr":
     case "addr":
     case "proxy":
       return [e.dev];

@@ -63,6 +63,8 @@ export function inverseOf(e: Effect, ctx: InverseContext): Effect | null {
     case "service-stop":
       return { k: "service", ns: e.ns, argv: e.argv };
     case "alias":
+    case "mtu":
+    case "hwaddr":
     case "link-del":
     case "nft-del":
       return null;

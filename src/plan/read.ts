@@ -58,6 +58,10 @@ export function wellFormed(e: Effect): boolean {
       return place(e.ns) && ifname(e.dev) && /^nsnet:[A-Za-z0-9_-]{1,32}$/.test(e.alias);
     case "updown":
       return place(e.ns) && ifname(e.dev);
+    case "mtu":
+      return place(e.ns) && ifname(e.dev) && Number.isInteger(e.mtu) && e.mtu >= 68 && e.mtu <= 65535;
+    case "hwaddr":
+      return place(e.ns) && ifname(e.dev) && /^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/.test(e.mac);
     case "master":
       return place(e.ns) && ifname(e.dev) && (e.master === null || ifname(e.master));
     case "addr":
@@ -146,6 +150,10 @@ function ipEffect(ns: string, text: string): Effect | null {
       case "up":
       case "down":
         return { k: "updown", ns, dev, up: w[3] === "up" };
+      case "mtu":
+        return { k: "mtu", ns, dev, mtu: Number(w[4]) };
+      case "address":
+        return { k: "hwaddr", ns, dev, mac: w[4] ?? "" };
       default:
         return null;
     }

@@ -86,6 +86,10 @@ function text(e: Effect): string {
       return e.master === null ? `link set ${e.dev} nomaster` : `link set ${e.dev} master ${e.master}`;
     case "updown":
       return `link set ${e.dev} ${e.up ? "up" : "down"}`;
+    case "mtu":
+      return `link set ${e.dev} mtu ${e.mtu}`;
+    case "hwaddr":
+      return `link set ${e.dev} address ${e.mac}`;
     case "addr":
       return `addr ${e.add ? "add" : "del"} ${e.cidr} dev ${e.dev}`;
     case "route":

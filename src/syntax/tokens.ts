@@ -102,7 +102,7 @@ export const KEYWORDS = [
   "portmap", "tcp", "udp", "partition", "off", "expect", "reaches", "not", "http", "status", "open",
   "on", "add", "remove", "run", "exec", "veth", "pair", "as", "peer", "macvlan", "mode", "ipvlan",
   "vlan", "move", "addr", "auto", "route", "default", "via", "dev", "onlink", "proxyarp", "sysctl",
-  "up", "down", "neigh", "proxy", "split", "reserve", "machine",
+  "up", "down", "neigh", "proxy", "split", "reserve", "machine", "mtu", "hwaddr",
 ] as const;
 export type Keyword = (typeof KEYWORDS)[number];
 /** The keywords a statement starts with: the first tokens of the parser's `statement`

@@ -1,9 +1,6 @@
 import { describe, it, expect } from "vitest";
-import { execa } from "execa";
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
-import { CLI, repo, scriptFile } from "./cli-sandbox.js";
 import { cniProject } from "../../src/cni/state.js";
+import { ipsOf, runtime, seedConflist, type Json, type NetRun, type Run } from "./cni-harness.js";
 
 /**
  * nsnet as a CNI plugin, driven the way a runtime drives it: inside `nsnet sandbox`, the
@@ -13,53 +10,8 @@ import { cniProject } from "../../src/cni/state.js";
  * The seed's netconf (examples/cni-bridge.conflist) is used unchanged but for its subnet,
  * translated into a documentation range because packets flow.
  */
-const BASE = `uplink eth0
-host < addr 198.51.100.2/24 on eth0; route default via 198.51.100.1 >
-`;
-const RUNTIME = join(repo, "test/kernel/scenarios/cni-runtime.mjs");
-
-type Json = Record<string, any>;
-interface Call {
-  type: string;
-  status: number;
-  json: Json | null;
-  stderr: string;
-}
-interface NetRun {
-  ok: boolean;
-  result: Json | null;
-  calls: Call[];
-}
-interface Run {
-  status: number;
-  stdout: string;
-  stderr: string;
-}
-
-function seedConflist(type: string): Json {
-  const c = JSON.parse(readFileSync(join(repo, "examples/cni-bridge.conflist"), "utf8"));
-  c.plugins[0].type = type;
-  c.plugins[0].ipam.subnet = "192.0.2.0/24";
-  return c;
-}
-
-async function runtime(actions: Json[]): Promise<any[]> {
-  const base = scriptFile("base.nsnet", BASE);
-  const r = await execa(process.execPath, [CLI, "sandbox", base, "--quiet", "--", process.execPath, RUNTIME, JSON.stringify({ cli: CLI, actions })], {
-    reject: false,
-    timeout: 240_000,
-  });
-  const last = String(r.stdout).trim().split("\n").pop() ?? "";
-  try {
-    return JSON.parse(last);
-  } catch {
-    throw new Error(`the runtime harness printed no JSON (exit ${r.exitCode}):\n${r.stdout}\n${r.stderr}`);
-  }
-}
-
 const add = (conf: Json, n: number, extra: Json = {}) => ({ command: "ADD", conf, id: `ctr${n}-id`, netns: `/run/netns/ctr${n}`, ...extra });
 const del = (conf: Json, n: number, extra: Json = {}) => ({ command: "DEL", conf, id: `ctr${n}-id`, netns: `/run/netns/ctr${n}`, ...extra });
-const ipsOf = (r: NetRun) => (r.result?.ips ?? []).map((i: Json) => i.address);
 const pingLan = (n: number) => ({ run: ["ip", "netns", "exec", `ctr${n}`, "ping", "-n", "-c1", "-W2", "198.51.100.1"] });
 
 /** The result without what is random by design (MACs, the reference's veth names). */
@@ -235,3 +187,52 @@ describe("nsnet cni: the reference bridge netconf as a drop-in", () => {
     expect((out[4] as NetRun).calls[0]!.json).toEqual({ cniVersion: "1.0.0", supportedVersions: ["0.3.0", "0.3.1", "0.4.0", "1.0.0", "1.1.0"] });
   }, 240_000);
 });
+
+describe("nsnet cni: nsnet's own netconf form", () => {
+  const conf = {
+    cniVersion: "1.0.0",
+    name: "pods",
+    type: "nsnet",
+    script: "pool pods 192.0.2.0/24 reserve 192.0.2.1\nbridge br-pods < addr 192.0.2.1/24 >",
+    container: "veth as $ifname to br-pods; addr auto from pods; route default via 192.0.2.1",
+  };
+  it("applies the script once, a container body per ADD (also in a /proc/PID/ns/net namespace), DEL undoes it", async () => {
+    const out = await runtime([
+      { netns: "ctr1" },
+      { bg: ["unshare", "--net", "sleep", "60"] },
+      { sleep: 300 },
+      add(conf, 1),
+      { command: "ADD", conf, id: "by-pid", netns: "/proc/$bg0/ns/net" },
+      { run: ["ip", "netns", "exec", "ctr1", "ping", "-n", "-c1", "-W2", "192.0.2.3"] },
+      { run: ["ip", "-j", "link", "show", "master", "br-pods"] },
+      { command: "CHECK", conf, id: "ctr1-id", netns: "/run/netns/ctr1" },
+      del(conf, 1),
+      del(conf, 1),
+      { command: "DEL", conf, id: "by-pid", netns: "/proc/$bg0/ns/net" },
+      { run: ["ip", "-j", "link", "show", "master", "br-pods"] },
+      add(conf, 1),
+    ]);
+    const [a1, a2] = [out[3] as NetRun, out[4] as NetRun];
+    expect(a1.ok, JSON.stringify(a1.calls)).toBe(true);
+    expect(a2.ok, JSON.stringify(a2.calls)).toBe(true);
+    expect(ipsOf(a1)).toEqual(["192.0.2.2/24"]);
+    expect(ipsOf(a2)).toEqual(["192.0.2.3/24"]);
+    expect(a2.result!.interfaces[1]).toMatchObject({ name: "eth0", sandbox: expect.stringMatching(/^\/proc\/\d+\/ns\/net$/) });
+    expect(a1.result!.routes).toEqual([{ dst: "0.0.0.0/0", gw: "192.0.2.1" }]);
+    expect((out[5] as Run).status, (out[5] as Run).stdout).toBe(0);
+    expect(JSON.parse((out[6] as Run).stdout)).toHaveLength(2);
+    expect((out[7] as NetRun).ok, JSON.stringify((out[7] as NetRun).calls)).toBe(true);
+    for (const i of [8, 9, 10]) expect((out[i] as NetRun).ok, JSON.stringify((out[i] as NetRun).calls)).toBe(true);
+    expect(JSON.parse((out[11] as Run).stdout || "[]")).toEqual([]);
+    // nsnet's pools hand out the lowest free address: .2 again
+    expect(ipsOf(out[12] as NetRun)).toEqual(["192.0.2.2/24"]);
+  }, 240_000);
+
+  it("a container body that does not compile is error 7 with the diagnostic", async () => {
+    const out = await runtime([{ netns: "ctr1" }, add({ ...conf, container: "veth as $ifname to br-nope; addr auto from pods" }, 1)]);
+    const call = (out[1] as NetRun).calls[0]!;
+    expect(call.json).toMatchObject({ code: 7 });
+    expect(call.json!.details).toMatch(/br-nope/);
+  }, 240_000);
+});
+

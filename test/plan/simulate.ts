@@ -53,11 +53,15 @@ export function simulate(before: LiveState, effects: readonly (Effect | { effect
       }
       case "alias":
       case "master":
+      case "mtu":
+      case "hwaddr":
       case "updown": {
         const l = s.links.find((x) => x.ns === e.ns && x.name === e.dev);
         if (!l) throw new Error(`simulate: no link ${e.ns}:${e.dev} for ${JSON.stringify(e)}`);
         if (e.k === "alias") l.alias = e.alias;
         else if (e.k === "master") e.master === null ? delete l.master : (l.master = e.master);
+        else if (e.k === "mtu") l.mtu = e.mtu;
+        else if (e.k === "hwaddr") l.mac = e.mac;
         else l.up = e.up;
         break;
       }

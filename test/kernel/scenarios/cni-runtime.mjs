@@ -118,6 +118,8 @@ function run(argv) {
 }
 
 async function act(a) {
+  // "$bgN" in a netns path: the pid of the N-th background process (/proc/PID/ns/net)
+  if (a.command && typeof a.netns === "string") a = { ...a, netns: a.netns.replace(/\$bg(\d+)/g, (_, i) => String(background[Number(i)]?.pid)) };
   if (a.command) return runNetwork(a);
   if (a.netns) return run(["ip", "netns", "add", a.netns]);
   if (a.rmNetns) return run(["ip", "netns", "del", a.rmNetns]);
