@@ -2,6 +2,7 @@ import type { Op, OpStep } from "../plan/op.js";
 import type { Runner } from "./runner.js";
 import { ipBatchArgv, nftArgv, splitSysctl, stepAsShell, sysctlWriteArgv } from "./commands.js";
 import { parseSysctlOutput, sysctlDisplayKey } from "./ip-json.js";
+import { awaitVanished, planTeardown } from "./teardown.js";
 
 /**
  * Running inverses. Undo never stops at a failure: it records it and goes on with the
@@ -45,8 +46,16 @@ export function kernelMessage(stderr: string): string {
     .trim();
 }
 
-/** Runs steps in the given order, batching consecutive ip/sysctl steps of one place. */
+/** Runs steps in the given order, batching consecutive ip/sysctl steps of one place; what
+ *  the kernel removes anyway with a namespace is left to it (teardown.ts). */
 export async function runUndo(runner: Runner, steps: readonly UndoStep[]): Promise<UndoFailure[]> {
+  const t = planTeardown(steps);
+  const failures = await runSteps(runner, t.steps);
+  const stayed = await awaitVanished(runner, t.vanishing);
+  return [...failures, ...(await runSteps(runner, stayed))];
+}
+
+async function runSteps(runner: Runner, steps: readonly UndoStep[]): Promise<UndoFailure[]> {
   const failures: UndoFailure[] = [];
   const fail = (s: UndoStep, error: string) =>
     failures.push({ op: s.op, step: s.step, error, command: s.pid !== undefined ? `kill ${s.pid}` : stepAsShell(s.step) });
