@@ -39,7 +39,7 @@ describe("execute (fake kernel)", () => {
     // each place read back in the process that changed it: the host's dumps (with the
     // namespace list) after the host batch, which nothing later can change
     expect(r.batches.slice(0, 2).map((c) => [c.argv.join(" "), c.input, c.dumps.join(",")])).toEqual([
-      ["ip -d -j -batch -", "netns add a\nlink add v0 type veth peer name eth0 netns a\nlink set v0 up\n", "netns list,link show,addr show,route show table all,neigh show proxy"],
+      ["ip -d -j -batch -", "netns add a\nlink add v0 type veth peer name eth0 netns a\nlink set v0 up\n", "link show,addr show,route show table all,neigh show proxy,netns list"],
       ["nsenter --net=/run/netns/a -- ip -d -j -batch -", "addr add 192.0.2.1/24 dev eth0\nlink set eth0 up\n", "link show,addr show,route show table all,neigh show proxy"],
     ]);
     // undo: reverse order, batched per place, ops with no inverse skipped; what goes with
