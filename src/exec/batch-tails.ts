@@ -20,6 +20,8 @@ import { DUMP_FLAGS, dumpLines, parseDumps, planReadBack, ReadBackError, type Pl
 export interface Tail {
   flags: readonly string[];
   lines: string[];
+  /** how many of `lines` are dumps (the last ones; each prints one line) */
+  dumps: number;
 }
 
 export class BatchTails {
@@ -41,12 +43,18 @@ export class BatchTails {
     for (const p of this.plan.readAfter) this.unread.add(p);
   }
 
-  /** The tail of a batch whose ops are all sent (a batch cut short by a fault gets none). */
+  /** The tail of a batch whose ops are all sent. */
   tail(batch: Batch): Tail {
     const lines = (this.hold.get(batch) ?? []).map(holdLine);
     const place = this.plan.carriers.get(batch);
-    if (place === undefined) return { flags: [], lines };
-    return { flags: DUMP_FLAGS, lines: [...lines, ...dumpLines(place)] };
+    if (place === undefined) return { flags: [], lines, dumps: 0 };
+    const dumps = dumpLines(place);
+    return { flags: DUMP_FLAGS, lines: [...lines, ...dumps], dumps: dumps.length };
+  }
+
+  /** The tail when `sent` is the whole batch; a batch cut short by a fault gets none. */
+  tailIfWhole(batch: Batch, sent: readonly unknown[]): Tail {
+    return sent.length === batch.ops.length ? this.tail(batch) : { flags: [], lines: [], dumps: 0 };
   }
 
   /**

@@ -1,3 +1,4 @@
+import { join } from "node:path";
 import type { LiveState } from "../model/live.js";
 import type { ProjectState, ServiceRecord } from "../model/state.js";
 import { opKey } from "../model/state.js";
@@ -5,10 +6,12 @@ import { HOST } from "../model/topology.js";
 import type { Op, Phase } from "../plan/op.js";
 import { inverseOf } from "../plan/inverse.js";
 import { render } from "../plan/render.js";
-import type { Runner } from "./runner.js";
+import type { Runner, RunResult } from "./runner.js";
 import { batchesByStage, chainsByNs, groupBatches, type Batch } from "./batches.js";
 import { mapBounded } from "./bounded.js";
 import { ipBatchIn } from "./enter.js";
+import { FANOUT_FROM, runInPlaces } from "./fanout.js";
+import { DUMP_FLAGS } from "./readback.js";
 import { nftArgv, sysctlWriteArgv } from "./commands.js";
 import { describeDiff, diffLive, isSameLive, withoutForeign } from "./compare.js";
 import { namespacesOf, unmetExpectations } from "./effects.js";
@@ -158,10 +161,12 @@ async function transaction(ops: Op[], runner: Runner, store: StateStore, state: 
     journal.attempted.push(...batches.flatMap((b) => b.ops));
     await saveJournal();
     let stop = false;
+    const fannedOut = await runFannedOut(batches, ctx);
     await mapBounded(chainsByNs(batches), opts.concurrency ?? 4, async (nsChain) => {
       for (const batch of nsChain) {
-        if (stop) return;
-        const out = await runBatch(batch, ctx);
+        // a fanned-out batch has run already: its outcome is recorded whatever failed
+        if (stop && !fannedOut.has(batch)) return;
+        const out = fannedOut.get(batch) ?? (await runBatch(batch, ctx));
         executed.push(...out.done);
         await recordNamespaces(out.done, ctx);
         // Saved with the next phase: the attempted ops were saved before this one, and a `done`
@@ -344,9 +349,37 @@ async function runOps(batch: Batch, ops: Op[], ctx: Ctx): Promise<BatchOutcome> 
 
 async function runIp(batch: Batch, ops: Op[], ctx: Ctx): Promise<BatchOutcome> {
   // a whole batch carries its tail (multicast hold-off, read-back dumps: batch-tails.ts)
-  const tail = ops.length === batch.ops.length ? ctx.tails.tail(batch) : { flags: [], lines: [] };
+  const tail = ctx.tails.tailIfWhole(batch, ops);
   const text = [...ops.map((o) => o.text), ...tail.lines].join("\n") + "\n";
-  const r = await ctx.runner.run(ipBatchIn(batch.ns, tail.flags), { input: text });
+  return ipOutcome(batch, ops, await ctx.runner.run(ipBatchIn(batch.ns, tail.flags), { input: text }), ctx);
+}
+
+/** Many namespaces' ip batches of one stage at once through a fan-out (fanout.ts); the
+ *  outcome of each batch it ran, to be recorded as if run alone. */
+async function runFannedOut(batches: readonly Batch[], ctx: Ctx): Promise<Map<Batch, BatchOutcome>> {
+  const out = new Map<Batch, BatchOutcome>();
+  const eligible = batches.filter((b) => b.tool === "ip" && b.ns !== HOST);
+  if (eligible.length < FANOUT_FROM || new Set(eligible.map((b) => b.ns)).size < eligible.length) return out;
+  const jobs = eligible.map((batch) => {
+    const k = ctx.failAt === undefined ? -1 : batch.ops.findIndex((o) => o.index === ctx.failAt);
+    const sent = k >= 0 ? batch.ops.slice(0, k) : batch.ops;
+    const tail = ctx.tails.tailIfWhole(batch, sent);
+    return { batch, k, sent, job: { place: batch.ns, lines: [...sent.map((o) => o.text), ...tail.lines], dumps: tail.dumps } };
+  });
+  const sending = jobs.filter((j) => j.sent.length > 0);
+  const runs = await runInPlaces(ctx.runner, sending.map((j) => j.job), DUMP_FLAGS, { dir: join(ctx.store.dir, "batches") });
+  const byPlace = new Map(runs.map((r) => [r.place, r]));
+  for (const j of jobs) {
+    const o = j.sent.length ? ipOutcome(j.batch, j.sent, byPlace.get(j.batch.ns)!, ctx) : { done: [] };
+    if (!o.failed && j.k >= 0) o.failed = { op: j.batch.ops[j.k]!, message: injected(j.batch.ops[j.k]!) };
+    if (o.failed) ctx.tails.cut(j.batch);
+    out.set(j.batch, o);
+  }
+  return out;
+}
+
+/** What an ip batch's process says about its ops (and its tail). */
+function ipOutcome(batch: Batch, ops: Op[], r: RunResult, ctx: Ctx): BatchOutcome {
   const line = r.exitCode === 0 ? null : failedLine(r.stderr);
   if (r.exitCode === 0 || (line !== null && line > ops.length)) {
     ctx.tails.took(batch, ops.length, r);

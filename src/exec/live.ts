@@ -7,6 +7,7 @@ import { isDumpInterrupted, isValidSysctlKey, parseNetnsList, parseSysctlOutput,
 import { mapBounded } from "./bounded.js";
 import { enterArgv, ipBatchIn, isMissingNamespace, placeConcurrency } from "./enter.js";
 import { DUMP_FLAGS, dumpLines, parseDumps, type PlaceState } from "./readback.js";
+import { FANOUT_FROM, runInPlaces } from "./fanout.js";
 
 /**
  * The live-state reader: one `ip -d -j -batch -` of dumps per place — the host's also lists
@@ -55,9 +56,22 @@ export async function readPlace(runner: Runner, place: string): Promise<PlaceSta
   }
 }
 
-/** Namespaces read side by side, at most `concurrency` processes at once; gone ones omitted. */
+/** Namespaces read side by side — many through a fan-out (fanout.ts), a few one process
+ *  each — at most `concurrency` processes at once; gone ones omitted. A namespace whose
+ *  fan-out read failed or was interrupted is read again on its own. */
 export async function readPlaces(runner: Runner, places: readonly string[], concurrency = placeConcurrency()): Promise<PlaceState[]> {
-  const read = await mapBounded(places, concurrency, (ns) => readPlace(runner, ns));
+  const named = places.filter((p) => p !== HOST);
+  const single: string[] = places.filter((p) => p === HOST);
+  const read: (PlaceState | null)[] = [];
+  if (named.length >= FANOUT_FROM) {
+    const jobs = named.map((place) => ({ place, lines: dumpLines(place), dumps: dumpLines(place).length }));
+    for (const r of await runInPlaces(runner, jobs, DUMP_FLAGS, { groups: concurrency })) {
+      if (r.exitCode !== 0 && isMissingNamespace(r.stderr)) read.push(null);
+      else if (r.exitCode === 0 && r.attributed && !isDumpInterrupted(r.stderr)) read.push(parseDumps(r.place, r.stdout));
+      else single.push(r.place);
+    }
+  } else single.push(...named);
+  read.push(...(await mapBounded(single, concurrency, (ns) => readPlace(runner, ns))));
   return read.filter((p): p is PlaceState => p !== null);
 }
 

@@ -14,11 +14,12 @@ import { isDumpInterrupted, parseAddrs, parseLinks, parseNetnsList, parseProxies
 /** `ip` flags the dumps need: details (link kinds, modes) and JSON. */
 export const DUMP_FLAGS: readonly string[] = ["-d", "-j"];
 
-/** One place's dumps, one JSON line each; the host's also lists the named namespaces. */
+/** One place's dumps, one JSON line each; the host's also lists the named namespaces —
+ *  last, because with no /run/netns at all `ip netns list` prints nothing. */
 const PLACE_DUMPS = ["link show", "addr show", "route show table all", "neigh show proxy"];
 
 export function dumpLines(place: string): string[] {
-  return place === HOST ? ["netns list", ...PLACE_DUMPS] : [...PLACE_DUMPS];
+  return place === HOST ? [...PLACE_DUMPS, "netns list"] : [...PLACE_DUMPS];
 }
 
 export interface PlaceState {
@@ -34,18 +35,19 @@ export interface PlaceState {
 export class ReadBackError extends Error {}
 
 /**
- * The place's state from the stdout of a batch that ended with `dumpLines(place)`: each
- * dump printed one JSON line, and they are the last lines (ops print nothing, but taking
- * the tail does not depend on it). A dump the kernel interrupted is an error: read again.
+ * The place's state from the stdout of a batch that ended with `dumpLines(place)`: ops print
+ * nothing, each dump one JSON line (the namespace list none when there is no /run/netns).
+ * Anything else, or a dump the kernel interrupted, is an error: the place is read again.
  */
 export function parseDumps(place: string, stdout: string, stderr = ""): PlaceState {
   if (isDumpInterrupted(stderr)) throw new ReadBackError(`dump of ${place} was interrupted`);
-  const want = dumpLines(place).length;
   const lines = stdout.split("\n").filter((l) => l.trim() !== "");
-  if (lines.length < want) throw new ReadBackError(`dumps of ${place}: expected ${want} results, got ${lines.length}`);
-  const tail = lines.slice(-want);
-  const netns = place === HOST ? parseNetnsList(tail.shift()!) : undefined;
-  const [links, addrs, routes, proxies] = tail as [string, string, string, string];
+  const fixed = PLACE_DUMPS.length;
+  if (lines.length !== fixed && !(place === HOST && lines.length === fixed + 1)) {
+    throw new ReadBackError(`dumps of ${place}: expected ${fixed} results, got ${lines.length}`);
+  }
+  const netns = place === HOST ? parseNetnsList(lines[fixed] ?? "") : undefined;
+  const [links, addrs, routes, proxies] = lines as [string, string, string, string];
   return {
     ns: place,
     links: parseLinks(place, links),

@@ -2,10 +2,10 @@ import type { NetnsIdentity, ProjectState, ServiceRecord } from "../model/state.
 import { opKey } from "../model/state.js";
 import type { Op } from "../plan/op.js";
 import type { Runner } from "./runner.js";
-import { namespacesOf } from "./effects.js";
 import { readLive } from "./live.js";
 import { DEFAULT_STATE_ROOT, StateStore, type ExecJournal, type LockOptions } from "./state-store.js";
 import { runUndo, type UndoFailure, type UndoStep } from "./undo.js";
+import { namespacesToRead } from "./teardown.js";
 import { undoStepFor } from "./execute.js";
 import { describeService, stopService } from "./services.js";
 import { createdNamespaces, deletedNamespaces, identitiesOf, undoVerdict, type Owner } from "./ownership.js";
@@ -94,9 +94,9 @@ async function recoverLocked(runner: Runner, store: StateStore): Promise<UndoRep
     state.sysctlOriginals[ns] = { ...kv, ...(state.sysctlOriginals[ns] ?? {}) };
   }
   const done = new Set(j.done ?? []);
-  const live = await readLive(runner, { namespaces: namespacesOf(j.attempted) });
   const services = journalServices(j);
   const ops = [...j.attempted].reverse().map((op) => ({ op, confirmed: done.has(op.index) }));
+  const live = await readLive(runner, { namespaces: namespacesToRead(ops) });
   const report = await undoOwned(runner, ops, state, {
     project: store.project,
     live,
@@ -122,8 +122,8 @@ export async function downProject(runner: Runner, opts: RecoverOptions): Promise
   try {
     const rec = await recoverLocked(runner, store);
     const state = await store.readState();
-    const live = await readLive(runner, { namespaces: namespacesOf(state.applied) });
     const ops = [...state.applied].reverse().map((op) => ({ op, confirmed: true }));
+    const live = await readLive(runner, { namespaces: namespacesToRead(ops) });
     // Services first: a process inside a namespace would keep it alive after `netns del`.
     const refused: string[] = [];
     for (const s of state.services) {

@@ -35,13 +35,15 @@ export interface StartOptions {
 
 export interface Runner {
   run(argv: readonly string[], opts?: RunOptions): Promise<RunResult>;
+  /** `--verbose`: what a command will read besides its argv and stdin (batch files) */
+  note?(line: string): void;
   /** Start a detached process that outlives nsnet (`run in` services); returns its pid. */
   start?(argv: readonly string[], opts?: StartOptions): Promise<{ pid: number }>;
 }
 
 /** Programs nsnet may start. Anything else is refused (user commands go through `ip netns exec`).
  *  `bash` is the sandbox's default shell, `ping` the probes' tool. */
-const ALLOWED = new Set(["ip", "nft", "unshare", "mount", "nsenter", "sysctl", "node", "ping", "bash", process.execPath]);
+const ALLOWED = new Set(["ip", "nft", "unshare", "mount", "nsenter", "sysctl", "node", "ping", "bash", "xargs", process.execPath]);
 
 // DESIGN §1.5 name rules live in one place; the runner applies them once more as the last
 // gate before execve.
@@ -64,6 +66,27 @@ export function assertSafeArgv(argv: readonly string[], userCommand = false): vo
   }
   if (argv[0] === "ip") assertSafeIpArgv(argv);
   if (argv[0] === "nsenter") assertSafeNsenterArgv(argv);
+  if (argv[0] === "xargs") assertSafeXargsArgv(argv);
+}
+
+/** xargs runs one thing only: `ip -batch DIR/NS` in each namespace NS named on its stdin
+ *  (fanout.ts); the names themselves are checked with the input. */
+function assertSafeXargsArgv(argv: readonly string[]): void {
+  const head = ["xargs", "-d", "\\n", "-I", "{}", "nsenter", "--net=/run/netns/{}", "--", "ip"];
+  const ok =
+    head.every((a, i) => argv[i] === a) &&
+    argv.slice(head.length, -2).every((f) => f === "-d" || f === "-j" || f === "-force") &&
+    argv[argv.length - 2] === "-batch" &&
+    /^\/[A-Za-z0-9_.\/-]+\/\{\}$/.test(argv[argv.length - 1]!) &&
+    !argv[argv.length - 1]!.split("/").includes("..");
+  if (!ok) throw new UnsafeArgumentError(`unexpected xargs arguments: ${JSON.stringify(argv.slice(1))}`);
+}
+
+/** stdin of a fan-out: namespace names, one a line. */
+function assertSafeNameList(input: string): void {
+  for (const name of input.split("\n")) {
+    if (name !== "" && !isValidNsName(name)) throw new UnsafeArgumentError(`invalid namespace name: ${JSON.stringify(name)}`);
+  }
 }
 
 /** nsnet enters a namespace with exactly one option, `--net=PATH`, then `--`; an `ip` after
@@ -116,9 +139,14 @@ export type VerboseSink = (line: string) => void;
 export class ProcessRunner implements Runner {
   constructor(private readonly verbose?: VerboseSink) {}
 
+  note(line: string): void {
+    this.verbose?.(line);
+  }
+
   async run(argv: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
     assertSafeArgv(argv, opts.userCommand === true);
-    if (argv.includes("-batch") && opts.input !== undefined) assertSafeBatchText(opts.input);
+    if (argv[0] === "xargs") assertSafeNameList(opts.input ?? "");
+    else if (argv.includes("-batch") && opts.input !== undefined) assertSafeBatchText(opts.input);
     if (this.verbose) {
       this.verbose(`+ ${argv.map(quoteForDisplay).join(" ")}`);
       if (opts.input) for (const line of opts.input.split("\n")) if (line) this.verbose(`  | ${line}`);

@@ -6,6 +6,7 @@ import { effectAsShell, ipBatchArgv, nftArgv, sysctlWriteArgv } from "./commands
 import { parseSysctlOutput, sysctlDisplayKey } from "./ip-json.js";
 import type { ServiceRecord } from "../model/state.js";
 import { describeService, stopService } from "./services.js";
+import { awaitVanished, planTeardown } from "./teardown.js";
 
 /**
  * Running inverses. Undo never stops at a failure: it records it and goes on with the
@@ -55,9 +56,17 @@ export function kernelMessage(stderr: string): string {
     .trim();
 }
 
-/** Runs steps in the given order, batching consecutive ip/sysctl steps of one place. A
- *  service that is not provably ours is not signalled: `skipped` gets why. */
+/** Runs steps in the given order, batching consecutive ip/sysctl steps of one place; what
+ *  the kernel removes anyway with a namespace is left to it (teardown.ts). A service that is
+ *  not provably ours is not signalled: `skipped` gets why. */
 export async function runUndo(runner: Runner, steps: readonly UndoStep[], skipped: string[] = []): Promise<UndoFailure[]> {
+  const t = planTeardown(steps);
+  const failures = await runSteps(runner, t.steps, skipped);
+  const stayed = await awaitVanished(runner, t.vanishing);
+  return [...failures, ...(await runSteps(runner, stayed, skipped))];
+}
+
+async function runSteps(runner: Runner, steps: readonly UndoStep[], skipped: string[]): Promise<UndoFailure[]> {
   const failures: UndoFailure[] = [];
   const fail = (s: UndoStep, error: string) =>
     failures.push({ op: s.op, step: s.step, error, command: s.service !== undefined ? `kill -TERM -- -${s.service.pid}` : effectAsShell(s.effect) });
