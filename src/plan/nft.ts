@@ -9,7 +9,8 @@ import type { Draft } from "./derive.js";
  * project, so applying is atomic and re-applying replaces it (`table` + `delete table` +
  * the table: creating an empty table first makes the delete valid when none exists).
  * - `nat from PAT to IF` → inet postrouting: `iifname "PAT" oifname "IF" masquerade`
- *   (the input interface is known in postrouting for forwarded packets);
+ *   (the input interface is known in postrouting for forwarded packets); `nat from CIDR
+ *   to IF` → `ip saddr CIDR oifname "IF" masquerade` (`ip6 saddr` for IPv6);
  * - `portmap P HOSTPORT to NS:PORT` → host prerouting + output DNAT to NS's first IPv4
  *   address (output so the host itself can use the mapped port);
  * - `partition G | G …` → drops between the groups where their traffic is forwarded: the one
@@ -73,12 +74,17 @@ export function firewallOps(t: AddressedTopology, project: string): { ops: Draft
     return x;
   };
   for (const n of t.nats) {
-    const pat = nftIfPattern(n.pattern);
-    if (pat === null) {
-      diagnostics.push(planDiag("NS595", n.patternSpan, { pattern: n.pattern }));
-      continue;
+    let match: string;
+    if (n.source.kind === "subnet") match = `${parseIp(n.source.cidr.split("/")[0]!)?.family === 6 ? "ip6" : "ip"} saddr ${n.source.cidr}`;
+    else {
+      const pat = nftIfPattern(n.source.pattern);
+      if (pat === null) {
+        diagnostics.push(planDiag("NS595", n.sourceSpan, { pattern: n.source.pattern }));
+        continue;
+      }
+      match = `iifname "${pat}"`;
     }
-    at(n.ns, n.span).post.push(`iifname "${pat}" oifname "${n.outDev.name}" masquerade`);
+    at(n.ns, n.span).post.push(`${match} oifname "${n.outDev.name}" masquerade`);
   }
   for (const m of t.portmaps) {
     const addr = t.resolved.find((a) => a.ns === m.ns && parseIp(a.cidr.split("/")[0]!)?.family === 4);

@@ -1,4 +1,4 @@
-import type { CstNode, IToken } from "chevrotain";
+import { tokenMatcher, type CstNode, type IToken } from "chevrotain";
 import type * as A from "../ast/nodes.js";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { diag } from "../diagnostics/codes.js";
@@ -9,7 +9,7 @@ import type { LineIndex } from "./lines.js";
 import { describeToken } from "./messages.js";
 import { parser } from "./parser.js";
 import { buildTemplate, literalText, mergeText, splitAtColon, templateAsNumber } from "./template.js";
-import { interpolationLexer } from "./tokens.js";
+import { Address, interpolationLexer } from "./tokens.js";
 
 /**
  * CST → AST. Tolerates the partial trees error recovery leaves behind: a statement
@@ -339,7 +339,11 @@ export class Builder {
         return { type: "For", keyword, variable: this.ident(variable), iter, body, span };
       }
       case "natStmt": {
-        const from = textOf("pattern");
+        const m = node(s, "pattern");
+        const t = m && (tok(m, "StringTok") ?? tok(m, "AnyWord"));
+        // an address is a source subnet: one piece, never `NS:IF` (IPv6 has colons)
+        const from: A.IfRef | undefined =
+          t && (tokenMatcher(t, Address) ? { type: "IfRef", name: this.template(t), span: this.tokSpan(t) } : this.ifRef(t));
         const to = ifRef("out");
         return from && to && { type: "Nat", keyword, from, to, span };
       }

@@ -395,7 +395,7 @@ describe("check: nat, portmap, partition, expect", () => {
     b.nat(HOST, "ve-+", { ns: HOST, name: "eth0" });
     expect(check(b.topo)).toEqual([]);
     const n = b.nat(HOST, "vx-*", { ns: HOST, name: "eth0" });
-    expect(one(check(b.topo), "NS324").span).toEqual(n.patternSpan);
+    expect(one(check(b.topo), "NS324").span).toEqual(n.sourceSpan);
   });
 
   it("rejects ports out of range and a host port mapped twice", () => {

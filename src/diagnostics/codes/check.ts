@@ -177,4 +177,11 @@ export const checkCodes: CodeInfo[] = [
     explanation: "802.1Q vlan ids are 1 to 4094.",
     example: "uplink eth0\nns a < vlan 4095 on host:eth0 >",
   },
+  {
+    code: "NS327",
+    severity: "error",
+    message: "nat source {cidr} has host bits set; the subnet is {subnet}",
+    explanation: "A `nat from CIDR` source must be a subnet: the bits after the prefix must be zero.",
+    example: "uplink eth0\nnat from 10.22.0.1/16 to eth0",
+  },
 ];
