@@ -178,6 +178,13 @@ export const checkCodes: CodeInfo[] = [
     example: "uplink eth0\nns a < vlan 4095 on host:eth0 >",
   },
   {
+    code: "NS328",
+    severity: "warning",
+    message: "this partition{where} replaces an earlier one: only the last partition holds",
+    explanation: "A script declares the network; it is not run step by step, so of several partitions for one namespace only the last is applied.",
+    example: "ns a\nns b\npartition a | b\npartition off",
+  },
+  {
     code: "NS327",
     severity: "error",
     message: "nat source {cidr} has host bits set; the subnet is {subnet}",
