@@ -41,7 +41,7 @@
  */
 import type * as A from "../ast/nodes.js";
 import type { Diagnostic, RelatedSite } from "../diagnostics/diagnostic.js";
-import { diag, type DiagExtra } from "../diagnostics/codes.js";
+import { diag, type DiagArgs } from "../diagnostics/codes.js";
 import { didYouMean } from "../diagnostics/suggest.js";
 import type { Span } from "../model/span.js";
 import {
@@ -171,12 +171,12 @@ class Expander {
     return s;
   }
 
-  readonly report: Report = (code, span, params = {}, extra: DiagExtra = {}) => {
+  readonly report: Report = (code, span, ...[params, extra = {}]) => {
     const key = `${code}@${span.file}:${span.start.offset}-${span.end.offset}`;
     if (this.seen.has(key)) return;
     this.seen.add(key);
     const related = [...(extra.related ?? []), ...this.context.slice(-3).reverse()];
-    this.diags.push(diag(code, span, params, { ...extra, related }));
+    this.diags.push(diag(code, span, ...([params, { ...extra, related }] as DiagArgs<typeof code>)));
   };
 
   finish(): ExpandResult {

@@ -1,7 +1,7 @@
 import type { CodeInfo } from "../diagnostic.js";
 
 /** NS3xx: findings of the checker (src/check) on the expanded, possibly addressed, topology. */
-export const checkCodes: CodeInfo[] = [
+export const checkCodes = [
   {
     code: "NS301",
     severity: "error",
@@ -191,4 +191,4 @@ export const checkCodes: CodeInfo[] = [
     explanation: "A `nat from CIDR` source must be a subnet: the bits after the prefix must be zero.",
     example: "uplink eth0\nnat from 10.22.0.1/16 to eth0",
   },
-];
+] as const satisfies readonly CodeInfo[];
