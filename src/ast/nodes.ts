@@ -200,8 +200,11 @@ export interface ForStmt extends Node {
 export interface NatStmt extends Node {
   type: "Nat";
   keyword: Span;
-  /** link-name pattern, `ve-+` / `ve-*` wildcards */
-  from: Template;
+  /**
+   * `[NS:]PATTERN` — a link-name pattern (`ve-+` / `ve-*` wildcards) — or a source subnet
+   * (`10.22.0.0/16`, never split at ':'); which of the two is decided after interpolation.
+   */
+  from: IfRef;
   to: IfRef;
 }
 export interface PortmapStmt extends Node {

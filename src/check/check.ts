@@ -12,7 +12,7 @@ import { expectation } from "./validators/expect.js";
 import { duplicateNamespace } from "./validators/namespaces.js";
 import { natRule } from "./validators/nat.js";
 import { neighProxy } from "./validators/neigh-proxy.js";
-import { partitionGroups } from "./validators/partition.js";
+import { partitionGroups, partitionReplaced } from "./validators/partition.js";
 import { poolDeclaration } from "./validators/pools.js";
 import { portmapDuplicates, portmapShape } from "./validators/portmap.js";
 import { proxyArp } from "./validators/proxyarp.js";
@@ -37,6 +37,7 @@ export function defaultRegistry(): ValidationRegistry {
     .register("portmaps", portmapShape)
     .registerWhole(portmapDuplicates)
     .register("partitions", partitionGroups)
+    .registerWhole(partitionReplaced)
     .register("expects", expectation)
     .register("services", commandNamespace)
     .register("execs", commandNamespace);

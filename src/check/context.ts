@@ -1,5 +1,5 @@
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
-import { diag, type DiagExtra } from "../diagnostics/codes.js";
+import { diag, type Reporter } from "../diagnostics/codes.js";
 import type { Span } from "../model/span.js";
 import {
   HOST,
@@ -32,7 +32,7 @@ export interface CheckedAddress {
   auto: boolean;
 }
 
-export type Accept = (code: string, span: Span, params?: Record<string, string | number>, extra?: DiagExtra) => void;
+export type Accept = Reporter;
 
 export interface CheckContext {
   topo: Topology;
@@ -141,8 +141,8 @@ export function buildContext(topo: Topology | AddressedTopology, out: Diagnostic
   for (const a of list) push(addressesBySegment, segments.segmentOf(devKey(a.ns, a.dev)), a);
   return {
     topo,
-    accept: (code, span, params = {}, extra = {}) => {
-      out.push(diag(code, span, params, extra));
+    accept: (code, span, ...args) => {
+      out.push(diag(code, span, ...args));
     },
     namespaces,
     devices,

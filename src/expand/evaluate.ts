@@ -1,13 +1,13 @@
 import type { Expr, Template } from "../ast/nodes.js";
 import type { Value } from "../model/topology.js";
 import type { Span } from "../model/span.js";
-import type { DiagExtra } from "../diagnostics/codes.js";
+import type { Reporter } from "../diagnostics/codes.js";
 import { didYouMean } from "../diagnostics/suggest.js";
 import { parseAddressText } from "./address-text.js";
 import type { Scope } from "./scope.js";
 
 /** Where evaluation reports problems; the expander adds call/loop context and dedupes. */
-export type Report = (code: string, span: Span, params?: Record<string, string | number>, extra?: DiagExtra) => void;
+export type Report = Reporter;
 
 /** Built-in functions callable in expressions (defs are statements, not functions). */
 const builtins: Record<string, { arity: number; fn: (args: Value[]) => Value | string }> = {

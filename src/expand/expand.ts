@@ -41,7 +41,7 @@
  */
 import type * as A from "../ast/nodes.js";
 import type { Diagnostic, RelatedSite } from "../diagnostics/diagnostic.js";
-import { diag, type DiagExtra } from "../diagnostics/codes.js";
+import { diag, type DiagArgs } from "../diagnostics/codes.js";
 import { didYouMean } from "../diagnostics/suggest.js";
 import type { Span } from "../model/span.js";
 import {
@@ -51,6 +51,7 @@ import {
   type Device,
   type Expectation,
   type Handler,
+  type Nat,
   type Topology,
   type Value,
 } from "../model/topology.js";
@@ -171,12 +172,12 @@ class Expander {
     return s;
   }
 
-  readonly report: Report = (code, span, params = {}, extra: DiagExtra = {}) => {
+  readonly report: Report = (code, span, ...[params, extra = {}]) => {
     const key = `${code}@${span.file}:${span.start.offset}-${span.end.offset}`;
     if (this.seen.has(key)) return;
     this.seen.add(key);
     const related = [...(extra.related ?? []), ...this.context.slice(-3).reverse()];
-    this.diags.push(diag(code, span, params, { ...extra, related }));
+    this.diags.push(diag(code, span, ...([params, { ...extra, related }] as DiagArgs<typeof code>)));
   };
 
   finish(): ExpandResult {
@@ -263,13 +264,8 @@ class Expander {
         this.topo.neighProxies.push({ ns: ref.ns, addr, addrSpan: s.addr.span, dev: ref.name, devSpan: s.on.span, span: s.span });
         return;
       }
-      case "Nat": {
-        const pattern = this.ifName(s.from, scope);
-        const out = this.ifRef(s.to, body.ns, scope);
-        if (pattern === undefined || !out) return;
-        this.topo.nats.push({ ns: body.ns, pattern, patternSpan: s.from.span, outDev: out, outSpan: s.to.span, span: s.span });
-        return;
-      }
+      case "Nat":
+        return this.nat(s, body, scope);
       case "Portmap": {
         const hostPort = this.integer(s.hostPort, scope, "a host port", 1, 65535);
         const ns = this.nsName(s.ns, scope, false);
@@ -785,6 +781,41 @@ class Expander {
       onlink: s.onlink,
       span: s.span,
     });
+  }
+
+  /**
+   * `nat from SOURCE to [NS:]IF`. The rule lives in the out interface's namespace, so an
+   * interface source (`[NS:]PATTERN`, unqualified meaning this namespace as everywhere) must
+   * be in that namespace too. A source with a '/' or that reads as an address is a subnet.
+   */
+  private nat(s: A.NatStmt, body: Body, scope: Scope): void {
+    const out = this.ifRef(s.to, body.ns, scope);
+    const fromNs = s.from.ns ? this.nsName(s.from.ns, scope, true) : body.ns;
+    const text = evalTemplate(s.from.name, scope, this.report);
+    if (!out || fromNs === undefined || text === undefined) return;
+    let source: Nat["source"];
+    if (!s.from.ns && (text.includes("/") || parseAddressText(text).ok)) {
+      const cidr = this.address(s.from.name, scope, "source subnet", true);
+      if (cidr === undefined) return;
+      source = { kind: "subnet", cidr };
+    } else {
+      const reason = validateIfName(text);
+      if (reason) {
+        this.report("NS210", s.from.name.span, { name: text, reason });
+        return;
+      }
+      if (fromNs !== out.ns) {
+        this.report("NS218", s.from.span, {
+          what: "nat's source interfaces",
+          expected: `in ${nsLabel(out.ns)}, like its out interface`,
+          ref: `${fromNs}:${text}`,
+          other: nsLabel(fromNs),
+        }, { hint: `a masquerade rule sees only the interfaces of its own namespace: \`nat from ${out.ns}:${text} to ${out.ns}:${out.name}\`` });
+        return;
+      }
+      source = { kind: "interfaces", pattern: text };
+    }
+    this.topo.nats.push({ ns: out.ns, source, sourceSpan: s.from.span, outDev: out, outSpan: s.to.span, span: s.span });
   }
 
   private sysctl(s: A.SysctlStmt, body: Body, scope: Scope): void {

@@ -54,9 +54,7 @@ export function printHead(s: Statement): string {
       else w.push(printExpr(s.iter.list));
       break;
     case "Nat":
-      w.push("nat", "from");
-      t(s.from);
-      w.push("to", printIfRef(s.to));
+      w.push("nat", "from", printIfRef(s.from), "to", printIfRef(s.to));
       break;
     case "Portmap":
       w.push("portmap", s.proto, printExpr(s.hostPort), "to", `${printTemplate(s.ns)}:${portPiece(s.port)}`);

@@ -152,11 +152,16 @@ export interface Pool {
   span: Span;
 }
 
+/** What a `nat` rule masquerades: packets that came in on interfaces matching an
+ *  interface-name pattern (`ve-+`), or packets from a source subnet (CNI's ipMasq). */
+export type NatSource = { kind: "interfaces"; pattern: string } | { kind: "subnet"; cidr: string };
+
 export interface Nat {
-  /** namespace the masquerade rule lives in (HOST at top level) */
+  /** namespace the masquerade rule lives in: the out interface's (an `iifname` only
+   *  matches interfaces of the rule's own namespace, so the source is read there too) */
   ns: string;
-  pattern: string;
-  patternSpan: Span;
+  source: NatSource;
+  sourceSpan: Span;
   outDev: DevRef;
   outSpan: Span;
   span: Span;

@@ -22,11 +22,12 @@ export type LinkEffect = { k: "link"; at: string; ns: string; name: string } & (
   | { kind: "vlan"; parent: string; vlanId: number }
 );
 
-/** `iifname "IIF" oifname "OIF" masquerade` (IIF may end in `*`) */
-export interface Masquerade {
-  iif: string;
-  oif: string;
-}
+/** `iifname "IIF" oifname "OIF" masquerade` (IIF may end in `*`), or by source subnet:
+ *  `ip saddr CIDR oifname "OIF" masquerade` (`ip6 saddr` for IPv6) */
+export type Masquerade = { iif: string; oif: string } | { saddr: string; oif: string };
+
+/** `ip` or `ip6`: the nft family keyword for a source subnet. */
+export const saddrFamily = (cidr: string): "ip" | "ip6" => (cidr.includes(":") ? "ip6" : "ip");
 /** `fib daddr type local PROTO dport PORT dnat ip to TO:TOPORT`, in prerouting and output */
 export interface Dnat {
   proto: "tcp" | "udp";

@@ -10,7 +10,8 @@ import type { InverseContext } from "./inverse.js";
  * Firewall rulesets: one `nft` effect per namespace, holding the whole table of this
  * project, so applying is atomic and re-applying replaces it (render.ts writes the text).
  * - `nat from PAT to IF` → inet postrouting: `iifname "PAT" oifname "IF" masquerade`
- *   (the input interface is known in postrouting for forwarded packets);
+ *   (the input interface is known in postrouting for forwarded packets); `nat from CIDR
+ *   to IF` → `ip saddr CIDR oifname "IF" masquerade` (`ip6 saddr` for IPv6);
  * - `portmap P HOSTPORT to NS:PORT` → host prerouting + output DNAT to NS's first IPv4
  *   address (output so the host itself can use the mapped port);
  * - `partition G | G …` → drops between the groups where their traffic is forwarded: the one
@@ -57,12 +58,17 @@ export function firewallOps(t: AddressedTopology, project: string, inv: InverseC
     return x;
   };
   for (const n of t.nats) {
-    const pat = nftIfPattern(n.pattern);
-    if (pat === null) {
-      diagnostics.push(planDiag("NS595", n.patternSpan, { pattern: n.pattern }));
-      continue;
+    let match: { iif: string } | { saddr: string };
+    if (n.source.kind === "subnet") match = { saddr: n.source.cidr };
+    else {
+      const pat = nftIfPattern(n.source.pattern);
+      if (pat === null) {
+        diagnostics.push(planDiag("NS595", n.sourceSpan, { pattern: n.source.pattern }));
+        continue;
+      }
+      match = { iif: pat };
     }
-    at(n.ns, n.span).masquerade.push({ iif: pat, oif: n.outDev.name });
+    at(n.ns, n.span).masquerade.push({ ...match, oif: n.outDev.name });
   }
   for (const m of t.portmaps) {
     const addr = t.resolved.find((a) => a.ns === m.ns && parseIp(a.cidr.split("/")[0]!)?.family === 4);

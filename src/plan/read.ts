@@ -3,7 +3,7 @@ import { isValidIfName, isValidNsName, validateSysctlValue } from "../model/name
 import { parseCidr } from "../ipam/cidr.js";
 import { parseIp } from "../ipam/ip.js";
 import type { OpStep } from "./op.js";
-import type { Dnat, Drop, Effect, LinkEffect, Masquerade, NftFamily } from "./effect.js";
+import { saddrFamily, type Dnat, type Drop, type Effect, type LinkEffect, type Masquerade, type NftFamily } from "./effect.js";
 import { chainHeader, render, type ChainName } from "./render.js";
 
 /**
@@ -83,7 +83,7 @@ export function wellFormed(e: Effect): boolean {
         place(e.ns) &&
         /^nsnet_[A-Za-z0-9_]{1,32}$/.test(e.table) &&
         e.masquerade.length + e.dnat.length + e.drop.length > 0 &&
-        e.masquerade.every((m) => ifPattern(m.iif) && ifname(m.oif)) &&
+        e.masquerade.every((m) => ("saddr" in m ? parseCidr(m.saddr) !== null : ifPattern(m.iif)) && ifname(m.oif)) &&
         e.dnat.every((d) => (d.proto === "tcp" || d.proto === "udp") && port(d.port) && port(d.toPort) && ipv4(d.to)) &&
         e.drop.every((d) => d.iif.length > 0 && d.oif.length > 0 && d.iif.every(ifname) && d.oif.every(ifname))
       );
@@ -206,6 +206,8 @@ function nftEffect(ns: string, text: string): Effect | null {
     const rule = l.slice(2);
     let m: RegExpExecArray | null;
     if (chain === "postrouting" && (m = /^iifname "([^"]*)" oifname "([^"]*)" masquerade$/.exec(rule))) masquerade.push({ iif: m[1]!, oif: m[2]! });
+    else if (chain === "postrouting" && (m = /^(ip6?) saddr (\S+) oifname "([^"]*)" masquerade$/.exec(rule)) && saddrFamily(m[2]!) === m[1])
+      masquerade.push({ saddr: m[2]!, oif: m[3]! });
     else if (chain === "prerouting" && (m = /^fib daddr type local (tcp|udp) dport (\d+) dnat ip to ([0-9.]+):(\d+)$/.exec(rule)))
       dnat.push({ proto: m[1] as "tcp" | "udp", port: Number(m[2]), to: m[3]!, toPort: Number(m[4]) });
     else if (chain === "forward" && (m = /^iifname (.+) oifname (.+) drop$/.exec(rule))) {

@@ -1,6 +1,6 @@
 import { HOST } from "../model/topology.js";
 import type { OpStep } from "./op.js";
-import { nftFamilies, placeOf, type Effect, type LinkEffect, type NftFamily } from "./effect.js";
+import { nftFamilies, placeOf, type Effect, type LinkEffect, type NftFamily, saddrFamily } from "./effect.js";
 
 /**
  * The one producer of kernel text: an effect rendered as the step that performs it —
@@ -51,7 +51,7 @@ export function nftChains(e: Extract<Effect, { k: "nft" }>, family: NftFamily): 
       : [
           ["prerouting", dnat],
           ["output", dnat],
-          ["postrouting", e.masquerade.map((m) => `iifname "${m.iif}" oifname "${m.oif}" masquerade`)],
+          ["postrouting", e.masquerade.map((m) => `${"saddr" in m ? `${saddrFamily(m.saddr)} saddr ${m.saddr}` : `iifname "${m.iif}"`} oifname "${m.oif}" masquerade`)],
           ["forward", drop],
         ];
   return chains.filter(([, rules]) => rules.length > 0);

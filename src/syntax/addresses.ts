@@ -1,4 +1,7 @@
 import { isIPv6 } from "node:net";
+import { diag } from "../diagnostics/codes.js";
+import type { Diagnostic } from "../diagnostics/diagnostic.js";
+import type { Span } from "../model/span.js";
 import { dollarEnd, isIpv6Shape, shapeOf } from "./tokens.js";
 
 /**
@@ -7,11 +10,11 @@ import { dollarEnd, isIpv6Shape, shapeOf } from "./tokens.js";
  * the final text again.
  */
 export interface AddressProblem {
-  code: "NS105" | "NS106" | "NS107";
   /** offsets relative to the token start */
   start: number;
   end: number;
-  params: Record<string, string | number>;
+  /** the diagnostic (NS105, NS106 or NS107) at the absolute span of the offending part */
+  at: (span: Span) => Diagnostic;
 }
 
 /** Pieces of `image` split at `sep`, never inside `$x` / `${…}`. */
@@ -44,24 +47,23 @@ export function checkAddress(image: string): AddressProblem | undefined {
   if (!v6) {
     const octets = pieces(addrPart.text, ".");
     if (octets.length !== 4)
-      return { code: "NS105", start: 0, end: addrPart.end, params: { text: image, reason: `it has ${octets.length} parts, not 4` } };
+      return { start: 0, end: addrPart.end, at: (s) => diag("NS105", s, { text: image, reason: `it has ${octets.length} parts, not 4` }) };
     for (const o of octets) {
       if (o.text.includes("$")) continue;
       if (!/^\d+$/.test(o.text) || Number(o.text) > 255)
-        return { code: "NS105", start: o.start, end: o.end, params: { text: image, reason: `${o.text} is not a number from 0 to 255` } };
+        return { start: o.start, end: o.end, at: (s) => diag("NS105", s, { text: image, reason: `${o.text} is not a number from 0 to 255` }) };
     }
   } else if (!interpolated && !isIPv6(addrPart.text)) {
-    return { code: "NS106", start: 0, end: addrPart.end, params: { text: image } };
+    return { start: 0, end: addrPart.end, at: (s) => diag("NS106", s, { text: image }) };
   }
   if (prefixPart && !prefixPart.text.includes("$")) {
     const max = v6 ? 128 : 32;
     const n = /^\d+$/.test(prefixPart.text) ? Number(prefixPart.text) : NaN;
     if (!(n <= max))
       return {
-        code: "NS107",
         start: prefixPart.start,
         end: prefixPart.end,
-        params: { prefix: prefixPart.text, family: v6 ? "IPv6" : "IPv4", max },
+        at: (s) => diag("NS107", s, { prefix: prefixPart.text, family: v6 ? "IPv6" : "IPv4", max }),
       };
   }
   return undefined;

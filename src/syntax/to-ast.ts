@@ -1,7 +1,7 @@
-import type { CstNode, IToken } from "chevrotain";
+import { tokenMatcher, type CstNode, type IToken } from "chevrotain";
 import type * as A from "../ast/nodes.js";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
-import { diag } from "../diagnostics/codes.js";
+import { diag, type Code, type DiagArgs } from "../diagnostics/codes.js";
 import { didYouMean } from "../diagnostics/suggest.js";
 import { joinSpans, type Span } from "../model/span.js";
 import { checkAddress } from "./addresses.js";
@@ -9,7 +9,7 @@ import type { LineIndex } from "./lines.js";
 import { describeToken } from "./messages.js";
 import { parser } from "./parser.js";
 import { buildTemplate, literalText, mergeText, splitAtColon, templateAsNumber } from "./template.js";
-import { interpolationLexer } from "./tokens.js";
+import { Address, interpolationLexer } from "./tokens.js";
 
 /**
  * CST → AST. Tolerates the partial trees error recovery leaves behind: a statement
@@ -87,8 +87,8 @@ export class Builder {
     if (!ts.length) return this.span(0, 0);
     return this.span(Math.min(...ts.map((t) => t.startOffset)), Math.max(...ts.map((t) => endOf(t))));
   }
-  report(code: string, start: number, end: number, params: Record<string, string | number>, extra: Parameters<typeof diag>[3] = {}): void {
-    this.diagnostics.push(diag(code, this.span(start, end), params, extra));
+  report<C extends Code>(code: C, start: number, end: number, ...args: DiagArgs<C>): void {
+    this.diagnostics.push(diag(code, this.span(start, end), ...args));
   }
 
   // ─────────── words ───────────
@@ -98,7 +98,7 @@ export class Builder {
     if (t.tokenType.name === "StringTok") return buildTemplate(this, t.startOffset + 1, endOf(t) - 1, true);
     if (checkAddresses && t.tokenType.name === "Address") {
       const p = checkAddress(t.image);
-      if (p) this.report(p.code, t.startOffset + p.start, t.startOffset + p.end, p.params);
+      if (p) this.diagnostics.push(p.at(this.span(t.startOffset + p.start, t.startOffset + p.end)));
     }
     return buildTemplate(this, t.startOffset, endOf(t), false);
   }
@@ -349,7 +349,11 @@ export class Builder {
         return { type: "For", keyword, variable: this.ident(variable), iter, body, span };
       }
       case "natStmt": {
-        const from = textOf("pattern");
+        const m = node(s, "pattern");
+        const t = m && (tok(m, "StringTok") ?? tok(m, "AnyWord"));
+        // an address is a source subnet: one piece, never `NS:IF` (IPv6 has colons)
+        const from: A.IfRef | undefined =
+          t && (tokenMatcher(t, Address) ? { type: "IfRef", name: this.template(t), span: this.tokSpan(t) } : this.ifRef(t));
         const to = ifRef("out");
         return from && to && { type: "Nat", keyword, from, to, span };
       }

@@ -9,6 +9,7 @@ import {
   type Device,
   type MacvlanDevice,
   type Namespace,
+  type Nat,
   type Pool,
   type ResolvedAddress,
   type Route,
@@ -147,7 +148,7 @@ export class TopoBuilder {
 
   nat(ns: string, pattern: string, outDev: DevRef) {
     const s = this.stmt();
-    const n = { ns, pattern, patternSpan: s.part(10), outDev, outSpan: s.part(25), span: s.span };
+    const n: Nat = { ns, source: { kind: "interfaces", pattern }, sourceSpan: s.part(10), outDev, outSpan: s.part(25), span: s.span };
     this.topo.nats.push(n);
     return n;
   }

@@ -2,7 +2,7 @@ import { readFileSync, readdirSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { catalog, codeInfo, diag } from "../../src/diagnostics/codes.js";
+import { catalog, codeInfo, diag, type Params } from "../../src/diagnostics/codes.js";
 import { noSpan } from "../../src/model/span.js";
 
 const testRoot = fileURLToPath(new URL("..", import.meta.url));
@@ -36,7 +36,7 @@ describe("diagnostic catalog", () => {
   it("fills every placeholder of a message from params", () => {
     for (const c of catalog) {
       const names = [...c.message.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!);
-      const d = diag(c.code, noSpan(), Object.fromEntries(names.map((n) => [n, "X"])));
+      const d = diag(c.code, noSpan(), Object.fromEntries(names.map((n) => [n, "X"])) as Params<typeof c.code>);
       expect(d.message, c.code).not.toMatch(/\{\w+\}/);
       expect(codeInfo(c.code)).toBe(c);
     }

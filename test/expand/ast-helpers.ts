@@ -190,7 +190,7 @@ export const pool = (name: string, cidr: string, split?: number, reserve: string
   reserve: reserve.map((r) => t(r)),
   span: fresh(),
 });
-export const nat = (from: string, to: string): A.NatStmt => ({ type: "Nat", keyword: kw(), from: t(from), to: ref(to), span: fresh() });
+export const nat = (from: string, to: string): A.NatStmt => ({ type: "Nat", keyword: kw(), from: ref(from), to: ref(to), span: fresh() });
 export const portmap = (hostPort: number, nsName: string, port: number, proto: "tcp" | "udp" = "tcp"): A.PortmapStmt => ({
   type: "Portmap",
   keyword: kw(),

@@ -290,7 +290,7 @@ describe("everything else lands in the topology", () => {
       h.exec("host", h.t("ip"), h.q("link")),
     );
     expect(diagnostics).toEqual([]);
-    expect(topology.nats).toEqual([expect.objectContaining({ ns: "host", pattern: "ve-+", outDev: { ns: "host", name: "eth0" } })]);
+    expect(topology.nats).toEqual([expect.objectContaining({ ns: "host", source: { kind: "interfaces", pattern: "ve-+" }, outDev: { ns: "host", name: "eth0" } })]);
     expect(topology.portmaps).toEqual([expect.objectContaining({ proto: "tcp", hostPort: 8080, ns: "web", port: 80 })]);
     expect(topology.partitions.map((p) => p.groups && p.groups.map((g) => g.map((x) => x.name)))).toEqual([[["a", "b"], ["c"]], null]);
     expect(topology.expects.map((e) => e.kind)).toEqual(["reach", "http", "tcp"]);

@@ -160,3 +160,40 @@ describe("sysctl keys: per namespace or the whole machine", () => {
     expect(host?.type === "Host" && host.body[0]).toMatchObject({ type: "Sysctl", machine: false, key: { parts: [{ text: "machine" }] } });
   });
 });
+
+describe("nat from a subnet or NS:IF", () => {
+  const nats = (text: string) => {
+    const r = ex(text);
+    expect(r.diagnostics).toEqual([]);
+    return r.topology.nats.map((n) => ({ ns: n.ns, source: n.source, out: `${n.outDev.ns}:${n.outDev.name}` }));
+  };
+  it("a source subnet, IPv4 and IPv6 (never split at ':'), literal or from a variable", () => {
+    expect(nats("uplink eth0\nlet net = 10.22.0.0/16\nnat from 10.22.0.0/16 to eth0\nnat from 2001:db8::/64 to eth0\nnat from $net to eth0\n")).toEqual([
+      { ns: "host", source: { kind: "subnet", cidr: "10.22.0.0/16" }, out: "host:eth0" },
+      { ns: "host", source: { kind: "subnet", cidr: "2001:db8::/64" }, out: "host:eth0" },
+      { ns: "host", source: { kind: "subnet", cidr: "10.22.0.0/16" }, out: "host:eth0" },
+    ]);
+  });
+  it("NS:IF at top level means the same as nat inside that namespace", () => {
+    const top = nats("ns b1 < veth pair; bridge br0 >\nnat from b1:br0 to b1:eth0\n");
+    const nested = nats("ns b1 < veth pair; bridge br0; nat from br0 to eth0 >\n");
+    expect(top).toEqual([{ ns: "b1", source: { kind: "interfaces", pattern: "br0" }, out: "b1:eth0" }]);
+    expect(nested).toEqual(top);
+  });
+  it("a source subnet needs no namespace: the rule goes where the out interface is", () => {
+    expect(nats("ns b1 < veth pair; bridge br0 >\nnat from 192.0.2.0/24 to b1:eth0\n")).toEqual([
+      { ns: "b1", source: { kind: "subnet", cidr: "192.0.2.0/24" }, out: "b1:eth0" },
+    ]);
+  });
+  it("source interfaces in another namespace than the out interface are an error at the source", () => {
+    expect(ex("ns a\nns b1 < veth pair >\nnat from a:br0 to b1:eth0\n").diagnostics.map(at)).toEqual(["NS218@3:10"]);
+    // unqualified means this namespace (the host at top level), as everywhere
+    const d = ex("ns b1 < veth pair; bridge br0 >\nnat from br0 to b1:eth0\n").diagnostics;
+    expect(d.map(at)).toEqual(["NS218@2:10"]);
+    expect(d[0]!.hint).toContain("nat from b1:br0 to b1:eth0");
+  });
+  it("a source subnet that is no address is an error at the source, not an interface name", () => {
+    const d = ex("uplink eth0\nlet n = 300\nnat from 10.22.0.${n}/16 to eth0\n").diagnostics;
+    expect(d.map(at)).toEqual(["NS209@3:10"]);
+  });
+});

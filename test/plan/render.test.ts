@@ -46,7 +46,10 @@ const nft: fc.Arbitrary<Effect> = fc
   .record({
     ns: place,
     table: fc.stringMatching(/^nsnet_[A-Za-z0-9_]{1,12}$/),
-    masquerade: fc.array(fc.record({ iif: fc.stringMatching(/^[a-z0-9_.@-]{1,8}\*?$/), oif: ifname }), { maxLength: 3 }),
+    masquerade: fc.array(
+      fc.oneof(fc.record({ iif: fc.stringMatching(/^[a-z0-9_.@-]{1,8}\*?$/), oif: ifname }), fc.record({ saddr: cidr, oif: ifname })),
+      { maxLength: 3 },
+    ),
     dnat: fc.array(fc.record({ proto: fc.constantFrom("tcp" as const, "udp" as const), port, to: ipv4, toPort: port }), { maxLength: 3 }),
     drop: fc.array(fc.record({ iif: names, oif: names }), { maxLength: 3 }),
   })

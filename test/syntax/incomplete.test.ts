@@ -21,23 +21,19 @@ describe("isIncomplete", () => {
   });
 });
 
-describe("performance", () => {
-  it("parses a 10,000-namespace script in well under a second", () => {
+// Speed is measured by scripts/bench (bench-check.mjs parses, expands and checks 10,000
+// namespaces); here only that a large script parses completely and cleanly.
+describe("large scripts", () => {
+  it("parses a 10,000-namespace script completely", () => {
     const src = Array.from({ length: 10_000 }, (_, i) => `ns n${i} < veth to br0; addr auto from p >`).join("\n");
-    parse(src, "warm-up.nsnet"); // the first run pays for the JIT
-    const t0 = performance.now();
     const r = parse(src, "big.nsnet");
-    const ms = performance.now() - t0;
     expect(r.diagnostics).toEqual([]);
     expect(r.script.body).toHaveLength(10_000);
-    expect(ms).toBeLessThan(1000);
   });
-  it("interpolated names scale linearly too", () => {
+  it("parses 10,000 interpolated names completely", () => {
     const src = Array.from({ length: 10_000 }, (_, i) => `ns n$i < veth \${ns}_v${i}; addr 10.0.\${i/256}.\${i%256}/16 >`).join("\n");
-    parse(src, "warm-up.nsnet");
-    const t0 = performance.now();
     const r = parse(src, "big.nsnet");
     expect(r.diagnostics).toEqual([]);
-    expect(performance.now() - t0).toBeLessThan(1500);
+    expect(r.script.body).toHaveLength(10_000);
   });
 });

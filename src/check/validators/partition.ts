@@ -1,7 +1,26 @@
 import type { Span } from "../../model/span.js";
-import type { Partition } from "../../model/topology.js";
+import { HOST, type Partition } from "../../model/topology.js";
 import type { CheckContext } from "../context.js";
 import { requireNamespace } from "../references.js";
+
+/**
+ * A script is a declaration, not a sequence: of several `partition`s written for one
+ * namespace only the last holds (`partition off` after `partition a | b` means no partition
+ * at all, and an `expect a not reaches b` written between them fails). Said at each later one.
+ */
+export function partitionReplaced(ctx: CheckContext): void {
+  const last = new Map<string, Partition>();
+  for (const p of ctx.topo.partitions) {
+    const before = last.get(p.scope);
+    last.set(p.scope, p);
+    if (!before) continue;
+    const where = p.scope === HOST ? "" : ` in namespace \`${p.scope}\``;
+    ctx.accept("NS328", p.span, { where }, {
+      related: [{ span: before.span, message: "this earlier partition no longer holds" }],
+      hint: "a script says what the network is, not steps: write one partition (or none) per namespace",
+    });
+  }
+}
 
 /** `partition A B | C`: known namespaces, each in one group only. */
 export function partitionGroups(p: Partition, ctx: CheckContext): void {

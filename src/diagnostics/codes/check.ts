@@ -1,7 +1,7 @@
 import type { CodeInfo } from "../diagnostic.js";
 
 /** NS3xx: findings of the checker (src/check) on the expanded, possibly addressed, topology. */
-export const checkCodes: CodeInfo[] = [
+export const checkCodes = [
   {
     code: "NS301",
     severity: "error",
@@ -177,4 +177,18 @@ export const checkCodes: CodeInfo[] = [
     explanation: "802.1Q vlan ids are 1 to 4094.",
     example: "uplink eth0\nns a < vlan 4095 on host:eth0 >",
   },
-];
+  {
+    code: "NS328",
+    severity: "warning",
+    message: "this partition{where} replaces an earlier one: only the last partition holds",
+    explanation: "A script declares the network; it is not run step by step, so of several partitions for one namespace only the last is applied.",
+    example: "ns a\nns b\npartition a | b\npartition off",
+  },
+  {
+    code: "NS327",
+    severity: "error",
+    message: "nat source {cidr} has host bits set; the subnet is {subnet}",
+    explanation: "A `nat from CIDR` source must be a subnet: the bits after the prefix must be zero.",
+    example: "uplink eth0\nnat from 10.22.0.1/16 to eth0",
+  },
+] as const satisfies readonly CodeInfo[];

@@ -1,7 +1,7 @@
 import type { CodeInfo } from "../diagnostic.js";
 
 /** NS2xx: names and expansion (let/def/for/use, interpolation, name rules of DESIGN §1.5). */
-export const expandCodes: CodeInfo[] = [
+export const expandCodes = [
   {
     code: "NS201",
     severity: "error",
@@ -163,4 +163,4 @@ export const expandCodes: CodeInfo[] = [
     explanation: "Only net.* keys belong to a network namespace; a machine-wide key at host level must be asked for with `sysctl machine KEY = VALUE`.",
     example: "host < sysctl vm.swappiness = 10 >",
   },
-];
+] as const satisfies readonly CodeInfo[];

@@ -1,7 +1,7 @@
 import type { CodeInfo } from "../diagnostic.js";
 
 /** NS4xx: addresses and pools (src/ipam). */
-export const ipamCodes: CodeInfo[] = [
+export const ipamCodes = [
   {
     code: "NS401",
     severity: "error",
@@ -86,4 +86,4 @@ export const ipamCodes: CodeInfo[] = [
     explanation: "A remembered (sticky) allocation was dropped because the pool or the script changed under it.",
     example: "pool p 10.0.0.0/24 reserve 10.0.0.1   # after 10.0.0.1 was handed out to a namespace",
   },
-];
+] as const satisfies readonly CodeInfo[];

@@ -1,7 +1,7 @@
 import type { CodeInfo } from "../diagnostic.js";
 
 /** NS5xx: the script against the live kernel state (plan time), and apply. */
-export const liveCodes: CodeInfo[] = [
+export const liveCodes = [
   {
     code: "NS501",
     severity: "warning",
@@ -37,4 +37,4 @@ export const liveCodes: CodeInfo[] = [
     explanation: "A device the script builds on (a macvlan/ipvlan/vlan parent, a device to `move`) is neither created by the script nor present.",
     example: "ns a < macvlan on host:enp9s0 >",
   },
-];
+] as const satisfies readonly CodeInfo[];

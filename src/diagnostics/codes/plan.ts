@@ -4,7 +4,7 @@ import type { CodeInfo } from "../diagnostic.js";
  * Findings the planner makes (it is the first phase that sees the live host's gateway and
  * uplink subnets). NS59x: the end of the live/apply range, clear of the checker's NS5xx.
  */
-export const planCodes: CodeInfo[] = [
+export const planCodes = [
   {
     code: "NS590",
     severity: "error",
@@ -56,5 +56,5 @@ export const planCodes: CodeInfo[] = [
     explanation: "a macvlan/ipvlan/vlan is created in its parent's namespace and born in place; nsnet supports parents in the host or in the same namespace.",
     example: "ns a < veth pair >\nns b < macvlan on a:eth0 >",
   },
-];
+] as const satisfies readonly CodeInfo[];
 

@@ -1,7 +1,7 @@
 import type { CodeInfo } from "../diagnostic.js";
 
 /** NS1xx: what the lexer and parser find. Every code has an invalid fixture in test/fixtures/syntax/invalid/. */
-export const syntaxCodes: CodeInfo[] = [
+export const syntaxCodes = [
   {
     code: "NS101",
     severity: "error",
@@ -86,4 +86,4 @@ export const syntaxCodes: CodeInfo[] = [
     explanation: "A word is in the right place but has the wrong shape (a port that is not a number, a prefix that is not /N).",
     example: "portmap tcp 8080 to web:http",
   },
-];
+] as const satisfies readonly CodeInfo[];
