@@ -35,11 +35,11 @@ export function scriptFile(name: string, text: string): string {
   return f;
 }
 
-export async function inSandbox(file: string, steps: Step[], opts: { project?: string } = {}): Promise<StepsResult> {
+export async function inSandbox(file: string, steps: Step[], opts: { project?: string; timeoutMs?: number } = {}): Promise<StepsResult> {
   const r = await execa(
     process.execPath,
     [CLI, "sandbox", file, "--quiet", ...(opts.project ? ["--project", opts.project] : []), "--", process.execPath, STEPS, JSON.stringify({ steps })],
-    { reject: false, timeout: 120_000 },
+    { reject: false, timeout: opts.timeoutMs ?? 120_000 },
   );
   const last = String(r.stdout).trim().split("\n").pop() ?? "";
   let parsed: Omit<StepsResult, "exitCode" | "stderr"> = { runs: [], dumps: {} };
