@@ -26,6 +26,14 @@ export function ownedNamespaces(state: ProjectState): string[] {
   });
 }
 
+/** Routes a project added, read back from its applied ops (routes carry no mark). */
+export function ownedRoutes(state: ProjectState): { ns: string; dst: string }[] {
+  return state.applied.flatMap((o) => {
+    const e = o.tool === "ip" ? effectOf(o) : undefined;
+    return e?.k === "route" && e.add ? [{ ns: e.ns, dst: e.dst }] : [];
+  });
+}
+
 /** The live host's default gateway (IPv4), used when the script names none. */
 export function liveHostGateway(live: LiveState): string | undefined {
   return live.routes.find((r) => r.ns === HOST && r.dst === "default" && r.family === 4 && r.via)?.via;
@@ -57,7 +65,7 @@ export async function planUp(compiled: Compiled, opts: EngineOptions): Promise<P
   // the diff sees a sysctl already at its value and a re-run plans 0 ops.
   const sysctls = wantedSysctls(t).map(({ ns, key }) => ({ ns, key }));
   const live = await readLive(opts.runner, { namespaces: namespacesOf(t, state), sysctls });
-  const diagnostics: Diagnostic[] = checkLive(t, live, { project: opts.project, ownedNamespaces: ownedNamespaces(state) });
+  const diagnostics: Diagnostic[] = checkLive(t, live, { project: opts.project, ownedNamespaces: ownedNamespaces(state), ownedRoutes: ownedRoutes(state) });
   if (hasErrors(diagnostics)) return { ops: [], diagnostics, live, state };
   const gw = liveHostGateway(live);
   const planned = plan(t, live, { project: opts.project, previous: state, ...(gw ? { hostGateway: gw } : {}) });
