@@ -11,7 +11,7 @@ usage:
   nsnet up FILE | apply FILE     apply transactionally
   nsnet down FILE                remove what this script created
   nsnet show [NS] [--json]       live state of our namespaces, as nsnet source
-  nsnet graph FILE [--format text|dot|mermaid]
+  nsnet graph FILE [--format text|dot|mermaid|svg]
   nsnet fmt FILE… [--check]      canonical formatting
   nsnet sandbox FILE [-- CMD…]   apply inside a private mount+net namespace, run CMD there
   nsnet hook FILE                udev mode: run FILE's handler for the event in the environment
@@ -63,9 +63,10 @@ nsnet:<project>, namespaces it created), restores sysctls it changed.
 
 Prints the live state of namespaces as nsnet source (or JSON).
 `,
-  graph: `usage: nsnet graph FILE [--format text|dot|mermaid]
+  graph: `usage: nsnet graph FILE [--format text|dot|mermaid|svg]
 
-Prints the topology of FILE as a graph (namespaces, devices, bridges, L2 segments).
+Prints the topology of FILE as a graph (namespaces, devices, bridges, L2 segments,
+partitions). svg is laid out in-process (Graphviz compiled to WebAssembly).
 `,
   sandbox: `usage: nsnet sandbox FILE [--json] [--project NAME] [-- CMD…]
 

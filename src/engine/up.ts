@@ -24,6 +24,11 @@ export function ownedNamespaces(state: ProjectState): string[] {
   return state.applied.flatMap((o) => (o.effect.k === "netns" ? [o.effect.name] : []));
 }
 
+/** Routes a project added, read back from its applied ops (routes carry no mark). */
+export function ownedRoutes(state: ProjectState): { ns: string; dst: string }[] {
+  return state.applied.flatMap((o) => (o.effect.k === "route" && o.effect.add ? [{ ns: o.effect.ns, dst: o.effect.dst }] : []));
+}
+
 /** The live host's default gateway (IPv4), used when the script names none. */
 export function liveHostGateway(live: LiveState): string | undefined {
   return live.routes.find((r) => r.ns === HOST && r.dst === "default" && r.family === 4 && r.via)?.via;
@@ -59,7 +64,7 @@ export async function planUp(compiled: Compiled, opts: EngineOptions): Promise<U
   // a namespace re-created under our name since is someone else's: the checker says so
   const impostors = await impostorNamespaces(state.namespaces ?? {}, live);
   const owned = ownedNamespaces(state).filter((n) => !impostors.has(n));
-  const diagnostics: Diagnostic[] = checkLive(t, live, { project: opts.project, ownedNamespaces: owned });
+  const diagnostics: Diagnostic[] = checkLive(t, live, { project: opts.project, ownedNamespaces: owned, ownedRoutes: ownedRoutes(state) });
   if (hasErrors(diagnostics)) return { ops: [], diagnostics, live, state, skipped: [], forget: [] };
   const gw = liveHostGateway(live);
   const planned = plan(t, live, { project: opts.project, previous: state, ...(gw ? { hostGateway: gw } : {}) });

@@ -24,7 +24,7 @@ describe("large output through a pipe arrives whole (sandbox)", () => {
       piped("plan", planned, "--format", "json"),
       piped("show", "--json"),
       { ...piped("repl", "--project", "pipe"), input: ".help\n".repeat(60) },
-    ]);
+    ], { timeoutMs: 280_000 });
     expect(r.exitCode, r.stderr).toBe(0);
     const [plan, show, repl] = r.runs;
     expect(plan!.status, plan!.stderr).toBe(0);
@@ -39,5 +39,5 @@ describe("large output through a pipe arrives whole (sandbox)", () => {
     expect(repl!.status, repl!.stderr).toBe(0);
     expect(repl!.stdout.length, "repl").toBeGreaterThan(64 * KiB);
     expect(repl!.stdout.match(/^Dot-commands:$/gm)).toHaveLength(60);
-  }, 180_000);
+  }, 300_000);
 });

@@ -13,6 +13,8 @@ import { projectName } from "../../exec/state-store.js";
 import { entryPath } from "../entry-path.js";
 import { HOST, type AddressedTopology } from "../../model/topology.js";
 
+/** the sandbox's state root: on the tmpfs it mounts over /run, allocations included */
+export const SANDBOX_STATE_DIR = "/run/nsnet";
 
 /** Global flags worth carrying into the inner half. */
 function globalFlags(inv: Invocation): string[] {
@@ -58,7 +60,8 @@ export function simulatedUplinks(t: AddressedTopology): SandboxUplink[] {
 export async function runSandboxInner(inv: Invocation): Promise<number> {
   if (inv.command !== SANDBOX_INNER) throw new UsageError("internal command");
   const file = inv.args[0]!;
-  const global = { ...inv.global, project: inv.global.project ?? projectName(file), stateDir: "/run/nsnet" };
+  // Everything stays inside the sandbox: state and allocations under its own /run (tmpfs).
+  const global = { ...inv.global, project: inv.global.project ?? projectName(file), stateDir: SANDBOX_STATE_DIR };
   const opts = engineOptions(global, file);
   const compiled = compileFile(file);
   if (!compiled.ok || !compiled.addressed) {
