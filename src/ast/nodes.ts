@@ -316,6 +316,8 @@ export interface ProxyArpStmt extends Node {
 export interface SysctlStmt extends Node {
   type: "Sysctl";
   keyword: Span;
+  /** `sysctl machine KEY = V`: the user knows the key is machine-wide (host level only) */
+  machine: boolean;
   key: Template;
   value: Template;
 }

@@ -1,6 +1,5 @@
-import { readFileSync } from "node:fs";
 import { parse } from "../syntax/parse.js";
-import { makeFsLoader } from "../expand/fs-loader.js";
+import { makeFsLoader, readScriptFile } from "../expand/fs-loader.js";
 import { compileText, type CompileOptions, type CompiledWithAllocations } from "../engine/compile.js";
 import { FileError } from "./exit-codes.js";
 
@@ -9,7 +8,7 @@ import { FileError } from "./exit-codes.js";
 export function compileFile(file: string, opts: Omit<CompileOptions, "load"> = {}): CompiledWithAllocations {
   let text: string;
   try {
-    text = readFileSync(file, "utf8");
+    text = readScriptFile(file);
   } catch (e) {
     throw new FileError(file, e);
   }

@@ -20,16 +20,8 @@ export interface CniEnv {
 
 /** The spec's container ID rule: alphanumeric first, then alphanumerics, `_`, `.`, `-`. */
 const CONTAINER_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
-/** Netns paths go into `nsenter --net=PATH` and `ip link … netns PATH`: plain path
- *  characters only (no spaces, quotes, `#` or backslashes for ip's batch tokenizer). */
-const NETNS_PATH = /^\/[A-Za-z0-9_.:@+=,/-]*$/;
-
-export function validateNetnsPath(p: string): string | null {
-  if (p.length > 4096) return "it is too long";
-  if (!NETNS_PATH.test(p)) return "it must be an absolute path of letters, digits and _ . : @ + = , / -";
-  if (p.split("/").some((seg) => seg === "..")) return "it contains a `..` segment";
-  return null;
-}
+export { validateNetnsPath } from "../model/names.js";
+import { validateNetnsPath } from "../model/names.js";
 
 const need: Record<CniCommand, readonly ("CNI_CONTAINERID" | "CNI_NETNS" | "CNI_IFNAME")[]> = {
   ADD: ["CNI_CONTAINERID", "CNI_NETNS", "CNI_IFNAME"],

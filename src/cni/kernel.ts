@@ -22,11 +22,11 @@ export interface BatchResult {
 export function batchArgv(place: Place, family?: 4 | 6): string[] {
   const fam = family === 6 ? ["-6"] : [];
   const ip = ["ip", ...fam, "-j", "-d", "-batch", "-"];
-  return "host" in place ? ip : ["nsenter", `--net=${place.netns}`, ...ip];
+  return "host" in place ? ip : ["nsenter", `--net=${place.netns}`, "--", ...ip];
 }
 
 export function placeArgv(place: Place, argv: string[]): string[] {
-  return "host" in place ? argv : ["nsenter", `--net=${place.netns}`, ...argv];
+  return "host" in place ? argv : ["nsenter", `--net=${place.netns}`, "--", ...argv];
 }
 
 export async function batch(runner: Runner, place: Place, lines: string[], family?: 4 | 6): Promise<BatchResult> {

@@ -11,7 +11,8 @@
 import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { DEFAULT_STATE_ROOT, LockBusyError, StateStore, writeFileAtomic } from "../exec/state-store.js";
+import { DEFAULT_STATE_ROOT, LockBusyError, StateStore } from "../exec/state-store.js";
+import { writeFileDurable } from "../exec/durable.js";
 import { DEFAULT_ALLOCATION_ROOT, FsAllocationStore, allocationDir } from "../ipam/store-fs.js";
 import { CNI_CODE, CniError } from "./errors.js";
 import type { CniResult } from "./result.js";
@@ -110,5 +111,5 @@ export async function readAttachments(ns: NetworkState, network: string): Promis
 
 export async function writeAttachments(ns: NetworkState, file: AttachmentsFile): Promise<void> {
   await ns.store.ensureDir();
-  await writeFileAtomic(ns.attachmentsPath, JSON.stringify(file, null, 2) + "\n");
+  await writeFileDurable(ns.attachmentsPath, JSON.stringify(file, null, 2) + "\n");
 }

@@ -63,10 +63,10 @@ export async function isSameProcess(pid: number, startTime: string): Promise<boo
   return s !== null && s.state !== "Z" && s.startTime === startTime;
 }
 
-async function identityOf(path: string): Promise<NetnsIdentity | null> {
+async function identityOf(path: string, withTime: boolean): Promise<NetnsIdentity | null> {
   try {
-    const s = await stat(path);
-    return { ino: s.ino, dev: s.dev };
+    const s = await stat(path, { bigint: true });
+    return { ino: Number(s.ino), dev: Number(s.dev), ...(withTime ? { ctimeNs: String(s.ctimeNs) } : {}) };
   } catch {
     return null;
   }
@@ -75,20 +75,28 @@ async function identityOf(path: string): Promise<NetnsIdentity | null> {
 /** Where `ip netns` keeps its names. */
 export const NETNS_RUN_DIR = "/run/netns";
 
-/** The identity of a named namespace (HOST: this process's own), or null if it is gone.
- *  /run/netns/NAME is a bind mount of the namespace's nsfs file, so its inode and device
- *  are the namespace's — the same pair /proc/PID/ns/net gives for a process inside it. */
+/**
+ * The identity of a named namespace (HOST: this process's own), or null if it is gone.
+ * /run/netns/NAME is a bind mount of the namespace's nsfs file, so its inode and device
+ * are the namespace's — the pair /proc/PID/ns/net gives for a process inside it. The kernel
+ * reuses a freed namespace's inode number at once (`ip netns del x; ip netns add x` often
+ * gets the same one), so a named namespace's identity also holds the inode's change time:
+ * the bind mount pins the inode, so the time stays fixed for the life of the name, and a
+ * namespace made again gets a new one.
+ */
 export function netnsIdentity(ns: string): Promise<NetnsIdentity | null> {
-  return identityOf(ns === HOST ? "/proc/self/ns/net" : `${NETNS_RUN_DIR}/${ns}`);
+  return ns === HOST ? identityOf("/proc/self/ns/net", false) : identityOf(`${NETNS_RUN_DIR}/${ns}`, true);
 }
 
-/** The network namespace a process is in, or null when it is gone. */
+/** The network namespace a process is in (inode and device only), or null when it is gone. */
 export function netnsOfPid(pid: number): Promise<NetnsIdentity | null> {
-  return isValidPid(pid) ? identityOf(`/proc/${pid}/ns/net`) : Promise.resolve(null);
+  return isValidPid(pid) ? identityOf(`/proc/${pid}/ns/net`, false) : Promise.resolve(null);
 }
 
+/** Same namespace: same inode and device, and the same change time when both know it. */
 export function sameNetns(a: NetnsIdentity | null | undefined, b: NetnsIdentity | null | undefined): boolean {
-  return !!a && !!b && a.ino === b.ino && a.dev === b.dev;
+  if (!a || !b || a.ino !== b.ino || a.dev !== b.dev) return false;
+  return a.ctimeNs === undefined || b.ctimeNs === undefined || a.ctimeNs === b.ctimeNs;
 }
 
 /** One variable of a process's initial environment (as it was at exec), or null. */

@@ -32,10 +32,18 @@ export async function startService(
   const netns = await netnsIdentity(s.op.ns);
   if (!netns) throw new ServiceStartError(`namespace ${s.op.ns} does not exist`);
   const mark = serviceMark(s.project, s.op);
-  const { pid } = await runner.start(serviceArgv(s.op.ns, s.argv), {
-    ...(s.logFile !== undefined ? { logFile: s.logFile } : {}),
-    env: { ...stringEnv(process.env), [SERVICE_ENV]: mark },
-  });
+  let pid: number;
+  try {
+    ({ pid } = await runner.start(serviceArgv(s.op.ns, s.argv), {
+      ...(s.logFile !== undefined ? { logFile: s.logFile } : {}),
+      env: { ...stringEnv(process.env), [SERVICE_ENV]: mark },
+    }));
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "ELOOP") {
+      throw new ServiceStartError(`${s.logFile} is a symbolic link; nsnet never writes through one (remove it)`);
+    }
+    throw e;
+  }
   // The start time does not change at exec, so it can be read at once.
   const st = await readProcStat(pid);
   return { ns: s.op.ns, argv: s.argv, pid, ...(st ? { startTime: st.startTime } : {}), netns, mark };

@@ -54,13 +54,15 @@ import {
   type Topology,
   type Value,
 } from "../model/topology.js";
-import { validateIfName, validateNsName, validateSysctlKey, validateSysctlValue } from "../model/names.js";
+import { isNamespacedSysctl, validateIfName, validateNsName, validateSysctlKey, validateSysctlValue } from "../model/names.js";
 import { parseAddressText } from "./address-text.js";
 import { evalExpr, evalTemplate, evalWords, kindOf, plural, type Report } from "./evaluate.js";
 import { placementProblem, type BodyKind } from "./placement.js";
 import { Scope } from "./scope.js";
 
-export type LoadResult = { script: A.Script; file: string; diagnostics?: Diagnostic[] } | { error: string };
+/** A `use`d file, parsed; or why not: `reason` completes "cannot use PATH: …" (default
+ *  "file not found"), `error` is the detail shown as the hint. */
+export type LoadResult = { script: A.Script; file: string; diagnostics?: Diagnostic[] } | { error: string; reason?: string };
 
 export interface ExpandOptions {
   /** the file the script came from, as the user named it (used for relative `use`) */
@@ -89,7 +91,7 @@ export function expand(script: A.Script, opts: ExpandOptions): ExpandResult {
 
 /**
  * udev hook mode (DESIGN §7): expand one handler's body as host statements with $iface,
- * $ifindex and $ns bound. For `on add`, the new interface is declared as an uplink-like
+ * $action, $ifindex and $ns bound. For `on add`, the new interface is declared as an uplink-like
  * existing device (used, never created or deleted) and is the body's default device.
  */
 export function expandHandler(
@@ -100,6 +102,7 @@ export function expandHandler(
   const x = new Expander(opts);
   const scope = (capturedScopes.get(handler) ?? x.rootScope(handler.scope)).child();
   scope.setVar("iface", env.iface);
+  scope.setVar("action", handler.action);
   if (env.ifindex !== undefined) scope.setVar("ifindex", env.ifindex);
   if (env.ns !== undefined) scope.setVar("ns", env.ns);
   const body: Body = { kind: "handler", ns: HOST, file: handler.span.file };
@@ -403,7 +406,7 @@ class Expander {
     const from = s.span.file || this.opts.file;
     const loaded = this.opts.load(path, from);
     if ("error" in loaded) {
-      this.report("NS206", s.path.span, { path, reason: "file not found" }, { hint: loaded.error });
+      this.report("NS206", s.path.span, { path, reason: loaded.reason ?? "file not found" }, { hint: loaded.error });
       return;
     }
     for (const d of loaded.diagnostics ?? []) this.diags.push(d);
@@ -792,6 +795,16 @@ class Expander {
     if (keyProblem) {
       this.report("NS214", s.key.span, { key, reason: keyProblem });
       return;
+    }
+    if (!isNamespacedSysctl(key)) {
+      if (body.ns !== HOST) {
+        this.report("NS222", s.key.span, { key }, { hint: "set machine-wide keys at host level: `host < sysctl machine KEY = VALUE >`" });
+        return;
+      }
+      if (!s.machine) {
+        this.report("NS223", s.key.span, { key }, { hint: `if that is what you want, say so: \`sysctl machine ${key} = …\`` });
+        return;
+      }
     }
     const valueProblem = validateSysctlValue(value);
     if (valueProblem) {

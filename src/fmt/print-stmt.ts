@@ -145,6 +145,7 @@ export function printHead(s: Statement): string {
       break;
     case "Sysctl":
       w.push("sysctl");
+      if (s.machine) w.push("machine");
       t(s.key);
       w.push("=");
       t(s.value);

@@ -25,6 +25,8 @@ export interface ProjectState {
 export interface NetnsIdentity {
   ino: number;
   dev: number;
+  /** change time of /run/netns/NAME in ns (decimal text): the kernel reuses inode numbers */
+  ctimeNs?: string;
 }
 
 /**

@@ -491,8 +491,13 @@ export class NsnetParser extends CstParser {
     this.CONSUME(AnyWord, { LABEL: "on" });
   });
 
+  /** `sysctl machine KEY = V`: the word that allows a machine-wide key at host level. */
   sysctlStmt = this.RULE("sysctlStmt", () => {
     this.CONSUME(kw("sysctl"));
+    this.OPTION({
+      GATE: () => this.LA(2).tokenType !== Equals,
+      DEF: () => this.CONSUME(kw("machine")),
+    });
     this.CONSUME(AnyWord, { LABEL: "key" });
     this.CONSUME(Equals);
     this.SUBRULE(this.text, { LABEL: "value" });

@@ -469,7 +469,7 @@ export class Builder {
       case "sysctlStmt": {
         const key = word("key");
         const value = textOf("value");
-        return key && value && { type: "Sysctl", keyword, key, value, span };
+        return key && value && { type: "Sysctl", keyword, machine: !!tok(s, "KwMachine"), key, value, span };
       }
       case "linkStateStmt": {
         const state = tok(s, "state");

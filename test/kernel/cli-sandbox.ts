@@ -13,12 +13,22 @@ export const repo = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 export const CLI = join(repo, "dist/cli/main.js");
 const STEPS = join(repo, "test/kernel/scenarios/steps.mjs");
 
+/** A command, run as is or (udev) as udev's RUN+= runs it: the event's properties in its environment. */
+export interface RunStep {
+  run: string[];
+  env?: Record<string, string>;
+  input?: string;
+  udev?: { action: "add" | "remove"; iface: string };
+}
+
 /**
  * One step of steps.mjs. In `run` argv and `patch` values, `{pid:NAME}` (text) or
  * `{ "$pid": NAME, sign? }` (JSON) stand for the pid of a process started by a `spawn` step.
  */
 export type Step =
-  | { run: string[]; env?: Record<string, string> }
+  | RunStep
+  /** commands started together, awaited together */
+  | { parallel: RunStep[] }
   | { dump: string }
   /** start a detached background process (its own process group), remembered as NAME */
   | { spawn: string[]; name: string }
@@ -61,11 +71,11 @@ export function scriptFile(name: string, text: string): string {
  * as well: a signal sent by mistake (a bad pid, a process group, -1) can reach nothing
  * outside the sandbox, and every process left in it dies with it.
  */
-export async function inSandbox(file: string, steps: Step[], opts: { project?: string } = {}): Promise<StepsResult> {
+export async function inSandbox(file: string, steps: Step[], opts: { project?: string; timeoutMs?: number } = {}): Promise<StepsResult> {
   const r = await execa(
     "unshare",
     ["--pid", "--fork", "--mount-proc", "--", process.execPath, CLI, "sandbox", file, "--quiet", ...(opts.project ? ["--project", opts.project] : []), "--", process.execPath, STEPS, JSON.stringify({ steps })],
-    { reject: false, timeout: 120_000, detached: true },
+    { reject: false, timeout: opts.timeoutMs ?? 120_000, detached: true },
   );
   const last = String(r.stdout).trim().split("\n").pop() ?? "";
   let parsed: Omit<StepsResult, "exitCode" | "stderr"> = { runs: [], dumps: {}, pids: {}, alive: {}, files: {} };

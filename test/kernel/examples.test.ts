@@ -38,6 +38,7 @@ const TRANSLATE: Record<string, Rule[]> = {
   ],
   "mirror-host.nsnet": [],
   "demo.nsnet": [],
+  "udev-lxc.nsnet": [],
 };
 
 /** Traffic from outside: the sandbox's `lan` namespace plays the uplink's router. Proxy ARP
@@ -47,6 +48,7 @@ const PROBES: Record<string, { run: string[] }[]> = {
   "card.nsnet": [fromLan("198.51.100.3")],
   // the whole 2010 recipe: lxc1 holds .3–.6, lxc2 holds .7, each behind its transit /28
   "routed-proxyarp.nsnet": ["3", "4", "5", "6", "7"].map((h) => fromLan(`198.51.100.${h}`)),
+  "udev-lxc.nsnet": ["3", "4", "5"].map((h) => fromLan(`198.51.100.${h}`)),
 };
 
 const DOC = new Set(["192.0.2", "198.51.100", "203.0.113"]);

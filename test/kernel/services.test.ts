@@ -53,18 +53,22 @@ describe("services: never signal a process nsnet did not start (sandbox)", () =>
   it("refuses pids -1, 0, 1, negative and fractional from state.json and signals nothing", async () => {
     const file = scriptFile("svc.nsnet", SCRIPT);
     const values: unknown[] = [-1, 0, 1, { $pid: "victim", sign: -1 }, 2.5];
-    const steps: Step[] = [{ spawn: ["sleep", "3000"], name: "victim" }];
-    for (const value of values) {
-      steps.push(nsnet("up", file, ...p), { patch: STATE, at: ["services", 0, "pid"], value }, nsnet("down", file, ...p));
-    }
-    const r = await inSandbox(file, [...steps, { alive: "victim" }, { dump: "after" }], { project: "p" });
+    const r = await inSandbox(file, [
+      { spawn: ["sleep", "3000"], name: "victim" },
+      { pidFrom: STATE, at: ["services", 0, "pid"], name: "svc" },
+      // every bad pid after the real service, -1 first
+      ...values.map((pid, i): Step => ({ patch: STATE, at: ["services", i + 1], value: { ns: "a", argv: ["sleep", "1000"], pid, startTime: "1", netns: { ino: 1, dev: 1 } } })),
+      nsnet("down", file, ...p),
+      { alive: "victim" },
+      { alive: "svc" },
+      { dump: "after" },
+    ], { project: "p" });
     expect(r.exitCode, r.stderr).toBe(0);
+    const down = r.runs[0]!;
+    expect(down.status, down.stderr).toBe(0);
     expect(r.alive.victim).toBe(true);
-    values.forEach((_v, i) => {
-      const down = r.runs[2 * i + 1]!;
-      expect(down.status, down.stderr).toBe(0);
-      expect(down.stdout + down.stderr).toMatch(/left alone|state\.json/);
-    });
+    expect(r.alive.svc).toBe(false);
+    expect(down.stdout + down.stderr).toMatch(/left alone|state\.json/);
     expect(r.dumps.after!.namespaces).toEqual([]);
   });
 });

@@ -6,6 +6,8 @@ import { formatPlan } from "../../src/plan/format.js";
 import { emptyProjectState } from "../../src/model/state.js";
 import { emptyLiveState } from "../../src/model/live.js";
 import { simulate } from "./simulate.js";
+import { effectOf } from "../../src/plan/read.js";
+import { inverseOf } from "../../src/plan/inverse.js";
 
 const golden = (name: string, actual: string) => {
   const path = new URL(`../fixtures/plan/${name}.golden`, import.meta.url);
@@ -39,6 +41,14 @@ describe("mtu and hwaddr on device statements", () => {
     const live = simulate(emptyLiveState(), r.ops);
     const again = plan(c.addressed!, live, { project: "attrs", previous: { ...emptyProjectState("attrs"), applied: r.ops } });
     expect(again.ops).toEqual([]);
+  });
+
+  it("reads its own text back; a moved device's value before is its inverse", () => {
+    expect(effectOf({ tool: "ip", ns: "a", text: "link set eth0 mtu 1400" })).toEqual({ k: "mtu", ns: "a", dev: "eth0", mtu: 1400 });
+    expect(effectOf({ tool: "ip", ns: "a", text: "link set eth0 address 02:00:5e:00:53:01" })).toEqual({ k: "hwaddr", ns: "a", dev: "eth0", mac: "02:00:5e:00:53:01" });
+    const ctx = { project: "p", originals: {} };
+    expect(inverseOf({ k: "mtu", ns: "a", dev: "eth9", mtu: 9000, was: 1500 }, ctx)).toEqual({ k: "mtu", ns: "a", dev: "eth9", mtu: 1500 });
+    expect(inverseOf({ k: "hwaddr", ns: "a", dev: "eth0", mac: "02:00:5e:00:53:01" }, ctx)).toBeNull();
   });
 
   it("refuses a bad MTU or a multicast MAC at the value", () => {

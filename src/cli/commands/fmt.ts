@@ -1,4 +1,5 @@
-import { readFileSync, writeFileSync, renameSync } from "node:fs";
+import { writeFileSync, renameSync } from "node:fs";
+import { readScriptFile } from "../../expand/fs-loader.js";
 import type { Invocation } from "../cli.js";
 import { EXIT, FileError, UsageError } from "../exit-codes.js";
 import { printDiagnostics, say } from "../output.js";
@@ -12,7 +13,7 @@ export async function runFmt(inv: Invocation): Promise<number> {
   for (const file of inv.args) {
     let text: string;
     try {
-      text = readFileSync(file, "utf8");
+      text = readScriptFile(file);
     } catch (e) {
       throw new FileError(file, e);
     }

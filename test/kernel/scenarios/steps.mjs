@@ -1,6 +1,12 @@
 // Runs INSIDE `nsnet sandbox` (never in the machine's own namespace): executes a list of
 // steps — CLI runs, raw commands, state dumps — and prints one JSON line with the results.
-// Usage: node steps.mjs '<json: { steps: [{ run: [...argv], env? } | { dump: "name" }] }>'
+// Usage: node steps.mjs '<json: { steps: [Step…] }>', Step one of
+//   { run: [...argv], env?, input? }      a command
+//   { run, udev: { action, iface } }      a command run as udev's RUN+= runs it: the
+//                                         event's properties in the environment
+//   { parallel: [Step…] }                 commands started together, awaited together
+//   { dump: "name" }                      a normalised picture of the kernel
+//   { spawn, pidFrom, alive, patch, write, read }   process and file steps (cli-sandbox.ts)
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 
@@ -9,7 +15,12 @@ const out = { runs: [], dumps: {}, pids: {}, alive: {}, files: {} };
 
 /** `{pid:NAME}` in text, `{ "$pid": NAME, sign }` in JSON values: a spawned process's pid. */
 const subst = (a) => a.replace(/\{pid:([\w-]+)\}/g, (_m, n) => String(out.pids[n]));
-const value = (v) => (v !== null && typeof v === "object" && "$pid" in v ? (v.sign ?? 1) * out.pids[v.$pid] : v);
+function value(v) {
+  if (v === null || typeof v !== "object") return v;
+  if ("$pid" in v) return (v.sign ?? 1) * out.pids[v.$pid];
+  if (Array.isArray(v)) return v.map(value);
+  return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, value(x)]));
+}
 
 function running(pid) {
   try {
@@ -51,9 +62,47 @@ function dump() {
   return state;
 }
 
+/**
+ * The environment systemd-udevd gives a RUN program for a network device: the device's
+ * properties. An interface's ifindex is read when it is added and remembered for its
+ * removal (the link is gone by then). /sys is not consulted: it shows the namespace it was
+ * mounted in, not the sandbox's.
+ */
+const known = new Map();
+let seqnum = 1000;
+function udevEnv({ action, iface }) {
+  if (action === "add" || !known.has(iface)) {
+    const link = ipJson(["link", "show", "dev", iface])[0];
+    if (link) known.set(iface, link.ifindex);
+  }
+  const env = { ACTION: action, SUBSYSTEM: "net", DEVPATH: `/devices/virtual/net/${iface}`, INTERFACE: iface, SEQNUM: String(++seqnum) };
+  if (known.has(iface)) env.IFINDEX = String(known.get(iface));
+  if (action === "add") env.USEC_INITIALIZED = String(Math.round(performance.now() * 1000));
+  return env;
+}
+
+const envOf = (s) => ({ ...process.env, ...(s.udev ? udevEnv(s.udev) : {}), ...(s.env ?? {}) });
+
+function runAsync(s) {
+  return new Promise((resolve) => {
+    const child = spawn(s.run[0], s.run.slice(1), { env: envOf(s), stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => (stdout += d));
+    child.stderr.on("data", (d) => (stderr += d));
+    const timer = setTimeout(() => child.kill("SIGKILL"), 120_000);
+    child.on("close", (status) => {
+      clearTimeout(timer);
+      resolve({ argv: s.run, status, stdout, stderr });
+    });
+  });
+}
+
 for (const s of steps) {
   if (s.dump) {
     out.dumps[s.dump] = dump();
+  } else if (s.parallel) {
+    out.runs.push(...(await Promise.all(s.parallel.map(runAsync))));
   } else if (s.spawn) {
     const child = spawn(s.spawn[0], s.spawn.slice(1), { detached: true, stdio: "ignore" });
     child.unref();
@@ -77,7 +126,7 @@ for (const s of steps) {
     out.files[s.as] = existsSync(s.read) ? readFileSync(s.read, "utf8") : null;
   } else {
     const argv = s.run.map(subst);
-    const r = spawnSync(argv[0], argv.slice(1), { encoding: "utf8", timeout: 60_000, env: { ...process.env, ...(s.env ?? {}) } });
+    const r = spawnSync(argv[0], argv.slice(1), { encoding: "utf8", timeout: 60_000, maxBuffer: 64 << 20, env: envOf(s), ...(s.input !== undefined ? { input: s.input } : {}) });
     out.runs.push({ argv, status: r.status, stdout: r.stdout, stderr: r.stderr });
   }
 }
