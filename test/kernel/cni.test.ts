@@ -95,7 +95,7 @@ describe("nsnet cni: the reference bridge netconf as a drop-in", () => {
       { run: ["cat", `/var/lib/nsnet/${project}/allocations.json`] },
       { run: ["cat", `/run/nsnet/${project}/attachments.json`] },
       { run: ["ip", "-j", "link", "show", "master", "cni0"] },
-    ]);
+    ], undefined, 470_000);
     const adds = out[20] as NetRun[];
     for (const r of adds) expect(r.ok, JSON.stringify(r.calls)).toBe(true);
     const addrs = adds.flatMap(ipsOf);
@@ -106,7 +106,7 @@ describe("nsnet cni: the reference bridge netconf as a drop-in", () => {
     expect(new Set(Object.values(owners)).size).toBe(20);
     expect(Object.keys(JSON.parse((out[22] as Run).stdout).attachments)).toHaveLength(20);
     expect(JSON.parse((out[23] as Run).stdout)).toHaveLength(20);
-  }, 240_000);
+  }, 480_000);
 });
 
 /**
