@@ -6,11 +6,13 @@
 // then deletes it; the median of the rounds is printed. Usage: bench-cni.mjs [ROUNDS] (default 7)
 // Needs the build (dist/) and /usr/lib/cni (scripts/setup installs both).
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readlinkSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, readlinkSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
-const cli = join(dirname(fileURLToPath(import.meta.url)), "..", "dist", "cli", "main.js");
+// the installed nsnet is the bundle (dist/cli/nsnet.cjs); the unbundled entry otherwise
+const dist = join(dirname(fileURLToPath(import.meta.url)), "..", "dist");
+const cli = existsSync(join(dist, "cli", "nsnet.cjs")) ? join(dist, "cli", "nsnet.cjs") : join(dist, "cli", "main.js");
 const rounds = Math.min(50, Math.max(1, Number(process.argv[2]) || 7));
 if (!existsSync("/usr/lib/cni/bridge")) {
   console.log("cni: the reference plugins are missing (/usr/lib/cni); run scripts/setup");
@@ -25,8 +27,8 @@ if (!process.env.NSNET_BENCH_INNER) {
   process.exit(r.status ?? 1);
 }
 
-const { prepareSandbox } = await import(join(dirname(cli), "..", "exec/sandbox.js"));
-const { ProcessRunner } = await import(join(dirname(cli), "..", "exec/runner.js"));
+const { prepareSandbox } = await import(join(dist, "exec/sandbox.js"));
+const { ProcessRunner } = await import(join(dist, "exec/runner.js"));
 await prepareSandbox(new ProcessRunner(), []);
 const must = (argv) => {
   const r = spawnSync(argv[0], argv.slice(1), { encoding: "utf8" });
@@ -43,13 +45,21 @@ const nets = {
   nsnet: { path: "/run/cni-bin/nsnet", conf: netconf("nsnet", "ours", "cni-ours", "192.0.2.128/25") },
 };
 
+/** CPU time (ms) of the children waited for, theirs included (/proc/self/stat cutime + cstime). */
+function childCpu() {
+  const stat = readFileSync("/proc/self/stat", "utf8");
+  const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(f[13]) + Number(f[14])) * 10;
+}
+
 function call(net, command, id, netns) {
   const env = { PATH: process.env.PATH, CNI_COMMAND: command, CNI_CONTAINERID: id, CNI_NETNS: netns, CNI_IFNAME: "eth0", CNI_PATH: "/run/cni-bin:/usr/lib/cni" };
+  const c0 = childCpu();
   const t0 = process.hrtime.bigint();
   const r = spawnSync(net.path, [], { input: net.conf, env, encoding: "utf8", timeout: 60_000 });
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
   if (r.status !== 0) throw new Error(`${command} via ${net.path}: ${r.stdout}${r.stderr}`);
-  return ms;
+  return { wall: ms, cpu: childCpu() - c0 };
 }
 
 const times = { reference: { ADD: [], DEL: [] }, nsnet: { ADD: [], DEL: [] } };
@@ -68,9 +78,11 @@ for (let i = 0; i <= rounds; i++) {
   }
 }
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const f = (ms) => `${ms.toFixed(0)} ms`;
-console.log(`cni: one ADD / one DEL, median of ${rounds} (same sandbox, same netconf shape)`);
+const f = (ms) => `${ms.toFixed(0)} ms`.padStart(7);
+console.log(`cni: one ADD / one DEL through ${cli.endsWith(".cjs") ? "the bundle" : "dist/cli/main.js"}, median of ${rounds} rounds in one sandbox (wall; cpu of the plugin and what it ran)`);
 for (const cmd of ["ADD", "DEL"]) {
-  const [ref, ours] = [median(times.reference[cmd]), median(times.nsnet[cmd])];
-  console.log(`  ${cmd}  nsnet ${f(ours).padStart(7)}   reference bridge+host-local ${f(ref).padStart(7)}   (${(ours / ref).toFixed(1)}×)`);
+  const [ref, ours] = [times.reference[cmd], times.nsnet[cmd]];
+  const [rw, ow] = [median(ref.map((t) => t.wall)), median(ours.map((t) => t.wall))];
+  const [rc, oc] = [median(ref.map((t) => t.cpu)), median(ours.map((t) => t.cpu))];
+  console.log(`  ${cmd}  nsnet ${f(ow)} (cpu ${f(oc)})   reference bridge+host-local ${f(rw)} (cpu ${f(rc)})   wall ${(ow / rw).toFixed(1)}×`);
 }

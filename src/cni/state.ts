@@ -76,11 +76,15 @@ export function networkState(network: string, opts: { stateDir?: string; dataDir
   };
 }
 
+/** How long a command waits for the network's lock (ADDs of one network run one at a time;
+ *  runtimes start dozens at once) before answering "try again later". */
+const LOCK_WAIT_MS = 180_000;
+
 /** Runs `fn` holding the network's lock; a lock that stays busy is "try again later". */
 export async function withNetworkLock<T>(ns: NetworkState, fn: () => Promise<T>): Promise<T> {
   let release: () => Promise<void>;
   try {
-    release = await ns.store.lock({ waitMs: 60_000 });
+    release = await ns.store.lock({ waitMs: LOCK_WAIT_MS });
   } catch (e) {
     if (e instanceof LockBusyError) throw new CniError(CNI_CODE.tryAgainLater, e.message);
     throw new CniError(CNI_CODE.ioFailure, `cannot lock ${ns.store.lockPath}: ${(e as Error).message}`);

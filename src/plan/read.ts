@@ -61,7 +61,7 @@ export function wellFormed(e: Effect): boolean {
     case "mtu":
       return place(e.ns) && ifname(e.dev) && Number.isInteger(e.mtu) && e.mtu >= 68 && e.mtu <= 65535;
     case "hwaddr":
-      return place(e.ns) && ifname(e.dev) && /^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/.test(e.mac);
+      return place(e.ns) && ifname(e.dev) && unicastMac(e.mac);
     case "master":
       return place(e.ns) && ifname(e.dev) && (e.master === null || ifname(e.master));
     case "addr":
@@ -267,4 +267,9 @@ export function effectOf(step: OpStep): Effect | null {
   if (!e || !wellFormed(e)) return null;
   const back = render(e);
   return back.tool === step.tool && back.ns === step.ns && back.text === step.text ? e : null;
+}
+
+/** Six lower-case hex bytes, the first even: what `hwaddr` writes. */
+function unicastMac(mac: string): boolean {
+  return /^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/.test(mac) && parseInt(mac.slice(0, 2), 16) % 2 === 0;
 }

@@ -40,11 +40,11 @@ export function seedConflist(type: string): Json {
   return c;
 }
 
-export async function runtime(actions: Json[], base = BASE): Promise<any[]> {
+export async function runtime(actions: Json[], base = BASE, timeoutMs = 240_000): Promise<any[]> {
   const file = scriptFile("base.nsnet", base);
   const r = await execa(process.execPath, [CLI, "sandbox", file, "--quiet", "--", process.execPath, RUNTIME, JSON.stringify({ cli: CLI, actions })], {
     reject: false,
-    timeout: 240_000,
+    timeout: timeoutMs,
   });
   const last = String(r.stdout).trim().split("\n").pop() ?? "";
   try {

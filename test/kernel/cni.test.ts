@@ -95,7 +95,7 @@ describe("nsnet cni: the reference bridge netconf as a drop-in", () => {
       { run: ["cat", `/var/lib/nsnet/${project}/allocations.json`] },
       { run: ["cat", `/run/nsnet/${project}/attachments.json`] },
       { run: ["ip", "-j", "link", "show", "master", "cni0"] },
-    ]);
+    ], undefined, 470_000);
     const adds = out[20] as NetRun[];
     for (const r of adds) expect(r.ok, JSON.stringify(r.calls)).toBe(true);
     const addrs = adds.flatMap(ipsOf);
@@ -106,85 +106,108 @@ describe("nsnet cni: the reference bridge netconf as a drop-in", () => {
     expect(new Set(Object.values(owners)).size).toBe(20);
     expect(Object.keys(JSON.parse((out[22] as Run).stdout).attachments)).toHaveLength(20);
     expect(JSON.parse((out[23] as Run).stdout)).toHaveLength(20);
+  }, 480_000);
+});
+
+/**
+ * DEL, GC, CHECK and the error codes share one sandbox (each its own network, bridge and
+ * subnet): a sandbox costs seconds, the checks themselves are cheap.
+ */
+describe("nsnet cni: DEL, GC, CHECK and errors", () => {
+  const net = (name: string, bridge: string, subnet: string, version = "1.0.0"): Json => {
+    const c = seedConflist("nsnet");
+    c.name = name;
+    c.cniVersion = version;
+    c.plugins[0].bridge = bridge;
+    c.plugins[0].ipam.subnet = subnet;
+    return c;
+  };
+  const delNet = net("del-net", "cni-del", "192.0.2.0/26");
+  const gcNet = net("gc-net", "cni-gc", "192.0.2.64/26", "1.1.0");
+  const chkNet = net("chk-net", "cni-chk", "192.0.2.128/26");
+  const a = (command: string, conf: Json, ns: string, extra: Json = {}) => ({ command, conf, id: `${ns}-id`, netns: `/run/netns/${ns}`, ...extra });
+  const actions: Json[] = [];
+  const at: Record<string, number> = {};
+  const step = (label: string, action: Json) => {
+    at[label] = actions.length;
+    actions.push(action);
+  };
+  for (const ns of ["d1", "d2", "g1", "g2", "g3", "k1", "b1"]) step(`netns ${ns}`, { netns: ns });
+  // DEL: twice; after the namespace is gone; for a container never added
+  step("del add d1", a("ADD", delNet, "d1"));
+  step("del d1", a("DEL", delNet, "d1"));
+  step("del d1 again", a("DEL", delNet, "d1"));
+  step("del add d2", a("ADD", delNet, "d2"));
+  step("rm d2", { rmNetns: "d2" });
+  step("del d2", a("DEL", delNet, "d2"));
+  step("del d2 again", a("DEL", delNet, "d2"));
+  step("del never added", a("DEL", delNet, "d3"));
+  step("del ports", { run: ["ip", "-j", "link", "show", "master", "cni-del"] });
+  // GC: only g1 stays valid
+  step("gc add g1", a("ADD", gcNet, "g1"));
+  step("gc add g2", a("ADD", gcNet, "g2"));
+  step("gc add g3", a("ADD", gcNet, "g3"));
+  step("gc", { command: "GC", conf: gcNet, valid: [{ containerID: "g1-id", ifname: "eth0" }] });
+  step("gc ports", { run: ["ip", "-j", "link", "show", "master", "cni-gc"] });
+  step("gc g2 eth0", { run: ["ip", "-n", "g2", "-j", "link", "show", "dev", "eth0"] });
+  step("gc ping g1", { run: ["ip", "netns", "exec", "g1", "ping", "-n", "-c1", "-W2", "198.51.100.1"] });
+  step("gc re-add g2", a("ADD", gcNet, "g2"));
+  step("status", { command: "STATUS", conf: gcNet });
+  // CHECK: fine, then tampered with
+  step("chk add k1", a("ADD", chkNet, "k1"));
+  step("check", { command: "CHECK", conf: chkNet, id: "k1-id", netns: "/run/netns/k1" });
+  step("tamper", { run: ["ip", "-n", "k1", "addr", "flush", "dev", "eth0"] });
+  step("check tampered", { command: "CHECK", conf: chkNet, id: "k1-id", netns: "/run/netns/k1" });
+  // errors
+  const hostBits = net("bad-net", "cni-bad", "192.0.2.193/26");
+  const vlan = net("bad-net", "cni-bad", "192.0.2.192/26");
+  vlan.plugins[0].vlan = 5;
+  step("host bits", a("ADD", hostBits, "b1"));
+  step("unsupported", a("ADD", vlan, "b1"));
+  step("bad env", a("ADD", net("bad-net", "cni-bad", "192.0.2.192/26"), "b1", { id: "bad id!" }));
+  step("version", { command: "VERSION", conf: { cniVersion: "1.0.0", name: "v", plugins: [{ type: "nsnet" }] } });
+
+  let run: Promise<any[]> | undefined;
+  const out = async (label: string) => (await (run ??= runtime(actions)))[at[label]!];
+  const ok = async (label: string) => {
+    const r = (await out(label)) as NetRun;
+    expect(r.ok, `${label}: ${JSON.stringify(r.calls)}`).toBe(true);
+    return r;
+  };
+
+  it("DEL is idempotent: twice, after the namespace is gone, for a container never added; the address is freed", async () => {
+    for (const l of ["del add d1", "del d1", "del d1 again", "del add d2", "del d2", "del d2 again", "del never added"]) await ok(l);
+    // d2 got .3 (round robin after .2); nothing is left on the bridge
+    expect(ipsOf(await out("del add d2"))).toEqual(["192.0.2.3/26"]);
+    expect(JSON.parse((await out("del ports")).stdout || "[]")).toEqual([]);
   }, 240_000);
 
-  it("DEL is idempotent: twice, and after the namespace is gone; the address is freed", async () => {
-    const c = seedConflist("nsnet");
-    const out = await runtime([
-      { netns: "ctr1" },
-      { netns: "ctr2" },
-      add(c, 1),
-      del(c, 1),
-      del(c, 1),
-      add(c, 2),
-      { rmNetns: "ctr2" },
-      del(c, 2),
-      del(c, 2),
-      del(c, 3),
-      { run: ["ip", "-j", "link", "show", "master", "cni0"] },
-    ]);
-    for (const i of [2, 3, 4, 5, 7, 8, 9]) expect((out[i] as NetRun).ok, JSON.stringify((out[i] as NetRun).calls)).toBe(true);
-    expect(JSON.parse((out[10] as Run).stdout || "[]")).toEqual([]);
-    // ctr2 got .3 (round robin after .2), and its address is free again after the DEL
-    expect(ipsOf(out[5] as NetRun)).toEqual(["192.0.2.3/24"]);
-  }, 240_000);
-
-  it("GC removes the attachments that are not in cni.dev/valid-attachments", async () => {
-    const c = seedConflist("nsnet");
-    c.cniVersion = "1.1.0";
-    const out = await runtime([
-      ...[1, 2, 3].map((n) => ({ netns: `ctr${n}` })),
-      add(c, 1),
-      add(c, 2),
-      add(c, 3),
-      { command: "GC", conf: c, valid: [{ containerID: "ctr1-id", ifname: "eth0" }] },
-      { run: ["ip", "-j", "link", "show", "master", "cni0"] },
-      { run: ["ip", "-n", "ctr2", "-j", "link", "show", "dev", "eth0"] },
-      pingLan(1),
-      add(c, 2),
-    ]);
-    expect((out[6] as NetRun).ok, JSON.stringify((out[6] as NetRun).calls)).toBe(true);
-    expect(JSON.parse((out[7] as Run).stdout)).toHaveLength(1);
-    expect((out[8] as Run).status).not.toBe(0);
-    expect((out[9] as Run).status).toBe(0);
-    // the freed addresses are handed out again (round robin continues after .4)
-    expect(ipsOf(out[10] as NetRun)).toEqual(["192.0.2.5/24"]);
+  it("GC removes the attachments that are not in cni.dev/valid-attachments; STATUS says ready", async () => {
+    await ok("gc");
+    expect(JSON.parse((await out("gc ports")).stdout)).toHaveLength(1);
+    expect(((await out("gc g2 eth0")) as Run).status).not.toBe(0);
+    expect(((await out("gc ping g1")) as Run).status).toBe(0);
+    // the freed addresses come back in round-robin order: after .68 comes .69
+    expect(ipsOf(await ok("gc re-add g2"))).toEqual(["192.0.2.69/26"]);
+    await ok("status");
   }, 240_000);
 
   it("CHECK passes on a fresh attachment and fails with the spec's error once the container is tampered with", async () => {
-    const c = seedConflist("nsnet");
-    const out = await runtime([
-      { netns: "ctr1" },
-      add(c, 1),
-      { command: "CHECK", conf: c, id: "ctr1-id", netns: "/run/netns/ctr1" },
-      { run: ["ip", "-n", "ctr1", "addr", "flush", "dev", "eth0"] },
-      { command: "CHECK", conf: c, id: "ctr1-id", netns: "/run/netns/ctr1" },
-    ]);
-    expect((out[2] as NetRun).ok, JSON.stringify((out[2] as NetRun).calls)).toBe(true);
-    const bad = (out[4] as NetRun).calls[0]!;
+    await ok("check");
+    const bad = ((await out("check tampered")) as NetRun).calls[0]!;
     expect(bad.status).not.toBe(0);
     expect(bad.json).toMatchObject({ code: 100, cniVersion: "1.0.0" });
-    expect(bad.json!.details).toContain("192.0.2.2/24 is missing from eth0");
+    expect(bad.json!.details).toContain("192.0.2.130/26 is missing from eth0");
   }, 240_000);
 
   it("a bad netconf is error 7, an unsupported field error 2, a bad environment error 4; VERSION lists the versions", async () => {
-    const bad = seedConflist("nsnet");
-    bad.plugins[0].ipam.subnet = "192.0.2.1/24";
-    const unsupported = seedConflist("nsnet");
-    unsupported.plugins[0].vlan = 5;
-    const out = await runtime([
-      { netns: "ctr1" },
-      add(bad, 1),
-      add(unsupported, 1),
-      add(seedConflist("nsnet"), 1, { id: "bad id!" }),
-      { command: "VERSION", conf: { cniVersion: "1.0.0", name: "v", plugins: [{ type: "nsnet" }] } },
-    ]);
-    expect((out[1] as NetRun).calls[0]!.json).toMatchObject({ code: 7, msg: "Invalid network configuration" });
-    expect((out[1] as NetRun).calls[0]!.json!.details).toContain("host bits");
-    expect((out[2] as NetRun).calls[0]!.json).toMatchObject({ code: 2 });
-    expect((out[2] as NetRun).calls[0]!.json!.details).toContain("vlan");
-    expect((out[3] as NetRun).calls[0]!.json).toMatchObject({ code: 4 });
-    expect((out[4] as NetRun).calls[0]!.json).toEqual({ cniVersion: "1.0.0", supportedVersions: ["0.3.0", "0.3.1", "0.4.0", "1.0.0", "1.1.0"] });
+    const first = async (l: string) => ((await out(l)) as NetRun).calls[0]!.json!;
+    expect(await first("host bits")).toMatchObject({ code: 7, msg: "Invalid network configuration" });
+    expect((await first("host bits")).details).toContain("host bits");
+    expect(await first("unsupported")).toMatchObject({ code: 2 });
+    expect((await first("unsupported")).details).toContain("vlan");
+    expect(await first("bad env")).toMatchObject({ code: 4 });
+    expect(await first("version")).toEqual({ cniVersion: "1.0.0", supportedVersions: ["0.3.0", "0.3.1", "0.4.0", "1.0.0", "1.1.0"] });
   }, 240_000);
 });
 
@@ -211,6 +234,9 @@ describe("nsnet cni: nsnet's own netconf form", () => {
       { command: "DEL", conf, id: "by-pid", netns: "/proc/$bg0/ns/net" },
       { run: ["ip", "-j", "link", "show", "master", "br-pods"] },
       add(conf, 1),
+      // a container body that does not compile: error 7 with the diagnostic
+      { netns: "ctr2" },
+      add({ ...conf, name: "pods2", container: "veth as $ifname to br-nope; addr auto from pods" }, 2),
     ]);
     const [a1, a2] = [out[3] as NetRun, out[4] as NetRun];
     expect(a1.ok, JSON.stringify(a1.calls)).toBe(true);
@@ -226,13 +252,9 @@ describe("nsnet cni: nsnet's own netconf form", () => {
     expect(JSON.parse((out[11] as Run).stdout || "[]")).toEqual([]);
     // nsnet's pools hand out the lowest free address: .2 again
     expect(ipsOf(out[12] as NetRun)).toEqual(["192.0.2.2/24"]);
-  }, 240_000);
-
-  it("a container body that does not compile is error 7 with the diagnostic", async () => {
-    const out = await runtime([{ netns: "ctr1" }, add({ ...conf, container: "veth as $ifname to br-nope; addr auto from pods" }, 1)]);
-    const call = (out[1] as NetRun).calls[0]!;
-    expect(call.json).toMatchObject({ code: 7 });
-    expect(call.json!.details).toMatch(/br-nope/);
+    const bad = (out[14] as NetRun).calls[0]!;
+    expect(bad.json).toMatchObject({ code: 7 });
+    expect(bad.json!.details).toMatch(/br-nope/);
   }, 240_000);
 });
 

@@ -38,8 +38,9 @@ describe("effectOf reads back only what render writes", () => {
   it("refuses other texts", () => {
     for (const bad of [
       ip("netns exec a rm"),
-      ip("link set eth0 mtu 9"),
-      ip("link set eth0 address ff:ff:ff:ff:ff:ff:ff"),
+      ip("link set eth0 txqueuelen 9000"),
+      ip("link set eth0 mtu 20"),
+      ip("link set eth0 address 01:00:5e:00:00:01"),
       ip("netns add ../x"),
       ip("addr add nonsense dev eth0"),
       ip("link set eth0  up"),

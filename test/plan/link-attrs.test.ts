@@ -1,17 +1,15 @@
 import { describe, it, expect } from "vitest";
-import { readFileSync, writeFileSync, existsSync } from "node:fs";
 import { compileText } from "../../src/engine/compile.js";
 import { plan } from "../../src/plan/plan.js";
 import { formatPlan } from "../../src/plan/format.js";
 import { emptyProjectState } from "../../src/model/state.js";
 import { emptyLiveState } from "../../src/model/live.js";
 import { simulate } from "./simulate.js";
+import { effectOf } from "../../src/plan/read.js";
+import { inverseOf } from "../../src/plan/inverse.js";
+import { expectGolden } from "../golden.js";
 
-const golden = (name: string, actual: string) => {
-  const path = new URL(`../fixtures/plan/${name}.golden`, import.meta.url);
-  if (process.env.UPDATE_GOLDEN || !existsSync(path)) writeFileSync(path, actual);
-  expect(actual).toBe(readFileSync(path, "utf8"));
-};
+const golden = (name: string, actual: string) => expectGolden(new URL(`../fixtures/plan/${name}.golden`, import.meta.url), actual);
 
 const SCRIPT = `bridge br0
 ns a < veth to br0 mtu 1400 hwaddr 02:00:5E:00:53:01; addr 192.0.2.2/24 >
@@ -39,6 +37,14 @@ describe("mtu and hwaddr on device statements", () => {
     const live = simulate(emptyLiveState(), r.ops);
     const again = plan(c.addressed!, live, { project: "attrs", previous: { ...emptyProjectState("attrs"), applied: r.ops } });
     expect(again.ops).toEqual([]);
+  });
+
+  it("reads its own text back; it has no inverse of its own (it goes with its link, or stays on a moved device)", () => {
+    expect(effectOf({ tool: "ip", ns: "a", text: "link set eth0 mtu 1400" })).toEqual({ k: "mtu", ns: "a", dev: "eth0", mtu: 1400 });
+    expect(effectOf({ tool: "ip", ns: "a", text: "link set eth0 address 02:00:5e:00:53:01" })).toEqual({ k: "hwaddr", ns: "a", dev: "eth0", mac: "02:00:5e:00:53:01" });
+    const ctx = { project: "p", originals: {} };
+    expect(inverseOf({ k: "mtu", ns: "a", dev: "eth9", mtu: 9000 }, ctx)).toBeNull();
+    expect(inverseOf({ k: "hwaddr", ns: "a", dev: "eth0", mac: "02:00:5e:00:53:01" }, ctx)).toBeNull();
   });
 
   it("refuses a bad MTU or a multicast MAC at the value", () => {

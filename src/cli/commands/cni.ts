@@ -1,6 +1,7 @@
 import { lstat, readlink, realpath, symlink, unlink, mkdir } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { EXIT, UsageError } from "../exit-codes.js";
+import { entryPath } from "../entry-path.js";
 import type { Invocation } from "../cli.js";
 
 /**
@@ -23,7 +24,8 @@ export async function runCni(inv: Invocation): Promise<number> {
 }
 
 async function install(dir: string): Promise<number> {
-  const target = await realpath(process.argv[1] ?? "");
+  // the file this nsnet runs from (the bundle when there is one), which is executable
+  const target = await realpath(entryPath());
   const link = join(resolve(dir), "nsnet");
   await mkdir(resolve(dir), { recursive: true });
   const st = await lstat(link).catch(() => null);

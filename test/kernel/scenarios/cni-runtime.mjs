@@ -4,7 +4,7 @@
 // threads prevResult through a conflist as libcni does, and prints one JSON line.
 // Usage: node cni-runtime.mjs '<json: { cli, actions: [...] }>'
 import { spawn, spawnSync } from "node:child_process";
-import { accessSync, constants, mkdirSync } from "node:fs";
+import { accessSync, constants, existsSync, mkdirSync } from "node:fs";
 
 const { cli, actions } = JSON.parse(process.argv[2]);
 const BIN = "/run/cni-bin";
@@ -12,7 +12,9 @@ mkdirSync(BIN, { recursive: true });
 // host-local keeps its reservations in /var/lib/cni, nsnet its addresses in /var/lib/nsnet:
 // a tmpfs over /var/lib in this private mount namespace keeps both off the machine's disk
 if (spawnSync("mount", ["-t", "tmpfs", "cni-test-varlib", "/var/lib"]).status !== 0) throw new Error("cannot mount a tmpfs on /var/lib");
-const install = spawnSync(process.execPath, [cli, "cni", "install", BIN], { encoding: "utf8" });
+// the plugin a runtime runs is the installed nsnet: the bundle next to the CLI when built
+const bundle = cli.replace(/main\.js$/, "nsnet.cjs");
+const install = spawnSync(process.execPath, [existsSync(bundle) ? bundle : cli, "cni", "install", BIN], { encoding: "utf8" });
 if (install.status !== 0) throw new Error(`nsnet cni install failed: ${install.stderr}`);
 const CNI_PATH = `${BIN}:/usr/lib/cni`;
 
@@ -33,7 +35,8 @@ function execPlugin(type, command, conf, env) {
     });
     let stdout = "";
     let stderr = "";
-    const timer = setTimeout(() => child.kill("SIGKILL"), 60_000);
+    // generous: parallel ADDs of one network wait for each other on a loaded machine
+    const timer = setTimeout(() => child.kill("SIGKILL"), 200_000);
     child.stdout.on("data", (d) => (stdout += d));
     child.stderr.on("data", (d) => (stderr += d));
     child.on("close", (status) => {
