@@ -69,10 +69,6 @@ function expectations(e: Effect): Expectation[] {
       ];
     case "alias":
       return [{ id: `alias ${e.ns} ${e.dev}`, present: true, describe: `${e.dev} alias ${e.alias} in ${e.ns}`, holds: (l) => findLink(l, e.ns, e.dev)?.alias === e.alias }];
-    case "mtu":
-      return [{ id: `mtu ${e.ns} ${e.dev}`, present: true, describe: `${e.dev} mtu ${e.mtu} in ${e.ns}`, holds: (l) => findLink(l, e.ns, e.dev)?.mtu === e.mtu }];
-    case "hwaddr":
-      return [{ id: `hwaddr ${e.ns} ${e.dev}`, present: true, describe: `${e.dev} address ${e.mac} in ${e.ns}`, holds: (l) => findLink(l, e.ns, e.dev)?.mac?.toLowerCase() === e.mac }];
     case "addr": {
       const cidr = canonicalCidr(e.cidr);
       return [

@@ -66,7 +66,7 @@ const effect: fc.Arbitrary<Effect> = fc.oneof(
   fc.record({ ns: place, dev: ifname, master: fc.option(ifname, { nil: null }) }).map((x) => ({ k: "master" as const, ...x })),
   fc.record({ ns: place, dev: ifname, up: fc.boolean() }).map((x) => ({ k: "updown" as const, ...x })),
   fc.record({ ns: place, dev: ifname, mtu: fc.integer({ min: 68, max: 65535 }) }).map((x) => ({ k: "mtu" as const, ...x })),
-  fc.record({ ns: place, dev: ifname, mac: fc.stringMatching(/^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/) }).map((x) => ({ k: "hwaddr" as const, ...x })),
+  fc.record({ ns: place, dev: ifname, mac: fc.stringMatching(/^[0-9a-f][02468ace](:[0-9a-f]{2}){5}$/) }).map((x) => ({ k: "hwaddr" as const, ...x })),
   fc.record({ ns: place, dev: ifname, cidr, add: fc.boolean() }).map((x) => ({ k: "addr" as const, ...x })),
   route,
   fc.record({ ns: place, addr: ip, dev: ifname, add: fc.boolean() }).map((x) => ({ k: "proxy" as const, ...x })),
