@@ -116,7 +116,7 @@ export async function runHook(compiled: CompiledWithAllocations, event: HookEven
     const wanted = new Set(deriveOps(work, { project: key, previous, live }).ops.map(opKey));
     const stale = previous.applied.filter((o) => !wanted.has(opKey(o)));
     const others = await otherRecords(root, key);
-    const { ops, handOver } = keepSharedSysctls(planned.ops, previous, others);
+    const { ops, handOver } = keepSharedSysctls(planned.ops, previous, others.length > 0);
 
     if (ops.length === 0) {
       await forget(store, previous, stale.map(opKey));
@@ -195,8 +195,8 @@ async function otherRecords(root: string, key: string): Promise<OtherRecord[]> {
  * the op (with the original value it restores) moves to that record, and the last one
  * to go restores it.
  */
-function keepSharedSysctls(ops: Op[], previous: ProjectState, others: OtherRecord[]): { ops: Op[]; handOver: Op[] } {
-  if (others.length === 0) return { ops, handOver: [] };
+export function keepSharedSysctls(ops: Op[], previous: ProjectState, othersHoldRecords: boolean): { ops: Op[]; handOver: Op[] } {
+  if (!othersHoldRecords) return { ops, handOver: [] };
   const handOver: Op[] = [];
   const kept = ops.filter((op) => {
     if (op.tool !== "sysctl" || op.ns !== HOST || sysctlDev(op.text.slice(0, op.text.indexOf("="))) !== undefined) return true;
