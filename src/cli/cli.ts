@@ -1,7 +1,8 @@
 import { existsSync } from "node:fs";
-import { EXIT, UsageError } from "./exit-codes.js";
+import { EXIT, FileError, UsageError } from "./exit-codes.js";
 import { MAIN_HELP, COMMAND_HELP } from "./help.js";
 import type { GlobalOptions } from "./output.js";
+import { didYouMean } from "../diagnostics/suggest.js";
 
 export const VERSION = "0.1.0";
 
@@ -31,12 +32,45 @@ const COMMANDS: Record<string, () => Promise<CommandFn>> = {
   repl: async () => (await import("./commands/repl.js")).runRepl,
   hook: async () => (await import("./commands/hook.js")).runHookCommand,
   "udev-rule": async () => (await import("./commands/udev-rule.js")).runUdevRule,
+  cni: async () => (await import("./commands/cni.js")).runCni,
+  import: async () => (await import("./commands/import.js")).runImport,
 };
 
 const SHEBANG_VERBS = new Set(["up", "down", "plan", "check", "show", "graph", "apply"]);
 /** flags that take a value */
 const VALUE_FLAGS = new Set(["format", "state-dir", "project", "bin"]);
-const BOOLEAN_FLAGS = new Set(["json", "quiet", "verbose", "check", "explain", "help", "version", "dry-run"]);
+const BOOLEAN_FLAGS = new Set(["json", "quiet", "verbose", "check", "explain", "help", "version"]);
+/** Options every command takes: they change how nsnet talks, not what it does. */
+const EVERYWHERE = ["quiet", "verbose", "help", "version"];
+
+/**
+ * The options each command acts on. Anything else is a usage error (exit 2), never
+ * silently ignored: an ignored `--dry-run` once made `up` apply for real.
+ */
+export const COMMAND_OPTIONS: Record<string, readonly string[]> = {
+  check: ["json"],
+  fmt: ["check"],
+  plan: ["format", "explain", "json", "state-dir", "project"],
+  up: ["json", "state-dir", "project"],
+  apply: ["json", "state-dir", "project"],
+  down: ["json", "state-dir", "project"],
+  show: ["json"],
+  graph: ["format"],
+  sandbox: ["json", "project"],
+  "__sandbox-inner": ["json", "project"],
+  repl: ["state-dir", "project"],
+  hook: ["state-dir", "project"],
+  "udev-rule": ["bin"],
+  cni: [],
+  import: [],
+  help: [],
+};
+
+/** What a user who typed a well-known option of other tools most likely wants instead. */
+const INSTEAD: Record<string, string> = {
+  "dry-run": "to see what `up` would do without doing it, run `nsnet plan FILE`",
+  force: "nsnet never forces: `nsnet down FILE` removes what a project made",
+};
 
 export function parseCommandLine(argv: string[]): Invocation {
   const words: string[] = [];
@@ -55,10 +89,9 @@ export function parseCommandLine(argv: string[]): Invocation {
         const value = eq > 0 ? a.slice(eq + 1) : argv[++i];
         if (value === undefined) throw new UsageError(`--${name} needs a value`);
         flags[name] = value;
-      } else if (BOOLEAN_FLAGS.has(name) && eq < 0) {
-        flags[name] = true;
       } else {
-        throw new UsageError(`unknown option --${name}`);
+        // refused by checkOptions, which knows the command and so what it does take
+        flags[name] = eq > 0 ? a.slice(eq + 1) : true;
       }
     } else if (a === "-h") {
       flags.help = true;
@@ -66,6 +99,8 @@ export function parseCommandLine(argv: string[]): Invocation {
       flags.quiet = true;
     } else if (a === "-v") {
       flags.verbose = true;
+    } else if (a.startsWith("-") && a.length > 1) {
+      throw new UsageError(`unknown option ${a} (short options: -h, -q, -v)`);
     } else {
       words.push(a);
     }
@@ -88,15 +123,35 @@ export function parseCommandLine(argv: string[]): Invocation {
   return { command, args: words, flags, rest, global };
 }
 
+function unknownOption(name: string, known: readonly string[], command?: string): string {
+  const where = command ? ` for \`nsnet ${command}\`` : "";
+  const instead = INSTEAD[name] ? `; ${INSTEAD[name]}` : "";
+  const guess = instead ? [] : didYouMean(name, known);
+  return `unknown option --${name}${where}${guess.length ? ` (did you mean --${guess[0]}?)` : ""}${instead}`;
+}
+
+/** Refuses an option the command would not act on (see COMMAND_OPTIONS). */
+export function checkOptions(inv: Invocation): void {
+  const allowed = [...EVERYWHERE, ...(COMMAND_OPTIONS[inv.command] ?? [])];
+  for (const [name, value] of Object.entries(inv.flags)) {
+    if (!allowed.includes(name)) throw new UsageError(unknownOption(name, allowed, inv.command === "apply" ? "up" : inv.command));
+    if (BOOLEAN_FLAGS.has(name) && value !== true) throw new UsageError(`--${name} takes no value`);
+  }
+}
+
+/** A usage error: the message and where to read more, not the whole usage text. */
+function usageError(prefix: string, e: UsageError, command?: string): number {
+  const more = command && COMMAND_HELP[command] ? `nsnet ${command} --help` : "nsnet --help";
+  process.stderr.write(`${prefix}: ${e.message}\n${e instanceof FileError ? "" : `(\`${more}\` shows the usage)\n`}`);
+  return EXIT.usage;
+}
+
 export async function main(argv: string[]): Promise<number> {
   let inv: Invocation;
   try {
     inv = parseCommandLine(argv);
   } catch (e) {
-    if (e instanceof UsageError) {
-      process.stderr.write(`nsnet: ${e.message}\n\n${MAIN_HELP}`);
-      return EXIT.usage;
-    }
+    if (e instanceof UsageError) return usageError("nsnet", e);
     throw e;
   }
   if (inv.flags.version) {
@@ -118,7 +173,6 @@ export async function main(argv: string[]): Promise<number> {
   }
   const load = COMMANDS[inv.command];
   if (!load) {
-    const { didYouMean } = await import("../diagnostics/suggest.js");
     const guess = didYouMean(inv.command, Object.keys(COMMANDS).filter((c) => !c.startsWith("__")));
     process.stderr.write(
       `nsnet: unknown command or missing file '${inv.command}'${guess.length ? ` (did you mean '${guess[0]}'?)` : ""}\n` +
@@ -126,18 +180,31 @@ export async function main(argv: string[]): Promise<number> {
     );
     return EXIT.usage;
   }
+  const helpTopic = inv.command === "apply" ? "up" : inv.command;
   if (inv.flags.help) {
-    process.stdout.write(COMMAND_HELP[inv.command === "apply" ? "up" : inv.command] ?? MAIN_HELP);
+    process.stdout.write(COMMAND_HELP[helpTopic] ?? MAIN_HELP);
     return EXIT.ok;
   }
   try {
+    checkOptions(inv);
     return await (await load())(inv);
   } catch (e) {
-    if (e instanceof UsageError) {
-      const help = COMMAND_HELP[e.command ?? inv.command];
-      process.stderr.write(`nsnet ${inv.command}: ${e.message}\n${help ? "\n" + help : ""}`);
+    if (e instanceof UsageError) return usageError(`nsnet ${inv.command}`, e, e.command ?? helpTopic);
+    // nsnet's own files (unsafe or read-only state directory, a lock held too long): not a bug
+    if (await isStateProblem(e)) {
+      process.stderr.write(`nsnet ${inv.command}: ${(e as Error).message}\n`);
       return EXIT.usage;
     }
     throw e;
   }
+}
+
+async function isStateProblem(e: unknown): Promise<boolean> {
+  const [{ StateError }, { UnsafeFileError }, { LockBusyError }, { AllocationStoreError }] = await Promise.all([
+    import("../exec/state-store.js"),
+    import("../exec/durable.js"),
+    import("../exec/pid-lock.js"),
+    import("../ipam/store-fs.js"),
+  ]);
+  return e instanceof StateError || e instanceof UnsafeFileError || e instanceof LockBusyError || e instanceof AllocationStoreError;
 }

@@ -1,17 +1,16 @@
-import { readFileSync } from "node:fs";
 import { parse } from "../syntax/parse.js";
-import { makeFsLoader } from "../expand/fs-loader.js";
+import { makeFsLoader, readScriptFile } from "../expand/fs-loader.js";
 import { compileText, type CompileOptions, type CompiledWithAllocations } from "../engine/compile.js";
-import { UsageError } from "./exit-codes.js";
+import { FileError } from "./exit-codes.js";
 
 /** The edge around compileText: reads FILE and every file it `use`s (recording their text
  *  so diagnostics in a used file show its source line too). */
 export function compileFile(file: string, opts: Omit<CompileOptions, "load"> = {}): CompiledWithAllocations {
   let text: string;
   try {
-    text = readFileSync(file, "utf8");
+    text = readScriptFile(file);
   } catch (e) {
-    throw new UsageError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+    throw new FileError(file, e);
   }
   return compileWithFsLoader(text, file, opts);
 }

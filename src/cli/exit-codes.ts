@@ -1,3 +1,5 @@
+import { ScriptFileError } from "../expand/fs-loader.js";
+
 /** DESIGN §5. */
 export const EXIT = {
   ok: 0,
@@ -12,5 +14,18 @@ export const EXIT = {
 export class UsageError extends Error {
   constructor(message: string, readonly command?: string) {
     super(message);
+  }
+}
+
+/** A FILE that cannot be read: a usage error (exit 2) that needs no usage text to explain. */
+export class FileError extends UsageError {
+  constructor(file: string, e: unknown) {
+    if (e instanceof ScriptFileError) {
+      super(e.message);
+      return;
+    }
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a directory" : code === "EACCES" ? "permission denied" : (code ?? String(e));
+    super(`cannot read ${file}: ${why}`);
   }
 }

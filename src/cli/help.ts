@@ -16,9 +16,13 @@ usage:
   nsnet sandbox FILE [-- CMD…]   apply inside a private mount+net namespace, run CMD there
   nsnet hook FILE                udev mode: run FILE's handler for the event in the environment
   nsnet udev-rule FILE [--bin PATH]   print the udev rules that run \`nsnet hook FILE\`
+  nsnet cni                      CNI plugin (what a runtime runs with CNI_COMMAND set)
+  nsnet cni install DIR          link nsnet into a CNI plugin directory
+  nsnet import lxc|cni FILE      an LXC config or a CNI netconf as an nsnet script
 
-global options:
-  --json  --quiet  --verbose  --state-dir DIR  --project NAME  --version  --help
+options: --quiet, --verbose, --help, --version anywhere; --json, --state-dir DIR and
+  --project NAME where the command's usage lists them. Any other option is refused
+  (exit 2): there is no --dry-run, \`nsnet plan FILE\` is what up would do.
 
 exit codes: 0 ok · 1 check errors · 2 usage · 3 apply failed and rolled back ·
             4 rollback incomplete · 5 an expect failed
@@ -36,20 +40,21 @@ Exit 0 when there are no errors (warnings are printed), 1 when there are.
 Rewrites each FILE in canonical layout (comments kept). With --check, changes nothing
 and exits 1 if a file is not canonical.
 `,
-  plan: `usage: nsnet plan FILE [--format text|sh|json] [--explain]
+  plan: `usage: nsnet plan FILE [--format text|sh|json] [--explain] [--json] [--state-dir DIR] [--project NAME]
 
 Shows the kernel operations \`nsnet up FILE\` would run now (a diff against live state),
 grouped into batched phases, each with the source line it came from.
 --format sh prints a runnable equivalent shell script (for teaching; nsnet itself never
 uses a shell).
 `,
-  up: `usage: nsnet up FILE  (alias: apply)
+  up: `usage: nsnet up FILE [--json] [--state-dir DIR] [--project NAME]  (alias: apply)
 
 Applies FILE as one transaction: batched ip/sysctl/nft operations, verified afterwards,
 rolled back on failure (exit 3; exit 4 if the rollback could not finish). Re-running an
 unchanged script does nothing; a changed script applies only the difference.
+To see what it would do without doing it: nsnet plan FILE.
 `,
-  down: `usage: nsnet down FILE
+  down: `usage: nsnet down FILE [--json] [--state-dir DIR] [--project NAME]   (or: nsnet down --project NAME)
 
 Removes everything this script's project created (and only that: links marked
 nsnet:<project>, namespaces it created), restores sysctls it changed.
@@ -62,7 +67,7 @@ Prints the live state of namespaces as nsnet source (or JSON).
 
 Prints the topology of FILE as a graph (namespaces, devices, bridges, L2 segments).
 `,
-  sandbox: `usage: nsnet sandbox FILE [-- CMD…]
+  sandbox: `usage: nsnet sandbox FILE [--json] [--project NAME] [-- CMD…]
 
 Creates a private mount+network namespace (nothing on this machine's own network is
 touched), simulates each declared uplink with a veth to a \`lan\` namespace holding the
@@ -83,9 +88,28 @@ Prints a rules file for /etc/udev/rules.d/ with one rule per handler of FILE (an
 remove rule for each add pattern), each running \`PATH hook FILE\` by absolute paths.
 PATH defaults to this nsnet. Install it, then \`udevadm control --reload\`.
 `,
-  repl: `usage: nsnet repl [FILE]
+  repl: `usage: nsnet repl [FILE] [--state-dir DIR] [--project NAME]
 
 Interactive nsnet: each complete statement is checked and applied at once.
-Type .help inside for the dot-commands.
+Type .help inside for the dot-commands. Piped (nsnet repl < FILE), it runs input by
+input and exits 0, or 5 if an expect failed, 1 if an input was refused, 3 if an apply
+was rolled back, 4 if a rollback was incomplete (the most serious wins).
+`,
+  cni: `usage: nsnet cni            (run by a container runtime, CNI_COMMAND set)
+       nsnet cni install DIR
+
+A CNI plugin (spec 1.0.0 and 1.1.0: ADD, DEL, CHECK, GC, STATUS, VERSION). The runtime
+finds it as "type": "nsnet" in its plugin directory; \`nsnet cni install /opt/cni/bin\`
+puts the link there. Whenever CNI_COMMAND is set, nsnet is the plugin, whatever the
+arguments. Netconf: the reference bridge plugin's (a drop-in, host-local addresses), or
+nsnet's own: "script" (the shared host part) and "container" (the container's body, with
+$ifname, $containerid and $netns). Result or error JSON on stdout, logs on stderr.
+See docs/cni.md.
+`,
+  import: `usage: nsnet import lxc|cni FILE
+
+Prints FILE as an nsnet script (canonical form): an LXC container config (lxc.network.*
+or lxc.net.N.* keys) or a CNI netconf/conflist (bridge with host-local, or nsnet's own
+form). A key nsnet cannot express is reported with its line; exit 1.
 `,
 };

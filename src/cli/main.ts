@@ -6,23 +6,28 @@
  * per event, so start-up is most of its cost, and `nsnet --version` loads nothing else.
  */
 import { setEntryPath } from "./entry-path.js";
+import { exitAfterDrain, ignoreClosedReader } from "./exit.js";
 
 setEntryPath(import.meta.url);
+ignoreClosedReader(process.stdout);
+ignoreClosedReader(process.stderr);
 
 async function entry(argv: string[]): Promise<number> {
-  // ── mode dispatch, before the command line is even parsed ─────────────────────────
-  // CNI plugin mode goes here: when CNI_COMMAND is set, the runtime is calling us as a
-  // plugin (argv carries nothing), so dispatch on the environment and return its code.
-
+  // A container runtime runs the plugin with CNI_COMMAND set (through a link named after the
+  // netconf's "type"): that path loads only the plugin, never the rest of the CLI.
+  if (process.env.CNI_COMMAND) {
+    const plugin = await import("../cni/plugin.js");
+    return plugin.runPlugin(plugin.processIo());
+  }
   const { main } = await import("./cli.js");
   return main(argv);
 }
 
 entry(process.argv.slice(2)).then(
-  (code) => process.exit(code),
+  (code) => exitAfterDrain(code),
   (err: unknown) => {
     // A bug in nsnet, not a user mistake: say so plainly, without hiding the cause.
     process.stderr.write(`nsnet: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-    process.exit(70);
+    return exitAfterDrain(70);
   },
 );

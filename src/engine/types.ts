@@ -48,6 +48,8 @@ export interface UpResult {
   /** after an incomplete rollback: what is left and the commands that remove it */
   leftovers?: string[];
   expectResults?: { text: string; ok: boolean; detail: string }[];
+  /** what the plan would have removed but left alone, because it is not provably ours */
+  skipped?: string[];
   elapsedMs: number;
 }
 

@@ -54,13 +54,15 @@ import {
   type Topology,
   type Value,
 } from "../model/topology.js";
-import { validateIfName, validateNsName, validateSysctlKey, validateSysctlValue } from "../model/names.js";
+import { isNamespacedSysctl, validateIfName, validateNsName, validateSysctlKey, validateSysctlValue } from "../model/names.js";
 import { parseAddressText } from "./address-text.js";
 import { evalExpr, evalTemplate, evalWords, kindOf, plural, type Report } from "./evaluate.js";
 import { placementProblem, type BodyKind } from "./placement.js";
 import { Scope } from "./scope.js";
 
-export type LoadResult = { script: A.Script; file: string; diagnostics?: Diagnostic[] } | { error: string };
+/** A `use`d file, parsed; or why not: `reason` completes "cannot use PATH: …" (default
+ *  "file not found"), `error` is the detail shown as the hint. */
+export type LoadResult = { script: A.Script; file: string; diagnostics?: Diagnostic[] } | { error: string; reason?: string };
 
 export interface ExpandOptions {
   /** the file the script came from, as the user named it (used for relative `use`) */
@@ -404,7 +406,7 @@ class Expander {
     const from = s.span.file || this.opts.file;
     const loaded = this.opts.load(path, from);
     if ("error" in loaded) {
-      this.report("NS206", s.path.span, { path, reason: "file not found" }, { hint: loaded.error });
+      this.report("NS206", s.path.span, { path, reason: loaded.reason ?? "file not found" }, { hint: loaded.error });
       return;
     }
     for (const d of loaded.diagnostics ?? []) this.diags.push(d);
@@ -520,8 +522,31 @@ class Expander {
     if (d.ns === body.ns) body.recent = d.name;
   }
 
+  /** `mtu N` and `hwaddr MAC` of a device statement; null when one of them is invalid (reported). */
+  private linkAttrs(s: A.LinkAttrs, scope: Scope): { mtu?: number; hwaddr?: string } | null {
+    const out: { mtu?: number; hwaddr?: string } = {};
+    if (s.mtu) {
+      const mtu = this.integer(s.mtu, scope, "an MTU", 68, 65535);
+      if (mtu === undefined) return null;
+      out.mtu = mtu;
+    }
+    if (s.hwaddr) {
+      const text = evalTemplate(s.hwaddr, scope, this.report);
+      if (text === undefined) return null;
+      // six hex bytes; the first even (a unicast address, as the kernel demands of a link)
+      if (!/^[0-9A-Fa-f]{2}(:[0-9A-Fa-f]{2}){5}$/.test(text) || parseInt(text.slice(0, 2), 16) % 2 === 1) {
+        this.report("NS209", s.hwaddr.span, { text: JSON.stringify(text), what: "MAC address (six hex bytes like 02:00:5e:00:53:01, unicast)" });
+        return null;
+      }
+      out.hwaddr = text.toLowerCase();
+    }
+    return out;
+  }
+
   private veth(s: A.VethStmt, body: Body, scope: Scope): void {
     const ns = body.ns;
+    const attrs = this.linkAttrs(s, scope);
+    if (attrs === null) return;
     const n = this.countersOf(ns).veths++;
     const nsEnd = s.as ? this.ifName(s.as, scope) : this.defaultName(ns, "eth");
     if (nsEnd === undefined) return;
@@ -575,6 +600,7 @@ class Expander {
       nameSpan: nsEndSpan,
       peer: { ns: farNs, name: farName },
       primary: !farInHost,
+      ...attrs,
     };
     const far: Device = {
       kind: "veth",
@@ -585,6 +611,7 @@ class Expander {
       nameSpan: farSpan,
       peer: { ns, name: nsEnd },
       primary: farInHost,
+      ...(attrs.mtu !== undefined ? { mtu: attrs.mtu } : {}),
       ...(master ? { master: master.name, masterSpan: master.span } : {}),
     };
     // Order: the primary first, so a reader of the device list sees the creating end first.
@@ -601,6 +628,8 @@ class Expander {
   private childDevice(s: A.MacvlanStmt | A.IpvlanStmt | A.VlanStmt, body: Body, scope: Scope): void {
     const parent = this.ifRef(s.parent, HOST, scope);
     if (!parent) return;
+    const attrs = this.linkAttrs(s, scope);
+    if (attrs === null) return;
     let vlanId = 0;
     if (s.type === "Vlan") {
       const id = this.integer(s.id, scope, "a VLAN id", 1, 4094);
@@ -619,7 +648,7 @@ class Expander {
       }
     } else name = this.defaultName(HOST, s.type === "Macvlan" ? "macvlan" : "ipvlan");
     if (name === undefined) return;
-    const base = { ns: body.ns, name, up: true, span: s.span, nameSpan: s.as?.span ?? s.keyword, parent, parentSpan: s.parent.span };
+    const base = { ns: body.ns, name, up: true, span: s.span, nameSpan: s.as?.span ?? s.keyword, parent, parentSpan: s.parent.span, ...attrs };
     switch (s.type) {
       case "Macvlan":
         return this.addDevice({ ...base, kind: "macvlan", mode: s.mode?.value ?? "bridge" }, body);
@@ -635,8 +664,10 @@ class Expander {
     if (!from) return;
     const name = s.as ? this.ifName(s.as, scope) : from.name;
     if (name === undefined) return;
+    const attrs = this.linkAttrs(s, scope);
+    if (attrs === null) return;
     this.addDevice(
-      { kind: "moved", ns: body.ns, name, up: true, span: s.span, nameSpan: s.as?.span ?? s.dev.name.span, from, fromSpan: s.dev.span },
+      { kind: "moved", ns: body.ns, name, up: true, span: s.span, nameSpan: s.as?.span ?? s.dev.name.span, from, fromSpan: s.dev.span, ...attrs },
       body,
     );
   }
@@ -764,6 +795,16 @@ class Expander {
     if (keyProblem) {
       this.report("NS214", s.key.span, { key, reason: keyProblem });
       return;
+    }
+    if (!isNamespacedSysctl(key)) {
+      if (body.ns !== HOST) {
+        this.report("NS222", s.key.span, { key }, { hint: "set machine-wide keys at host level: `host < sysctl machine KEY = VALUE >`" });
+        return;
+      }
+      if (!s.machine) {
+        this.report("NS223", s.key.span, { key }, { hint: `if that is what you want, say so: \`sysctl machine ${key} = …\`` });
+        return;
+      }
     }
     const valueProblem = validateSysctlValue(value);
     if (valueProblem) {

@@ -10,7 +10,7 @@ import {
   type VethDevice,
 } from "../model/topology.js";
 import { proxyArpPlan } from "../plan/proxyarp.js";
-import { sysctlDev } from "../plan/text.js";
+import { sysctlDev } from "../plan/effect.js";
 
 /**
  * Derived handlers (docs/hook.md): a script without `on` handlers still works as a hook.

@@ -19,7 +19,8 @@ import { HOST, emptyTopology, type AddressedTopology } from "../model/topology.j
 import { deriveOps, wantedSysctls } from "../plan/derive.js";
 import type { Op } from "../plan/op.js";
 import { plan } from "../plan/plan.js";
-import { sysctlDev } from "../plan/text.js";
+import { sysctlDev } from "../plan/effect.js";
+import { render } from "../plan/render.js";
 import { devicesUsed, hostSideOf } from "./derived.js";
 import { isActionable, type HookEvent } from "./event.js";
 import { describeSelection, explicitWork, selectHandlers, type Selection } from "./handlers.js";
@@ -200,7 +201,7 @@ export function keepSharedSysctls(ops: Op[], previous: ProjectState, othersHoldR
   const handOver: Op[] = [];
   const kept = ops.filter((op) => {
     if (op.tool !== "sysctl" || op.ns !== HOST || sysctlDev(op.text.slice(0, op.text.indexOf("="))) !== undefined) return true;
-    const undone = previous.applied.find((a) => a.inverse && opKey(a.inverse) === opKey(op));
+    const undone = previous.applied.find((a) => a.inverse && opKey(render(a.inverse)) === opKey(op));
     if (!undone) return true;
     handOver.push(undone);
     return false;

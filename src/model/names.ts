@@ -84,10 +84,32 @@ export function validateSysctlKey(s: string): string | null {
   return null;
 }
 
+/**
+ * Whether a key belongs to a network namespace. Only `net.*` does: every other tree under
+ * /proc/sys (kernel, vm, fs, …) is one for the whole machine, so writing it "inside" a
+ * namespace changes the host. (The net.* keys a namespace does not own are not even
+ * writable there, so net.* is safe to allow.)
+ */
+export function isNamespacedSysctl(key: string): boolean {
+  return key.startsWith("net.");
+}
+
 /** Values are written into /proc/sys as one line. */
 export function validateSysctlValue(s: string): string | null {
   if (s.length === 0) return "it is empty";
   if (/[\n\r\0]/.test(s)) return "it contains a line break or NUL";
+  return null;
+}
+
+/** A network namespace given by path (CNI_NETNS: a /run/netns bind mount, /proc/PID/ns/net):
+ *  it goes into `nsenter --net=PATH` and `ip link … netns PATH`, so plain path characters
+ *  only (no spaces, quotes, `#` or backslashes for ip's batch tokenizer), no `..`. */
+const NETNS_PATH = /^\/[A-Za-z0-9_.:@+=,/-]*$/;
+
+export function validateNetnsPath(p: string): string | null {
+  if (p.length > 4096) return "it is too long";
+  if (!NETNS_PATH.test(p)) return "it must be an absolute path of letters, digits and _ . : @ + = , / -";
+  if (p.split("/").some((seg) => seg === "..")) return "it contains a `..` segment";
   return null;
 }
 

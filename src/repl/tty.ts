@@ -17,18 +17,15 @@ export function historyPath(env: NodeJS.ProcessEnv = process.env): string | null
 
 /**
  * Hands the terminal to a command run in a namespace (`h1: ping …`): readline stops
- * reading and leaves raw mode so the child gets keystrokes and Ctrl-C; our own SIGINT is
- * ignored meanwhile so Ctrl-C stops the command, never the REPL.
+ * reading and leaves raw mode so the child gets keystrokes and Ctrl-C. (The runner ignores
+ * our own SIGINT while the child runs, so Ctrl-C stops the command, never the REPL.)
  */
 export function handOverTerminal(engine: ReplEngine, pause: () => void, resume: () => void): ReplEngine {
   const exec = async (ns: string, argv: readonly string[]) => {
-    const ignore = () => {};
     pause();
-    process.on("SIGINT", ignore);
     try {
       return await engine.exec(ns, argv);
     } finally {
-      process.off("SIGINT", ignore);
       resume();
     }
   };

@@ -441,8 +441,8 @@ describe("check: nat, portmap, partition, expect", () => {
   });
 });
 
-describe("check: speed", () => {
-  it("checks 10,000 namespaces on one bridge well under a second", () => {
+describe("check: scale (speed is measured by scripts/bench, not here)", () => {
+  it("checks 10,000 namespaces on one bridge without a finding", () => {
     const b = new TopoBuilder();
     b.bridge(HOST, "br0");
     b.addr(HOST, "br0", "10.0.0.1/16");
@@ -452,14 +452,7 @@ describe("check: speed", () => {
       b.addr(name, "eth0", `10.0.${(i + 2) >> 8}.${(i + 2) & 255}/16`);
       b.route(name, "default", "10.0.0.1");
     }
-    // Best of three: the algorithmic cost, not the JIT's warm-up or a busy machine's noise.
-    let ms = Infinity;
-    for (let run = 0; run < 3; run++) {
-      const t0 = performance.now();
-      expect(check(b.topo)).toEqual([]);
-      ms = Math.min(ms, performance.now() - t0);
-    }
-    expect(ms).toBeLessThan(400);
+    expect(check(b.topo)).toEqual([]);
   });
 });
 

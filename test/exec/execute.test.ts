@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { execute } from "../../src/exec/execute.js";
 import { StateStore } from "../../src/exec/state-store.js";
 import type { Op } from "../../src/plan/op.js";
+import { opFromText } from "../plan/op-from-text.js";
 import { FakeRunner } from "./fake-runner.js";
 
 let dir: string;
@@ -17,7 +18,7 @@ afterEach(async () => {
 });
 
 function op(index: number, phase: Op["phase"], ns: string, text: string, inv: string | null, tool: Op["tool"] = "ip"): Op {
-  return { index, phase, tool, ns, text, summary: text, inverse: inv === null ? null : { tool, ns, text: inv } };
+  return opFromText(index, phase, ns, text, { tool, inverse: inv });
 }
 
 const OPS: Op[] = [
@@ -36,13 +37,15 @@ describe("execute (fake kernel)", () => {
     expect(res.status).toBe("rolled-back");
     if (res.status !== "rolled-back") return;
     expect(res.failure.mismatches).toContain("expected: namespace a");
-    expect(r.batches.slice(0, 2).map((c) => [c.argv.join(" "), c.input])).toEqual([
-      ["ip -batch -", "netns add a\nlink add v0 type veth peer name eth0 netns a\nlink set v0 up\n"],
-      ["ip -n a -batch -", "addr add 192.0.2.1/24 dev eth0\nlink set eth0 up\n"],
+    // each place read back in the process that changed it: the host's dumps (with the
+    // namespace list) after the host batch, which nothing later can change
+    expect(r.batches.slice(0, 2).map((c) => [c.argv.join(" "), c.input, c.dumps.join(",")])).toEqual([
+      ["ip -d -j -batch -", "netns add a\nlink add v0 type veth peer name eth0 netns a\nlink set v0 up\n", "netns list,link show,addr show,route show table all,neigh show proxy"],
+      ["nsenter --net=/run/netns/a -- ip -d -j -batch -", "addr add 192.0.2.1/24 dev eth0\nlink set eth0 up\n", "link show,addr show,route show table all,neigh show proxy"],
     ]);
     // undo: reverse order, batched per place, ops with no inverse skipped
     expect(r.batches.slice(2).map((c) => [c.argv.join(" "), c.input])).toEqual([
-      ["ip -n a -batch -", "addr del 192.0.2.1/24 dev eth0\n"],
+      ["nsenter --net=/run/netns/a -- ip -batch -", "addr del 192.0.2.1/24 dev eth0\n"],
       ["ip -batch -", "link set v0 down\nlink del v0\nnetns del a\n"],
     ]);
   });

@@ -165,9 +165,10 @@ export const route = (dst: string, o: { via?: string; dev?: string; onlink?: boo
   span: fresh(),
 });
 export const proxyarp = (on: string): A.ProxyArpStmt => ({ type: "ProxyArp", keyword: kw(), on: ref(on), span: fresh() });
-export const sysctl = (key: string | A.Template, value: string): A.SysctlStmt => ({
+export const sysctl = (key: string | A.Template, value: string, machine = false): A.SysctlStmt => ({
   type: "Sysctl",
   keyword: kw(),
+  machine,
   key: typeof key === "string" ? t(key) : key,
   value: t(value),
   span: fresh(),

@@ -127,6 +127,12 @@ describe("NS2xx diagnostics point at the offending token", () => {
     s.value = h.tAt(h.at(2, 30, 3), "1\n2");
     one(h.script(h.host(s)), "NS215", 2, 30);
   });
+  it("NS222 a machine-wide sysctl key inside a namespace, NS223 at host level without `machine`", () => {
+    one(h.script(h.ns("a", [h.sysctl(h.tAt(h.at(1, 15, 20), "kernel.core_pattern"), "|/tmp/x")])), "NS222", 1, 15);
+    one(h.script(h.ns("a", [h.sysctl(h.tAt(h.at(1, 23, 14), "vm.drop_caches"), "3", true)])), "NS222", 1, 23);
+    one(h.script(h.host(h.sysctl(h.tAt(h.at(2, 15, 14), "vm.drop_caches"), "3"))), "NS223", 2, 15);
+    expect(expand(h.script(h.host(h.sysctl("vm.drop_caches", "3", true))), { file: h.FILE }).diagnostics).toEqual([]);
+  });
   it("NS216 numbers out of range: VLAN id, ports, status, split", () => {
     const d = one(h.script(h.ns("a", [h.vlan(h.num(5000, h.at(1, 6, 4)), "eth0")])), "NS216", 1, 6);
     expect(d.message).toBe("A VLAN id must be a whole number from 1 to 4094, got 5000");

@@ -1,8 +1,11 @@
 import { describe, it, expect } from "vitest";
-import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdtempSync, symlinkSync, truncateSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { makeFsLoader, resolveUsePath, STDLIB_DIR } from "../../src/expand/fs-loader.js";
+import { MAX_SCRIPT_BYTES, makeFsLoader, readScriptFile, resolveUsePath, ScriptFileError, STDLIB_DIR } from "../../src/expand/fs-loader.js";
+import { compileFile } from "../../src/cli/compile-file.js";
+import { FileError } from "../../src/cli/exit-codes.js";
 import type { Script } from "../../src/ast/nodes.js";
 
 const fakeParse = (text: string, file: string) => ({
@@ -29,5 +32,61 @@ describe("fs loader", () => {
     expect(ok).toMatchObject({ file: join(dir, "lib.nsnet"), script: { type: "Script" } });
     const missing = load("nope.nsnet", join(dir, "main.nsnet"));
     expect(missing).toEqual({ error: `looked for ${join(dir, "nope.nsnet")}` });
+  });
+});
+
+describe("what `use` refuses to read", () => {
+  const dir = mkdtempSync(join(tmpdir(), "nsnet-use-"));
+  const main = join(dir, "main.nsnet");
+  /** The NS206 of `use "PATH"` through the real compiler: where it points, what it says. */
+  function useOf(path: string) {
+    writeFileSync(main, `ns a\nuse "${path}"\n`);
+    const c = compileFile(main);
+    expect(c.diagnostics.map((d) => `${d.code}@${d.span.start.line}:${d.span.start.column}`)).toEqual(["NS206@2:5"]);
+    return c.diagnostics[0]!;
+  }
+
+  it("a file not ending in .nsnet (/etc/passwd), without reading it", () => {
+    const d = useOf("/etc/passwd");
+    expect(d.message).toBe("cannot use `/etc/passwd`: only files ending in .nsnet can be used");
+    expect(JSON.stringify(d)).not.toContain("root:");
+  });
+  it("/dev/zero: refused by name, never read", () => {
+    expect(useOf("/dev/zero").message).toContain("only files ending in .nsnet");
+  });
+  it("a device behind a .nsnet name: refused after fstat, never read", () => {
+    symlinkSync("/dev/zero", join(dir, "zero.nsnet"));
+    expect(useOf("zero.nsnet").message).toBe("cannot use `zero.nsnet`: it is a character device, not a regular file");
+  });
+  it("a FIFO behind a .nsnet name: no hang (opened non-blocking), refused", () => {
+    execFileSync("mkfifo", [join(dir, "fifo.nsnet")]);
+    expect(useOf("fifo.nsnet").message).toBe("cannot use `fifo.nsnet`: it is a FIFO, not a regular file");
+  });
+  it("a directory named .nsnet", () => {
+    execFileSync("mkdir", [join(dir, "d.nsnet")]);
+    expect(useOf("d.nsnet").message).toBe("cannot use `d.nsnet`: it is a directory");
+  });
+  it("a file over the size cap, used or main", () => {
+    const big = join(dir, "big.nsnet");
+    writeFileSync(big, "");
+    truncateSync(big, MAX_SCRIPT_BYTES + 1);
+    expect(useOf("big.nsnet").message).toBe("cannot use `big.nsnet`: it is larger than 8 MB, the most a script may be");
+    expect(() => readScriptFile(big)).toThrow(ScriptFileError);
+    let err: unknown;
+    try {
+      compileFile(big);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(FileError);
+    expect((err as Error).message).toBe(`cannot read ${big}: it is larger than 8 MB, the most a script may be`);
+  });
+  it("the main file may be a pipe, but only up to the cap", () => {
+    expect(() => readScriptFile("/dev/zero")).toThrow(/larger than 8 MB/);
+  });
+  it("a regular .nsnet file at the cap is read", () => {
+    const edge = join(dir, "edge.nsnet");
+    writeFileSync(edge, "#".repeat(MAX_SCRIPT_BYTES));
+    expect(readScriptFile(edge, { used: true })).toHaveLength(MAX_SCRIPT_BYTES);
   });
 });

@@ -87,8 +87,8 @@ describe("expansion properties", () => {
   });
 });
 
-describe("performance", () => {
-  it("expands a 10,000-namespace script well under a second", () => {
+describe("scale (speed is measured by scripts/bench, not here)", () => {
+  it("expands a 10,000-namespace script", () => {
     const sp = span(1, 1);
     const tpl = (...parts: (string | A.Expr)[]): A.Template => ({
       type: "Template",
@@ -128,12 +128,9 @@ describe("performance", () => {
         },
       ],
     };
-    const t0 = performance.now();
     const { topology, diagnostics } = expand(script, { file: "big.nsnet" });
-    const ms = performance.now() - t0;
     expect(diagnostics).toEqual([]);
     expect(topology.namespaces).toHaveLength(10_000);
     expect(topology.devices).toHaveLength(20_001);
-    expect(ms).toBeLessThan(1000);
   });
 });

@@ -2,7 +2,7 @@ import { describe, it, expect } from "vitest";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "../../src/syntax/parse.js";
-import { expand, type ExpandOptions } from "../../src/expand/expand.js";
+import { expand, expandHandler, type ExpandOptions } from "../../src/expand/expand.js";
 import { makeFsLoader, STDLIB_DIR } from "../../src/expand/fs-loader.js";
 import type { Topology } from "../../src/model/topology.js";
 
@@ -123,10 +123,40 @@ describe("diagnostics from source text land on the right token", () => {
     ["division by zero", "let n = 4 / 0\n", "NS207@1:13"],
     ["a bad sysctl key", "host < sysctl net/ipv4/ip_forward = 1 >\n", "NS214@1:15"],
     ["up of an unknown interface", "ns a < veth; down eth1 >\n", "NS217@1:19"],
+    ["a machine-wide sysctl inside a namespace", 'ns a < sysctl kernel.core_pattern = "|/tmp/x" >\n', "NS222@1:15"],
+    ["vm.drop_caches inside a namespace, even with `machine`", "ns a < sysctl machine vm.drop_caches = 3 >\n", "NS222@1:23"],
+    ["a machine-wide sysctl at host level without `machine`", "host < sysctl vm.drop_caches = 3 >\n", "NS223@1:15"],
   ];
   for (const [what, text, expected] of cases) {
     it(what, () => {
       expect(ex(text).diagnostics.map(at)).toEqual([expected]);
     });
   }
+});
+
+describe("sysctl keys: per namespace or the whole machine", () => {
+  it("net.* keys are fine in a namespace and at host level", () => {
+    const { topology, diagnostics } = ex("host < sysctl net.ipv4.ip_forward = 1 >\nns a < sysctl net.ipv6.conf.all.forwarding = 1 >\n");
+    expect(diagnostics).toEqual([]);
+    expect(topology.sysctls.map((s) => `${s.ns} ${s.key}`)).toEqual(["host net.ipv4.ip_forward", "a net.ipv6.conf.all.forwarding"]);
+  });
+  it("a machine-wide key at host level needs `sysctl machine`, and then passes", () => {
+    const { topology, diagnostics } = ex("host < sysctl machine vm.swappiness = 10 >\n");
+    expect(diagnostics).toEqual([]);
+    expect(topology.sysctls).toEqual([expect.objectContaining({ ns: "host", key: "vm.swappiness", value: "10" })]);
+  });
+  it("nothing reaches the topology from a refused key", () => {
+    const { topology } = ex('ns a < sysctl kernel.core_pattern = "|/tmp/x" >\nhost < sysctl vm.drop_caches = 3 >\n');
+    expect(topology.sysctls).toEqual([]);
+  });
+  it("a handler's body is host level too", () => {
+    const { topology } = ex('on add "ve-+" < sysctl kernel.panic = 1 >\n');
+    const r = expandHandler(topology.handlers[0]!, { iface: "ve-x" }, { file: "t.nsnet" });
+    expect(r.diagnostics.map(at)).toEqual(["NS223@1:24"]);
+  });
+  it("a key named `machine` is still a key", () => {
+    const p = parse("host < sysctl machine = 1 >\n", "t.nsnet");
+    const host = p.script.body[0];
+    expect(host?.type === "Host" && host.body[0]).toMatchObject({ type: "Sysctl", machine: false, key: { parts: [{ text: "machine" }] } });
+  });
 });

@@ -2,7 +2,7 @@ import { describe, it, expect } from "vitest";
 import { compileText } from "../../src/engine/compile.js";
 import { buildGraph, toDot, toMermaid, toText } from "../../src/graph/graph.js";
 import type { AddressedTopology } from "../../src/model/topology.js";
-import { expectGolden } from "../show/golden.js";
+import { expectGolden } from "../golden.js";
 import { TopoBuilder } from "../check/topo-builder.js";
 import { readdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -43,9 +43,9 @@ ns lan < macvlan on eth0 mode private as mv0; addr 203.0.113.9/24; down mv0 >
 describe("graph goldens", () => {
   for (const [name, script] of Object.entries(SCRIPTS)) {
     const t = () => compile(script);
-    it(`${name} as text`, () => expectGolden(here, `${name}.text`, toText(t())));
-    it(`${name} as dot`, () => expectGolden(here, `${name}.dot`, toDot(t())));
-    it(`${name} as mermaid`, () => expectGolden(here, `${name}.mermaid`, toMermaid(t())));
+    it(`${name} as text`, () => expectGolden(new URL(`./${name}.text.golden`, here), toText(t())));
+    it(`${name} as dot`, () => expectGolden(new URL(`./${name}.dot.golden`, here), toDot(t())));
+    it(`${name} as mermaid`, () => expectGolden(new URL(`./${name}.mermaid.golden`, here), toMermaid(t())));
   }
 });
 

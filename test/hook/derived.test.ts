@@ -5,7 +5,6 @@ import { compileWithFsLoader } from "../../src/cli/compile-file.js";
 import { derivedHandlers, hostSideOf } from "../../src/hook/derived.js";
 import { plan } from "../../src/plan/plan.js";
 import { formatPlan } from "../../src/plan/format.js";
-import { effectOf } from "../../src/plan/text.js";
 import { emptyProjectState } from "../../src/model/state.js";
 import { emptyLiveState, type LiveState } from "../../src/model/live.js";
 import { HOST, emptyTopology, type AddressedTopology } from "../../src/model/topology.js";
@@ -59,7 +58,7 @@ describe("derived handlers: the host side of `ns X < veth … >`", () => {
     expect(r.diagnostics).toEqual([]);
     for (const op of r.ops) {
       expect(op.ns).toBe(HOST);
-      expect(["link", "link-del", "netns", "netns-del", "alias"]).not.toContain(effectOf(op).k);
+      expect(["link", "link-del", "netns", "netns-del", "alias"]).not.toContain(op.effect.k);
       expect(op.text).not.toContain("lxc2");
     }
     golden("routed-lxc1.sh", formatPlan(r.ops, { format: "sh" }));
@@ -75,7 +74,7 @@ describe("derived handlers: the host side of `ns X < veth … >`", () => {
     expect(plan(hostSideOf(t, lxc1, after), after, { project: "k", previous: state }).ops).toEqual([]);
 
     // the manager deletes the veth: its address, routes and proxy_arp go with it
-    const gone = simulate(after, [{ tool: "ip", ns: HOST, text: "link del lxc1_veth0" }]);
+    const gone = simulate(after, [{ k: "link-del", ns: HOST, name: "lxc1_veth0" }]);
     const remove = plan({ ...hostSideOf(t, lxc1, gone), devices: [], resolved: [], addresses: [], routes: [], neighProxies: [], sysctls: [] }, gone, { project: "k", previous: state });
     expect(remove.ops.map((o) => o.text)).toEqual([
       "net.ipv4.ip_forward=0",

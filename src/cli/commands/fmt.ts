@@ -1,6 +1,7 @@
-import { readFileSync, writeFileSync, renameSync } from "node:fs";
+import { writeFileSync, renameSync } from "node:fs";
+import { readScriptFile } from "../../expand/fs-loader.js";
 import type { Invocation } from "../cli.js";
-import { EXIT, UsageError } from "../exit-codes.js";
+import { EXIT, FileError, UsageError } from "../exit-codes.js";
 import { printDiagnostics, say } from "../output.js";
 import { formatSource } from "../../fmt/format.js";
 import { hasErrors } from "../../diagnostics/diagnostic.js";
@@ -12,9 +13,9 @@ export async function runFmt(inv: Invocation): Promise<number> {
   for (const file of inv.args) {
     let text: string;
     try {
-      text = readFileSync(file, "utf8");
+      text = readScriptFile(file);
     } catch (e) {
-      throw new UsageError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+      throw new FileError(file, e);
     }
     const { output, diagnostics } = formatSource(text, file);
     if (hasErrors(diagnostics)) {

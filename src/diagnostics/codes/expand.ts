@@ -149,4 +149,18 @@ export const expandCodes: CodeInfo[] = [
     explanation: "nsnet brings the loopback device up in every namespace; `down lo` is ignored.",
     example: "ns a < down lo >",
   },
+  {
+    code: "NS222",
+    severity: "error",
+    message: "sysctl `{key}` is not per namespace; inside a namespace only net.* keys can be set",
+    explanation: "Keys outside net.* (kernel.*, vm.*, fs.*) are machine-wide: written from inside a namespace they would change the whole host.",
+    example: 'ns a < sysctl kernel.core_pattern = "|/tmp/x" >',
+  },
+  {
+    code: "NS223",
+    severity: "error",
+    message: "sysctl `{key}` changes the whole machine, not a network namespace",
+    explanation: "Only net.* keys belong to a network namespace; a machine-wide key at host level must be asked for with `sysctl machine KEY = VALUE`.",
+    example: "host < sysctl vm.swappiness = 10 >",
+  },
 ];
