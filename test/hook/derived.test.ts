@@ -9,6 +9,7 @@ import { emptyProjectState } from "../../src/model/state.js";
 import { emptyLiveState, type LiveState } from "../../src/model/live.js";
 import { HOST, emptyTopology, type AddressedTopology } from "../../src/model/topology.js";
 import { keepSharedSysctls } from "../../src/hook/run.js";
+import { render } from "../../src/plan/render.js";
 import { simulate } from "../plan/simulate.js";
 
 const golden = (name: string, actual: string) => {
@@ -101,7 +102,7 @@ describe("host-wide sysctls are shared by the project's interfaces", () => {
   const live = lxcHost();
   const first = plan(hostSideOf(t, lxc1!, live), live, { project: "k", previous: emptyProjectState("k") });
   const state = { ...emptyProjectState("k"), applied: first.ops };
-  const gone = simulate(simulate(live, first.ops), [{ tool: "ip", ns: HOST, text: "link del lxc1_veth0" }]);
+  const gone = simulate(simulate(live, first.ops), [{ k: "link-del", ns: HOST, name: "lxc1_veth0" }]);
   const remove = plan({ ...emptyTopology(), resolved: [] }, gone, { project: "k", previous: state });
 
   it("the last interface to go restores ip_forward", () => {
@@ -114,6 +115,6 @@ describe("host-wide sysctls are shared by the project's interfaces", () => {
     const r = keepSharedSysctls(remove.ops, state, true);
     expect(r.ops.map((o) => o.text)).toEqual(remove.ops.map((o) => o.text).filter((x) => !x.startsWith("net.ipv4.ip_forward")));
     expect(r.ops.map((o) => o.index)).toEqual(r.ops.map((_, i) => i + 1));
-    expect(r.handOver.map((o) => [o.text, o.inverse?.text])).toEqual([["net.ipv4.ip_forward=1", "net.ipv4.ip_forward=0"]]);
+    expect(r.handOver.map((o) => [o.text, o.inverse && render(o.inverse).text])).toEqual([["net.ipv4.ip_forward=1", "net.ipv4.ip_forward=0"]]);
   });
 });
