@@ -2,7 +2,7 @@ import { realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
 /**
- * The file this nsnet runs from — the bundle (dist/cli/nsnet.mjs) or the unbundled
+ * The file this nsnet runs from — the bundle (dist/cli/nsnet.cjs) or the unbundled
  * dist/cli/main.js — so that it can re-execute itself (`nsnet sandbox`) and name itself in
  * a udev rule. Set by the entry point; modules cannot ask `import.meta.url`, which in the
  * bundle is the bundle's and unbundled is their own.

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * The `nsnet` executable. scripts/setup bundles this file and everything it reaches into
- * one file, dist/cli/nsnet.mjs (esbuild); tsc also builds it as dist/cli/main.js. Keep it
+ * one file, dist/cli/nsnet.cjs (esbuild, scripts/bundle.mjs); tsc also builds it as dist/cli/main.js. Keep it
  * small and keep its imports dynamic: a udev hook or a CNI plugin starts a fresh process
  * per event, so start-up is most of its cost, and `nsnet --version` loads nothing else.
  */

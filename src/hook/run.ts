@@ -117,7 +117,7 @@ export async function runHook(compiled: CompiledWithAllocations, event: HookEven
     const wanted = new Set(deriveOps(work, { project: key, previous, live }).ops.map(opKey));
     const stale = previous.applied.filter((o) => !wanted.has(opKey(o)));
     const others = await otherRecords(root, key);
-    const { ops, handOver } = keepSharedSysctls(planned.ops, previous, others);
+    const { ops, handOver } = keepSharedSysctls(planned.ops, previous, others.length > 0);
 
     if (ops.length === 0) {
       await forget(store, previous, stale.map(opKey));
@@ -160,7 +160,7 @@ function workOf(s: Selection, action: "add" | "remove", script: AddressedTopolog
 async function withHostSysctls(opts: HookOptions, live: LiveState, work: AddressedTopology, previous: ProjectState): Promise<LiveState> {
   const keys = [
     ...wantedSysctls(work).filter((w) => w.ns === HOST).map((w) => w.key),
-    ...previous.applied.filter((o) => o.tool === "sysctl" && o.ns === HOST).map((o) => o.text.slice(0, o.text.indexOf("="))),
+    ...previous.applied.flatMap((o) => (o.effect.k === "sysctl" && o.effect.ns === HOST ? [o.effect.key] : [])),
   ];
   if (keys.length === 0) return live;
   const read = await readSysctls(opts.runner, [...new Set(keys)].map((key) => ({ ns: HOST, key })));
@@ -196,11 +196,11 @@ async function otherRecords(root: string, key: string): Promise<OtherRecord[]> {
  * the op (with the original value it restores) moves to that record, and the last one
  * to go restores it.
  */
-function keepSharedSysctls(ops: Op[], previous: ProjectState, others: OtherRecord[]): { ops: Op[]; handOver: Op[] } {
-  if (others.length === 0) return { ops, handOver: [] };
+export function keepSharedSysctls(ops: Op[], previous: ProjectState, othersHoldRecords: boolean): { ops: Op[]; handOver: Op[] } {
+  if (!othersHoldRecords) return { ops, handOver: [] };
   const handOver: Op[] = [];
   const kept = ops.filter((op) => {
-    if (op.tool !== "sysctl" || op.ns !== HOST || sysctlDev(op.text.slice(0, op.text.indexOf("="))) !== undefined) return true;
+    if (op.effect.k !== "sysctl" || op.effect.ns !== HOST || sysctlDev(op.effect.key) !== undefined) return true;
     const undone = previous.applied.find((a) => a.inverse && opKey(render(a.inverse)) === opKey(op));
     if (!undone) return true;
     handOver.push(undone);
@@ -215,7 +215,8 @@ async function handOverTo(others: OtherRecord[], ops: Op[], previous: ProjectSta
   const have = new Set(heir.state.applied.map(opKey));
   heir.state.applied.push(...ops.filter((o) => !have.has(opKey(o))));
   for (const o of ops) {
-    const k = o.text.slice(0, o.text.indexOf("="));
+    if (o.effect.k !== "sysctl") continue;
+    const k = o.effect.key;
     const orig = previous.sysctlOriginals[HOST]?.[k];
     if (orig !== undefined) heir.state.sysctlOriginals[HOST] = { ...(heir.state.sysctlOriginals[HOST] ?? {}), [k]: orig };
   }

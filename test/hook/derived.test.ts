@@ -7,7 +7,9 @@ import { plan } from "../../src/plan/plan.js";
 import { formatPlan } from "../../src/plan/format.js";
 import { emptyProjectState } from "../../src/model/state.js";
 import { emptyLiveState, type LiveState } from "../../src/model/live.js";
-import { HOST, type AddressedTopology } from "../../src/model/topology.js";
+import { HOST, emptyTopology, type AddressedTopology } from "../../src/model/topology.js";
+import { keepSharedSysctls } from "../../src/hook/run.js";
+import { render } from "../../src/plan/render.js";
 import { simulate } from "../plan/simulate.js";
 
 const golden = (name: string, actual: string) => {
@@ -91,5 +93,28 @@ describe("derived handlers: the host side of `ns X < veth … >`", () => {
     live.links.push({ ns: HOST, name: "br0", ifindex: 3, kind: "bridge", up: true }, { ns: HOST, name: "c1_veth0", ifindex: 4, kind: "veth", up: false });
     const r = plan(hostSideOf(c.addressed!, h, live), live, { project: "k", previous: emptyProjectState("k") });
     expect(r.ops.map((o) => o.text)).toEqual(["link set c1_veth0 master br0", "link set c1_veth0 up"]);
+  });
+});
+
+describe("host-wide sysctls are shared by the project's interfaces", () => {
+  const t = example("routed-proxyarp.nsnet");
+  const [lxc1] = derivedHandlers(t);
+  const live = lxcHost();
+  const first = plan(hostSideOf(t, lxc1!, live), live, { project: "k", previous: emptyProjectState("k") });
+  const state = { ...emptyProjectState("k"), applied: first.ops };
+  const gone = simulate(simulate(live, first.ops), [{ k: "link-del", ns: HOST, name: "lxc1_veth0" }]);
+  const remove = plan({ ...emptyTopology(), resolved: [] }, gone, { project: "k", previous: state });
+
+  it("the last interface to go restores ip_forward", () => {
+    const r = keepSharedSysctls(remove.ops, state, false);
+    expect(r.ops).toBe(remove.ops);
+    expect(r.handOver).toEqual([]);
+  });
+
+  it("while another interface holds a record, ip_forward stays and its entry moves there", () => {
+    const r = keepSharedSysctls(remove.ops, state, true);
+    expect(r.ops.map((o) => o.text)).toEqual(remove.ops.map((o) => o.text).filter((x) => !x.startsWith("net.ipv4.ip_forward")));
+    expect(r.ops.map((o) => o.index)).toEqual(r.ops.map((_, i) => i + 1));
+    expect(r.handOver.map((o) => [o.text, o.inverse && render(o.inverse).text])).toEqual([["net.ipv4.ip_forward=1", "net.ipv4.ip_forward=0"]]);
   });
 });

@@ -156,7 +156,7 @@ describe("nsnet hook: derived handlers (a script without `on`)", () => {
     expect(hostOf(d).routes).toContain("198.51.100.9 via=- dev=c9_veth0");
   }, SLOW);
 
-  it("ten events at once for ten interfaces of one script all succeed, and ten removes leave nothing", async () => {
+  it("ten events at once for ten interfaces of one script all succeed; ip_forward stays set until the last one leaves", async () => {
     const TEN = BASE + `for i in 1..10 < ns lxc$i < veth pair; addr 198.51.100.\${i+10}/24; proxyarp on eth0 > >\n`;
     const file = scriptFile("ten.nsnet", TEN);
     const n = Array.from({ length: 10 }, (_, i) => i + 1);
@@ -165,8 +165,14 @@ describe("nsnet hook: derived handlers (a script without `on`)", () => {
       ...n.flatMap((i) => manager(`lxc${i}`, [`198.51.100.${i + 10}/24`])),
       { parallel: n.map((i) => hook("add", `lxc${i}_veth0`, file)) },
       { dump: "hooked" },
-      ...n.flatMap((i) => [{ run: ["ip", "link", "del", `lxc${i}_veth0`] }, { run: ["ip", "netns", "del", `lxc${i}`] }]),
-      { parallel: n.map((i) => hook("remove", `lxc${i}_veth0`, file)) },
+      // the containers stop one by one; whichever event set ip_forward, it stays set while
+      // another interface still needs it
+      ...n.flatMap((i) => [
+        { run: ["ip", "link", "del", `lxc${i}_veth0`] },
+        { run: ["ip", "netns", "del", `lxc${i}`] },
+        hook("remove", `lxc${i}_veth0`, file),
+        sysctl("net.ipv4.ip_forward"),
+      ]),
       { dump: "removed" },
       stateDirGone(file),
     ], { timeoutMs: 400_000 });
@@ -178,7 +184,8 @@ describe("nsnet hook: derived handlers (a script without `on`)", () => {
     expect(host.proxies).toEqual(n.map((i) => `198.51.100.${i + 10} dev=eth0`).sort());
     for (const i of n) expect(host.routes).toContain(`198.51.100.${i + 10} via=- dev=lxc${i}_veth0`);
     expect(host.ip_forward).toBe("1");
-    // ip_forward, shared by all ten, went back to its value only with the last interface
+    const forwarding = r.runs.filter((x) => x.argv[0] === "sysctl").map((x) => x.stdout.trim());
+    expect(forwarding).toEqual([...Array(9).fill("1"), "0"]);
     expect(r.dumps.removed).toEqual(r.dumps.before);
     expect(r.runs[r.runs.length - 1]!.status).toBe(1);
   }, 420_000);
