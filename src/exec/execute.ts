@@ -1,4 +1,5 @@
 import { join } from "node:path";
+import { isDeepStrictEqual } from "node:util";
 import type { LiveState } from "../model/live.js";
 import type { ProjectState, ServiceRecord } from "../model/state.js";
 import { opKey } from "../model/state.js";
@@ -12,12 +13,13 @@ import { mapBounded } from "./bounded.js";
 import { ipBatchIn } from "./enter.js";
 import { FANOUT_FROM, runInPlaces } from "./fanout.js";
 import { DUMP_FLAGS } from "./readback.js";
-import { nftArgv, sysctlWriteArgv } from "./commands.js";
+import { effectAsShell, nftArgv, sysctlWriteArgv } from "./commands.js";
 import { describeDiff, diffLive, isSameLive, withoutForeign } from "./compare.js";
 import { namespacesOf, unmetExpectations } from "./effects.js";
 import { parseSysctlOutput, sysctlDisplayKey } from "./ip-json.js";
 import { readLive, readSysctls } from "./live.js";
 import { serviceRunning, startService } from "./services.js";
+import { recordsFor, restartStopped, stopServices, type StoppedService } from "./service-ops.js";
 import { createdNamespaces, deletedNamespaces, identitiesOf } from "./ownership.js";
 import { BatchTails } from "./batch-tails.js";
 import { DEFAULT_STATE_ROOT, StateError, StateStore, type ExecJournal } from "./state-store.js";
@@ -77,6 +79,10 @@ interface Ctx {
   knownOriginals: ProjectState["sysctlOriginals"];
   /** services started by this run: op index → the process */
   services: Map<number, ServiceRecord>;
+  /** services on record before this run (what its stop ops stop) */
+  records: readonly ServiceRecord[];
+  /** what each executed stop op stopped: op index → the services and outcomes */
+  stopped: Map<number, StoppedService[]>;
   project: string;
   tails: BatchTails;
 }
@@ -152,7 +158,7 @@ async function transaction(ops: Op[], runner: Runner, store: StateStore, state: 
   const chainDone = () => inflight ?? Promise.resolve();
   const planned = groupBatches(ops);
   const tails = new BatchTails(planned, [...places], before);
-  const ctx: Ctx = { runner, store, failAt: opts.failAt, journal, saveJournal, knownOriginals: state.sysctlOriginals, services: new Map(), project: opts.project, tails };
+  const ctx: Ctx = { runner, store, failAt: opts.failAt, journal, saveJournal, knownOriginals: state.sysctlOriginals, services: new Map(), records: state.services, stopped: new Map(), project: opts.project, tails };
 
   const executed: Op[] = [];
   let failure: ExecFailure | undefined;
@@ -237,6 +243,14 @@ async function rollback(executed: Op[], failure: ExecFailure, r: RollbackCtx): P
     .map((op) => undoStepFor(op, originals, r.ctx.services))
     .filter((s): s is UndoStep => s !== null);
   const left = await runUndo(r.ctx.runner, steps);
+  const services = [...r.state.services];
+  const notRestarted = await restartStopped(r.ctx.runner, executed, r.ctx.stopped, services, {
+    project: r.opts.project,
+    logFile: (op) => join(r.ctx.store.dir, `service-${op.index}.log`),
+  });
+  left.push(...notRestarted.map(({ op, error }) => ({ op, step: render(op.inverse ?? op.effect), error, command: effectAsShell(op.inverse ?? op.effect) })));
+  const servicesChanged = !isDeepStrictEqual(services, r.state.services);
+  r.state.services = services;
 
   // namespace teardown finishes asynchronously in the kernel: re-read a few times
   let residue: string[] = [];
@@ -249,6 +263,8 @@ async function rollback(executed: Op[], failure: ExecFailure, r: RollbackCtx): P
   }
   await r.ctx.saveJournal();
   if (left.length === 0 && residue.length === 0) {
+    // a service started again has a new pid: the record must say so
+    if (servicesChanged) await r.ctx.store.writeState(r.state);
     await r.ctx.store.deleteJournal();
     return { status: "rolled-back", failure, undone: steps.length };
   }
@@ -302,6 +318,9 @@ function commitState(state: ProjectState, executed: Op[], ctx: Ctx, opts: ExecOp
   for (const n of [...deletedNamespaces(executed), ...forgotten]) delete namespaces[n];
   state.namespaces = namespaces;
   if (opts.script) state.script = opts.script;
+  // what the stop ops stopped (or found gone, or not ours) is no longer on record
+  const ended = new Set([...ctx.stopped.values()].flat().map((s) => s.record));
+  state.services = state.services.filter((s) => !ended.has(s));
   for (const o of executed) {
     const service = ctx.services.get(o.index);
     if (o.effect.k === "service" && service !== undefined) state.services.push(service);
@@ -426,7 +445,12 @@ async function runServices(_ns: string, ops: Op[], ctx: Ctx): Promise<BatchOutco
   const done: Op[] = [];
   for (const op of ops) {
     const e = op.effect;
-    if (e.k !== "service") return { done, failed: { op, message: `stopping a service is not supported (${op.summary})` } };
+    if (e.k === "service-stop") {
+      ctx.stopped.set(op.index, await stopServices(recordsFor(e, ctx.records, ctx.project)));
+      done.push(op);
+      continue;
+    }
+    if (e.k !== "service") return { done, failed: { op, message: `not a service op (${op.summary})` } };
     let service: ServiceRecord;
     try {
       service = await startService(ctx.runner, {
