@@ -20,8 +20,8 @@ const STEPS = join(repo, "test/kernel/scenarios/steps.mjs");
 export type Step =
   | { run: string[]; env?: Record<string, string>; input?: string }
   | { dump: string }
-  /** start a detached background process (its own process group), remembered as NAME */
-  | { spawn: string[]; name: string }
+  /** start a background process, remembered as NAME; detached (its own session) unless told */
+  | { spawn: string[]; name: string; env?: Record<string, string>; detached?: boolean }
   /** remember as NAME the pid found in a JSON file (path of keys and indexes) */
   | { pidFrom: string; at: (string | number)[]; name: string }
   /** whether NAME is still running (not a zombie) → `alive[AS ?? NAME]` */

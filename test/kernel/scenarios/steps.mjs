@@ -60,7 +60,7 @@ for (const s of steps) {
   if (s.dump) {
     out.dumps[s.dump] = dump();
   } else if (s.spawn) {
-    const child = spawn(s.spawn[0], s.spawn.slice(1), { detached: true, stdio: "ignore" });
+    const child = spawn(s.spawn[0], s.spawn.slice(1), { detached: s.detached ?? true, stdio: "ignore", env: { ...process.env, ...(s.env ?? {}) } });
     child.unref();
     out.pids[s.name] = child.pid;
   } else if (s.pidFrom) {
