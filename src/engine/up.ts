@@ -1,7 +1,9 @@
 import { performance } from "node:perf_hooks";
 import { checkLive } from "../check/live.js";
 import { hasErrors, type Diagnostic } from "../diagnostics/diagnostic.js";
-import { execute } from "../exec/execute.js";
+import { execute, type Adoption } from "../exec/execute.js";
+import { adoptableService, markedNamespaces } from "../exec/marks.js";
+import { serviceMark } from "../exec/services.js";
 import { readLive } from "../exec/live.js";
 import { recover } from "../exec/recover.js";
 import { StateStore } from "../exec/state-store.js";
@@ -13,13 +15,13 @@ import { plan } from "../plan/plan.js";
 import { wantedSysctls } from "../plan/derive.js";
 import type { Op, OpStep } from "../plan/op.js";
 import { opKey } from "../model/state.js";
-import { guardRemovals, impostorNamespaces } from "../exec/ownership.js";
+import { guardRemovals, identitiesOf, impostorNamespaces } from "../exec/ownership.js";
 import { runExpectations } from "./expect.js";
 import { stateRoots } from "./paths.js";
 import type { Compiled, EngineOptions, PlanResult, UpResult } from "./types.js";
 import type { AllocationSnapshot } from "../ipam/snapshot.js";
 
-/** Namespaces a project created, read back from its applied ops (namespaces carry no mark). */
+/** Namespaces a project created, read back from its applied ops. */
 export function ownedNamespaces(state: ProjectState): string[] {
   return state.applied.flatMap((o) => (o.effect.k === "netns" ? [o.effect.name] : []));
 }
@@ -61,15 +63,48 @@ export async function planUp(compiled: Compiled, opts: EngineOptions): Promise<U
   // the diff sees a sysctl already at its value and a re-run plans 0 ops.
   const sysctls = wantedSysctls(t).map(({ ns, key }) => ({ ns, key }));
   const live = await readLive(opts.runner, { namespaces: namespacesOf(t, state), sysctls });
-  // a namespace re-created under our name since is someone else's: the checker says so
+  // a namespace re-created under our name since is someone else's: the checker says so;
+  // one whose lo carries our mark is ours even when the state has lost it
   const impostors = await impostorNamespaces(state.namespaces ?? {}, live);
-  const owned = ownedNamespaces(state).filter((n) => !impostors.has(n));
-  const diagnostics: Diagnostic[] = checkLive(t, live, { project: opts.project, ownedNamespaces: owned, ownedRoutes: ownedRoutes(state) });
-  if (hasErrors(diagnostics)) return { ops: [], diagnostics, live, state, skipped: [], forget: [] };
+  const marked = markedNamespaces(live, opts.project).filter((n) => !impostors.has(n));
+  const owned = new Set([...ownedNamespaces(state).filter((n) => !impostors.has(n)), ...marked]);
+  const diagnostics: Diagnostic[] = checkLive(t, live, { project: opts.project, ownedNamespaces: [...owned], ownedRoutes: ownedRoutes(state) });
+  if (hasErrors(diagnostics)) return { ops: [], diagnostics, live, state, skipped: [], forget: [], adopt: emptyAdoption() };
   const gw = liveHostGateway(live);
-  const planned = plan(t, live, { project: opts.project, previous: state, ...(gw ? { hostGateway: gw } : {}) });
+  const planned = plan(t, live, { project: opts.project, previous: state, ownedNamespaces: owned, ...(gw ? { hostGateway: gw } : {}) });
   const guarded = await guardRemovals(planned.ops, { project: opts.project, live, recorded: state.namespaces ?? {}, applied: state.applied });
-  return { ops: guarded.ops, diagnostics: [...diagnostics, ...planned.diagnostics], live, state, skipped: guarded.skipped, forget: guarded.forget };
+  const adopted = await adopt(guarded.ops, state, marked, opts.project);
+  return {
+    ops: adopted.ops,
+    diagnostics: [...diagnostics, ...planned.diagnostics],
+    live,
+    state,
+    skipped: guarded.skipped,
+    forget: guarded.forget,
+    adopt: adopted.adopt,
+  };
+}
+
+const emptyAdoption = (): Adoption => ({ services: [], namespaces: {} });
+
+/**
+ * What the kernel shows is already ours though the state does not say so (it was lost):
+ * a service the plan would start that is running, marked with its NSNET_SERVICE, in its
+ * namespace — taken over instead of started twice; marked namespaces, recorded with their
+ * identity now.
+ */
+async function adopt(ops: Op[], state: ProjectState, marked: string[], project: string): Promise<{ ops: Op[]; adopt: Adoption }> {
+  const out = emptyAdoption();
+  const kept: Op[] = [];
+  for (const op of ops) {
+    const e = op.effect;
+    const found = e.k === "service" ? await adoptableService(project, serviceMark(project, op), e.ns) : null;
+    if (e.k === "service" && found) out.services.push({ op, service: { ns: e.ns, argv: e.argv, ...found, mark: serviceMark(project, op) } });
+    else kept.push(op);
+  }
+  const unrecorded = marked.filter((n) => !state.namespaces?.[n]);
+  for (const [n, id] of Object.entries(await identitiesOf(unrecorded))) if (id) out.namespaces[n] = id;
+  return { ops: kept.length === ops.length ? ops : kept.map((op, i) => ({ ...op, index: i + 1 })), adopt: out };
 }
 
 export interface UpPlan extends PlanResult {
@@ -78,6 +113,8 @@ export interface UpPlan extends PlanResult {
   skipped: string[];
   /** applied ops that describe what is no longer ours: dropped from the state on commit */
   forget: OpStep[];
+  /** what is ours by its marks though the state lost it */
+  adopt: Adoption;
 }
 
 /**
@@ -105,6 +142,7 @@ export async function up(compiled: Compiled & { allocations?: AllocationSnapshot
     script: compiled.file,
     before: planned.live,
     removes: planned.forget.map(opKey),
+    adopt: planned.adopt,
     ...(opts.failAt !== undefined ? { failAt: opts.failAt } : {}),
     ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
   });

@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { isDeepStrictEqual } from "node:util";
 import type { LiveState } from "../model/live.js";
-import type { ProjectState, ServiceRecord } from "../model/state.js";
+import type { NetnsIdentity, ProjectState, ServiceRecord } from "../model/state.js";
 import { opKey } from "../model/state.js";
 import { HOST } from "../model/topology.js";
 import type { Op, Phase } from "../plan/op.js";
@@ -46,6 +46,9 @@ export interface ExecOptions {
   /** opKeys of applied ops this plan removes (besides those whose inverse it runs) */
   removes?: string[];
   lockWaitMs?: number;
+  /** what the kernel shows is already this project's though the state lost it (found by
+   *  marks): recorded with this run's state, so `down` and the next plan know it */
+  adopt?: Adoption;
   /** a live snapshot the caller read just before (the planner's): saves reading the world
    *  again; sysctls it lacks are read here. Its places must include the ops' namespaces. */
   before?: LiveState;
@@ -64,6 +67,23 @@ export type ExecResult =
   | { status: "rollback-incomplete"; failure: ExecFailure; left: UndoFailure[]; residue: string[] };
 
 export class JournalPresentError extends StateError {}
+
+export interface Adoption {
+  /** a running service (proven by its mark, session and namespace) for the op that starts it */
+  services: { op: Op; service: ServiceRecord }[];
+  /** namespaces marked ours, with their identity now */
+  namespaces: Record<string, NetnsIdentity>;
+}
+
+function adoptInto(state: ProjectState, a: Adoption | undefined): void {
+  if (!a) return;
+  const keys = new Set(state.applied.map(opKey));
+  for (const { op, service } of a.services) {
+    if (!keys.has(opKey(op))) state.applied.push(op);
+    state.services.push(service);
+  }
+  state.namespaces = { ...a.namespaces, ...(state.namespaces ?? {}) };
+}
 
 interface BatchOutcome {
   done: Op[];
@@ -97,7 +117,13 @@ export async function execute(ops: Op[], runner: Runner, opts: ExecOptions): Pro
       );
     }
     const state = await store.readState();
-    if (ops.length === 0) return { status: "ok", changed: 0 };
+    if (ops.length === 0) {
+      if (opts.adopt && (opts.adopt.services.length || Object.keys(opts.adopt.namespaces).length)) {
+        adoptInto(state, opts.adopt);
+        await store.writeState(state);
+      }
+      return { status: "ok", changed: 0 };
+    }
     return await transaction(ops, runner, store, state, opts);
   } finally {
     await release();
@@ -314,6 +340,7 @@ function commitState(state: ProjectState, executed: Op[], ctx: Ctx, opts: ExecOp
     });
   state.applied = [...kept, ...added];
   state.sysctlOriginals = originals;
+  adoptInto(state, opts.adopt);
   const namespaces = { ...(state.namespaces ?? {}), ...(ctx.journal.namespaces ?? {}) };
   for (const n of [...deletedNamespaces(executed), ...forgotten]) delete namespaces[n];
   state.namespaces = namespaces;

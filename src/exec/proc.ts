@@ -1,4 +1,4 @@
-import { readFile, stat } from "node:fs/promises";
+import { readdir, readFile, stat } from "node:fs/promises";
 import type { NetnsIdentity } from "../model/state.js";
 import { HOST } from "../model/topology.js";
 
@@ -111,4 +111,10 @@ export async function environOf(pid: number, name: string): Promise<string | nul
   const prefix = `${name}=`;
   const hit = text.split("\0").find((v) => v.startsWith(prefix));
   return hit === undefined ? null : hit.slice(prefix.length);
+}
+
+/** Every pid /proc shows (this pid namespace's processes). */
+export async function listPids(): Promise<number[]> {
+  const names = await readdir("/proc").catch(() => [] as string[]);
+  return names.filter((n) => /^\d+$/.test(n)).map(Number).filter(isValidPid);
 }

@@ -10,6 +10,7 @@ import { undoStepFor } from "./execute.js";
 import { describeService, stopService } from "./services.js";
 import { createdNamespaces, deletedNamespaces, identitiesOf, undoVerdict, type Owner } from "./ownership.js";
 import { sameNetns } from "./proc.js";
+import { sweepMarked } from "./marks.js";
 
 /**
  * Undo without a plan: after a crash (a journal is left) and for `down`. Ownership is
@@ -19,9 +20,11 @@ import { sameNetns } from "./proc.js";
 export interface UndoReport {
   /** inverses run (or found already done) */
   undone: number;
-  /** links left alone because they are not ours */
+  /** what was left alone because it is not provably ours, and why */
   skipped: string[];
   left: UndoFailure[];
+  /** found and not removed, for the user to decide (e.g. a table whose name is ambiguous) */
+  notes?: string[];
 }
 
 export interface RecoverOptions extends LockOptions {
@@ -51,6 +54,12 @@ async function undoOwned(
   }
   const left = await runUndo(runner, steps, skipped);
   return { undone: steps.length - left.length, skipped, left };
+}
+
+function pick<T>(o: Record<string, T>, names: Iterable<string>): Record<string, T> {
+  const out: Record<string, T> = {};
+  for (const n of names) if (o[n] !== undefined) out[n] = o[n];
+  return out;
 }
 
 /** Namespaces on record that still exist with the recorded identity. */
@@ -134,17 +143,23 @@ export async function downProject(runner: Runner, opts: RecoverOptions): Promise
     state.services = [];
     const report = await undoOwned(runner, ops, state, { project: store.project, live, recorded: state.namespaces ?? {} }, new Map());
     report.skipped.unshift(...refused);
+    // whatever the kernel shows marked as ours that the state did not list (it was lost,
+    // corrupt, or a crash came between an op and its record); namespaces the undo above
+    // already judged and left are not judged (and reported) twice
+    const judged = await stillOurs(pick(state.namespaces ?? {}, createdNamespaces(state.applied)));
+    const sweep = await sweepMarked(runner, store.project, { recorded: state.namespaces ?? {}, reported: judged });
     const leftKeys = new Set(report.left.map((l) => opKey(l.op)));
-    // a namespace of ours left because another owner's link is in it stays on record
+    // a namespace of ours still there (another owner's link is in it) stays on record
     const kept = await stillOurs(state.namespaces ?? {});
     state.applied = state.applied.filter((o) => leftKeys.has(opKey(o)) || createdNamespaces([o]).some((n) => kept.has(n)));
-    state.namespaces = Object.fromEntries([...kept].map((n) => [n, state.namespaces![n]!]));
+    state.namespaces = pick(state.namespaces ?? {}, kept);
     if (state.applied.length === 0) state.sysctlOriginals = {};
     await store.writeState(state);
     return {
-      undone: report.undone + (rec?.undone ?? 0),
-      skipped: [...(rec?.skipped ?? []), ...report.skipped],
-      left: [...(rec?.left ?? []), ...report.left],
+      undone: report.undone + (rec?.undone ?? 0) + sweep.undone,
+      skipped: [...(rec?.skipped ?? []), ...report.skipped, ...sweep.skipped],
+      left: [...(rec?.left ?? []), ...report.left, ...sweep.left],
+      ...(sweep.notes.length ? { notes: sweep.notes } : {}),
     };
   } finally {
     await release();

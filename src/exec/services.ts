@@ -4,7 +4,7 @@ import { opKey } from "../model/state.js";
 import type { OpStep } from "../plan/op.js";
 import type { Runner } from "./runner.js";
 import { serviceArgv } from "./commands.js";
-import { isSameProcess, isValidPid, netnsIdentity, netnsOfPid, readProcStat, sameNetns } from "./proc.js";
+import { environOf, isSameProcess, isValidPid, listPids, netnsIdentity, netnsOfPid, readProcStat, sameNetns } from "./proc.js";
 
 /**
  * Starting and stopping `run in` services. A service is started detached, so it leads its
@@ -117,4 +117,25 @@ function signalGroup(leader: number, sig: NodeJS.Signals): boolean {
 /** For reports: what a refused or stopped service is. */
 export function describeService(s: ServiceRecord): string {
   return `service in ${s.ns} (${s.argv.join(" ")}, pid ${String(s.pid)})`;
+}
+
+/**
+ * Running services that carry one of the project's marks, found from /proc alone (no
+ * state): session and process-group leaders whose environment holds NSNET_SERVICE=
+ * <project>:<id>. Which of them are ours is the caller's decision (the namespace they run
+ * in must be one of the project's). Sorted oldest first.
+ */
+export async function findMarkedServices(project: string): Promise<Required<Pick<ServiceRecord, "pid" | "startTime" | "netns" | "mark">>[]> {
+  const prefix = `${project}:`;
+  const out: Required<Pick<ServiceRecord, "pid" | "startTime" | "netns" | "mark">>[] = [];
+  for (const pid of await listPids()) {
+    if (pid === process.pid) continue;
+    const mark = await environOf(pid, SERVICE_ENV);
+    if (mark === null || !mark.startsWith(prefix)) continue;
+    const st = await readProcStat(pid);
+    if (!st || st.state === "Z" || st.pgrp !== pid || st.session !== pid) continue;
+    const netns = await netnsOfPid(pid);
+    if (netns) out.push({ pid, startTime: st.startTime, netns, mark });
+  }
+  return out.sort((a, b) => Number(a.startTime) - Number(b.startTime));
 }

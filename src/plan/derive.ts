@@ -94,7 +94,7 @@ export function wantedSysctls(desired: AddressedTopology): SysctlWant[] {
  *   host-parented macvlan/ipvlan/vlan, so every link exists before any namespace batch runs;
  *   moves out of the host; aliases, masters, addresses and `up` of host devices; then, one
  *   batch per namespace P, devices whose parent lives in P and moves out of P.
- * - namespaces (parallel): lo up; aliases of links living there; masters (bridges already
+ * - namespaces (parallel): lo up and marked (`alias nsnet:<project>` on lo); aliases of links living there; masters (bridges already
  *   exist); addresses; up; routes; proxy neighbours.
  * - host-routes: host routes (links are up by now), then proxy neighbours.
  * - sysctl, firewall, services.
@@ -187,6 +187,8 @@ export function deriveOps(desired: AddressedTopology, ctx: DeriveContext): { ops
   for (const ns of nsNames) {
     const lo = desired.namespaces.find((n) => n.name === ns)!;
     namespaces.push(op("namespaces", { k: "updown", ns, dev: "lo", up: true }, "bring lo up (undone with the namespace)", { span: lo.span, undoneWith: "namespace" }));
+    // the namespace's kernel-visible mark: found again (and told from a look-alike) without state
+    namespaces.push(op("namespaces", { k: "alias", ns, dev: "lo", alias }, `mark namespace ${ns} as nsnet's (undone with the namespace)`, { span: lo.span, undoneWith: "namespace" }));
     namespaces.push(...devicePrep(ns, "namespaces"));
     for (const d of devs.filter((d) => d.kind === "moved" && d.ns === ns && d.up))
       namespaces.push(op("namespaces", { k: "updown", ns, dev: d.name, up: true }, `bring ${d.name} up (moving it back brings it down)`, { span: d.span, undoneWith: "move-back" }));

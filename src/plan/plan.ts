@@ -12,6 +12,9 @@ export interface PlanContext {
   previous: ProjectState;
   /** the live host default gateway, read by the caller (used when the script names none) */
   hostGateway?: string;
+  /** namespaces provably this project's (default: those its applied ops created); an
+   *  existing namespace outside this set is someone else's and never gets our mark */
+  ownedNamespaces?: ReadonlySet<string>;
 }
 
 const number = (ops: Draft[]): Op[] => ops.map((o, i) => ({ ...o, index: i + 1 }));
@@ -31,9 +34,11 @@ export function plan(desired: AddressedTopology, live: LiveState, ctx: PlanConte
   const removal = undoOps(stale, live, ctx.project);
 
   const foreign = foreignDevices(derived.ops, live, ctx.project);
+  const owned = ctx.ownedNamespaces ?? new Set(ctx.previous.applied.flatMap((o) => (o.effect.k === "netns" ? [o.effect.name] : [])));
   const keep = derived.ops.filter((op) => {
     const e = op.effect;
     if (touches(e, foreign)) return false;
+    if (e.k === "alias" && e.dev === "lo" && live.namespaces.includes(e.ns) && !owned.has(e.ns)) return false;
     if (e.k === "nft" || e.k === "service") return !appliedKeys.has(opKey(op)) || touches(e, removal.gone);
     // an uplink's admin state is changed only when live shows it otherwise
     if (e.k === "updown" && isUplink(desired, e.ns, e.dev)) {

@@ -30,8 +30,8 @@ export type Step =
   /** commands started together, awaited together */
   | { parallel: RunStep[] }
   | { dump: string }
-  /** start a detached background process (its own process group), remembered as NAME */
-  | { spawn: string[]; name: string }
+  /** start a background process, remembered as NAME; detached (its own session) unless told */
+  | { spawn: string[]; name: string; env?: Record<string, string>; detached?: boolean }
   /** remember as NAME the pid found in a JSON file (path of keys and indexes) */
   | { pidFrom: string; at: (string | number)[]; name: string }
   /** whether NAME is still running (not a zombie) → `alive[AS ?? NAME]` */

@@ -37,6 +37,7 @@ describe("plan: the card example (DESIGN §1.4)", () => {
       "host ip: link set lxc1_veth0 alias nsnet:card",
       "host ip: link set lxc1_veth0 up",
       "namespaces ip -n lxc1: link set lo up",
+      "namespaces ip -n lxc1: link set lo alias nsnet:card",
       "namespaces ip -n lxc1: link set eth0 alias nsnet:card",
       "namespaces ip -n lxc1: addr add 1.1.128.3/20 dev eth0",
       "namespaces ip -n lxc1: link set eth0 up",
@@ -161,10 +162,10 @@ describe("groupBatches", () => {
     const b = groupBatches(r.ops);
     expect(b.map((x) => `${x.stage} ${x.phase} ${x.tool} ${x.ns} ${x.ops.length}`)).toEqual([
       "0 host ip host 18",
-      "1 namespaces ip a 5",
-      "1 namespaces ip b 5",
-      "1 namespaces ip sw 7",
-      "1 namespaces ip c 4",
+      "1 namespaces ip a 6",
+      "1 namespaces ip b 6",
+      "1 namespaces ip sw 8",
+      "1 namespaces ip c 5",
       "2 sysctl sysctl host 1",
       "3 firewall nft host 1",
     ]);

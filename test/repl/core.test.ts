@@ -31,7 +31,7 @@ describe("ReplCore statements", () => {
     expect(await repl.handle("ns h1 < veth to br0; addr 192.0.2.1/24 >")).toBe(true);
     expect(repl.accepted).toEqual(["bridge br0", "ns h1 < veth to br0; addr 192.0.2.1/24 >"]);
     expect(engine.live_.namespaces).toEqual(["h1"]);
-    expect(io.outText).toBe("ok: 3 ops in 1 ms\nok: 9 ops in 1 ms\n");
+    expect(io.outText).toBe("ok: 3 ops in 1 ms\nok: 10 ops in 1 ms\n");
   });
 
   it(".verbose on lists every op; off goes back to one line", async () => {
@@ -112,7 +112,7 @@ describe("ReplCore expectations", () => {
     expect(io.outText).toContain("ok (no changes)\nexpect h1 reaches h2: ok (fake kernel)\n");
     io.outText = "";
     await repl.handle("ns h3 < veth to br0; addr 192.0.2.3/24 >");
-    expect(io.outText).toBe("ok: 9 ops in 1 ms\n");
+    expect(io.outText).toBe("ok: 10 ops in 1 ms\n");
     await repl.handle(".expect");
     expect(io.outText).toContain("expect h1 reaches h2: ok");
   });
@@ -138,8 +138,8 @@ describe("ReplCore expectations", () => {
     engine.reachable = (from) => from !== "h2";
     const file = tempFile("lab.nsnet", `${LAB}expect h1 reaches h2\nexpect h2 reaches h1\n`);
     expect(await repl.handle(`.load ${file}`)).toBe(false);
-    expect(io.outText).toContain("ok: 21 ops in 1 ms\nexpect h1 reaches h2: ok (fake kernel)\nexpect h2 reaches h1: FAILED");
-    expect(io.errText).toContain(`error: 1 of 2 expectations failed after .load ${file} was applied (21 ops); it stays in the session (.undo removes it)`);
+    expect(io.outText).toContain("ok: 23 ops in 1 ms\nexpect h1 reaches h2: ok (fake kernel)\nexpect h2 reaches h1: FAILED");
+    expect(io.errText).toContain(`error: 1 of 2 expectations failed after .load ${file} was applied (23 ops); it stays in the session (.undo removes it)`);
     expect(repl.accepted).toHaveLength(1);
     expect(repl.exitStatus).toBe(5);
   });

@@ -14,10 +14,11 @@ export async function runDown(inv: Invocation): Promise<number> {
   const existed = await projectExists(opts);
   const r = await down(opts);
   if (inv.global.json) {
-    process.stdout.write(JSON.stringify({ status: r.status, project: opts.project, existed, undone: r.undone, skipped: r.skipped, leftovers: r.leftovers ?? [] }, null, 2) + "\n");
+    process.stdout.write(JSON.stringify({ status: r.status, project: opts.project, existed, undone: r.undone, skipped: r.skipped, notes: r.notes, leftovers: r.leftovers ?? [] }, null, 2) + "\n");
     return r.status === "ok" ? EXIT.ok : EXIT.rollbackIncomplete;
   }
   for (const s of r.skipped) say(inv.global, `left alone (not ours): ${s}`);
+  for (const n of r.notes) say(inv.global, `note: ${n}`);
   if (r.status !== "ok") {
     process.stderr.write(`down incomplete; left behind:\n${(r.leftovers ?? []).map((l) => `  ${l}`).join("\n")}\n`);
     return EXIT.rollbackIncomplete;

@@ -104,7 +104,7 @@ for (const s of steps) {
   } else if (s.parallel) {
     out.runs.push(...(await Promise.all(s.parallel.map(runAsync))));
   } else if (s.spawn) {
-    const child = spawn(s.spawn[0], s.spawn.slice(1), { detached: true, stdio: "ignore" });
+    const child = spawn(s.spawn[0], s.spawn.slice(1), { detached: s.detached ?? true, stdio: "ignore", env: { ...process.env, ...(s.env ?? {}) } });
     child.unref();
     out.pids[s.name] = child.pid;
   } else if (s.pidFrom) {
