@@ -17,6 +17,7 @@ import { parseSysctlOutput, sysctlDisplayKey } from "./ip-json.js";
 import { readLive, readSysctls } from "./live.js";
 import { serviceRunning, startService } from "./services.js";
 import { recordsFor, restartStopped, stopServices, type StoppedService } from "./service-ops.js";
+import { lostOps, recreatedNamespaces } from "./restore.js";
 import { createdNamespaces, deletedNamespaces, identitiesOf } from "./ownership.js";
 import { DEFAULT_STATE_ROOT, StateError, StateStore, type ExecJournal } from "./state-store.js";
 import { failedLine, kernelMessage, runUndo, undoStep, type UndoFailure, type UndoStep } from "./undo.js";
@@ -120,7 +121,8 @@ const sysctlKeyOf = (op: Op): string => (op.effect.k === "sysctl" ? op.effect.ke
 async function transaction(ops: Op[], runner: Runner, store: StateStore, state: ProjectState, opts: ExecOptions): Promise<ExecResult> {
   const namespaces = namespacesOf(ops);
   const places = new Set([HOST, ...namespaces]);
-  const sysctls = touchedSysctls(ops);
+  // committed sysctls there too: a rollback must see them to put back one a removal took
+  const sysctls = [...touchedSysctls(ops), ...touchedSysctls(state.applied.filter((o) => places.has(o.ns)))];
   const before = opts.before ? await topUpSysctls(runner, opts.before, sysctls) : await readLive(runner, { namespaces, sysctls });
 
   const journal: ExecJournal = {
@@ -230,6 +232,16 @@ async function rollback(executed: Op[], failure: ExecFailure, r: RollbackCtx): P
     .map((op) => undoStepFor(op, originals, r.ctx.services))
     .filter((s): s is UndoStep => s !== null);
   const left = await runUndo(r.ctx.runner, steps);
+  // what the kernel removed along with an op, the inverses do not bring back: re-apply it
+  const undone = await readLive(r.ctx.runner, { namespaces: r.namespaces, sysctls: r.sysctls });
+  const recreated = recreatedNamespaces(executed, undone);
+  const lost = lostOps(r.state.applied, r.before, undone, { project: r.opts.project, places: r.places, recreated });
+  left.push(...(await runUndo(r.ctx.runner, lost.map((op) => undoStep(op, op.effect)))));
+  // a namespace made again is ours under a new identity: the record must say so
+  const namespaces = { ...(r.state.namespaces ?? {}) };
+  for (const [name, id] of Object.entries(await identitiesOf(recreated))) if (id && r.state.namespaces?.[name]) namespaces[name] = id;
+  const namespacesChanged = !isDeepStrictEqual(namespaces, r.state.namespaces ?? {});
+  if (namespacesChanged) r.state.namespaces = namespaces;
   const services = [...r.state.services];
   const notRestarted = await restartStopped(r.ctx.runner, executed, r.ctx.stopped, services, {
     project: r.opts.project,
@@ -250,8 +262,8 @@ async function rollback(executed: Op[], failure: ExecFailure, r: RollbackCtx): P
   }
   await r.ctx.saveJournal();
   if (left.length === 0 && residue.length === 0) {
-    // a service started again has a new pid: the record must say so
-    if (servicesChanged) await r.ctx.store.writeState(r.state);
+    // a service started again has a new pid, a namespace made again a new identity
+    if (servicesChanged || namespacesChanged) await r.ctx.store.writeState(r.state);
     await r.ctx.store.deleteJournal();
     return { status: "rolled-back", failure, undone: steps.length };
   }
