@@ -18,6 +18,7 @@ import { readLive, readSysctls } from "./live.js";
 import { serviceRunning, startService } from "./services.js";
 import { recordsFor, restartStopped, stopServices, type StoppedService } from "./service-ops.js";
 import { lostOps, recreatedNamespaces } from "./restore.js";
+import { effectPresent, findLink } from "../plan/diff.js";
 import { createdNamespaces, deletedNamespaces, identitiesOf } from "./ownership.js";
 import { DEFAULT_STATE_ROOT, StateError, StateStore, type ExecJournal } from "./state-store.js";
 import { failedLine, kernelMessage, runUndo, undoStep, type UndoFailure, type UndoStep } from "./undo.js";
@@ -371,9 +372,21 @@ async function runIp(ns: string, ops: Op[], ctx: Ctx): Promise<BatchOutcome> {
   if (line !== null && line >= 1 && line <= ops.length) {
     return { done: ops.slice(0, line - 1), failed: { op: ops[line - 1]!, message: kernelMessage(r.stderr) || "ip failed" } };
   }
-  // ip died without naming a line: nothing is known to be done, everything may be —
-  // undo all of it (undo tolerates what is already gone)
-  return { done: ops, failed: { op: ops[0]!, message: r.stderr.trim() || `ip exited with ${r.exitCode}` } };
+  // ip died without naming a line (it printed its usage, or refused an argument, and exited
+  // at once): the lines before the one it died on took effect, the rest did not. The kernel
+  // says which: the first op whose effect it does not show is the one to blame.
+  const message = kernelMessage(r.stderr).slice(0, 500) || `ip exited with ${r.exitCode}`;
+  const live = await readLive(ctx.runner, { namespaces: namespacesOf(ops) });
+  const k = ops.findIndex((o) => !tookEffect(o.effect, live, ctx.project));
+  if (k < 0) return { done: ops, failed: { op: ops[ops.length - 1]!, message } };
+  return { done: ops.slice(0, k), failed: { op: ops[k]!, message } };
+}
+
+/** Whether the kernel shows an op's effect — for a link, that it exists (its mark is a
+ *  later line of the batch). */
+function tookEffect(e: Op["effect"], live: LiveState, project: string): boolean {
+  if (e.k === "link") return findLink(live, e.ns, e.name) !== undefined;
+  return effectPresent(e, live, project);
 }
 
 async function runSysctl(ns: string, ops: Op[], ctx: Ctx): Promise<BatchOutcome> {

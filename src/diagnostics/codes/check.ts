@@ -177,4 +177,11 @@ export const checkCodes: CodeInfo[] = [
     explanation: "802.1Q vlan ids are 1 to 4094.",
     example: "uplink eth0\nns a < vlan 4095 on host:eth0 >",
   },
+  {
+    code: "NS327",
+    severity: "error",
+    message: "interface name `{name}` is read by `ip` as its keyword `{keyword}`",
+    explanation: "`ip link` reads a bare interface name only when it is none of its own words (and any prefix of `address`, `type`, `help`, `link`, `master` … counts): such a name would change the command nsnet sends.",
+    example: "ns a < veth dev as help >",
+  },
 ];
