@@ -8,6 +8,7 @@ import { addressValue } from "./validators/address-values.js";
 import { commandNamespace } from "./validators/commands.js";
 import { deviceReferences } from "./validators/device-references.js";
 import { duplicateDevice } from "./validators/device-duplicates.js";
+import { ipKeywordName } from "./validators/device-names.js";
 import { expectation } from "./validators/expect.js";
 import { duplicateNamespace } from "./validators/namespaces.js";
 import { natRule } from "./validators/nat.js";
@@ -24,6 +25,7 @@ export function defaultRegistry(): ValidationRegistry {
   return new ValidationRegistry()
     .register("namespaces", duplicateNamespace)
     .register("devices", duplicateDevice)
+    .register("devices", ipKeywordName)
     .register("devices", deviceReferences)
     .register("pools", poolDeclaration)
     .register("assignments", addressReferences)

@@ -4,7 +4,9 @@ import { isNsnetAlias, ownerAlias } from "../model/state.js";
 /**
  * Live states compared as sets of facts ("link lxc1 eth0 veth …"): what rollback promises
  * is that the facts after equal the facts before. Kernel-chosen details that a recreated
- * object never keeps (ifindex, MAC address, route protocol) are not facts.
+ * object never keeps (ifindex, MAC address, route protocol) are not facts, nor are IPv6
+ * link-local addresses and their fe80::/64 routes: the kernel derives them from the MAC
+ * address, some time after the link comes up.
  */
 export function liveFacts(live: LiveState, places?: ReadonlySet<string>): Set<string> {
   const inScope = (ns: string) => !places || places.has(ns);
@@ -14,9 +16,9 @@ export function liveFacts(live: LiveState, places?: ReadonlySet<string>): Set<st
     if (!inScope(l.ns)) continue;
     facts.add(`link ${l.ns} ${l.name} kind=${l.kind} alias=${l.alias ?? ""} master=${l.master ?? ""} ${l.up ? "up" : "down"}`);
   }
-  for (const a of live.addrs) if (inScope(a.ns)) facts.add(`addr ${a.ns} ${a.dev} ${a.cidr}`);
+  for (const a of live.addrs) if (inScope(a.ns) && !isLinkLocal6(a.cidr)) facts.add(`addr ${a.ns} ${a.dev} ${a.cidr}`);
   for (const r of live.routes) {
-    if (inScope(r.ns)) facts.add(`route ${r.ns} -${r.family} ${r.dst} via=${r.via ?? ""} dev=${r.dev ?? ""}`);
+    if (inScope(r.ns) && !(r.family === 6 && r.dst === "fe80::/64")) facts.add(`route ${r.ns} -${r.family} ${r.dst} via=${r.via ?? ""} dev=${r.dev ?? ""}`);
   }
   for (const p of live.proxies) if (inScope(p.ns)) facts.add(`proxy ${p.ns} ${p.addr} dev=${p.dev}`);
   for (const [ns, kv] of Object.entries(live.sysctls)) {
@@ -25,6 +27,8 @@ export function liveFacts(live: LiveState, places?: ReadonlySet<string>): Set<st
   }
   return facts;
 }
+
+const isLinkLocal6 = (cidr: string): boolean => /^fe[89ab][0-9a-f]?:/i.test(cidr);
 
 export interface LiveDiff {
   /** facts of `before` that `after` lacks */

@@ -20,6 +20,8 @@ import { parseSysctlOutput, sysctlDisplayKey } from "./ip-json.js";
 import { readLive, readSysctls } from "./live.js";
 import { serviceRunning, startService } from "./services.js";
 import { recordsFor, restartStopped, stopServices, type StoppedService } from "./service-ops.js";
+import { lostOps, recreatedNamespaces } from "./restore.js";
+import { effectPresent, findLink } from "../plan/diff.js";
 import { createdNamespaces, deletedNamespaces, identitiesOf } from "./ownership.js";
 import { BatchTails } from "./batch-tails.js";
 import { DEFAULT_STATE_ROOT, StateError, StateStore, type ExecJournal } from "./state-store.js";
@@ -151,7 +153,8 @@ const sysctlKeyOf = (op: Op): string => (op.effect.k === "sysctl" ? op.effect.ke
 async function transaction(ops: Op[], runner: Runner, store: StateStore, state: ProjectState, opts: ExecOptions): Promise<ExecResult> {
   const namespaces = namespacesOf(ops);
   const places = new Set([HOST, ...namespaces]);
-  const sysctls = touchedSysctls(ops);
+  // committed sysctls there too: a rollback must see them to put back one a removal took
+  const sysctls = [...touchedSysctls(ops), ...touchedSysctls(state.applied.filter((o) => places.has(o.ns)))];
   const before = opts.before ? await topUpSysctls(runner, opts.before, sysctls) : await readLive(runner, { namespaces, sysctls });
 
   const journal: ExecJournal = {
@@ -269,6 +272,16 @@ async function rollback(executed: Op[], failure: ExecFailure, r: RollbackCtx): P
     .map((op) => undoStepFor(op, originals, r.ctx.services))
     .filter((s): s is UndoStep => s !== null);
   const left = await runUndo(r.ctx.runner, steps);
+  // what the kernel removed along with an op, the inverses do not bring back: re-apply it
+  const undone = await readLive(r.ctx.runner, { namespaces: r.namespaces, sysctls: r.sysctls });
+  const recreated = recreatedNamespaces(executed, undone);
+  const lost = lostOps(r.state.applied, r.before, undone, { project: r.opts.project, places: r.places, recreated });
+  left.push(...(await runUndo(r.ctx.runner, lost.map((op) => undoStep(op, op.effect)))));
+  // a namespace made again is ours under a new identity: the record must say so
+  const namespaces = { ...(r.state.namespaces ?? {}) };
+  for (const [name, id] of Object.entries(await identitiesOf(recreated))) if (id && r.state.namespaces?.[name]) namespaces[name] = id;
+  const namespacesChanged = !isDeepStrictEqual(namespaces, r.state.namespaces ?? {});
+  if (namespacesChanged) r.state.namespaces = namespaces;
   const services = [...r.state.services];
   const notRestarted = await restartStopped(r.ctx.runner, executed, r.ctx.stopped, services, {
     project: r.opts.project,
@@ -289,8 +302,8 @@ async function rollback(executed: Op[], failure: ExecFailure, r: RollbackCtx): P
   }
   await r.ctx.saveJournal();
   if (left.length === 0 && residue.length === 0) {
-    // a service started again has a new pid: the record must say so
-    if (servicesChanged) await r.ctx.store.writeState(r.state);
+    // a service started again has a new pid, a namespace made again a new identity
+    if (servicesChanged || namespacesChanged) await r.ctx.store.writeState(r.state);
     await r.ctx.store.deleteJournal();
     return { status: "rolled-back", failure, undone: steps.length };
   }
@@ -416,7 +429,7 @@ async function runFannedOut(batches: readonly Batch[], ctx: Ctx): Promise<Map<Ba
   const runs = await runInPlaces(ctx.runner, sending.map((j) => j.job), DUMP_FLAGS, { dir: join(ctx.store.dir, "batches") });
   const byPlace = new Map(runs.map((r) => [r.place, r]));
   for (const j of jobs) {
-    const o = j.sent.length ? ipOutcome(j.batch, j.sent, byPlace.get(j.batch.ns)!, ctx) : { done: [] };
+    const o: BatchOutcome = j.sent.length ? await ipOutcome(j.batch, j.sent, byPlace.get(j.batch.ns)!, ctx) : { done: [] };
     if (!o.failed && j.k >= 0) o.failed = { op: j.batch.ops[j.k]!, message: injected(j.batch.ops[j.k]!) };
     if (o.failed) ctx.tails.cut(j.batch);
     out.set(j.batch, o);
@@ -425,7 +438,7 @@ async function runFannedOut(batches: readonly Batch[], ctx: Ctx): Promise<Map<Ba
 }
 
 /** What an ip batch's process says about its ops (and its tail). */
-function ipOutcome(batch: Batch, ops: Op[], r: RunResult, ctx: Ctx): BatchOutcome {
+async function ipOutcome(batch: Batch, ops: Op[], r: RunResult, ctx: Ctx): Promise<BatchOutcome> {
   const line = r.exitCode === 0 ? null : failedLine(r.stderr);
   if (r.exitCode === 0 || (line !== null && line > ops.length)) {
     ctx.tails.took(batch, ops.length, r);
@@ -434,9 +447,21 @@ function ipOutcome(batch: Batch, ops: Op[], r: RunResult, ctx: Ctx): BatchOutcom
   if (line !== null && line >= 1 && line <= ops.length) {
     return { done: ops.slice(0, line - 1), failed: { op: ops[line - 1]!, message: kernelMessage(r.stderr) || "ip failed" } };
   }
-  // ip died without naming a line: nothing is known to be done, everything may be —
-  // undo all of it (undo tolerates what is already gone)
-  return { done: ops, failed: { op: ops[0]!, message: r.stderr.trim() || `ip exited with ${r.exitCode}` } };
+  // ip died without naming a line (it printed its usage, or refused an argument, and exited
+  // at once): the lines before the one it died on took effect, the rest did not. The kernel
+  // says which: the first op whose effect it does not show is the one to blame.
+  const message = kernelMessage(r.stderr).slice(0, 500) || `ip exited with ${r.exitCode}`;
+  const live = await readLive(ctx.runner, { namespaces: namespacesOf(ops) });
+  const k = ops.findIndex((o) => !tookEffect(o.effect, live, ctx.project));
+  if (k < 0) return { done: ops, failed: { op: ops[ops.length - 1]!, message } };
+  return { done: ops.slice(0, k), failed: { op: ops[k]!, message } };
+}
+
+/** Whether the kernel shows an op's effect — for a link, that it exists (its mark is a
+ *  later line of the batch). */
+function tookEffect(e: Op["effect"], live: LiveState, project: string): boolean {
+  if (e.k === "link") return findLink(live, e.ns, e.name) !== undefined;
+  return effectPresent(e, live, project);
 }
 
 async function runSysctl(ns: string, ops: Op[], ctx: Ctx): Promise<BatchOutcome> {

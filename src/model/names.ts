@@ -21,6 +21,8 @@ export function validateIfName(s: string): string | null {
   const bytes = byteLength(s);
   if (bytes > IFNAME_MAX_BYTES) return `it is ${bytes} bytes long, the kernel allows at most ${IFNAME_MAX_BYTES}`;
   if (s === "." || s === "..") return `\`${s}\` is reserved by the kernel`;
+  // net.ipv4.conf.all / .default name every interface: the kernel refuses links named so
+  if (s === "all" || s === "default") return `\`${s}\` is reserved by the kernel (it names every interface in /proc/sys/net/*/conf/)`;
   // '%' is refused because the kernel treats `eth%d` as a template for "next free number".
   const bad = /[/:%\s\0]/u.exec(s);
   if (bad) return `it contains ${describeChar(bad[0])}`;
@@ -56,8 +58,33 @@ export function validateIdent(s: string): string | null {
   return null;
 }
 
+/**
+ * `ip link add|set|del NAME …` takes a bare NAME only when it is not one of its own words:
+ * iproute2's `ip link` parser (iplink_parse in ip/iplink.c) tries every keyword first, some
+ * by exact match and some by prefix (`matches()`: any prefix of `address`, so `a`, `ad`,
+ * `addr` … are `address`). A link named that way is read as the keyword — `veth dev as help`
+ * made `ip` print its usage mid-batch. The lists are iproute2 6.x's; words of newer versions
+ * only make the refusal wider.
+ */
+const IP_LINK_EXACT = [
+  "up", "down", "name", "index", "dev", "mtu", "inet", "netns", "multicast", "allmulticast", "promisc", "trailers", "arp",
+  "carrier", "vf", "vrf", "group", "mode", "state", "protodown", "protodown_reason", "brd", "qlen", "parentdev",
+  "xdp", "xdpgeneric", "xdpdrv", "xdpoffload", "gso_max_size", "gso_max_segs", "gro_max_size", "gso_ipv4_max_size", "gro_ipv4_max_size",
+] as const;
+const IP_LINK_PREFIXED = [
+  "link", "link-netns", "link-netnsid", "address", "addrgenmode", "alias", "broadcast", "txqueuelen", "txqlen",
+  "master", "nomaster", "dynamic", "type", "numtxqueues", "numrxqueues", "help",
+] as const;
+
+/** The `ip link` keyword this interface name would be read as, or null. */
+export function ipLinkKeyword(s: string): string | null {
+  if ((IP_LINK_EXACT as readonly string[]).includes(s)) return s;
+  return IP_LINK_PREFIXED.find((k) => s.length > 0 && k.startsWith(s)) ?? null;
+}
+
+/** A name nsnet may give an interface: valid for the kernel, and not an `ip link` word. */
 export function isValidIfName(s: string): boolean {
-  return validateIfName(s) === null;
+  return validateIfName(s) === null && ipLinkKeyword(s) === null;
 }
 
 export function isValidNsName(s: string): boolean {

@@ -6,6 +6,8 @@ import type { Op } from "./op.js";
 import { planDiag } from "./codes.js";
 import { deriveOps, wantedSysctls, type Draft } from "./derive.js";
 import { effectPresent, findLink, foreignDevices, touches, undoOps } from "./diff.js";
+import { afterRemovals } from "./side-effects.js";
+import type { Effect } from "./effect.js";
 
 export interface PlanContext {
   project: string;
@@ -35,6 +37,12 @@ export function plan(desired: AddressedTopology, live: LiveState, ctx: PlanConte
 
   const foreign = foreignDevices(derived.ops, live, ctx.project);
   const owned = ctx.ownedNamespaces ?? new Set(ctx.previous.applied.flatMap((o) => (o.effect.k === "netns" ? [o.effect.name] : [])));
+  // the world once the removals have run, with what the kernel takes away along with them
+  const goneLinks: Effect[] = [...removal.gone].map((k) => {
+    const [ns, name] = k.split("\0") as [string, string];
+    return { k: "link-del", ns, name };
+  });
+  const after = afterRemovals(live, [...removal.ops.map((o) => o.effect), ...goneLinks]);
   const keep = derived.ops.filter((op) => {
     const e = op.effect;
     if (touches(e, foreign)) return false;
@@ -42,10 +50,10 @@ export function plan(desired: AddressedTopology, live: LiveState, ctx: PlanConte
     if (e.k === "nft" || e.k === "service") return !appliedKeys.has(opKey(op)) || touches(e, removal.gone);
     // an uplink's admin state is changed only when live shows it otherwise
     if (e.k === "updown" && isUplink(desired, e.ns, e.dev)) {
-      const l = findLink(live, e.ns, e.dev);
+      const l = findLink(after, e.ns, e.dev);
       return l !== undefined && l.up !== e.up;
     }
-    return !effectPresent(e, live, ctx.project) || touches(e, removal.gone);
+    return !effectPresent(e, after, ctx.project) || touches(e, removal.gone);
   });
 
   for (const op of keep)

@@ -40,14 +40,27 @@ export interface ScenarioRun<T> {
   stderr: string;
 }
 
-/** Runs scenarios/NAME.mjs in a private mount+net namespace with `args` as JSON on argv. */
-export async function runScenario<T = unknown>(name: string, args: unknown = {}, timeoutMs = 120_000): Promise<ScenarioRun<T>> {
-  const build = await buildForKernelTests();
+/** Runs scenarios/NAME.mjs in a private mount+net namespace with `args` as JSON on argv;
+ *  `pidNamespace` adds a pid namespace (scenarios that start services: nothing they start
+ *  outlives the scenario, and no signal can leave it); `dist` gives the scenario the
+ *  product's build (dist/, made by ./scripts/test) instead of compiling src/exec for it. */
+export async function runScenario<T = unknown>(
+  name: string,
+  args: unknown = {},
+  timeoutMs = 120_000,
+  opts: { pidNamespace?: boolean; dist?: boolean } = {},
+): Promise<ScenarioRun<T>> {
+  const build = opts.dist ? "" : await buildForKernelTests();
   const outer = await readlink("/proc/self/ns/net");
+  const inner = ["unshare", "--mount", "--net", "--propagation", "private", "--", process.execPath, join(here, "scenarios", `${name}.mjs`), JSON.stringify(args)];
+  // In a pid namespace, its first process stays in this network namespace (the sandbox
+  // guard compares with PID 1's) and runs the scenario; all else dies with it.
+  const relay = `const r=require("child_process").spawnSync(process.argv[1],process.argv.slice(2),{stdio:"inherit"});process.exit(r.status??1)`;
+  const argv = opts.pidNamespace ? ["--pid", "--fork", "--mount-proc", "--", process.execPath, "-e", relay, ...inner] : inner.slice(1);
   const r = await execa(
     "unshare",
-    ["--mount", "--net", "--propagation", "private", "--", process.execPath, join(here, "scenarios", `${name}.mjs`), JSON.stringify(args)],
-    { reject: false, timeout: timeoutMs, env: { NSNET_BUILD: build, NSNET_SANDBOX_OUTER_NETNS: outer } },
+    argv,
+    { reject: false, timeout: timeoutMs, env: { ...(opts.dist ? { NSNET_DIST: join(repo, "dist") } : { NSNET_BUILD: build }), NSNET_SANDBOX_OUTER_NETNS: outer } },
   );
   const lines = String(r.stdout).trim().split("\n");
   let result: T;

@@ -111,6 +111,23 @@ describe("plan: idempotence, removal, down", () => {
     ]);
   });
 
+  it("re-adds what a removal takes with it: a new address on a proxied namespace gets its default route again", () => {
+    const first = plan(card(), cardHost(), ctx(emptyProjectState("card")));
+    const after = apply(first.ops, cardHost(), emptyProjectState("card"));
+    const t = card();
+    t.resolved = t.resolved.map((a) => (a.ns === "lxc1" ? { ...a, cidr: "1.1.128.4/20" } : a));
+    // deleting lxc1's only IPv4 address flushes its IPv4 routes: the default route must come back
+    expect(texts(plan(t, after.live, ctx(after.state)).ops)).toEqual([
+      "host-routes ip: neigh del proxy 1.1.128.3 dev eth0",
+      "host-routes ip: route del 1.1.128.3/32 dev lxc1_veth0",
+      "namespaces ip -n lxc1: addr del 1.1.128.3/20 dev eth0",
+      "namespaces ip -n lxc1: addr add 1.1.128.4/20 dev eth0",
+      "namespaces ip -n lxc1: route add default via 1.1.128.1 dev eth0 onlink",
+      "host-routes ip: route add 1.1.128.4/32 dev lxc1_veth0",
+      "host-routes ip: neigh add proxy 1.1.128.4 dev eth0",
+    ]);
+  });
+
   it("down undoes everything, newest first, restoring sysctls, namespaces last", () => {
     const first = plan(card({ withLxc2: true }), cardHost(), ctx(emptyProjectState("card")));
     const after = apply(first.ops, cardHost(), emptyProjectState("card"));

@@ -191,4 +191,11 @@ export const checkCodes = [
     explanation: "A `nat from CIDR` source must be a subnet: the bits after the prefix must be zero.",
     example: "uplink eth0\nnat from 10.22.0.1/16 to eth0",
   },
+  {
+    code: "NS329",
+    severity: "error",
+    message: "interface name `{name}` is read by `ip` as its keyword `{keyword}`",
+    explanation: "`ip link` reads a bare interface name only when it is none of its own words (and any prefix of `address`, `type`, `help`, `link`, `master` … counts): such a name would change the command nsnet sends.",
+    example: "ns a < veth dev as help >",
+  },
 ] as const satisfies readonly CodeInfo[];
