@@ -7,7 +7,7 @@ import type { CheckContext, CheckedAddress } from "./context.js";
  * `ctx.accept`. Concerns that need the whole picture at once (overlaps found by a sweep)
  * register for "topology" and are called once.
  */
-export type ItemKind = Exclude<keyof Topology, "addresses" | "handlers"> | "addresses" | "assignments";
+export type ItemKind = Exclude<keyof Topology, "addresses" | "handlers" | "unbuilt"> | "addresses" | "assignments";
 
 /**
  * "addresses" are the checker's effective addresses (static, or resolved after allocation);

@@ -22,7 +22,7 @@ export function routeShape(r: Route, ctx: CheckContext): void {
     dstFamily = dst.family;
     if (dst.addr !== networkAddress(dst)) {
       const subnet = subnetText(dst);
-      ctx.accept("NS315", r.dstSpan, { cidr: r.dst }, { suggestions: [subnet], hint: `did you mean \`${subnet}\`?` });
+      ctx.accept("NS315", r.dstSpan, { cidr: r.dst }, { suggestions: [subnet] });
     }
   }
   if (r.via === undefined) return;

@@ -56,7 +56,7 @@ export const checkCodes = [
     severity: "error",
     message: "interface `{name}` is declared twice in namespace `{ns}`",
     explanation: "Two statements create an interface with the same name in one namespace.",
-    example: "ns a < veth as eth0; macvlan on eth0 as eth0 >",
+    example: "uplink eth0\nns a < macvlan on eth0 as e0; macvlan on eth0 as e0 >",
   },
   {
     code: "NS309",
