@@ -57,6 +57,7 @@ describe("diagnostic catalog", () => {
  * defence whose example an earlier phase reports first.
  */
 const NOT_FROM_AN_EXAMPLE: Record<string, string> = {
+  NS300: "a bug in a validator",
   NS311: "NS105 reports the address first",
   NS321: "NS216 reports the port first",
   NS326: "NS216 reports the vlan id first",
