@@ -1,97 +1,126 @@
 #!/usr/bin/env node
-// Apply benchmark: N namespaces, each with a veth to a host bridge and an address, built
-// inside a private sandbox three ways — nsnet's execute() (batched, transactional,
-// verified), one hand-written `ip -batch` per place, and one `ip` spawn per command (the
-// naive shell script) — printing wall time per way. Usage: bench-apply.mjs [N…] (default 50 200)
-// Needs the build (dist/); re-executes itself under `unshare --mount --net`.
-import { spawnSync, execFileSync } from "node:child_process";
-import { readlinkSync } from "node:fs";
-import { dirname, join } from "node:path";
+// Apply benchmark: "star N" (a bridge, N namespaces, each with a veth port, an address from
+// a pool, lo up and a default route) built each way in its own fresh sandbox, verified,
+// N = 50, 200, 1000, medians of 3 rounds. Every figure is printed as a ratio to the
+// hand-written `ip -batch` of the same round (each round measures every way back to back,
+// so a busy machine shifts them together). Ways: nsnet (the installed binary: up, up again
+// with nothing to do, down), hand (one host batch + `ip -n cI -batch` per namespace, and
+// its batch delete), naive (one `ip` per command; N ≤ 200), cni (the reference bridge +
+// host-local + loopback plugins, once per container), mininet (LinuxBridge, no controller).
+// Usage: bench-apply.mjs [--sizes 50,200,1000] [--runs 3] [--ways hand,nsnet,naive,cni,mininet] [--json FILE]
+import { spawnSync } from "node:child_process";
+import { existsSync, readFileSync, readlinkSync, writeFileSync } from "node:fs";
+import { cpus, loadavg } from "node:os";
+import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
-const dist = join(dirname(fileURLToPath(import.meta.url)), "..", "dist");
-const sizes = process.argv.slice(2).map(Number).filter((n) => Number.isInteger(n) && n > 0 && n <= 1000);
-if (sizes.length === 0) sizes.push(50, 200);
-
-if (!process.env.NSNET_BENCH_INNER) {
-  const r = spawnSync("unshare", ["--mount", "--net", "--propagation", "private", "--", process.execPath, fileURLToPath(import.meta.url), ...sizes.map(String)], {
-    stdio: "inherit",
-    env: { ...process.env, NSNET_BENCH_INNER: "1", NSNET_SANDBOX_OUTER_NETNS: readlinkSync("/proc/self/ns/net") },
-  });
-  process.exit(r.status ?? 1);
-}
-
-const { execute } = await import(join(dist, "exec/execute.js"));
-const { prepareSandbox } = await import(join(dist, "exec/sandbox.js"));
-const { ProcessRunner } = await import(join(dist, "exec/runner.js"));
-const runner = new ProcessRunner();
-await prepareSandbox(runner, []);
-
-/** [phase, place, line, inverse] for n namespaces (IPv6 documentation addresses, no DAD). */
-function lines(n) {
-  const out = [["host", "host", "link add br0 type bridge", "link del br0"], ["host", "host", "link set br0 alias nsnet:bench", null], ["host", "host", "link set br0 up", null]];
-  for (let i = 0; i < n; i++) {
-    out.push(["host", "host", `netns add n${i}`, `netns del n${i}`]);
-    out.push(["host", "host", `link add h${i} type veth peer name eth0 netns n${i}`, `link del h${i}`]);
-    out.push(["host", "host", `link set h${i} alias nsnet:bench`, null]);
-    out.push(["host", "host", `link set h${i} master br0`, null]);
-    out.push(["host", "host", `link set h${i} up`, null]);
-  }
-  for (let i = 0; i < n; i++) {
-    out.push(["namespaces", `n${i}`, "link set lo up", null]);
-    out.push(["namespaces", `n${i}`, `addr add 2001:db8::${(i + 1).toString(16)}/64 dev eth0 nodad`, null]);
-    out.push(["namespaces", `n${i}`, "link set eth0 up", null]);
-  }
-  return out;
-}
-
-function teardown(n) {
-  const input = [...Array(n).keys()].map((i) => `netns del n${i}`).concat("link del br0").join("\n") + "\n";
-  spawnSync("ip", ["-force", "-batch", "-"], { input });
-  // veth host ends die with their namespaces, asynchronously: wait until none is left
-  for (let i = 0; i < 100; i++) {
-    const links = JSON.parse(execFileSync("ip", ["-j", "link", "show"], { encoding: "utf8" }));
-    if (links.length <= 1) return;
-    spawnSync("sleep", ["0.05"]);
-  }
-}
-
-async function time(fn) {
-  const t0 = process.hrtime.bigint();
-  await fn();
-  return Number(process.hrtime.bigint() - t0) / 1e6;
-}
-
-const ways = {
-  async nsnet(n) {
-    const ops = lines(n).map(([phase, ns, text, inv], i) => ({ index: i + 1, phase, tool: "ip", ns, text, summary: text, inverse: inv && { tool: "ip", ns, text: inv } }));
-    const r = await execute(ops, runner, { project: `bench${n}`, stateDir: "/run/nsnet", concurrency: 8 });
-    if (r.status !== "ok") throw new Error(`execute: ${r.status}: ${r.failure?.message}`);
-    spawnSync("rm", ["-rf", `/run/nsnet/bench${n}`]);
-  },
-  async batch(n) {
-    const byPlace = new Map();
-    for (const [, ns, text] of lines(n)) byPlace.set(ns, [...(byPlace.get(ns) ?? []), text]);
-    for (const [ns, ls] of byPlace) {
-      const argv = ns === "host" ? ["-batch", "-"] : ["-n", ns, "-batch", "-"];
-      const r = spawnSync("ip", argv, { input: ls.join("\n") + "\n" });
-      if (r.status !== 0) throw new Error(String(r.stderr));
-    }
-  },
-  async naive(n) {
-    for (const [, ns, text] of lines(n)) {
-      const r = spawnSync("ip", [...(ns === "host" ? [] : ["-n", ns]), ...text.split(" ")]);
-      if (r.status !== 0) throw new Error(String(r.stderr));
-    }
-  },
+const here = dirname(fileURLToPath(import.meta.url));
+const repo = resolve(here, "..");
+const opt = (name, dflt) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : dflt;
 };
+const sizes = opt("sizes", "50,200,1000").split(",").map(Number);
+const runs = Number(opt("runs", "3"));
+const ways = opt("ways", "hand,nsnet,naive,cni,mininet").split(",");
+const NAIVE_MAX = 200;
 
-for (const n of sizes) {
-  const row = { namespaces: n, commands: lines(n).length };
-  for (const [name, fn] of Object.entries(ways)) {
-    row[`${name}_ms`] = Math.round(await time(() => fn(n)));
-    teardown(n);
-  }
-  console.log(`n=${n} commands=${row.commands}  nsnet execute: ${row.nsnet_ms} ms  hand-written ip -batch: ${row.batch_ms} ms  one ip per command: ${row.naive_ms} ms`);
-  console.log(JSON.stringify(row));
+// what `npm install -g` / PATH would run: package.json's bin
+const pkg = JSON.parse(readFileSync(join(repo, "package.json"), "utf8"));
+const bin = join(repo, typeof pkg.bin === "string" ? pkg.bin : pkg.bin.nsnet);
+
+/** Tools only the benchmark needs, installed here (scripts/setup does not). */
+function ensureTools() {
+  const need = [];
+  if (!existsSync("/usr/bin/time")) need.push("time");
+  if (ways.includes("cni") && !existsSync("/usr/lib/cni/bridge")) need.push("containernetworking-plugins");
+  if (ways.includes("mininet") && (!existsSync("/usr/bin/mnexec") || !existsSync("/usr/sbin/brctl"))) need.push("mininet", "bridge-utils");
+  if (!need.length) return;
+  console.error(`bench: installing ${need.join(" ")}`);
+  const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
+  spawnSync("apt-get", ["update", "-qq"], { stdio: "ignore", env });
+  // --no-install-recommends: Mininet runs its LinuxBridge switch without Open vSwitch
+  const r = spawnSync("apt-get", ["install", "-y", "-qq", "--no-install-recommends", ...need], { stdio: ["ignore", "ignore", "inherit"], env });
+  if (r.status !== 0) throw new Error("bench: apt-get install failed");
 }
+
+/** One measurement in a fresh sandbox (a private mount + network namespace). */
+function measure(way, n) {
+  const r = spawnSync("unshare", ["--mount", "--net", "--propagation", "private", "--", process.execPath, join(here, "bench-star.mjs"), way, String(n), bin], {
+    encoding: "utf8",
+    env: { ...process.env, NSNET_SANDBOX_OUTER_NETNS: readlinkSync("/proc/self/ns/net") },
+    maxBuffer: 1 << 26,
+  });
+  const last = r.stdout.trim().split("\n").pop() ?? "";
+  if (r.status !== 0 || !last.startsWith("{")) return { way, n, error: (r.stderr || r.stdout).trim().split("\n").slice(-3).join(" | ") };
+  return JSON.parse(last);
+}
+
+const median = (xs) => {
+  const v = xs.filter((x) => typeof x === "number" && Number.isFinite(x)).sort((a, b) => a - b);
+  if (!v.length) return undefined;
+  return v.length % 2 ? v[(v.length - 1) / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+};
+const s = (ms) => (ms === undefined ? "—" : `${(ms / 1000).toFixed(2)} s`);
+const x = (r) => (r === undefined ? "—" : `${r.toFixed(2)}×`);
+
+ensureTools();
+const machine = `${cpus().length} cores, kernel ${spawnSync("uname", ["-r"], { encoding: "utf8" }).stdout.trim()}, load ${loadavg().map((l) => l.toFixed(1)).join(" ")} at start`;
+const binKind = readFileSync(bin, "utf8").includes('from "./') || readFileSync(bin, "utf8").includes("from '../") ? "ES modules compiled by tsc" : "single file";
+console.log(`apply benchmark — ${machine}; nsnet = ${bin.replace(repo + "/", "")} (${binKind})`);
+
+const results = [];
+for (const n of sizes) {
+  const rounds = [];
+  for (let round = 0; round < runs; round++) {
+    const row = {};
+    // rotate the order per round, so no way always runs first after a quiet spell
+    const order = ways.filter((w) => !(w === "naive" && n > NAIVE_MAX));
+    for (let k = 0; k < order.length; k++) {
+      const w = order[(k + round) % order.length];
+      row[w] = measure(w, n);
+      if (row[w].error || row[w].verified !== true) console.error(`bench: ${w} n=${n}: ${row[w].error ?? `not verified: ${row[w].verified}`}`);
+    }
+    rounds.push(row);
+  }
+  const ok = (w, r) => r[w] && !r[w].error && r[w].verified === true;
+  const ratio = (w, key = "build_ms", base = "build_ms", baseWay = "hand") =>
+    median(rounds.map((r) => (ok(w, r) && ok(baseWay, r) ? r[w][key] / r[baseWay][base] : undefined)));
+  const med = (w, key = "build_ms") => median(rounds.map((r) => (ok(w, r) ? r[w][key] : undefined)));
+  const res = {
+    n,
+    hand_ms: med("hand"),
+    hand_down_ms: med("hand", "down_ms"),
+    hand_down_settled_ms: med("hand", "down_settled_ms"),
+    nsnet_ms: med("nsnet"),
+    nsnet_x: ratio("nsnet"),
+    noop_ms: med("nsnet", "noop_ms"),
+    noop_x_hand: ratio("nsnet", "noop_ms"),
+    noop_x_build: ratio("nsnet", "noop_ms", "build_ms", "nsnet"),
+    down_ms: med("nsnet", "down_ms"),
+    down_x_hand_settled: ratio("nsnet", "down_ms", "down_settled_ms"),
+    down_x_hand_returned: ratio("nsnet", "down_ms", "down_ms"),
+    rss_mb: med("nsnet", "rss_kb") === undefined ? undefined : med("nsnet", "rss_kb") / 1024,
+    naive_x: ratio("naive"),
+    cni_x: ratio("cni"),
+    cni_ms: med("cni"),
+    mininet_x: ratio("mininet"),
+    mininet_ms: med("mininet"),
+    rounds,
+  };
+  results.push(res);
+  console.log(
+    `n=${n}: hand ip -batch ${s(res.hand_ms)} = 1 · nsnet up ${x(res.nsnet_x)} (${s(res.nsnet_ms)}, peak RSS ${res.rss_mb?.toFixed(0) ?? "—"} MB)` +
+      ` · up again, nothing to do ${x(res.noop_x_hand)} (${s(res.noop_ms)}; ${x(res.noop_x_build)} of its build)` +
+      ` · nsnet down ${s(res.down_ms)} = ${x(res.down_x_hand_settled)} hand delete until gone (${s(res.hand_down_settled_ms)}; returns in ${s(res.hand_down_ms)})` +
+      ` · naive ${x(res.naive_x)} · CNI plugins ${x(res.cni_x)} (${s(res.cni_ms)}) · Mininet ${x(res.mininet_x)} (${s(res.mininet_ms)})`,
+  );
+}
+if (results.length > 1) {
+  const a = results.find((r) => r.n === 200);
+  const b = results.find((r) => r.n === 1000);
+  if (a?.nsnet_ms && b?.nsnet_ms) console.log(`nsnet t(1000)/t(200) = ${(b.nsnet_ms / a.nsnet_ms).toFixed(1)} (5 = linear; hand: ${(b.hand_ms / a.hand_ms).toFixed(1)})`);
+}
+console.log(`load ${loadavg().map((l) => l.toFixed(1)).join(" ")} at end`);
+const jsonOut = opt("json");
+if (jsonOut) writeFileSync(jsonOut, JSON.stringify({ machine, bin, results }, null, 2) + "\n");

@@ -247,7 +247,13 @@ export interface ExecStmt extends Node {
   argv: Template[];
 }
 
-export interface VethStmt extends Node {
+/** `mtu N` and `hwaddr MAC` after a device statement (an LXC `lxc.net.N.mtu` / `.hwaddr`). */
+export interface LinkAttrs {
+  mtu?: Expr;
+  hwaddr?: Template;
+}
+
+export interface VethStmt extends Node, LinkAttrs {
   type: "Veth";
   keyword: Span;
   /** `veth pair` (the LXC spelling) */
@@ -261,28 +267,28 @@ export interface VethStmt extends Node {
   /** `peer NS[:IF]` */
   peer?: { ns: Template; name?: Template; span: Span };
 }
-export interface MacvlanStmt extends Node {
+export interface MacvlanStmt extends Node, LinkAttrs {
   type: "Macvlan";
   keyword: Span;
   parent: IfRef;
   mode?: { value: "bridge" | "private" | "vepa" | "passthru"; span: Span };
   as?: Template;
 }
-export interface IpvlanStmt extends Node {
+export interface IpvlanStmt extends Node, LinkAttrs {
   type: "Ipvlan";
   keyword: Span;
   parent: IfRef;
   mode?: { value: "l2" | "l3" | "l3s"; span: Span };
   as?: Template;
 }
-export interface VlanStmt extends Node {
+export interface VlanStmt extends Node, LinkAttrs {
   type: "Vlan";
   keyword: Span;
   id: Expr;
   parent: IfRef;
   as?: Template;
 }
-export interface MoveStmt extends Node {
+export interface MoveStmt extends Node, LinkAttrs {
   type: "Move";
   keyword: Span;
   dev: IfRef;

@@ -4,7 +4,8 @@ import type { LiveLink, LiveState } from "../model/live.js";
 import type { Span } from "../model/span.js";
 import { HOST, devKey, type AddressedTopology, type Device, type DevRef } from "../model/topology.js";
 import { ownerAlias } from "../model/state.js";
-import { parseIp } from "../ipam/ip.js";
+import { canonicalIp, parseIp } from "../ipam/ip.js";
+import { canonicalCidr } from "../ipam/cidr.js";
 import { ipText } from "./cidr.js";
 import { buildContext } from "./context.js";
 
@@ -16,6 +17,8 @@ export interface LiveCheckOptions {
   project: string;
   /** namespaces this project created (from its state file); namespaces carry no alias */
   ownedNamespaces?: string[];
+  /** routes this project added (from its state file): routes carry no mark either */
+  ownedRoutes?: { ns: string; dst: string }[];
 }
 
 /** Kinds of device the planner creates (and so must not find made by someone else). */
@@ -84,7 +87,48 @@ export function checkLive(topo: AddressedTopology, live: LiveState, opts: LiveCh
       hint: "pick another address, or remove it from that device first",
     }));
   }
+  out.push(...hostRouteClashes(topo, live, opts));
   return out;
+}
+
+/**
+ * Host routes whose destination someone else already routes: `route add` would fail with
+ * "File exists" halfway through an apply (and was rolled back). Reported at plan time, at
+ * the destination, instead. A route the same as the live one is no clash (the plan adds
+ * nothing); one this project added before is its own to replace.
+ */
+function hostRouteClashes(topo: AddressedTopology, live: LiveState, opts: LiveCheckOptions): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const owned = new Set((opts.ownedRoutes ?? []).filter((r) => r.ns === HOST).map((r) => routeDst(r.dst)));
+  for (const r of topo.routes) {
+    if (r.ns !== HOST) continue;
+    const dst = routeDst(r.dst);
+    const family = familyOf(r);
+    if (owned.has(dst)) continue;
+    const clash = live.routes.find((l) => l.ns === HOST && l.family === family && routeDst(l.dst) === dst);
+    if (!clash) continue;
+    const gw = (via: string | undefined) => (via === undefined ? "" : (canonicalIp(via) ?? via));
+    if (gw(r.via) === gw(clash.via) && (r.dev === undefined || r.dev === clash.dev)) continue;
+    // `boot` is what `ip route add` gives a route by default: no news, left unsaid
+    const existing = [clash.via !== undefined ? `via ${clash.via}` : "", clash.dev !== undefined ? `dev ${clash.dev}` : "", clash.proto && !["boot", "static"].includes(clash.proto) ? `proto ${clash.proto}` : ""].filter(Boolean).join(" ");
+    out.push(
+      diag("NS506", r.dstSpan, { dst: r.dst, existing }, {
+        hint: `keep the host's route (leave this one out), or remove it first: ip ${family === 6 ? "-6 " : ""}route del ${r.dst}${clash.via ? ` via ${clash.via}` : ""}`,
+      }),
+    );
+  }
+  return out;
+}
+
+/** A route destination compared canonically: `default`, or the network in CIDR form. */
+function routeDst(dst: string): string {
+  if (dst === "default") return dst;
+  return canonicalCidr(dst.includes("/") ? dst : `${dst}/${dst.includes(":") ? 128 : 32}`) ?? dst;
+}
+
+function familyOf(r: { dst: string; via?: string }): 4 | 6 {
+  const probe = r.dst !== "default" ? r.dst : (r.via ?? "");
+  return probe.includes(":") ? 6 : 4;
 }
 
 function ipKey(text: string): string | null {

@@ -30,11 +30,15 @@ const COMMANDS: Record<string, () => Promise<CommandFn>> = {
   sandbox: async () => (await import("./commands/sandbox.js")).runSandbox,
   "__sandbox-inner": async () => (await import("./commands/sandbox.js")).runSandboxInner,
   repl: async () => (await import("./commands/repl.js")).runRepl,
+  hook: async () => (await import("./commands/hook.js")).runHookCommand,
+  "udev-rule": async () => (await import("./commands/udev-rule.js")).runUdevRule,
+  cni: async () => (await import("./commands/cni.js")).runCni,
+  import: async () => (await import("./commands/import.js")).runImport,
 };
 
 const SHEBANG_VERBS = new Set(["up", "down", "plan", "check", "show", "graph", "apply"]);
 /** flags that take a value */
-const VALUE_FLAGS = new Set(["format", "state-dir", "project"]);
+const VALUE_FLAGS = new Set(["format", "state-dir", "project", "bin"]);
 const BOOLEAN_FLAGS = new Set(["json", "quiet", "verbose", "check", "explain", "help", "version"]);
 /** Options every command takes: they change how nsnet talks, not what it does. */
 const EVERYWHERE = ["quiet", "verbose", "help", "version"];
@@ -49,12 +53,16 @@ export const COMMAND_OPTIONS: Record<string, readonly string[]> = {
   plan: ["format", "explain", "json", "state-dir", "project"],
   up: ["json", "state-dir", "project"],
   apply: ["json", "state-dir", "project"],
-  down: ["state-dir", "project"],
+  down: ["json", "state-dir", "project"],
   show: ["json"],
   graph: ["format"],
   sandbox: ["json", "project"],
   "__sandbox-inner": ["json", "project"],
   repl: ["state-dir", "project"],
+  hook: ["state-dir", "project"],
+  "udev-rule": ["bin"],
+  cni: [],
+  import: [],
   help: [],
 };
 
@@ -182,6 +190,21 @@ export async function main(argv: string[]): Promise<number> {
     return await (await load())(inv);
   } catch (e) {
     if (e instanceof UsageError) return usageError(`nsnet ${inv.command}`, e, e.command ?? helpTopic);
+    // nsnet's own files (unsafe or read-only state directory, a lock held too long): not a bug
+    if (await isStateProblem(e)) {
+      process.stderr.write(`nsnet ${inv.command}: ${(e as Error).message}\n`);
+      return EXIT.usage;
+    }
     throw e;
   }
+}
+
+async function isStateProblem(e: unknown): Promise<boolean> {
+  const [{ StateError }, { UnsafeFileError }, { LockBusyError }, { AllocationStoreError }] = await Promise.all([
+    import("../exec/state-store.js"),
+    import("../exec/durable.js"),
+    import("../exec/pid-lock.js"),
+    import("../ipam/store-fs.js"),
+  ]);
+  return e instanceof StateError || e instanceof UnsafeFileError || e instanceof LockBusyError || e instanceof AllocationStoreError;
 }

@@ -23,7 +23,9 @@ export function engineOptions(g: GlobalOptions, file: string | undefined, opts: 
   const progress = (opts.progress ?? true) && process.stderr.isTTY && !g.quiet && !g.verbose;
   return {
     project,
-    stateDir: g.stateDir ?? "/run/nsnet",
+    // no --state-dir: the engine's defaults, state in /run/nsnet and allocations in
+    // /var/lib/nsnet (filling in /run/nsnet here once sent allocations to tmpfs)
+    ...(g.stateDir !== undefined ? { stateDir: g.stateDir } : {}),
     runner: new ProcessRunner(log),
     ...(failAt !== undefined ? { failAt } : {}),
     ...(log ? { log } : {}),

@@ -11,9 +11,14 @@ usage:
   nsnet up FILE | apply FILE     apply transactionally
   nsnet down FILE                remove what this script created
   nsnet show [NS] [--json]       live state of our namespaces, as nsnet source
-  nsnet graph FILE [--format text|dot|mermaid]
+  nsnet graph FILE [--format text|dot|mermaid|svg]
   nsnet fmt FILE… [--check]      canonical formatting
   nsnet sandbox FILE [-- CMD…]   apply inside a private mount+net namespace, run CMD there
+  nsnet hook FILE                udev mode: run FILE's handler for the event in the environment
+  nsnet udev-rule FILE [--bin PATH]   print the udev rules that run \`nsnet hook FILE\`
+  nsnet cni                      CNI plugin (what a runtime runs with CNI_COMMAND set)
+  nsnet cni install DIR          link nsnet into a CNI plugin directory
+  nsnet import lxc|cni FILE      an LXC config or a CNI netconf as an nsnet script
 
 options: --quiet, --verbose, --help, --version anywhere; --json, --state-dir DIR and
   --project NAME where the command's usage lists them. Any other option is refused
@@ -49,7 +54,7 @@ rolled back on failure (exit 3; exit 4 if the rollback could not finish). Re-run
 unchanged script does nothing; a changed script applies only the difference.
 To see what it would do without doing it: nsnet plan FILE.
 `,
-  down: `usage: nsnet down FILE [--state-dir DIR] [--project NAME]   (or: nsnet down --project NAME)
+  down: `usage: nsnet down FILE [--json] [--state-dir DIR] [--project NAME]   (or: nsnet down --project NAME)
 
 Removes everything this script's project created (and only that: links marked
 nsnet:<project>, namespaces it created), restores sysctls it changed.
@@ -58,9 +63,10 @@ nsnet:<project>, namespaces it created), restores sysctls it changed.
 
 Prints the live state of namespaces as nsnet source (or JSON).
 `,
-  graph: `usage: nsnet graph FILE [--format text|dot|mermaid]
+  graph: `usage: nsnet graph FILE [--format text|dot|mermaid|svg]
 
-Prints the topology of FILE as a graph (namespaces, devices, bridges, L2 segments).
+Prints the topology of FILE as a graph (namespaces, devices, bridges, L2 segments,
+partitions). svg is laid out in-process (Graphviz compiled to WebAssembly).
 `,
   sandbox: `usage: nsnet sandbox FILE [--json] [--project NAME] [-- CMD…]
 
@@ -68,9 +74,43 @@ Creates a private mount+network namespace (nothing on this machine's own network
 touched), simulates each declared uplink with a veth to a \`lan\` namespace holding the
 gateway, applies FILE there, then runs CMD (default: the REPL). All of it vanishes on exit.
 `,
+  hook: `usage: nsnet hook FILE        (run by udev: RUN+="/abs/nsnet hook /abs/FILE")
+
+Reads the udev event from the environment (ACTION, INTERFACE, IFINDEX, DEVPATH,
+SUBSYSTEM) and applies the host-side work of FILE's \`on add|remove "PATTERN"\` handlers
+that match INTERFACE — or, in a script without handlers, the host side of the
+\`ns X < veth … >\` whose host end is INTERFACE — as one transaction. A repeated event
+does nothing; remove undoes what add applied. Exit 0 also when nothing matches
+(silently); 1 check errors (nothing touched); 3 rolled back; 4 rollback incomplete.
+`,
+  "udev-rule": `usage: nsnet udev-rule FILE [--bin PATH]
+
+Prints a rules file for /etc/udev/rules.d/ with one rule per handler of FILE (and a
+remove rule for each add pattern), each running \`PATH hook FILE\` by absolute paths.
+PATH defaults to this nsnet. Install it, then \`udevadm control --reload\`.
+`,
   repl: `usage: nsnet repl [FILE] [--state-dir DIR] [--project NAME]
 
 Interactive nsnet: each complete statement is checked and applied at once.
-Type .help inside for the dot-commands.
+Type .help inside for the dot-commands. Piped (nsnet repl < FILE), it runs input by
+input and exits 0, or 5 if an expect failed, 1 if an input was refused, 3 if an apply
+was rolled back, 4 if a rollback was incomplete (the most serious wins).
+`,
+  cni: `usage: nsnet cni            (run by a container runtime, CNI_COMMAND set)
+       nsnet cni install DIR
+
+A CNI plugin (spec 1.0.0 and 1.1.0: ADD, DEL, CHECK, GC, STATUS, VERSION). The runtime
+finds it as "type": "nsnet" in its plugin directory; \`nsnet cni install /opt/cni/bin\`
+puts the link there. Whenever CNI_COMMAND is set, nsnet is the plugin, whatever the
+arguments. Netconf: the reference bridge plugin's (a drop-in, host-local addresses), or
+nsnet's own: "script" (the shared host part) and "container" (the container's body, with
+$ifname, $containerid and $netns). Result or error JSON on stdout, logs on stderr.
+See docs/cni.md.
+`,
+  import: `usage: nsnet import lxc|cni FILE
+
+Prints FILE as an nsnet script (canonical form): an LXC container config (lxc.network.*
+or lxc.net.N.* keys) or a CNI netconf/conflist (bridge with host-local, or nsnet's own
+form). A key nsnet cannot express is reported with its line; exit 1.
 `,
 };

@@ -37,20 +37,32 @@ function paint(opts: RenderOptions) {
 }
 
 export function location(span: Span): string {
-  return `${span.file}:${span.start.line}:${span.start.column}`;
+  return `${visible(span.file)}:${span.start.line}:${span.start.column}`;
+}
+
+/** C0 controls (tab and newline aside), DEL and C1 controls: what a terminal would obey. */
+const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
+
+/**
+ * Text from a file or the kernel made safe to print: a control character is shown as its
+ * escape (`\x1b`), never sent raw — a script holding `ESC]2;…BEL` must not retitle (or
+ * otherwise drive) the reader's terminal through a diagnostic.
+ */
+export function visible(text: string): string {
+  return text.replace(CONTROL, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
 }
 
 function renderOne(d: Diagnostic, opts: RenderOptions): string {
   const p = paint(opts);
   const sev = p[d.severity as Severity](`${d.severity}[${d.code}]`);
-  const lines = [`${p.bold(location(d.span))}: ${sev}: ${p.bold(d.message)}`];
+  const lines = [`${p.bold(location(d.span))}: ${sev}: ${p.bold(visible(d.message))}`];
   lines.push(...excerpt(d.span, opts, d.severity === "error" ? p.error : d.severity === "warning" ? p.warning : p.info));
   for (const r of d.related ?? []) {
-    lines.push(`${p.note("note")}: ${location(r.span)}: ${r.message}`);
+    lines.push(`${p.note("note")}: ${location(r.span)}: ${visible(r.message)}`);
     lines.push(...excerpt(r.span, opts, p.note));
   }
-  if (d.suggestions?.length) lines.push(`${p.hint("help")}: did you mean ${d.suggestions.map((s) => `\`${s}\``).join(", ")}?`);
-  if (d.hint) lines.push(`${p.hint("hint")}: ${d.hint}`);
+  if (d.suggestions?.length) lines.push(`${p.hint("help")}: did you mean ${d.suggestions.map((s) => `\`${visible(s)}\``).join(", ")}?`);
+  if (d.hint) lines.push(`${p.hint("hint")}: ${visible(d.hint)}`);
   return lines.join("\n") + "\n";
 }
 
@@ -60,15 +72,17 @@ function excerpt(span: Span, opts: RenderOptions, mark: (s: string) => string): 
   if (text === undefined) return [];
   const lineText = text.split("\n")[span.start.line - 1];
   if (lineText === undefined) return [];
-  const shown = lineText.replace(/\t/g, " ");
+  const raw = lineText.replace(/\t/g, " ");
   const gutter = String(span.start.line);
   const pad = " ".repeat(gutter.length);
   const startCol = Math.max(1, span.start.column);
-  const endCol = span.end.line === span.start.line ? Math.max(span.end.column, startCol + 1) : shown.length + 1;
-  const width = Math.max(1, Math.min(endCol, shown.length + 1) - startCol);
+  const endCol = span.end.line === span.start.line ? Math.max(span.end.column, startCol + 1) : raw.length + 1;
+  // columns count characters of the file; an escaped control character is wider on screen
+  const before = visible(raw.slice(0, startCol - 1)).length;
+  const under = visible(raw.slice(startCol - 1, Math.min(endCol, raw.length + 1) - 1)).length;
   return [
-    ` ${gutter} | ${shown}`,
-    ` ${pad} | ${" ".repeat(startCol - 1)}${mark("^".repeat(width))}`,
+    ` ${gutter} | ${visible(raw)}`,
+    ` ${pad} | ${" ".repeat(before)}${mark("^".repeat(Math.max(1, under)))}`,
   ];
 }
 

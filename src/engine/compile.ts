@@ -5,6 +5,7 @@ import { emptySnapshot, type AllocationSnapshot } from "../ipam/snapshot.js";
 import { check } from "../check/check.js";
 import { hasErrors, type Diagnostic } from "../diagnostics/diagnostic.js";
 import type { Value } from "../model/topology.js";
+import type { Script } from "../ast/nodes.js";
 import type { Compiled } from "./types.js";
 
 export interface CompileOptions {
@@ -24,8 +25,19 @@ export interface CompiledWithAllocations extends Compiled {
  * parsing when the text has syntax errors (a recovered AST would only add noise).
  */
 export function compileText(text: string, file: string, opts: CompileOptions = {}): CompiledWithAllocations {
-  const sources = new Map([[file, text]]);
-  const parsed = parse(text, file);
+  return compileParsed(parse(text, file), file, new Map([[file, text]]), opts);
+}
+
+/**
+ * The same from an already parsed script (the REPL parses each piece of its session with
+ * the file and line it came from, and compiles their statements together).
+ */
+export function compileParsed(
+  parsed: { script: Script; diagnostics: readonly Diagnostic[] },
+  file: string,
+  sources: Map<string, string>,
+  opts: CompileOptions = {},
+): CompiledWithAllocations {
   const diagnostics: Diagnostic[] = [...parsed.diagnostics];
   if (hasErrors(diagnostics)) return done({ file, sources, script: parsed.script, diagnostics });
 

@@ -26,8 +26,12 @@ export interface Compiled {
 export interface EngineOptions {
   /** project name: state lives in <stateDir>/<project>/ */
   project: string;
-  /** default /run/nsnet */
-  stateDir: string;
+  /**
+   * `--state-dir DIR`: state in DIR/<project>/, allocations in DIR/allocations/<project>/.
+   * Absent: state in /run/nsnet (gone at reboot, as the kernel state is) and allocations in
+   * /var/lib/nsnet (kept, so addresses stay sticky across reboots). See src/engine/paths.ts.
+   */
+  stateDir?: string;
   runner: Runner;
   /** NSNET_FAIL_AT: fail the N-th op (tests) */
   failAt?: number;
@@ -48,6 +52,8 @@ export interface UpResult {
   /** after an incomplete rollback: what is left and the commands that remove it */
   leftovers?: string[];
   expectResults?: { text: string; ok: boolean; detail: string }[];
+  /** what the plan would have removed but left alone, because it is not provably ours */
+  skipped?: string[];
   elapsedMs: number;
 }
 

@@ -11,8 +11,9 @@ import { HOST, type AddressedTopology } from "../model/topology.js";
 import type { ProjectState } from "../model/state.js";
 import { plan } from "../plan/plan.js";
 import { wantedSysctls } from "../plan/derive.js";
-import { effectOf } from "../plan/text.js";
-import type { Op } from "../plan/op.js";
+import type { Op, OpStep } from "../plan/op.js";
+import { opKey } from "../model/state.js";
+import { guardRemovals, impostorNamespaces } from "../exec/ownership.js";
 import { runExpectations } from "./expect.js";
 import { stateRoots } from "./paths.js";
 import type { Compiled, EngineOptions, PlanResult, UpResult } from "./types.js";
@@ -20,10 +21,12 @@ import type { AllocationSnapshot } from "../ipam/snapshot.js";
 
 /** Namespaces a project created, read back from its applied ops (namespaces carry no mark). */
 export function ownedNamespaces(state: ProjectState): string[] {
-  return state.applied.flatMap((o) => {
-    const e = o.tool === "ip" ? effectOf(o) : undefined;
-    return e?.k === "netns" ? [e.name] : [];
-  });
+  return state.applied.flatMap((o) => (o.effect.k === "netns" ? [o.effect.name] : []));
+}
+
+/** Routes a project added, read back from its applied ops (routes carry no mark). */
+export function ownedRoutes(state: ProjectState): { ns: string; dst: string }[] {
+  return state.applied.flatMap((o) => (o.effect.k === "route" && o.effect.add ? [{ ns: o.effect.ns, dst: o.effect.dst }] : []));
 }
 
 /** The live host's default gateway (IPv4), used when the script names none. */
@@ -37,7 +40,8 @@ function namespacesOf(t: AddressedTopology, state: ProjectState): string[] {
 
 /** The project's sticky allocations (DESIGN §2): read before compiling, saved after success. */
 export function allocationStore(opts: Pick<EngineOptions, "project" | "stateDir">): FsAllocationStore {
-  return new FsAllocationStore(allocationDir(opts.project, stateRoots(opts.stateDir).allocations));
+  const root = stateRoots(opts.stateDir).allocations;
+  return new FsAllocationStore(allocationDir(opts.project, root), { root });
 }
 
 export async function loadAllocations(opts: Pick<EngineOptions, "project" | "stateDir">): Promise<AllocationSnapshot> {
@@ -48,7 +52,7 @@ export async function loadAllocations(opts: Pick<EngineOptions, "project" | "sta
  * What `up` would do now: live state read (only the namespaces that matter), the live
  * check (names and addresses already taken by someone else, missing uplinks), the plan.
  */
-export async function planUp(compiled: Compiled, opts: EngineOptions): Promise<PlanResult & { state: ProjectState }> {
+export async function planUp(compiled: Compiled, opts: EngineOptions): Promise<UpPlan> {
   const t = compiled.addressed;
   if (!compiled.ok || !t) throw new Error("internal: planUp on a script with errors");
   const store = new StateStore(opts.project, stateRoots(opts.stateDir).state);
@@ -57,11 +61,23 @@ export async function planUp(compiled: Compiled, opts: EngineOptions): Promise<P
   // the diff sees a sysctl already at its value and a re-run plans 0 ops.
   const sysctls = wantedSysctls(t).map(({ ns, key }) => ({ ns, key }));
   const live = await readLive(opts.runner, { namespaces: namespacesOf(t, state), sysctls });
-  const diagnostics: Diagnostic[] = checkLive(t, live, { project: opts.project, ownedNamespaces: ownedNamespaces(state) });
-  if (hasErrors(diagnostics)) return { ops: [], diagnostics, live, state };
+  // a namespace re-created under our name since is someone else's: the checker says so
+  const impostors = await impostorNamespaces(state.namespaces ?? {}, live);
+  const owned = ownedNamespaces(state).filter((n) => !impostors.has(n));
+  const diagnostics: Diagnostic[] = checkLive(t, live, { project: opts.project, ownedNamespaces: owned, ownedRoutes: ownedRoutes(state) });
+  if (hasErrors(diagnostics)) return { ops: [], diagnostics, live, state, skipped: [], forget: [] };
   const gw = liveHostGateway(live);
   const planned = plan(t, live, { project: opts.project, previous: state, ...(gw ? { hostGateway: gw } : {}) });
-  return { ops: planned.ops, diagnostics: [...diagnostics, ...planned.diagnostics], live, state };
+  const guarded = await guardRemovals(planned.ops, { project: opts.project, live, recorded: state.namespaces ?? {}, applied: state.applied });
+  return { ops: guarded.ops, diagnostics: [...diagnostics, ...planned.diagnostics], live, state, skipped: guarded.skipped, forget: guarded.forget };
+}
+
+export interface UpPlan extends PlanResult {
+  state: ProjectState;
+  /** removals left out because their object is not provably ours, and why */
+  skipped: string[];
+  /** applied ops that describe what is no longer ours: dropped from the state on commit */
+  forget: OpStep[];
 }
 
 /**
@@ -88,6 +104,7 @@ export async function up(compiled: Compiled & { allocations?: AllocationSnapshot
     stateDir: roots.state,
     script: compiled.file,
     before: planned.live,
+    removes: planned.forget.map(opKey),
     ...(opts.failAt !== undefined ? { failAt: opts.failAt } : {}),
     ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
   });
@@ -101,7 +118,14 @@ export async function up(compiled: Compiled & { allocations?: AllocationSnapshot
 
   const expectResults = await runExpectations(compiled.addressed, opts.runner);
   const failed = expectResults.some((e) => !e.ok);
-  return { status: failed ? "expect-failed" : "ok", ops, diagnostics, expectResults, elapsedMs: elapsed() };
+  return {
+    status: failed ? "expect-failed" : "ok",
+    ops,
+    diagnostics,
+    expectResults,
+    ...(planned.skipped.length ? { skipped: planned.skipped } : {}),
+    elapsedMs: elapsed(),
+  };
 }
 
 function failureOf(f: { op?: Op; message: string; mismatches?: string[] }, ops: Op[]): { op: Op; message: string } {

@@ -1,19 +1,27 @@
 import { join } from "node:path";
 import type { LiveState } from "../model/live.js";
-import type { ProjectState } from "../model/state.js";
+import type { ProjectState, ServiceRecord } from "../model/state.js";
 import { opKey } from "../model/state.js";
 import { HOST } from "../model/topology.js";
 import type { Op, Phase } from "../plan/op.js";
-import type { Runner } from "./runner.js";
+import { inverseOf } from "../plan/inverse.js";
+import { render } from "../plan/render.js";
+import type { Runner, RunResult } from "./runner.js";
 import { batchesByStage, chainsByNs, groupBatches, type Batch } from "./batches.js";
 import { mapBounded } from "./bounded.js";
-import { ipBatchArgv, nftArgv, parseServiceText, serviceArgv, splitSysctl, sysctlWriteArgv } from "./commands.js";
+import { ipBatchIn } from "./enter.js";
+import { FANOUT_FROM, runInPlaces } from "./fanout.js";
+import { DUMP_FLAGS } from "./readback.js";
+import { nftArgv, sysctlWriteArgv } from "./commands.js";
 import { describeDiff, diffLive, isSameLive, withoutForeign } from "./compare.js";
 import { namespacesOf, unmetExpectations } from "./effects.js";
 import { parseSysctlOutput, sysctlDisplayKey } from "./ip-json.js";
 import { readLive, readSysctls } from "./live.js";
+import { serviceRunning, startService } from "./services.js";
+import { createdNamespaces, deletedNamespaces, identitiesOf } from "./ownership.js";
+import { BatchTails } from "./batch-tails.js";
 import { DEFAULT_STATE_ROOT, StateError, StateStore, type ExecJournal } from "./state-store.js";
-import { failedLine, kernelMessage, runUndo, type UndoFailure, type UndoStep } from "./undo.js";
+import { failedLine, kernelMessage, runUndo, undoStep, type UndoFailure, type UndoStep } from "./undo.js";
 
 /**
  * The transaction (DESIGN §4.2): phases in order, batches of one phase in parallel across
@@ -67,7 +75,10 @@ interface Ctx {
   journal: ExecJournal;
   saveJournal: () => Promise<void>;
   knownOriginals: ProjectState["sysctlOriginals"];
-  pids: Map<number, number>;
+  /** services started by this run: op index → the process */
+  services: Map<number, ServiceRecord>;
+  project: string;
+  tails: BatchTails;
 }
 
 export async function execute(ops: Op[], runner: Runner, opts: ExecOptions): Promise<ExecResult> {
@@ -99,8 +110,11 @@ async function topUpSysctls(runner: Runner, live: LiveState, wanted: { ns: strin
 }
 
 function touchedSysctls(ops: readonly Op[]): { ns: string; key: string }[] {
-  return ops.filter((o) => o.tool === "sysctl").map((o) => ({ ns: o.ns, key: splitSysctl(o.text)[0] }));
+  return ops.flatMap((o) => (o.effect.k === "sysctl" ? [{ ns: o.effect.ns, key: o.effect.key }] : []));
 }
+
+/** The sysctl key an op writes. */
+const sysctlKeyOf = (op: Op): string => (op.effect.k === "sysctl" ? op.effect.key : "");
 
 async function transaction(ops: Op[], runner: Runner, store: StateStore, state: ProjectState, opts: ExecOptions): Promise<ExecResult> {
   const namespaces = namespacesOf(ops);
@@ -136,24 +150,29 @@ async function transaction(ops: Op[], runner: Runner, store: StateStore, state: 
     return inflight;
   };
   const chainDone = () => inflight ?? Promise.resolve();
-  const ctx: Ctx = { runner, store, failAt: opts.failAt, journal, saveJournal, knownOriginals: state.sysctlOriginals, pids: new Map() };
+  const planned = groupBatches(ops);
+  const tails = new BatchTails(planned, [...places], before);
+  const ctx: Ctx = { runner, store, failAt: opts.failAt, journal, saveJournal, knownOriginals: state.sysctlOriginals, services: new Map(), project: opts.project, tails };
 
   const executed: Op[] = [];
   let failure: ExecFailure | undefined;
   let doneCount = 0;
-  for (const { phase, batches } of batchesByStage(groupBatches(ops))) {
+  for (const { phase, batches } of batchesByStage(planned)) {
     journal.attempted.push(...batches.flatMap((b) => b.ops));
     await saveJournal();
     let stop = false;
+    const fannedOut = await runFannedOut(batches, ctx);
     await mapBounded(chainsByNs(batches), opts.concurrency ?? 4, async (nsChain) => {
       for (const batch of nsChain) {
-        if (stop) return;
-        const out = await runBatch(batch, ctx);
+        // a fanned-out batch has run already: its outcome is recorded whatever failed
+        if (stop && !fannedOut.has(batch)) return;
+        const out = fannedOut.get(batch) ?? (await runBatch(batch, ctx));
         executed.push(...out.done);
+        await recordNamespaces(out.done, ctx);
+        // Saved with the next phase: the attempted ops were saved before this one, and a `done`
+        // mark (or a namespace identity) lost in a crash only makes recovery check that op
+        // against the live kernel (ownership rules).
         journal.done!.push(...out.done.map((o) => o.index));
-        // Not awaited: the attempted ops were saved before the phase; a `done` mark lost in a
-        // crash only makes recovery check that op against the live kernel (ownership rules).
-        void saveJournal();
         doneCount += out.done.length;
         opts.onProgress?.(doneCount, ops.length, phase);
         if (out.failed) {
@@ -168,7 +187,11 @@ async function transaction(ops: Op[], runner: Runner, store: StateStore, state: 
 
   let after: LiveState | undefined;
   if (!failure) {
-    after = await readLive(runner, { namespaces, sysctls });
+    const unheld = await tails.finish(runner);
+    if (unheld) failure = { message: unheld };
+  }
+  if (!failure) {
+    after = await tails.after(runner, sysctls);
     const mismatches = [...unmetExpectations(ops, after), ...(opts.verify?.(after) ?? [])];
     if (mismatches.length) failure = { message: `the kernel does not show what was applied`, mismatches };
   }
@@ -182,17 +205,17 @@ async function transaction(ops: Op[], runner: Runner, store: StateStore, state: 
   return { status: "ok", changed: executed.length, live: after };
 }
 
-/** The inverse to run for an op: its own, or for a sysctl without one, the original value. */
-export function undoStepFor(op: Op, originals: ProjectState["sysctlOriginals"], pids: ReadonlyMap<number, number>): UndoStep | null {
-  if (op.tool === "service") {
-    const pid = pids.get(op.index);
-    return pid === undefined ? null : { op, step: op.inverse ?? { tool: "service", ns: op.ns, text: op.text }, pid };
+/** The inverse to run for an op: its own, or for a sysctl without one, the original value
+ *  (read by this transaction just before it wrote the key). */
+export function undoStepFor(op: Op, originals: ProjectState["sysctlOriginals"], services: ReadonlyMap<number, ServiceRecord>): UndoStep | null {
+  if (op.effect.k === "service") {
+    const service = services.get(op.index);
+    return service === undefined ? null : undoStep(op, op.inverse ?? { k: "service-stop", ns: op.effect.ns, argv: op.effect.argv }, service);
   }
-  if (op.inverse) return { op, step: op.inverse };
-  if (op.tool === "sysctl") {
-    const key = splitSysctl(op.text)[0];
-    const orig = originals[op.ns]?.[key];
-    if (orig !== undefined) return { op, step: { tool: "sysctl", ns: op.ns, text: `${key}=${orig}` } };
+  if (op.inverse) return undoStep(op, op.inverse);
+  if (op.effect.k === "sysctl" && op.undoneWith === undefined) {
+    const inv = inverseOf(op.effect, { project: "", originals });
+    if (inv) return undoStep(op, inv);
   }
   return null;
 }
@@ -211,7 +234,7 @@ async function rollback(executed: Op[], failure: ExecFailure, r: RollbackCtx): P
   const originals = mergeOriginals(r.ctx.knownOriginals, r.ctx.journal.sysctlOriginals ?? {});
   const steps = [...executed]
     .reverse()
-    .map((op) => undoStepFor(op, originals, r.ctx.pids))
+    .map((op) => undoStepFor(op, originals, r.ctx.services))
     .filter((s): s is UndoStep => s !== null);
   const left = await runUndo(r.ctx.runner, steps);
 
@@ -256,28 +279,43 @@ function commitState(state: ProjectState, executed: Op[], ctx: Ctx, opts: ExecOp
   const drop = new Set(opts.removes ?? []);
   const removals = new Set<string>();
   for (const a of state.applied) {
-    if (a.inverse && executedKeys.has(opKey(a.inverse))) {
+    const undo = a.inverse && opKey(render(a.inverse));
+    if (undo && executedKeys.has(undo)) {
       drop.add(opKey(a));
-      removals.add(opKey(a.inverse));
+      removals.add(undo);
     }
   }
   const kept = state.applied.filter((a) => !drop.has(opKey(a)) && !executedKeys.has(opKey(a)));
+  const forgotten = createdNamespaces(state.applied.filter((a) => drop.has(opKey(a))));
   const added = executed
     .filter((o) => !removals.has(opKey(o)))
     .map((o) => {
-      if (o.tool === "sysctl" && !o.inverse) {
-        const s = undoStepFor(o, originals, ctx.pids);
-        if (s) return { ...o, inverse: s.step };
+      if (o.effect.k === "sysctl" && !o.inverse && o.undoneWith === undefined) {
+        const inverse = inverseOf(o.effect, { project: opts.project, originals });
+        if (inverse) return { ...o, inverse };
       }
       return o;
     });
   state.applied = [...kept, ...added];
   state.sysctlOriginals = originals;
+  const namespaces = { ...(state.namespaces ?? {}), ...(ctx.journal.namespaces ?? {}) };
+  for (const n of [...deletedNamespaces(executed), ...forgotten]) delete namespaces[n];
+  state.namespaces = namespaces;
   if (opts.script) state.script = opts.script;
   for (const o of executed) {
-    const pid = ctx.pids.get(o.index);
-    if (o.tool === "service" && pid !== undefined) state.services.push({ ns: o.ns, argv: parseServiceText(o.text), pid });
+    const service = ctx.services.get(o.index);
+    if (o.effect.k === "service" && service !== undefined) state.services.push(service);
   }
+}
+
+/** The identity of each namespace just created, read before anything else can replace it
+ *  (saved with the journal's next write), so that `down` deletes that namespace and never
+ *  a same-named successor. */
+async function recordNamespaces(done: readonly Op[], ctx: Ctx): Promise<void> {
+  const names = createdNamespaces(done);
+  if (names.length === 0) return;
+  const ids = (ctx.journal.namespaces ??= {});
+  for (const [name, id] of Object.entries(await identitiesOf(names))) if (id) ids[name] = id;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -292,13 +330,14 @@ async function runBatch(batch: Batch, ctx: Ctx): Promise<BatchOutcome> {
   const sent = k >= 0 ? batch.ops.slice(0, k) : batch.ops;
   const out = sent.length ? await runOps(batch, sent, ctx) : { done: [] };
   if (!out.failed && k >= 0) out.failed = { op: batch.ops[k]!, message: injected(batch.ops[k]!) };
+  if (out.failed) ctx.tails.cut(batch);
   return out;
 }
 
 async function runOps(batch: Batch, ops: Op[], ctx: Ctx): Promise<BatchOutcome> {
   switch (batch.tool) {
     case "ip":
-      return runIp(batch.ns, ops, ctx);
+      return runIp(batch, ops, ctx);
     case "sysctl":
       return runSysctl(batch.ns, ops, ctx);
     case "nft":
@@ -308,10 +347,44 @@ async function runOps(batch: Batch, ops: Op[], ctx: Ctx): Promise<BatchOutcome> 
   }
 }
 
-async function runIp(ns: string, ops: Op[], ctx: Ctx): Promise<BatchOutcome> {
-  const r = await ctx.runner.run(ipBatchArgv(ns), { input: ops.map((o) => o.text).join("\n") + "\n" });
-  if (r.exitCode === 0) return { done: ops };
-  const line = failedLine(r.stderr);
+async function runIp(batch: Batch, ops: Op[], ctx: Ctx): Promise<BatchOutcome> {
+  // a whole batch carries its tail (multicast hold-off, read-back dumps: batch-tails.ts)
+  const tail = ctx.tails.tailIfWhole(batch, ops);
+  const text = [...ops.map((o) => o.text), ...tail.lines].join("\n") + "\n";
+  return ipOutcome(batch, ops, await ctx.runner.run(ipBatchIn(batch.ns, tail.flags), { input: text }), ctx);
+}
+
+/** Many namespaces' ip batches of one stage at once through a fan-out (fanout.ts); the
+ *  outcome of each batch it ran, to be recorded as if run alone. */
+async function runFannedOut(batches: readonly Batch[], ctx: Ctx): Promise<Map<Batch, BatchOutcome>> {
+  const out = new Map<Batch, BatchOutcome>();
+  const eligible = batches.filter((b) => b.tool === "ip" && b.ns !== HOST);
+  if (eligible.length < FANOUT_FROM || new Set(eligible.map((b) => b.ns)).size < eligible.length) return out;
+  const jobs = eligible.map((batch) => {
+    const k = ctx.failAt === undefined ? -1 : batch.ops.findIndex((o) => o.index === ctx.failAt);
+    const sent = k >= 0 ? batch.ops.slice(0, k) : batch.ops;
+    const tail = ctx.tails.tailIfWhole(batch, sent);
+    return { batch, k, sent, job: { place: batch.ns, lines: [...sent.map((o) => o.text), ...tail.lines], dumps: tail.dumps } };
+  });
+  const sending = jobs.filter((j) => j.sent.length > 0);
+  const runs = await runInPlaces(ctx.runner, sending.map((j) => j.job), DUMP_FLAGS, { dir: join(ctx.store.dir, "batches") });
+  const byPlace = new Map(runs.map((r) => [r.place, r]));
+  for (const j of jobs) {
+    const o = j.sent.length ? ipOutcome(j.batch, j.sent, byPlace.get(j.batch.ns)!, ctx) : { done: [] };
+    if (!o.failed && j.k >= 0) o.failed = { op: j.batch.ops[j.k]!, message: injected(j.batch.ops[j.k]!) };
+    if (o.failed) ctx.tails.cut(j.batch);
+    out.set(j.batch, o);
+  }
+  return out;
+}
+
+/** What an ip batch's process says about its ops (and its tail). */
+function ipOutcome(batch: Batch, ops: Op[], r: RunResult, ctx: Ctx): BatchOutcome {
+  const line = r.exitCode === 0 ? null : failedLine(r.stderr);
+  if (r.exitCode === 0 || (line !== null && line > ops.length)) {
+    ctx.tails.took(batch, ops.length, r);
+    return { done: ops };
+  }
   if (line !== null && line >= 1 && line <= ops.length) {
     return { done: ops.slice(0, line - 1), failed: { op: ops[line - 1]!, message: kernelMessage(r.stderr) || "ip failed" } };
   }
@@ -321,7 +394,7 @@ async function runIp(ns: string, ops: Op[], ctx: Ctx): Promise<BatchOutcome> {
 }
 
 async function runSysctl(ns: string, ops: Op[], ctx: Ctx): Promise<BatchOutcome> {
-  const keys = ops.map((o) => splitSysctl(o.text)[0]);
+  const keys = ops.map(sysctlKeyOf);
   const unknown = keys.filter((k) => ctx.knownOriginals[ns]?.[k] === undefined && ctx.journal.sysctlOriginals?.[ns]?.[k] === undefined);
   if (unknown.length) {
     const read = await readSysctls(ctx.runner, unknown.map((key) => ({ ns, key })));
@@ -332,7 +405,7 @@ async function runSysctl(ns: string, ops: Op[], ctx: Ctx): Promise<BatchOutcome>
   const r = await ctx.runner.run(sysctlWriteArgv(ns, ops.map((o) => o.text)));
   if (r.exitCode === 0) return { done: ops };
   const printed = parseSysctlOutput(r.stdout);
-  const done = ops.filter((o) => printed[sysctlDisplayKey(splitSysctl(o.text)[0])] !== undefined);
+  const done = ops.filter((o) => printed[sysctlDisplayKey(sysctlKeyOf(o))] !== undefined);
   const failed = ops.find((o) => !done.includes(o)) ?? ops[0]!;
   return { done, failed: { op: failed, message: r.stderr.trim() || "sysctl failed" } };
 }
@@ -349,34 +422,31 @@ async function runNft(ns: string, ops: Op[], ctx: Ctx): Promise<BatchOutcome> {
   return { done };
 }
 
-async function runServices(ns: string, ops: Op[], ctx: Ctx): Promise<BatchOutcome> {
+async function runServices(_ns: string, ops: Op[], ctx: Ctx): Promise<BatchOutcome> {
   const done: Op[] = [];
   for (const op of ops) {
-    if (!ctx.runner.start) return { done, failed: { op, message: "this runner cannot start services" } };
-    let pid: number;
+    const e = op.effect;
+    if (e.k !== "service") return { done, failed: { op, message: `stopping a service is not supported (${op.summary})` } };
+    let service: ServiceRecord;
     try {
-      ({ pid } = await ctx.runner.start(serviceArgv(ns, parseServiceText(op.text)), {
-        logFile: join(ctx.store.dir, `service-${op.index}.log`),
-      }));
+      service = await startService(ctx.runner, {
+        project: ctx.project,
+        op,
+        argv: e.argv,
+        logFile: ctx.store.logPath(op.index),
+      });
     } catch (e) {
       return { done, failed: { op, message: (e as Error).message } };
     }
-    ctx.pids.set(op.index, pid);
-    ctx.journal.pids = { ...(ctx.journal.pids ?? {}), [op.index]: pid };
+    ctx.services.set(op.index, service);
+    ctx.journal.services = { ...(ctx.journal.services ?? {}), [op.index]: service };
     await ctx.saveJournal();
     done.push(op);
     // a command that cannot start (missing program, bad namespace) dies at once
     await new Promise((res) => setTimeout(res, 150));
-    if (!alive(pid)) return { done, failed: { op, message: `service exited at once (see ${ctx.store.dir}/service-${op.index}.log)` } };
+    if (!(await serviceRunning(service))) {
+      return { done, failed: { op, message: `service exited at once (see ${ctx.store.dir}/service-${op.index}.log)` } };
+    }
   }
   return { done };
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }

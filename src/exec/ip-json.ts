@@ -69,21 +69,45 @@ export function parseAddrs(ns: string, text: string): LiveAddr[] {
 }
 
 export function parseRoutes(ns: string, family: 4 | 6, text: string): LiveRoute[] {
-  return parseArray(text).map((e) => {
+  return parseArray(text).map((e) => routeOf(ns, family, e));
+}
+
+function routeOf(ns: string, family: 4 | 6, e: J): LiveRoute {
+  const dst = str(e["dst"]) ?? "default";
+  const r: LiveRoute = { ns, dst: canonicalDst(dst, family), family };
+  const via = str(e["gateway"]) ?? str((e["via"] as J | undefined)?.["host"]);
+  if (via !== undefined) r.via = via;
+  const dev = str(e["dev"]);
+  if (dev !== undefined) r.dev = dev;
+  const flags = Array.isArray(e["flags"]) ? (e["flags"] as string[]) : [];
+  if (flags.includes("onlink")) r.onlink = true;
+  const proto = str(e["protocol"]);
+  if (proto !== undefined) r.proto = proto;
+  const scope = str(e["scope"]);
+  if (scope !== undefined) r.scope = scope;
+  return r;
+}
+
+/**
+ * `ip -d -j route show table all`: both families in one dump (a family cannot be chosen per
+ * line of a batch), so nsnet reads the main table of each from it. Only IPv6 routes carry
+ * a preference, and their destination or gateway is IPv6 when they have one. The details
+ * `-d` adds for every route (protocol boot, scope global: the defaults) are dropped, as
+ * ip prints them without `-d`.
+ */
+export function parseRouteTableAll(ns: string, text: string): LiveRoute[] {
+  const out: LiveRoute[] = [];
+  for (const e of parseArray(text)) {
+    const table = str(e["table"]);
+    if (table !== undefined && table !== "main") continue;
     const dst = str(e["dst"]) ?? "default";
-    const r: LiveRoute = { ns, dst: canonicalDst(dst, family), family };
-    const via = str(e["gateway"]) ?? str((e["via"] as J | undefined)?.["host"]);
-    if (via !== undefined) r.via = via;
-    const dev = str(e["dev"]);
-    if (dev !== undefined) r.dev = dev;
-    const flags = Array.isArray(e["flags"]) ? (e["flags"] as string[]) : [];
-    if (flags.includes("onlink")) r.onlink = true;
-    const proto = str(e["protocol"]);
-    if (proto !== undefined) r.proto = proto;
-    const scope = str(e["scope"]);
-    if (scope !== undefined) r.scope = scope;
-    return r;
-  });
+    const v6 = "pref" in e || dst.includes(":") || (str(e["gateway"]) ?? "").includes(":");
+    const r = routeOf(ns, v6 ? 6 : 4, e);
+    if (r.proto === "boot") delete r.proto;
+    if (r.scope === "global" || r.scope === "universe") delete r.scope;
+    out.push(r);
+  }
+  return out;
 }
 
 /** ip prints host routes without a prefix ("1.1.128.3"); the model always has one. */

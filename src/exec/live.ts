@@ -1,25 +1,19 @@
 import { readFile } from "node:fs/promises";
-import type { LiveAddr, LiveLink, LiveNeighProxy, LiveRoute, LiveState } from "../model/live.js";
+import type { LiveState } from "../model/live.js";
 import { emptyLiveState } from "../model/live.js";
 import { HOST } from "../model/topology.js";
 import type { Runner } from "./runner.js";
-import {
-  isDumpInterrupted,
-  isValidSysctlKey,
-  parseAddrs,
-  parseLinks,
-  parseNetnsList,
-  parseProxies,
-  parseRoutes,
-  parseSysctlOutput,
-  sysctlDisplayKey,
-  sysctlPath,
-} from "./ip-json.js";
+import { isDumpInterrupted, isValidSysctlKey, parseNetnsList, parseSysctlOutput, sysctlDisplayKey, sysctlPath } from "./ip-json.js";
 import { mapBounded } from "./bounded.js";
+import { enterArgv, ipBatchIn, isMissingNamespace, placeConcurrency } from "./enter.js";
+import { DUMP_FLAGS, dumpLines, parseDumps, type PlaceState } from "./readback.js";
+import { FANOUT_FROM, runInPlaces } from "./fanout.js";
 
 /**
- * The live-state reader: `ip -j` dumps of the root namespace and every named namespace,
- * read in parallel (bounded), each dump retried while the kernel reports it interrupted.
+ * The live-state reader: one `ip -d -j -batch -` of dumps per place — the host's also lists
+ * the named namespaces — the namespaces entered with nsenter (no mount-table copy), several
+ * at once (bounded by the cores), each read again while the kernel reports a dump
+ * interrupted. Only namespaces that exist are read: on a fresh build that is none.
  */
 export interface ReadLiveOptions {
   /** namespaces to read besides HOST (default: every one `ip netns list` shows) */
@@ -45,88 +39,62 @@ async function dump(runner: Runner, argv: string[], input?: string): Promise<str
   throw new LiveReadError(`${argv.join(" ")}: ${last || "failed"}`);
 }
 
-function ipArgv(ns: string, ...rest: string[]): string[] {
-  return ns === HOST ? ["ip", ...rest] : ["ip", "-n", ns, ...rest];
-}
-
 export async function listNamespaces(runner: Runner): Promise<string[]> {
   return parseNetnsList(await dump(runner, ["ip", "-j", "netns", "list"]));
 }
 
-/** From this many namespaces on, they are read with `ip -all netns exec` dumps. */
-const ALL_NETNS_FROM = 4;
-
-interface PlaceState {
-  links: LiveLink[];
-  addrs: LiveAddr[];
-  routes: LiveRoute[];
-  proxies: LiveNeighProxy[];
-}
-
-async function readPlace(runner: Runner, ns: string): Promise<PlaceState> {
-  const [four, r6] = await Promise.all([
-    dump(runner, ipArgv(ns, "-d", "-j", "-batch", "-"), "link show\naddr show\nroute show table main\nneigh show proxy\n"),
-    dump(runner, ipArgv(ns, "-j", "-6", "route", "show", "table", "main")),
-  ]);
-  const parts = four.split("\n").filter((l) => l.trim() !== "");
-  if (parts.length !== 4) throw new LiveReadError(`ip -batch dump of ${ns}: expected 4 results, got ${parts.length}`);
-  const [links, addrs, r4, proxies] = parts as [string, string, string, string];
-  return {
-    links: parseLinks(ns, links),
-    addrs: parseAddrs(ns, addrs),
-    routes: [...parseRoutes(ns, 4, r4), ...parseRoutes(ns, 6, r6)],
-    proxies: parseProxies(ns, proxies),
-  };
-}
-
-/** `ip -all netns exec` output: a `netns: NAME` line before each namespace's output. */
-export function splitAllNetns(text: string): Map<string, string> {
-  const out = new Map<string, string>();
-  const parts = text.split(/^netns: (.*)$/m);
-  for (let i = 1; i + 1 < parts.length; i += 2) out.set(parts[i]!, parts[i + 1]!.trim());
-  return out;
-}
-
-async function readAllNamespaces(runner: Runner, wanted: ReadonlySet<string>): Promise<PlaceState[]> {
-  const all = (...cmd: string[]) => dump(runner, ["ip", "-all", "netns", "exec", "ip", ...cmd]).then(splitAllNetns);
-  const [links, addrs, r4, r6, proxies] = await Promise.all([
-    all("-d", "-j", "link", "show"),
-    all("-j", "addr", "show"),
-    all("-j", "route", "show", "table", "main"),
-    all("-j", "-6", "route", "show", "table", "main"),
-    all("-j", "neigh", "show", "proxy"),
-  ]);
-  const out: PlaceState[] = [];
-  for (const ns of wanted) {
-    if (!links.has(ns)) continue; // gone since it was listed
-    out.push({
-      links: parseLinks(ns, links.get(ns) || "[]"),
-      addrs: parseAddrs(ns, addrs.get(ns) || "[]"),
-      routes: [...parseRoutes(ns, 4, r4.get(ns) || "[]"), ...parseRoutes(ns, 6, r6.get(ns) || "[]")],
-      proxies: parseProxies(ns, proxies.get(ns) || "[]"),
-    });
+/** One place read in one process; null when the namespace is gone since it was listed. */
+export async function readPlace(runner: Runner, place: string): Promise<PlaceState | null> {
+  const input = dumpLines(place).join("\n") + "\n";
+  for (let attempt = 0; ; attempt++) {
+    const r = await runner.run(ipBatchIn(place, DUMP_FLAGS), { input });
+    if (r.exitCode !== 0 && place !== HOST && isMissingNamespace(r.stderr)) return null;
+    if (r.exitCode === 0 && !isDumpInterrupted(r.stderr)) return parseDumps(place, r.stdout);
+    if (!isDumpInterrupted(r.stderr) || attempt + 1 >= DUMP_RETRIES) {
+      throw new LiveReadError(`reading ${place === HOST ? "the host" : `namespace ${place}`}: ${r.stderr.trim() || `ip exited with ${r.exitCode}`}`);
+    }
   }
-  return out;
 }
 
-export async function readLive(runner: Runner, opts: ReadLiveOptions = {}): Promise<LiveState> {
+/** Namespaces read side by side — many through a fan-out (fanout.ts), a few one process
+ *  each — at most `concurrency` processes at once; gone ones omitted. A namespace whose
+ *  fan-out read failed or was interrupted is read again on its own. */
+export async function readPlaces(runner: Runner, places: readonly string[], concurrency = placeConcurrency()): Promise<PlaceState[]> {
+  const named = places.filter((p) => p !== HOST);
+  const single: string[] = places.filter((p) => p === HOST);
+  const read: (PlaceState | null)[] = [];
+  if (named.length >= FANOUT_FROM) {
+    const jobs = named.map((place) => ({ place, lines: dumpLines(place), dumps: dumpLines(place).length }));
+    for (const r of await runInPlaces(runner, jobs, DUMP_FLAGS, { groups: concurrency })) {
+      if (r.exitCode !== 0 && isMissingNamespace(r.stderr)) read.push(null);
+      else if (r.exitCode === 0 && r.attributed && !isDumpInterrupted(r.stderr)) read.push(parseDumps(r.place, r.stdout));
+      else single.push(r.place);
+    }
+  } else single.push(...named);
+  read.push(...(await mapBounded(single, concurrency, (ns) => readPlace(runner, ns))));
+  return read.filter((p): p is PlaceState => p !== null);
+}
+
+/** Places merged into one snapshot (the host's read, if among them, gives the namespaces). */
+export function liveOf(places: readonly PlaceState[], namespaces?: readonly string[]): LiveState {
   const live = emptyLiveState();
-  const present = await listNamespaces(runner);
-  live.namespaces = present;
-  const wanted = opts.namespaces ? opts.namespaces.filter((n) => present.includes(n)) : present;
-  // The host costs two spawns (a batch of four dumps, and IPv6 routes: the family is global
-  // to an ip invocation). Namespaces cost the same each when there are few; with more, five
-  // `ip -all netns exec` dumps read them all (ip forks per namespace far more cheaply than we
-  // spawn), so reading 200 namespaces is not 400 spawns.
-  const few = wanted.length < ALL_NETNS_FROM;
-  const placesRead = await mapBounded(few ? [HOST, ...wanted] : [HOST], opts.concurrency ?? 8, (ns) => readPlace(runner, ns));
-  const per = few ? placesRead : [...placesRead, ...(await readAllNamespaces(runner, new Set(wanted)))];
-  for (const p of per) {
+  for (const p of places) {
+    if (p.namespaces) live.namespaces = [...p.namespaces];
     live.links.push(...p.links);
     live.addrs.push(...p.addrs);
     live.routes.push(...p.routes);
     live.proxies.push(...p.proxies);
   }
+  if (namespaces) live.namespaces = [...namespaces];
+  return live;
+}
+
+export async function readLive(runner: Runner, opts: ReadLiveOptions = {}): Promise<LiveState> {
+  const host = await readPlace(runner, HOST);
+  const present = host!.namespaces ?? [];
+  const wanted = opts.namespaces ? opts.namespaces.filter((n) => n !== HOST && present.includes(n)) : present;
+  const places = await readPlaces(runner, [...new Set(wanted)], opts.concurrency);
+  const live = liveOf([host!, ...places]);
   if (opts.sysctls?.length) {
     live.sysctls = await readSysctls(runner, opts.sysctls.filter((s) => s.ns === HOST || present.includes(s.ns)), opts);
   }
@@ -152,7 +120,7 @@ export async function readSysctls(
   }
   const out: Record<string, Record<string, string>> = {};
   const readHost = opts.readHostProcSys ?? ((p: string) => readFile(p, "utf8"));
-  await mapBounded([...byNs], opts.concurrency ?? 8, async ([ns, keys]) => {
+  await mapBounded([...byNs], opts.concurrency ?? placeConcurrency(), async ([ns, keys]) => {
     const values: Record<string, string> = {};
     if (ns === HOST) {
       for (const key of keys) {
@@ -163,7 +131,7 @@ export async function readSysctls(
         }
       }
     } else {
-      const r = await runner.run(["ip", "netns", "exec", ns, "sysctl", ...keys]);
+      const r = await runner.run(enterArgv(ns, ["sysctl", ...keys]));
       const printed = parseSysctlOutput(r.stdout);
       for (const key of keys) {
         const v = printed[sysctlDisplayKey(key)];

@@ -1,21 +1,20 @@
-import type { LiveState } from "../model/live.js";
-import type { ProjectState } from "../model/state.js";
-import { opKey, ownerAlias } from "../model/state.js";
+import type { NetnsIdentity, ProjectState, ServiceRecord } from "../model/state.js";
+import { opKey } from "../model/state.js";
 import type { Op } from "../plan/op.js";
 import type { Runner } from "./runner.js";
-import { namespacesOf } from "./effects.js";
 import { readLive } from "./live.js";
 import { DEFAULT_STATE_ROOT, StateStore, type ExecJournal, type LockOptions } from "./state-store.js";
 import { runUndo, type UndoFailure, type UndoStep } from "./undo.js";
+import { namespacesToRead } from "./teardown.js";
 import { undoStepFor } from "./execute.js";
+import { describeService, stopService } from "./services.js";
+import { createdNamespaces, deletedNamespaces, identitiesOf, undoVerdict, type Owner } from "./ownership.js";
+import { sameNetns } from "./proc.js";
 
 /**
  * Undo without a plan: after a crash (a journal is left) and for `down`. Ownership is
- * checked against the live kernel before any link is deleted: a link is removed only if
- * it carries our alias `nsnet:<project>` — or, for an op the crashed run sent but never
- * confirmed, if it has no alias and did not exist before that run began (the crash may
- * have come between `link add` and `link set … alias`). Anything else with that name is
- * a look-alike and survives.
+ * checked against the live kernel before any link or namespace is deleted (ownership.ts):
+ * a look-alike survives, and the report says why.
  */
 export interface UndoReport {
   /** inverses run (or found already done) */
@@ -31,58 +30,45 @@ export interface RecoverOptions extends LockOptions {
 }
 
 
-/** The link an inverse deletes (`link del NAME`), if it is that kind of inverse. */
-function deletedLink(step: { tool: string; text: string }): string | undefined {
-  if (step.tool !== "ip") return undefined;
-  const w = step.text.trim().split(/\s+/);
-  if (w[0] !== "link" || (w[1] !== "del" && w[1] !== "delete")) return undefined;
-  return w[2] === "dev" ? w[3] : w[2];
-}
-
-function deletedNetns(step: { tool: string; text: string }): string | undefined {
-  if (step.tool !== "ip") return undefined;
-  const w = step.text.trim().split(/\s+/);
-  return w[0] === "netns" && (w[1] === "del" || w[1] === "delete") ? w[2] : undefined;
-}
-
-interface Owner {
-  project: string;
-  live: LiveState;
-  /** "ns:name" of links present before an unconfirmed op ran */
-  preexistingLinks?: ReadonlySet<string>;
-  preexistingNs?: ReadonlySet<string>;
-}
-
-/** "run" the step, "gone" (nothing to undo), or the description of a look-alike left alone. */
-function ownershipFilter(s: UndoStep, who: Owner, confirmed: boolean): "run" | "gone" | string {
-  const link = deletedLink(s.step);
-  if (link !== undefined) {
-    const l = who.live.links.find((x) => x.ns === s.step.ns && x.name === link);
-    if (!l) return "gone";
-    if (l.alias === ownerAlias(who.project)) return "run";
-    if (!confirmed && l.alias === undefined && !who.preexistingLinks?.has(`${s.step.ns}:${link}`)) return "run";
-    return `${s.step.ns}:${link} (alias ${l.alias === undefined ? "none" : JSON.stringify(l.alias)})`;
-  }
-  const ns = deletedNetns(s.step);
-  if (ns !== undefined) {
-    if (!who.live.namespaces.includes(ns)) return "gone";
-    if (!confirmed && who.preexistingNs?.has(ns)) return `namespace ${ns} (existed before)`;
-  }
-  return "run";
-}
-
-async function undoOwned(runner: Runner, ops: { op: Op; confirmed: boolean }[], state: ProjectState, who: Owner, pids: Map<number, number>): Promise<UndoReport> {
+async function undoOwned(
+  runner: Runner,
+  ops: { op: Op; confirmed: boolean }[],
+  state: ProjectState,
+  who: Omit<Owner, "current">,
+  services: ReadonlyMap<number, ServiceRecord>,
+): Promise<UndoReport> {
+  const candidates = ops.flatMap(({ op, confirmed }) => {
+    const s = undoStepFor(op, state.sysctlOriginals, services);
+    return s ? [{ s, confirmed }] : [];
+  });
+  const owner: Owner = { ...who, current: await identitiesOf(deletedNamespaces(candidates.map((c) => c.s))) };
   const steps: UndoStep[] = [];
   const skipped: string[] = [];
-  for (const { op, confirmed } of ops) {
-    const s = undoStepFor(op, state.sysctlOriginals, pids);
-    if (!s) continue;
-    const verdict = ownershipFilter(s, who, confirmed);
+  for (const { s, confirmed } of candidates) {
+    const verdict = undoVerdict(s, owner, ops, confirmed);
     if (verdict === "run") steps.push(s);
     else if (verdict !== "gone") skipped.push(verdict);
   }
-  const left = await runUndo(runner, steps);
+  const left = await runUndo(runner, steps, skipped);
   return { undone: steps.length - left.length, skipped, left };
+}
+
+/** Namespaces on record that still exist with the recorded identity. */
+async function stillOurs(recorded: Record<string, NetnsIdentity>): Promise<Set<string>> {
+  const now = await identitiesOf(Object.keys(recorded));
+  return new Set(Object.keys(recorded).filter((n) => sameNetns(recorded[n], now[n])));
+}
+
+/** The services a crashed run started. Journals of older versions hold bare pids: they
+ *  become records without an identity, which are reported and never signalled. */
+function journalServices(j: ExecJournal): Map<number, ServiceRecord> {
+  const out = new Map<number, ServiceRecord>();
+  for (const [k, pid] of Object.entries(j.pids ?? {})) {
+    const op = j.attempted.find((o) => o.index === Number(k));
+    out.set(Number(k), { ns: op?.ns ?? "?", argv: [], pid });
+  }
+  for (const [k, s] of Object.entries(j.services ?? {})) out.set(Number(k), s);
+  return out;
 }
 
 /**
@@ -108,15 +94,16 @@ async function recoverLocked(runner: Runner, store: StateStore): Promise<UndoRep
     state.sysctlOriginals[ns] = { ...kv, ...(state.sysctlOriginals[ns] ?? {}) };
   }
   const done = new Set(j.done ?? []);
-  const live = await readLive(runner, { namespaces: namespacesOf(j.attempted) });
-  const pids = new Map(Object.entries(j.pids ?? {}).map(([k, v]) => [Number(k), v]));
+  const services = journalServices(j);
   const ops = [...j.attempted].reverse().map((op) => ({ op, confirmed: done.has(op.index) }));
+  const live = await readLive(runner, { namespaces: namespacesToRead(ops) });
   const report = await undoOwned(runner, ops, state, {
     project: store.project,
     live,
+    recorded: { ...(state.namespaces ?? {}), ...(j.namespaces ?? {}) },
     preexistingLinks: new Set(j.preexisting?.links ?? []),
     preexistingNs: new Set(j.preexisting?.namespaces ?? []),
-  }, pids);
+  }, services);
   const keys = new Set(state.applied.map(opKey));
   state.applied.push(...report.left.map((l) => l.op).filter((o) => !keys.has(opKey(o))));
   await store.writeState(state);
@@ -135,19 +122,23 @@ export async function downProject(runner: Runner, opts: RecoverOptions): Promise
   try {
     const rec = await recoverLocked(runner, store);
     const state = await store.readState();
-    const live = await readLive(runner, { namespaces: namespacesOf(state.applied) });
     const ops = [...state.applied].reverse().map((op) => ({ op, confirmed: true }));
-    const report = await undoOwned(runner, ops, state, { project: store.project, live }, new Map());
+    const live = await readLive(runner, { namespaces: namespacesToRead(ops) });
+    // Services first: a process inside a namespace would keep it alive after `netns del`.
+    const refused: string[] = [];
     for (const s of state.services) {
-      try {
-        process.kill(s.pid, "SIGTERM");
-      } catch {
-        /* already gone */
-      }
+      const r = await stopService(s);
+      if (r.kind === "refused") refused.push(`${describeService(s)}: ${r.reason}`);
     }
+    // a refused pid is not ours: it is reported and forgotten, never retried
     state.services = [];
+    const report = await undoOwned(runner, ops, state, { project: store.project, live, recorded: state.namespaces ?? {} }, new Map());
+    report.skipped.unshift(...refused);
     const leftKeys = new Set(report.left.map((l) => opKey(l.op)));
-    state.applied = state.applied.filter((o) => leftKeys.has(opKey(o)));
+    // a namespace of ours left because another owner's link is in it stays on record
+    const kept = await stillOurs(state.namespaces ?? {});
+    state.applied = state.applied.filter((o) => leftKeys.has(opKey(o)) || createdNamespaces([o]).some((n) => kept.has(n)));
+    state.namespaces = Object.fromEntries([...kept].map((n) => [n, state.namespaces![n]!]));
     if (state.applied.length === 0) state.sysctlOriginals = {};
     await store.writeState(state);
     return {

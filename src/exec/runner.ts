@@ -1,7 +1,8 @@
 import { execa } from "execa";
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { openSync, closeSync } from "node:fs";
 import { constants } from "node:os";
+import { APPEND_NOFOLLOW } from "./durable.js";
 
 /**
  * The ONLY module that spawns processes (house rule 9). No shell, ever: argv goes to
@@ -34,18 +35,20 @@ export interface StartOptions {
 
 export interface Runner {
   run(argv: readonly string[], opts?: RunOptions): Promise<RunResult>;
+  /** `--verbose`: what a command will read besides its argv and stdin (batch files) */
+  note?(line: string): void;
   /** Start a detached process that outlives nsnet (`run in` services); returns its pid. */
   start?(argv: readonly string[], opts?: StartOptions): Promise<{ pid: number }>;
 }
 
 /** Programs nsnet may start. Anything else is refused (user commands go through `ip netns exec`).
  *  `bash` is the sandbox's default shell, `ping` the probes' tool. */
-const ALLOWED = new Set(["ip", "nft", "unshare", "mount", "nsenter", "sysctl", "node", "ping", "bash", process.execPath]);
+const ALLOWED = new Set(["ip", "nft", "unshare", "mount", "nsenter", "sysctl", "node", "ping", "bash", "xargs", process.execPath]);
 
 // DESIGN §1.5 name rules live in one place; the runner applies them once more as the last
 // gate before execve.
 export { isValidIfName, isValidNsName } from "../model/names.js";
-import { isValidNsName } from "../model/names.js";
+import { isValidNsName, validateNetnsPath } from "../model/names.js";
 
 export class UnsafeArgumentError extends Error {}
 
@@ -62,6 +65,46 @@ export function assertSafeArgv(argv: readonly string[], userCommand = false): vo
     }
   }
   if (argv[0] === "ip") assertSafeIpArgv(argv);
+  if (argv[0] === "nsenter") assertSafeNsenterArgv(argv);
+  if (argv[0] === "xargs") assertSafeXargsArgv(argv);
+}
+
+/** xargs runs one thing only: `ip -batch DIR/NS` in each namespace NS named on its stdin
+ *  (fanout.ts); the names themselves are checked with the input. */
+function assertSafeXargsArgv(argv: readonly string[]): void {
+  const head = ["xargs", "-d", "\\n", "-I", "{}", "nsenter", "--net=/run/netns/{}", "--", "ip"];
+  const ok =
+    head.every((a, i) => argv[i] === a) &&
+    argv.slice(head.length, -2).every((f) => f === "-d" || f === "-j" || f === "-force") &&
+    argv[argv.length - 2] === "-batch" &&
+    /^\/[A-Za-z0-9_.\/-]+\/\{\}$/.test(argv[argv.length - 1]!) &&
+    !argv[argv.length - 1]!.split("/").includes("..");
+  if (!ok) throw new UnsafeArgumentError(`unexpected xargs arguments: ${JSON.stringify(argv.slice(1))}`);
+}
+
+/** stdin of a fan-out: namespace names, one a line. */
+function assertSafeNameList(input: string): void {
+  for (const name of input.split("\n")) {
+    if (name !== "" && !isValidNsName(name)) throw new UnsafeArgumentError(`invalid namespace name: ${JSON.stringify(name)}`);
+  }
+}
+
+/** nsnet enters a namespace with exactly one option, `--net=PATH`, then `--`; an `ip` after
+ *  it is checked like any other. PATH is a named namespace's mount (`/run/netns/NAME`, NAME a
+ *  valid name), our own (`/proc/self/ns/net`), or a path a container runtime gave as
+ *  CNI_NETNS (`/proc/PID/ns/net`, a bind mount elsewhere) — never PID 1's, the machine's. */
+function assertSafeNsenterArgv(argv: readonly string[]): void {
+  const path = /^--net=(.+)$/.exec(argv[1] ?? "")?.[1];
+  if (path === undefined || !isEnterablePath(path) || argv[2] !== "--" || argv.length < 4) {
+    throw new UnsafeArgumentError(`unexpected nsenter arguments: ${JSON.stringify(argv.slice(1, 3))}`);
+  }
+  if (argv[3] === "ip") assertSafeIpArgv(argv.slice(3));
+}
+
+function isEnterablePath(path: string): boolean {
+  if (validateNetnsPath(path) !== null) return false;
+  if (path.startsWith("/run/netns/")) return isValidNsName(path.slice("/run/netns/".length));
+  return !path.startsWith("/proc/1/");
 }
 
 /** Namespace names in `ip` argv (`-n NS`, `netns add|del|exec NS`) are checked here, the
@@ -96,38 +139,34 @@ export type VerboseSink = (line: string) => void;
 export class ProcessRunner implements Runner {
   constructor(private readonly verbose?: VerboseSink) {}
 
+  note(line: string): void {
+    this.verbose?.(line);
+  }
+
   async run(argv: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
     assertSafeArgv(argv, opts.userCommand === true);
-    if (argv.includes("-batch") && opts.input !== undefined) assertSafeBatchText(opts.input);
+    if (argv[0] === "xargs") assertSafeNameList(opts.input ?? "");
+    else if (argv.includes("-batch") && opts.input !== undefined) assertSafeBatchText(opts.input);
     if (this.verbose) {
       this.verbose(`+ ${argv.map(quoteForDisplay).join(" ")}`);
       if (opts.input) for (const line of opts.input.split("\n")) if (line) this.verbose(`  | ${line}`);
     }
     const [file, ...args] = argv;
-    const spawnIt = () =>
-      execa(file!, args, {
-        input: opts.interactive ? undefined : opts.input ?? "",
-        stdio: opts.interactive ? "inherit" : "pipe",
-        reject: false,
-        timeout: opts.timeoutMs,
-        env: opts.env,
-        shell: false,
-        stripFinalNewline: false,
-      });
-    const r = opts.interactive ? await whileChildHasTerminal(spawnIt) : await spawnIt();
+    if (!opts.interactive) return spawnCollect(file!, args, opts);
+    // Interactive: the terminal is the child's; we wait and keep out of its way.
+    const r = await whileChildHasTerminal(() =>
+      execa(file!, args, { stdio: "inherit", reject: false, timeout: opts.timeoutMs, env: opts.env, shell: false }),
+    );
     // A child killed by a signal exits as a shell reports it: 128 + the signal's number.
-    const bySignal = opts.interactive && r.signal ? 128 + (constants.signals[r.signal as NodeJS.Signals] ?? 0) : undefined;
-    return {
-      exitCode: typeof r.exitCode === "number" ? r.exitCode : bySignal ?? 1,
-      stdout: typeof r.stdout === "string" ? r.stdout : "",
-      stderr: typeof r.stderr === "string" ? r.stderr : r.failed && !r.exitCode ? String(r.message) : "",
-    };
+    const bySignal = r.signal ? 128 + (constants.signals[r.signal as NodeJS.Signals] ?? 0) : undefined;
+    return { exitCode: typeof r.exitCode === "number" ? r.exitCode : bySignal ?? 1, stdout: "", stderr: r.failed && !r.exitCode ? String(r.message) : "" };
   }
 
   async start(argv: readonly string[], opts: StartOptions = {}): Promise<{ pid: number }> {
     assertSafeArgv(argv);
     if (this.verbose) this.verbose(`+ ${argv.map(quoteForDisplay).join(" ")} &`);
-    const out = openSync(opts.logFile ?? "/dev/null", "a");
+    // a log file is never followed through a symlink (one planted there would get the output)
+    const out = opts.logFile === undefined ? openSync("/dev/null", "a") : openSync(opts.logFile, APPEND_NOFOLLOW, 0o600);
     try {
       const [file, ...args] = argv;
       const child = spawn(file!, args, { detached: true, stdio: ["ignore", out, out], env: opts.env, shell: false });
@@ -161,6 +200,55 @@ async function whileChildHasTerminal<T>(run: () => Promise<T>): Promise<T> {
     process.off("SIGINT", ignore);
     process.off("SIGQUIT", ignore);
   }
+}
+
+/** Kill a child that outlives its timeout: SIGTERM, then SIGKILL if it ignores that. */
+const FORCE_KILL_AFTER_MS = 5000;
+
+/**
+ * One non-interactive command: stdin from `input`, stdout and stderr collected. Straight on
+ * node:child_process — at a thousand namespaces nsnet spawns a thousand times, and a
+ * general-purpose wrapper costs about as much per call as the fork itself.
+ */
+function spawnCollect(file: string, args: string[], opts: RunOptions): Promise<RunResult> {
+  return new Promise((resolve) => {
+    let child: ChildProcess;
+    try {
+      child = spawn(file, args, { stdio: ["pipe", "pipe", "pipe"], env: opts.env ? { ...process.env, ...opts.env } : process.env, shell: false });
+    } catch (e) {
+      resolve({ exitCode: 1, stdout: "", stderr: (e as Error).message });
+      return;
+    }
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    let spawnError: Error | undefined;
+    child.stdout!.on("data", (b: Buffer) => out.push(b));
+    child.stderr!.on("data", (b: Buffer) => err.push(b));
+    // a child that exits without reading its input closes the pipe under us: not an error
+    child.stdin!.on("error", () => {});
+    child.stdin!.end(opts.input ?? "");
+    let timer: NodeJS.Timeout | undefined;
+    let forceTimer: NodeJS.Timeout | undefined;
+    if (opts.timeoutMs !== undefined) {
+      timer = setTimeout(() => {
+        child.kill("SIGTERM");
+        forceTimer = setTimeout(() => child.kill("SIGKILL"), FORCE_KILL_AFTER_MS);
+      }, opts.timeoutMs);
+    }
+    child.once("error", (e) => {
+      spawnError = e;
+    });
+    child.once("close", (code) => {
+      clearTimeout(timer);
+      clearTimeout(forceTimer);
+      const stderr = Buffer.concat(err).toString("utf8");
+      resolve({
+        exitCode: typeof code === "number" && !spawnError ? code : 1,
+        stdout: Buffer.concat(out).toString("utf8"),
+        stderr: spawnError && stderr === "" ? spawnError.message : stderr,
+      });
+    });
+  });
 }
 
 /** For display only (verbose logs, `plan --format sh`): single-quote what needs it. */

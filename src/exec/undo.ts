@@ -1,7 +1,12 @@
 import type { Op, OpStep } from "../plan/op.js";
+import type { Effect } from "../plan/effect.js";
+import { render } from "../plan/render.js";
 import type { Runner } from "./runner.js";
-import { ipBatchArgv, nftArgv, splitSysctl, stepAsShell, sysctlWriteArgv } from "./commands.js";
+import { effectAsShell, ipBatchArgv, nftArgv, sysctlWriteArgv } from "./commands.js";
 import { parseSysctlOutput, sysctlDisplayKey } from "./ip-json.js";
+import type { ServiceRecord } from "../model/state.js";
+import { describeService, stopService } from "./services.js";
+import { awaitVanished, planTeardown } from "./teardown.js";
 
 /**
  * Running inverses. Undo never stops at a failure: it records it and goes on with the
@@ -11,9 +16,15 @@ import { parseSysctlOutput, sysctlDisplayKey } from "./ip-json.js";
  */
 export interface UndoStep {
   op: Op;
+  /** the inverse to apply, and its rendering */
+  effect: Effect;
   step: OpStep;
-  /** for services: the process to stop */
-  pid?: number;
+  /** for services: the process to stop (only once proven to be the one nsnet started) */
+  service?: ServiceRecord;
+}
+
+export function undoStep(op: Op, effect: Effect, service?: ServiceRecord): UndoStep {
+  return { op, effect, step: render(effect), ...(service !== undefined ? { service } : {}) };
 }
 
 export interface UndoFailure {
@@ -45,11 +56,20 @@ export function kernelMessage(stderr: string): string {
     .trim();
 }
 
-/** Runs steps in the given order, batching consecutive ip/sysctl steps of one place. */
-export async function runUndo(runner: Runner, steps: readonly UndoStep[]): Promise<UndoFailure[]> {
+/** Runs steps in the given order, batching consecutive ip/sysctl steps of one place; what
+ *  the kernel removes anyway with a namespace is left to it (teardown.ts). A service that is
+ *  not provably ours is not signalled: `skipped` gets why. */
+export async function runUndo(runner: Runner, steps: readonly UndoStep[], skipped: string[] = []): Promise<UndoFailure[]> {
+  const t = planTeardown(steps);
+  const failures = await runSteps(runner, t.steps, skipped);
+  const stayed = await awaitVanished(runner, t.vanishing);
+  return [...failures, ...(await runSteps(runner, stayed, skipped))];
+}
+
+async function runSteps(runner: Runner, steps: readonly UndoStep[], skipped: string[]): Promise<UndoFailure[]> {
   const failures: UndoFailure[] = [];
   const fail = (s: UndoStep, error: string) =>
-    failures.push({ op: s.op, step: s.step, error, command: s.pid !== undefined ? `kill ${s.pid}` : stepAsShell(s.step) });
+    failures.push({ op: s.op, step: s.step, error, command: s.service !== undefined ? `kill -TERM -- -${s.service.pid}` : effectAsShell(s.effect) });
   let i = 0;
   while (i < steps.length) {
     const first = steps[i]!;
@@ -68,7 +88,7 @@ export async function runUndo(runner: Runner, steps: readonly UndoStep[]): Promi
         if (r.exitCode === 0) break;
         const printed = parseSysctlOutput(r.stdout);
         for (const s of group) {
-          if (printed[sysctlDisplayKey(splitSysctl(s.step.text)[0])] === undefined) fail(s, r.stderr.trim() || "sysctl failed");
+          if (s.effect.k !== "sysctl" || printed[sysctlDisplayKey(s.effect.key)] === undefined) fail(s, r.stderr.trim() || "sysctl failed");
         }
         break;
       }
@@ -78,12 +98,9 @@ export async function runUndo(runner: Runner, steps: readonly UndoStep[]): Promi
         break;
       }
       case "service":
-        if (first.pid !== undefined) {
-          try {
-            process.kill(first.pid, "SIGTERM");
-          } catch (e) {
-            if ((e as NodeJS.ErrnoException).code !== "ESRCH") fail(first, String(e));
-          }
+        if (first.service !== undefined) {
+          const r = await stopService(first.service);
+          if (r.kind === "refused") skipped.push(`${describeService(first.service)}: ${r.reason}`);
         }
         break;
     }

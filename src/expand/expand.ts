@@ -92,7 +92,7 @@ export function expand(script: A.Script, opts: ExpandOptions): ExpandResult {
 
 /**
  * udev hook mode (DESIGN §7): expand one handler's body as host statements with $iface,
- * $ifindex and $ns bound. For `on add`, the new interface is declared as an uplink-like
+ * $action, $ifindex and $ns bound. For `on add`, the new interface is declared as an uplink-like
  * existing device (used, never created or deleted) and is the body's default device.
  */
 export function expandHandler(
@@ -103,6 +103,7 @@ export function expandHandler(
   const x = new Expander(opts);
   const scope = (capturedScopes.get(handler) ?? x.rootScope(handler.scope)).child();
   scope.setVar("iface", env.iface);
+  scope.setVar("action", handler.action);
   if (env.ifindex !== undefined) scope.setVar("ifindex", env.ifindex);
   if (env.ns !== undefined) scope.setVar("ns", env.ns);
   const body: Body = { kind: "handler", ns: HOST, file: handler.span.file };
@@ -529,15 +530,37 @@ class Expander {
     if (ns === body.ns) body.recent = name;
   }
 
+  /** `mtu N` and `hwaddr MAC` of a device statement; null when one of them is invalid (reported). */
+  private linkAttrs(s: A.LinkAttrs, scope: Scope): { mtu?: number; hwaddr?: string } | null {
+    const out: { mtu?: number; hwaddr?: string } = {};
+    if (s.mtu) {
+      const mtu = this.integer(s.mtu, scope, "an MTU", 68, 65535);
+      if (mtu === undefined) return null;
+      out.mtu = mtu;
+    }
+    if (s.hwaddr) {
+      const text = evalTemplate(s.hwaddr, scope, this.report);
+      if (text === undefined) return null;
+      // six hex bytes; the first even (a unicast address, as the kernel demands of a link)
+      if (!/^[0-9A-Fa-f]{2}(:[0-9A-Fa-f]{2}){5}$/.test(text) || parseInt(text.slice(0, 2), 16) % 2 === 1) {
+        this.report("NS209", s.hwaddr.span, { text: JSON.stringify(text), what: "MAC address (six hex bytes like 02:00:5e:00:53:01, unicast)" });
+        return null;
+      }
+      out.hwaddr = text.toLowerCase();
+    }
+    return out;
+  }
+
   private veth(s: A.VethStmt, body: Body, scope: Scope): void {
     const ns = body.ns;
     const n = this.countersOf(ns).veths++;
     const nsEnd = s.as ? this.ifName(s.as, scope) : this.defaultName(ns, "eth");
     if (nsEnd === undefined) return;
-    if (!this.vethPair(s, body, scope, n, nsEnd)) this.unbuilt(ns, nsEnd, body);
+    const attrs = this.linkAttrs(s, scope);
+    if (attrs === null || !this.vethPair(s, body, scope, n, nsEnd, attrs)) this.unbuilt(ns, nsEnd, body);
   }
 
-  private vethPair(s: A.VethStmt, body: Body, scope: Scope, n: number, nsEnd: string): boolean {
+  private vethPair(s: A.VethStmt, body: Body, scope: Scope, n: number, nsEnd: string, attrs: { mtu?: number; hwaddr?: string }): boolean {
     const ns = body.ns;
     const nsEndSpan = s.as?.span ?? s.keyword;
 
@@ -589,6 +612,7 @@ class Expander {
       nameSpan: nsEndSpan,
       peer: { ns: farNs, name: farName },
       primary: !farInHost,
+      ...attrs,
     };
     const far: Device = {
       kind: "veth",
@@ -599,6 +623,7 @@ class Expander {
       nameSpan: farSpan,
       peer: { ns, name: nsEnd },
       primary: farInHost,
+      ...(attrs.mtu !== undefined ? { mtu: attrs.mtu } : {}),
       ...(master ? { master: master.name, masterSpan: master.span } : {}),
     };
     // Order: the primary first, so a reader of the device list sees the creating end first.
@@ -621,6 +646,8 @@ class Expander {
     };
     const parent = this.ifRef(s.parent, HOST, scope);
     if (!parent) return lost();
+    const attrs = this.linkAttrs(s, scope);
+    if (attrs === null) return lost();
     let vlanId = 0;
     if (s.type === "Vlan") {
       const id = this.integer(s.id, scope, "a VLAN id", 1, 4094);
@@ -639,7 +666,7 @@ class Expander {
       }
     } else name = this.defaultName(HOST, s.type === "Macvlan" ? "macvlan" : "ipvlan");
     if (name === undefined) return;
-    const base = { ns: body.ns, name, up: true, span: s.span, nameSpan: s.as?.span ?? s.keyword, parent, parentSpan: s.parent.span };
+    const base = { ns: body.ns, name, up: true, span: s.span, nameSpan: s.as?.span ?? s.keyword, parent, parentSpan: s.parent.span, ...attrs };
     switch (s.type) {
       case "Macvlan":
         return this.addDevice({ ...base, kind: "macvlan", mode: s.mode?.value ?? "bridge" }, body);
@@ -655,8 +682,10 @@ class Expander {
     if (!from) return;
     const name = s.as ? this.ifName(s.as, scope) : from.name;
     if (name === undefined) return;
+    const attrs = this.linkAttrs(s, scope);
+    if (attrs === null) return;
     this.addDevice(
-      { kind: "moved", ns: body.ns, name, up: true, span: s.span, nameSpan: s.as?.span ?? s.dev.name.span, from, fromSpan: s.dev.span },
+      { kind: "moved", ns: body.ns, name, up: true, span: s.span, nameSpan: s.as?.span ?? s.dev.name.span, from, fromSpan: s.dev.span, ...attrs },
       body,
     );
   }

@@ -1,4 +1,4 @@
-import type { Statement, Template } from "../ast/nodes.js";
+import type { LinkAttrs, Statement, Template } from "../ast/nodes.js";
 import type { Expr } from "../ast/nodes.js";
 import { printArg, printExpr, printIfRef, printInterpolation, printTemplate } from "./print-expr.js";
 
@@ -104,20 +104,24 @@ export function printHead(s: Statement): string {
       if (s.as) w.push("as", printTemplate(s.as));
       if (s.to) w.push("to", printIfRef(s.to));
       if (s.peer) w.push("peer", s.peer.name ? `${printTemplate(s.peer.ns)}:${printTemplate(s.peer.name)}` : printTemplate(s.peer.ns));
+      linkAttrs(w, s);
       break;
     case "Macvlan":
     case "Ipvlan":
       w.push(s.type === "Macvlan" ? "macvlan" : "ipvlan", "on", printIfRef(s.parent));
       if (s.mode) w.push("mode", s.mode.value);
       if (s.as) w.push("as", printTemplate(s.as));
+      linkAttrs(w, s);
       break;
     case "Vlan":
       w.push("vlan", printExpr(s.id), "on", printIfRef(s.parent));
       if (s.as) w.push("as", printTemplate(s.as));
+      linkAttrs(w, s);
       break;
     case "Move":
       w.push("move", printIfRef(s.dev));
       if (s.as) w.push("as", printTemplate(s.as));
+      linkAttrs(w, s);
       break;
     case "Addr":
       w.push("addr");
@@ -159,4 +163,10 @@ export function printHead(s: Statement): string {
 /** The port of `NS:PORT` is part of one word: a number, `$p` or `${expr}`. */
 function portPiece(e: Expr): string {
   return e.type === "Number" ? String(e.value) : printInterpolation(e, "");
+}
+
+/** `mtu N` then `hwaddr MAC`, the canonical order. */
+function linkAttrs(w: string[], s: LinkAttrs): void {
+  if (s.mtu) w.push("mtu", printExpr(s.mtu));
+  if (s.hwaddr) w.push("hwaddr", printTemplate(s.hwaddr));
 }

@@ -1,5 +1,5 @@
 import { computeSegments } from "../check/segments.js";
-import { HOST, devKey, type AddressedTopology, type Device } from "../model/topology.js";
+import { HOST, devKey, type AddressedTopology, type Device, type Partition } from "../model/topology.js";
 
 /**
  * The picture every graph format draws, computed once from the addressed topology:
@@ -38,8 +38,25 @@ export interface GraphEdge {
 export interface GraphCluster {
   ns: string;
   nodes: GraphNode[];
-  /** `default via 1.1.128.1`, `proxyarp on eth0`: what the namespace does besides its links */
+  /** `default via 1.1.128.1`, `proxyarp on eth0`, `nat from ve-+ to eth0`: what the
+   *  namespace does besides its links */
   notes: string[];
+}
+
+/**
+ * A partition in effect: the last `partition` statement of its scope (the one the planner
+ * turns into drop rules), unless that is `partition off`. Drawn as a dashed cut between
+ * its groups.
+ */
+export interface GraphPartition {
+  /** 1… in script order */
+  n: number;
+  /** where the drop rules live: the namespace that forwards between the members */
+  hub: string;
+  /** `file:line` of the statement */
+  at: string;
+  /** groups labelled A, B, …, each with its namespaces in script order */
+  groups: { label: string; namespaces: string[] }[];
 }
 
 export interface GraphModel {
@@ -47,6 +64,7 @@ export interface GraphModel {
   edges: GraphEdge[];
   /** numbered segments with more than one member: number → member keys */
   segments: { n: number; members: string[] }[];
+  partitions: GraphPartition[];
 }
 
 export function buildGraph(t: AddressedTopology): GraphModel {
@@ -122,6 +140,8 @@ export function buildGraph(t: AddressedTopology): GraphModel {
   }
   for (const p of t.proxyArps) cluster(p.ns).notes.push(`proxyarp on host:${p.uplink}`);
   for (const p of t.neighProxies) cluster(p.ns).notes.push(`neigh proxy ${p.addr} on ${p.dev}`);
+  for (const n of t.nats) cluster(n.ns).notes.push(`nat from ${n.source.kind === "subnet" ? n.source.cidr : n.source.pattern} to ${n.outDev.ns === n.ns ? "" : `${n.outDev.ns}:`}${n.outDev.name}`);
+  for (const m of t.portmaps) cluster(HOST).notes.push(`portmap ${m.proto} ${m.hostPort} to ${m.ns}:${m.port}`);
 
   // Segments: numbered in drawing order, so the numbers read top to bottom.
   const segs = computeSegments(t);
@@ -147,7 +167,48 @@ export function buildGraph(t: AddressedTopology): GraphModel {
   // Moved devices keep no wire to where they came from: that edge names a place, not a segment.
   for (const e of edges) if (e.kind === "moved") e.segment = 0;
 
-  return { clusters: [...clusters.values()].filter((c) => c.ns !== HOST || c.nodes.length || c.notes.length), edges, segments };
+  return {
+    clusters: [...clusters.values()].filter((c) => c.ns !== HOST || c.nodes.length || c.notes.length),
+    edges,
+    segments,
+    partitions: partitionsInEffect(t),
+  };
+}
+
+function partitionsInEffect(t: AddressedTopology): GraphPartition[] {
+  const last = new Map<string, Partition>();
+  for (const p of t.partitions) last.set(p.scope, p);
+  const out: GraphPartition[] = [];
+  for (const p of last.values()) {
+    if (!p.groups) continue;
+    const members = new Set(p.groups.flat().map((m) => m.name));
+    // the same rule as the planner's: the one namespace at the far end of every member's veths
+    const hubs = new Set(
+      t.devices.flatMap((d) => (d.kind === "veth" && members.has(d.ns) && d.peer.ns !== d.ns ? [d.peer.ns] : [])),
+    );
+    out.push({
+      n: out.length + 1,
+      hub: hubs.size === 1 ? [...hubs][0]! : p.scope,
+      at: `${p.span.file}:${p.span.start.line}`,
+      groups: p.groups.map((g, i) => ({ label: groupLabel(i), namespaces: g.map((m) => m.name) })),
+    });
+  }
+  return out;
+}
+
+/** A, B, … Z, then A2, B2, …: short labels a reader can match across the picture. */
+function groupLabel(i: number): string {
+  const letter = String.fromCharCode(65 + (i % 26));
+  return i < 26 ? letter : `${letter}${Math.floor(i / 26) + 1}`;
+}
+
+/** The partition group a namespace is drawn in (its first one, when several partitions name it). */
+export function partitionGroupOf(g: GraphModel, ns: string): { p: GraphPartition; group: number } | undefined {
+  for (const p of g.partitions) {
+    const group = p.groups.findIndex((x) => x.namespaces.includes(ns));
+    if (group >= 0) return { p, group };
+  }
+  return undefined;
 }
 
 /** A node's one-line role: how it connects, for the text form and tooltips. */

@@ -4,3 +4,6 @@ const PALETTE = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf
 export function segmentColor(segment: number): string | undefined {
   return segment > 0 ? PALETTE[(segment - 1) % PALETTE.length] : undefined;
 }
+
+/** Partitions: a cut, drawn in a red no L2 segment uses. */
+export const PARTITION_COLOR = "#c00000";

@@ -11,6 +11,8 @@
  *    it still fits (inside the pool, right length, not taken, not claimed by another);
  * 3. new requesters, in script order, get the lowest free unit.
  * Owners absent from the script are dropped from the returned snapshot, freeing their units.
+ * A `split` pool works one level up — a subnet per L2 segment, a host per `addr auto` —
+ * in allocate-split.ts.
  */
 import { devKey, type AddressAssignment, type AddressedTopology, type ResolvedAddress, type Topology } from "../model/topology.js";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
@@ -22,6 +24,9 @@ import { ownerKey } from "./owner.js";
 import { planPools, unitName, type PoolPlan } from "./pool.js";
 import { codecFor, type UnitCodec } from "./units.js";
 import type { AllocationSnapshot, PoolAllocations } from "./snapshot.js";
+import { allocateSplitPool, type StaticSite } from "./allocate-split.js";
+// The checker's notion of an L2 segment, so both agree (pure: it reads the topology only).
+import { computeSegments } from "../check/segments.js";
 
 export interface AllocateResult {
   topology: AddressedTopology;
@@ -29,11 +34,13 @@ export interface AllocateResult {
   allocations: AllocationSnapshot;
 }
 
-interface Request {
+/** One `addr auto`: its index in topology.addresses, its owner key, the assignment. */
+export interface AllocRequest {
   index: number;
   owner: string;
   assignment: AddressAssignment;
 }
+type Request = AllocRequest;
 
 export function allocate(topo: Topology, store: AllocationSnapshot): AllocateResult {
   const { plans, diagnostics } = planPools(topo.pools);
@@ -42,20 +49,32 @@ export function allocate(topo: Topology, store: AllocationSnapshot): AllocateRes
   // Static addresses: canonicalised, and taken from every pool they fall in. Text that does
   // not parse is left to the checker (it owns address syntax diagnostics).
   const statics: Cidr[] = [];
+  const sites: StaticSite[] = [];
   topo.addresses.forEach((a, i) => {
     if (a.spec.kind !== "static") return;
     const parsed = parseAddressOrCidr(a.spec.cidr);
     if (!parsed) return;
     resolved[i] = { ns: a.ns, dev: a.dev, cidr: formatCidr(parsed.cidr), span: a.span };
     statics.push(parsed.cidr);
+    sites.push({ cidr: parsed.cidr, ns: a.ns, dev: a.dev });
   });
 
   const requests = collectRequests(topo, plans, diagnostics);
+  // Split pools hand out one subnet per L2 segment: computed once, only when needed.
+  let segmentOf: ((key: string) => string) | undefined;
   const pools: Record<string, PoolAllocations> = {};
   for (const [name, plan] of plans) {
-    const ctx: PoolContext = { plan, requests: requests.get(name) ?? [], statics, previous: store.pools[name]?.owners ?? {}, resolved, diagnostics };
-    const codec = codecFor(plan);
-    const owners = typeof codec.lo === "number" ? allocatePool(ctx, codec as UnitCodec<number>) : allocatePool(ctx, codec as UnitCodec<bigint>);
+    const previous = store.pools[name]?.owners ?? {};
+    const reqs = requests.get(name) ?? [];
+    let owners: Record<string, string>;
+    if (plan.split) {
+      segmentOf ??= computeSegments(topo).segmentOf;
+      owners = allocateSplitPool({ plan, requests: reqs, statics: sites, previous, resolved, diagnostics, segmentOf });
+    } else {
+      const ctx: PoolContext = { plan, requests: reqs, statics, previous, resolved, diagnostics };
+      const codec = codecFor(plan);
+      owners = typeof codec.lo === "number" ? allocatePool(ctx, codec as UnitCodec<number>) : allocatePool(ctx, codec as UnitCodec<bigint>);
+    }
     pools[name] = { cidr: plan.cidr, owners };
   }
 
@@ -168,7 +187,7 @@ function allocatePool<U extends number | bigint>(ctx: PoolContext, codec: UnitCo
     const text = codec.ownerText(unit);
     owners[req.owner] = text;
     const a = req.assignment;
-    resolved[req.index] = { ns: a.ns, dev: a.dev, cidr: plan.split ? codec.interfaceText(unit) : text, span: a.span, fromPool: name };
+    resolved[req.index] = { ns: a.ns, dev: a.dev, cidr: text, span: a.span, fromPool: name };
   }
   return owners;
 }

@@ -60,12 +60,6 @@ export function unitBlock(plan: PoolPlan, unit: bigint): Cidr {
   return { family, addr, prefix: plan.unitPrefix };
 }
 
-/** What an interface gets for a unit: the address itself, or the first usable host of the subnet. */
-export function unitInterfaceAddress(plan: PoolPlan, unit: bigint): Cidr {
-  const b = unitBlock(plan, unit);
-  return plan.split ? { ...b, addr: firstUsable(b) } : b;
-}
-
 /**
  * Validate every pool and plan the valid ones. Duplicate names keep the first, silently:
  * the checker reports them (NS310), once. Overlapping pools are reported at the later one

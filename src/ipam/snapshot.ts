@@ -13,6 +13,9 @@ export interface PoolAllocations {
   cidr: string;
   /** owner key (see owner.ts) → canonical CIDR: `ADDR/POOLPREFIX`, or the subnet with `split` */
   owners: Record<string, string>;
+  /** the address handed out most recently, for round-robin allocators (the CNI plugin's
+   *  host-local compatible one resumes its search after it); absent for nsnet's own pools */
+  last?: string;
 }
 
 export function emptySnapshot(): AllocationSnapshot {
@@ -40,7 +43,8 @@ export function readSnapshot(json: unknown): AllocationSnapshot | string {
       if (typeof cidr !== "string") return `pool ${name}: owner ${owner} has no CIDR string`;
       owners[owner] = cidr;
     }
-    pools[name] = { cidr: p.cidr, owners };
+    if (p.last !== undefined && typeof p.last !== "string") return `pool ${name}: \`last\` is not a string`;
+    pools[name] = typeof p.last === "string" ? { cidr: p.cidr, owners, last: p.last } : { cidr: p.cidr, owners };
   }
   return { version: 1, pools };
 }

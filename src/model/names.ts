@@ -101,6 +101,18 @@ export function validateSysctlValue(s: string): string | null {
   return null;
 }
 
+/** A network namespace given by path (CNI_NETNS: a /run/netns bind mount, /proc/PID/ns/net):
+ *  it goes into `nsenter --net=PATH` and `ip link … netns PATH`, so plain path characters
+ *  only (no spaces, quotes, `#` or backslashes for ip's batch tokenizer), no `..`. */
+const NETNS_PATH = /^\/[A-Za-z0-9_.:@+=,/-]*$/;
+
+export function validateNetnsPath(p: string): string | null {
+  if (p.length > 4096) return "it is too long";
+  if (!NETNS_PATH.test(p)) return "it must be an absolute path of letters, digits and _ . : @ + = , / -";
+  if (p.split("/").some((seg) => seg === "..")) return "it contains a `..` segment";
+  return null;
+}
+
 function describeChar(c: string): string {
   if (c === "\0") return "a NUL byte";
   if (c === " ") return "a space";

@@ -15,8 +15,35 @@ export interface ProjectState {
   applied: Op[];
   /** sysctl values before nsnet changed them: ns → key → original value */
   sysctlOriginals: Record<string, Record<string, string>>;
-  /** services started by `run in`: pid as seen from the root pid namespace */
-  services: { ns: string; argv: string[]; pid: number }[];
+  /** services started by `run in` (pids as seen from nsnet's pid namespace) */
+  services: ServiceRecord[];
+  /** identity of each namespace this project created, taken right after creation */
+  namespaces?: Record<string, NetnsIdentity>;
+}
+
+/** A network namespace as the kernel names it: inode and device of its nsfs file. */
+export interface NetnsIdentity {
+  ino: number;
+  dev: number;
+  /** change time of /run/netns/NAME in ns (decimal text): the kernel reuses inode numbers */
+  ctimeNs?: string;
+}
+
+/**
+ * A `run in` process: a session and process-group leader started by nsnet. It is signalled
+ * only while its pid still has the recorded start time and network namespace (a pid can be
+ * reused by an unrelated process once ours has exited).
+ */
+export interface ServiceRecord {
+  ns: string;
+  argv: string[];
+  pid: number;
+  /** /proc/PID/stat field 22 at start; absent in files of older versions (never signalled) */
+  startTime?: string;
+  /** the namespace it was started in */
+  netns?: NetnsIdentity;
+  /** the value of NSNET_SERVICE in its environment (`<project>:<id>`), kernel-visible */
+  mark?: string;
 }
 
 /** The journal: written before each phase of a transaction, so a crash can be undone. */

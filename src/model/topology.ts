@@ -40,6 +40,10 @@ interface DeviceBase {
   masterSpan?: Span;
   /** desired admin state; nsnet brings every device it creates up unless told `down IF` */
   up: boolean;
+  /** `mtu N` (a veth's on both ends) */
+  mtu?: number;
+  /** `hwaddr MAC`, lower case (a veth's on the end in the namespace that wrote it) */
+  hwaddr?: string;
 }
 
 /** One end of a veth pair. Both ends are Devices; `primary` marks the end the planner creates

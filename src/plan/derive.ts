@@ -1,16 +1,17 @@
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import type { LiveState } from "../model/live.js";
 import type { Span } from "../model/span.js";
-import type { ProjectState } from "../model/state.js";
+import { ownerAlias, type ProjectState } from "../model/state.js";
 import { HOST, type AddressedTopology, type Device } from "../model/topology.js";
-import type { Op, OpStep, Phase } from "./op.js";
+import type { Phase } from "./op.js";
+import type { Effect, LinkEffect, UndoneWith } from "./effect.js";
 import { planDiag } from "./codes.js";
-import { ipText, ownerAlias, sysctlText } from "./text.js";
+import type { InverseContext } from "./inverse.js";
+import { draft, type Draft, type DraftOptions } from "./draft.js";
 import { proxyArpPlan } from "./proxyarp.js";
 import { firewallOps } from "./nft.js";
 
-/** An op before numbering. */
-export type Draft = Omit<Op, "index">;
+export type { Draft };
 
 export interface DeriveContext {
   project: string;
@@ -30,28 +31,23 @@ export interface SysctlWant {
   ownDevice?: boolean;
 }
 
-const ip = (phase: Phase, ns: string, text: string, summary: string, inverse: OpStep | null, span?: Span): Draft => {
-  const d: Draft = { tool: "ip", ns, text, phase, summary, inverse };
-  if (span) d.span = span;
-  return d;
-};
-
 const created = (d: Device): boolean => d.kind !== "uplink" && d.kind !== "moved";
 const parented = (d: Device): d is Extract<Device, { parent: unknown }> =>
   d.kind === "macvlan" || d.kind === "ipvlan" || d.kind === "vlan";
 
-function creationText(d: Device, batchNs: string): string {
+/** The creation of a link, run in `at`. */
+function creation(d: Device, at: string): LinkEffect {
+  const base = { k: "link" as const, at, ns: d.ns, name: d.name };
   switch (d.kind) {
     case "bridge":
-      return ipText.bridgeAdd(d.name, d.ns, batchNs);
+      return { ...base, kind: "bridge" };
     case "veth":
-      return ipText.vethAdd(d.name, d.ns, d.peer.name, d.peer.ns, batchNs);
+      return { ...base, kind: "veth", peer: { ns: d.peer.ns, name: d.peer.name } };
     case "macvlan":
-      return ipText.macvlanAdd(d.name, d.ns, d.parent.name, d.mode, batchNs);
     case "ipvlan":
-      return ipText.ipvlanAdd(d.name, d.ns, d.parent.name, d.mode, batchNs);
+      return { ...base, kind: d.kind, parent: d.parent.name, mode: d.mode };
     case "vlan":
-      return ipText.vlanAdd(d.name, d.ns, d.parent.name, d.vlanId, batchNs);
+      return { ...base, kind: "vlan", parent: d.parent.name, vlanId: d.vlanId };
     default:
       throw new Error(`internal: ${d.kind} devices are not created`);
   }
@@ -111,18 +107,23 @@ export function deriveOps(desired: AddressedTopology, ctx: DeriveContext): { ops
   const owned = new Set(nsNames);
   const creates = devs.filter(created);
   const inNs = (ns: string) => (x: { ns: string }) => x.ns === ns;
+  // a sysctl's inverse restores the value nsnet first found (remembered, else live now)
+  const originals: Record<string, Record<string, string>> = {};
+  for (const src of [ctx.live.sysctls, ctx.previous.sysctlOriginals])
+    for (const [ns, kv] of Object.entries(src)) originals[ns] = { ...(originals[ns] ?? {}), ...kv };
+  const inv: InverseContext = { project: ctx.project, originals };
+  const op = (phase: Phase, effect: Effect, summary: string, opts: DraftOptions = {}) => draft(phase, effect, summary, inv, opts);
 
   const host: Draft[] = [];
   for (const n of desired.namespaces) {
     if (n.name === HOST) continue;
-    host.push(ip("host", HOST, ipText.netnsAdd(n.name), `create namespace ${n.name}`, { tool: "ip", ns: HOST, text: ipText.netnsDel(n.name) }, n.span));
+    host.push(op("host", { k: "netns", name: n.name }, `create namespace ${n.name}`, { span: n.span }));
   }
-  const linkAdd = (d: Device, batchNs: string): Draft =>
-    ip("host", batchNs, creationText(d, batchNs), creationSummary(d), { tool: "ip", ns: d.ns, text: ipText.linkDel(d.name) }, d.span);
+  const linkAdd = (d: Device, at: string): Draft => op("host", creation(d, at), creationSummary(d), { span: d.span });
   for (const d of creates) if (d.kind === "bridge") host.push(linkAdd(d, HOST));
   for (const d of creates) if (d.kind === "veth" && d.primary) host.push(linkAdd(d, HOST));
   const elsewhere = new Map<string, Draft[]>();
-  const later = (ns: string, op: Draft) => elsewhere.set(ns, [...(elsewhere.get(ns) ?? []), op]);
+  const later = (ns: string, o: Draft) => elsewhere.set(ns, [...(elsewhere.get(ns) ?? []), o]);
   for (const d of creates) {
     if (!parented(d)) continue;
     if (d.parent.ns === HOST) host.push(linkAdd(d, HOST));
@@ -131,53 +132,64 @@ export function deriveOps(desired: AddressedTopology, ctx: DeriveContext): { ops
   }
   for (const d of devs) {
     if (d.kind !== "moved") continue;
-    const op = ip("host", d.from.ns, ipText.move(d.from.name, d.ns, d.name), `move ${d.from.ns}:${d.from.name} into ${d.ns} as ${d.name}`,
-      { tool: "ip", ns: d.ns, text: ipText.move(d.name, d.from.ns, d.from.name) }, d.span);
-    if (d.from.ns === HOST) host.push(op);
-    else later(d.from.ns, op);
+    const o = op("host", { k: "move", fromNs: d.from.ns, from: d.from.name, ns: d.ns, name: d.name }, `move ${d.from.ns}:${d.from.name} into ${d.ns} as ${d.name}`, { span: d.span });
+    if (d.from.ns === HOST) host.push(o);
+    else later(d.from.ns, o);
   }
 
+  // `mtu N` / `hwaddr MAC`, set before the link goes up. A link nsnet creates takes them away
+  // when it is deleted; a moved device keeps them when it is moved back (see README limits).
+  const linkAttrOps = (d: Device, phase: Phase): Draft[] => {
+    const undoneWith = d.kind === "moved" ? "move-back" : "link";
+    const note = d.kind === "moved" ? "" : " (undone with the link)";
+    const out: Draft[] = [];
+    if (d.mtu !== undefined) out.push(op(phase, { k: "mtu", ns: d.ns, dev: d.name, mtu: d.mtu }, `mtu ${d.mtu} on ${d.name}${note}`, { span: d.span, undoneWith }));
+    if (d.hwaddr !== undefined)
+      out.push(op(phase, { k: "hwaddr", ns: d.ns, dev: d.name, mac: d.hwaddr }, `hardware address ${d.hwaddr} on ${d.name}${note}`, { span: d.span, undoneWith }));
+    return out;
+  };
   const resolvedIn = (ns: string) => desired.resolved.filter((a) => a.ns === ns);
   const devicePrep = (ns: string, phase: Phase): Draft[] => {
     const out: Draft[] = [];
     const here = devs.filter(inNs(ns));
     for (const d of here.filter(created))
-      out.push(ip(phase, ns, ipText.alias(d.name, alias), `mark ${d.name} as nsnet's (undone with the link)`, null, d.span));
+      out.push(op(phase, { k: "alias", ns, dev: d.name, alias }, `mark ${d.name} as nsnet's (undone with the link)`, { span: d.span, undoneWith: "link" }));
     for (const d of here)
-      if (d.master)
-        out.push(ip(phase, ns, ipText.master(d.name, d.master), `enslave ${d.name} to bridge ${d.master}`,
-          { tool: "ip", ns, text: ipText.nomaster(d.name) }, d.masterSpan ?? d.span));
+      if (d.master) out.push(op(phase, { k: "master", ns, dev: d.name, master: d.master }, `enslave ${d.name} to bridge ${d.master}`, { span: d.masterSpan ?? d.span }));
+    for (const d of here) out.push(...linkAttrOps(d, phase));
     for (const a of resolvedIn(ns))
-      out.push(ip(phase, ns, ipText.addrAdd(a.cidr, a.dev), `address ${a.cidr} on ${a.dev}`, { tool: "ip", ns, text: ipText.addrDel(a.cidr, a.dev) }, a.span));
+      out.push(op(phase, { k: "addr", ns, dev: a.dev, cidr: a.cidr, add: true }, `address ${a.cidr} on ${a.dev}`, { span: a.span }));
     for (const d of here) {
       if (d.kind === "uplink") continue; // handled against live state in plan.ts
-      if (d.up) out.push(ip(phase, ns, ipText.up(d.name), `bring ${d.name} up (undone with the link)`, null, d.span));
+      if (d.up) out.push(op(phase, { k: "updown", ns, dev: d.name, up: true }, `bring ${d.name} up (undone with the link)`, { span: d.span, undoneWith: "link" }));
     }
     return out;
   };
   host.push(...devicePrep(HOST, "host"));
   for (const d of devs.filter((d) => d.kind === "uplink"))
-    host.push(ip("host", d.ns, d.up ? ipText.up(d.name) : ipText.down(d.name), `bring uplink ${d.name} ${d.up ? "up" : "down"}`,
-      { tool: "ip", ns: d.ns, text: d.up ? ipText.down(d.name) : ipText.up(d.name) }, d.span));
+    host.push(op("host", { k: "updown", ns: d.ns, dev: d.name, up: d.up }, `bring uplink ${d.name} ${d.up ? "up" : "down"}`, { span: d.span }));
   for (const ns of [...elsewhere.keys()].sort()) host.push(...elsewhere.get(ns)!);
 
   const pa = proxyArpPlan.ops(desired, ctx);
   diagnostics.push(...pa.diagnostics);
 
-  const routeOp = (phase: Phase, r: { ns: string; dst: string; via?: string; dev?: string; onlink: boolean; span: Span }, why = "") =>
-    ip(phase, r.ns, ipText.route("add", r.dst, r.via, r.dev, r.onlink),
-      `route ${r.dst}${r.via ? ` via ${r.via}` : ""}${r.dev ? ` dev ${r.dev}` : ""}${why}`,
-      { tool: "ip", ns: r.ns, text: ipText.route("del", r.dst, r.via, r.dev) }, r.span);
+  const routeOp = (phase: Phase, r: { ns: string; dst: string; via?: string; dev?: string; onlink: boolean; span: Span }, why = "") => {
+    const e: Extract<Effect, { k: "route" }> = { k: "route", ns: r.ns, dst: r.dst, add: true };
+    if (r.via) e.via = r.via;
+    if (r.dev) e.dev = r.dev;
+    if (r.onlink) e.onlink = true;
+    return op(phase, e, `route ${r.dst}${r.via ? ` via ${r.via}` : ""}${r.dev ? ` dev ${r.dev}` : ""}${why}`, { span: r.span });
+  };
   const proxyOp = (phase: Phase, p: { ns: string; addr: string; dev: string; span: Span }) =>
-    ip(phase, p.ns, ipText.proxyAdd(p.addr, p.dev), `answer ARP/NDP for ${p.addr} on ${p.dev}`, { tool: "ip", ns: p.ns, text: ipText.proxyDel(p.addr, p.dev) }, p.span);
+    op(phase, { k: "proxy", ns: p.ns, addr: p.addr, dev: p.dev, add: true }, `answer ARP/NDP for ${p.addr} on ${p.dev}`, { span: p.span });
 
   const namespaces: Draft[] = [];
   for (const ns of nsNames) {
     const lo = desired.namespaces.find((n) => n.name === ns)!;
-    namespaces.push(ip("namespaces", ns, ipText.up("lo"), "bring lo up (undone with the namespace)", null, lo.span));
+    namespaces.push(op("namespaces", { k: "updown", ns, dev: "lo", up: true }, "bring lo up (undone with the namespace)", { span: lo.span, undoneWith: "namespace" }));
     namespaces.push(...devicePrep(ns, "namespaces"));
     for (const d of devs.filter((d) => d.kind === "moved" && d.ns === ns && d.up))
-      namespaces.push(ip("namespaces", ns, ipText.up(d.name), `bring ${d.name} up (moving it back brings it down)`, null, d.span));
+      namespaces.push(op("namespaces", { k: "updown", ns, dev: d.name, up: true }, `bring ${d.name} up (moving it back brings it down)`, { span: d.span, undoneWith: "move-back" }));
     for (const r of desired.routes.filter(inNs(ns))) namespaces.push(routeOp("namespaces", r));
     for (const r of pa.nsRoutes.filter(inNs(ns))) namespaces.push(routeOp("namespaces", r, " (on-link, answered by the host's proxy ARP)"));
     for (const p of desired.neighProxies.filter(inNs(ns))) namespaces.push(proxyOp("namespaces", p));
@@ -193,27 +205,18 @@ export function deriveOps(desired: AddressedTopology, ctx: DeriveContext): { ops
 
   for (const ns of [HOST, ...nsNames]) {
     for (const w of wants.filter(inNs(ns))) {
-      const original = ctx.previous.sysctlOriginals[ns]?.[w.key] ?? ctx.live.sysctls[ns]?.[w.key];
-      const goesAway = owned.has(ns) || w.ownDevice === true;
-      const inverse = original !== undefined && !goesAway ? { tool: "sysctl" as const, ns, text: sysctlText(w.key, original) } : null;
-      const note = goesAway ? ` (undone with the ${owned.has(ns) ? "namespace" : "link"})` : "";
-      const d: Draft = { tool: "sysctl", ns, text: sysctlText(w.key, w.value), phase: "sysctl", summary: `${w.why}: ${w.key}=${w.value}${note}`, inverse, span: w.span };
-      sysctl.push(d);
+      const goesWith: UndoneWith | undefined = owned.has(ns) ? "namespace" : w.ownDevice === true ? "link" : undefined;
+      const note = goesWith ? ` (undone with the ${goesWith})` : "";
+      sysctl.push(op("sysctl", { k: "sysctl", ns, key: w.key, value: w.value }, `${w.why}: ${w.key}=${w.value}${note}`, { span: w.span, ...(goesWith ? { undoneWith: goesWith } : {}) }));
     }
   }
 
-  const fw = firewallOps(desired, ctx.project);
+  const fw = firewallOps(desired, ctx.project, inv);
   diagnostics.push(...fw.diagnostics);
 
-  const services: Draft[] = desired.services.map((s) => ({
-    tool: "service",
-    ns: s.ns,
-    text: JSON.stringify(s.argv),
-    phase: "services",
-    summary: `start service in ${s.ns}: ${s.argv.join(" ")}`,
-    inverse: { tool: "service", ns: s.ns, text: JSON.stringify({ stop: s.argv }) },
-    span: s.span,
-  }));
+  const services: Draft[] = desired.services.map((s) =>
+    op("services", { k: "service", ns: s.ns, argv: [...s.argv] }, `start service in ${s.ns}: ${s.argv.join(" ")}`, { span: s.span }),
+  );
 
   const all = [...host, ...namespaces, ...hostRoutes, ...sysctl, ...fw.ops, ...services];
   return { ops: dedupe(all), diagnostics };

@@ -1,11 +1,12 @@
 import type { LiveLink, LiveState } from "../model/live.js";
-import { opKey, type ProjectState } from "../model/state.js";
+import { opKey, ownerAlias } from "../model/state.js";
 import { HOST } from "../model/topology.js";
 import { canonicalCidr } from "../ipam/cidr.js";
 import { canonicalIp } from "../ipam/ip.js";
 import type { Op, OpStep } from "./op.js";
-import { devicesTouched, effectOf, ownerAlias, type Effect } from "./text.js";
-import type { Draft } from "./derive.js";
+import { devicesTouched, type Effect, type LinkEffect } from "./effect.js";
+import { render } from "./render.js";
+import type { Draft } from "./draft.js";
 
 /**
  * The diff: which ops are already in effect in the live state, and which remembered ops
@@ -26,17 +27,16 @@ function dstEq(op: string, live: string): boolean {
   return cidrEq(withLen(op), withLen(live));
 }
 
-function linkMatches(l: LiveLink, e: Extract<Effect, { k: "link" }>, project: string): boolean {
+function linkMatches(l: LiveLink, e: LinkEffect, project: string): boolean {
   if (l.alias !== ownerAlias(project) || l.kind !== e.kind) return false;
-  if (e.mode !== undefined && l.mode !== undefined && l.mode !== e.mode) return false;
-  if (e.vlanId !== undefined && l.vlanId !== undefined && l.vlanId !== e.vlanId) return false;
+  if ("mode" in e && l.mode !== undefined && l.mode !== e.mode) return false;
+  if (e.kind === "vlan" && l.vlanId !== undefined && l.vlanId !== e.vlanId) return false;
   return true;
 }
 
-/** Whether the live state already shows this op's effect. nft rulesets and services are not
- *  in LiveState: for them the caller trusts the project state. */
-export function effectPresent(step: OpStep, live: LiveState, project: string): boolean {
-  const e = effectOf(step);
+/** Whether the live state already shows an effect. nft rulesets and services are not in
+ *  LiveState: for them the caller trusts the project state. */
+export function effectPresent(e: Effect, live: LiveState, project: string): boolean {
   const link = (ns: string, name: string) => findLink(live, ns, name);
   switch (e.k) {
     case "netns":
@@ -46,7 +46,7 @@ export function effectPresent(step: OpStep, live: LiveState, project: string): b
     case "link": {
       const l = link(e.ns, e.name);
       if (!l || !linkMatches(l, e, project)) return false;
-      if (!e.peer) return true;
+      if (e.kind !== "veth") return true;
       const p = link(e.peer.ns, e.peer.name);
       return p !== undefined && p.alias === ownerAlias(project) && p.kind === "veth";
     }
@@ -60,6 +60,10 @@ export function effectPresent(step: OpStep, live: LiveState, project: string): b
       return link(e.ns, e.dev) !== undefined && (link(e.ns, e.dev)!.master ?? null) === e.master;
     case "updown":
       return link(e.ns, e.dev)?.up === e.up;
+    case "mtu":
+      return link(e.ns, e.dev)?.mtu === e.mtu;
+    case "hwaddr":
+      return link(e.ns, e.dev)?.mac?.toLowerCase() === e.mac;
     case "addr":
       return live.addrs.some((a) => a.ns === e.ns && a.dev === e.dev && cidrEq(a.cidr, e.cidr)) === e.add;
     case "route":
@@ -82,9 +86,9 @@ export function effectPresent(step: OpStep, live: LiveState, project: string): b
 export function foreignDevices(ops: readonly Draft[], live: LiveState, project: string): Set<string> {
   const out = new Set<string>();
   for (const op of ops) {
-    const e = effectOf(op);
+    const e = op.effect;
     if (e.k !== "link") continue;
-    for (const end of [{ ns: e.ns, name: e.name }, ...(e.peer ? [e.peer] : [])]) {
+    for (const end of linkEnds(e)) {
       const l = findLink(live, end.ns, end.name);
       if (l && l.alias !== ownerAlias(project)) out.add(key(end.ns, end.name));
     }
@@ -92,11 +96,15 @@ export function foreignDevices(ops: readonly Draft[], live: LiveState, project: 
   return out;
 }
 
-/** Whether the op creates or touches one of the devices (ns\0name). */
-export function touches(op: OpStep, devs: ReadonlySet<string>): boolean {
-  const e = effectOf(op);
-  if (e.k === "link") return devs.has(key(e.ns, e.name)) || (e.peer !== undefined && devs.has(key(e.peer.ns, e.peer.name)));
-  return devicesTouched(e).some((d) => devs.has(key(op.ns, d)));
+/** The links a link effect creates: the link, and a veth's far end. */
+export function linkEnds(e: LinkEffect): { ns: string; name: string }[] {
+  return [{ ns: e.ns, name: e.name }, ...(e.kind === "veth" ? [e.peer] : [])];
+}
+
+/** Whether the effect creates or touches one of the devices (ns\0name). */
+export function touches(e: Effect, devs: ReadonlySet<string>): boolean {
+  if (e.k === "link") return linkEnds(e).some((x) => devs.has(key(x.ns, x.name)));
+  return "ns" in e && devicesTouched(e).some((d) => devs.has(key(e.ns, d)));
 }
 
 /**
@@ -107,38 +115,33 @@ export function touches(op: OpStep, devs: ReadonlySet<string>): boolean {
  * and device sysctls. Namespaces are deleted last.
  * Returns the undo ops (not numbered) and the devices that go away.
  */
-export function undoOps(applied: readonly Op[], live: LiveState, project: string, sysctlOriginals: ProjectState["sysctlOriginals"]): { ops: Draft[]; gone: Set<string> } {
+export function undoOps(applied: readonly Op[], live: LiveState, project: string): { ops: Draft[]; gone: Set<string> } {
   const candidates = applied.filter((op) => op.inverse !== null && stillThere(op, live, project));
   const removedNs = new Set<string>();
-  for (const op of candidates) {
-    const e = effectOf(op);
-    if (e.k === "netns") removedNs.add(e.name);
-  }
+  for (const op of candidates) if (op.effect.k === "netns") removedNs.add(op.effect.name);
   // a link goes with its namespace, with its veth peer's namespace, or with its parent
   const gone = new Set<string>();
   const subsumedLinks = new Set<Op>();
   for (const op of candidates) {
-    const e = effectOf(op);
+    const e = op.effect;
     if (e.k !== "link") continue;
-    const ends = [{ ns: e.ns, name: e.name }, ...(e.peer ? [e.peer] : [])];
+    const ends = linkEnds(e);
     for (const x of ends) gone.add(key(x.ns, x.name));
-    const parentGoes = e.parent !== undefined && (removedNs.has(e.parent.ns) || isParentDeleted(e.parent, candidates, op));
+    const parentGoes = "parent" in e && (removedNs.has(e.at) || isParentDeleted({ ns: e.at, name: e.parent }, candidates, op));
     if (parentGoes || ends.some((x) => removedNs.has(x.ns))) subsumedLinks.add(op);
   }
   const out: Draft[] = [];
   const last: Draft[] = [];
   for (const op of candidates) {
-    const e = effectOf(op);
+    const e = op.effect;
     const inv = op.inverse!;
-    const inRemovedNs = removedNs.has(inv.ns) && op.tool !== "service" && e.k !== "netns" && e.k !== "move";
+    const step = render(inv);
+    const inRemovedNs = removedNs.has(step.ns) && e.k !== "service" && e.k !== "netns" && e.k !== "move";
     if (inRemovedNs) continue;
     if (e.k === "link") {
       if (subsumedLinks.has(op)) continue;
-    } else if (e.k !== "netns" && touches(op, gone)) continue;
-    let inverse: OpStep = inv;
-    if (e.k === "sysctl" && sysctlOriginals[op.ns]?.[e.key] !== undefined)
-      inverse = { tool: "sysctl", ns: op.ns, text: `${e.key}=${sysctlOriginals[op.ns]![e.key]}` };
-    const d: Draft = { tool: inverse.tool, ns: inverse.ns, text: inverse.text, phase: op.phase, summary: `undo: ${op.summary}`, inverse: { tool: op.tool, ns: op.ns, text: op.text } };
+    } else if (e.k !== "netns" && touches(e, gone)) continue;
+    const d: Draft = { ...step, phase: op.phase, summary: `undo: ${op.summary}`, effect: inv, inverse: e };
     if (op.span) d.span = op.span;
     (e.k === "netns" ? last : out).push(d);
   }
@@ -146,11 +149,7 @@ export function undoOps(applied: readonly Op[], live: LiveState, project: string
 }
 
 function isParentDeleted(parent: { ns: string; name: string }, candidates: readonly Op[], self: Op): boolean {
-  return candidates.some((op) => {
-    if (op === self) return false;
-    const e = effectOf(op);
-    return e.k === "link" && ((e.ns === parent.ns && e.name === parent.name) || (e.peer?.ns === parent.ns && e.peer.name === parent.name));
-  });
+  return candidates.some((op) => op !== self && op.effect.k === "link" && linkEnds(op.effect).some((x) => x.ns === parent.ns && x.name === parent.name));
 }
 
 /** Whether a remembered op's effect is still in the live state (so undoing it means something). */
@@ -159,7 +158,7 @@ function stillThere(op: Op, live: LiveState, project: string): boolean {
     // not visible in LiveState; a namespace that is gone took its table with it
     return op.ns === HOST || live.namespaces.includes(op.ns);
   }
-  return effectPresent(op, live, project);
+  return effectPresent(op.effect, live, project);
 }
 
 export function keysOf(ops: readonly OpStep[]): Set<string> {

@@ -1,5 +1,7 @@
 import { HOST } from "../model/topology.js";
-import type { Op, OpStep } from "./op.js";
+import type { Op } from "./op.js";
+import type { Effect } from "./effect.js";
+import { render } from "./render.js";
 
 /**
  * `nsnet plan` output. text: one line per op under its phase, with where it came from;
@@ -24,8 +26,9 @@ const ipCmd = (ns: string, text: string): string =>
 
 const inNs = (ns: string, argv: string[]): string[] => (ns === HOST ? argv : ["ip", "netns", "exec", ns, ...argv]);
 
-/** One step as shell. */
-export function stepToSh(step: OpStep): string {
+/** One effect as shell. */
+export function effectToSh(e: Effect): string {
+  const step = render(e);
   switch (step.tool) {
     case "ip":
       return ipCmd(step.ns, step.text);
@@ -33,13 +36,22 @@ export function stepToSh(step: OpStep): string {
       return inNs(step.ns, ["sysctl", "-q", "-w", step.text]).map(shQuote).join(" ");
     case "nft":
       return `${inNs(step.ns, ["nft", "-f", "-"]).map(shQuote).join(" ")} <<'EOF'\n${step.text.endsWith("\n") ? step.text : `${step.text}\n`}EOF`;
-    case "service": {
-      const parsed: unknown = JSON.parse(step.text);
-      if (Array.isArray(parsed)) return `${inNs(step.ns, parsed.map(String)).map(shQuote).join(" ")} &`;
-      const stop = (parsed as { stop: string[] }).stop;
-      return `pkill -x ${shQuote(stop[0] ?? "")}  # stop: ${stop.map(shQuote).join(" ")}`;
-    }
+    case "service":
+      if (e.k === "service") return `${inNs(step.ns, e.argv).map(shQuote).join(" ")} &`;
+      if (e.k === "service-stop") return `pkill -x ${shQuote(e.argv[0] ?? "")}  # stop: ${e.argv.map(shQuote).join(" ")}`;
+      return `# ${step.text}`;
   }
+}
+
+/** The undo line of `plan --explain`. */
+function undoText(op: Op): string {
+  if (op.inverse) {
+    const s = render(op.inverse);
+    return `${s.ns === HOST ? "" : `[${s.ns}] `}${s.text.trimEnd().split("\n").join("; ")}`;
+  }
+  if (op.undoneWith === "move-back") return "none (moving the device back undoes it)";
+  if (op.undoneWith) return `none (undone with the ${op.undoneWith})`;
+  return "none (the value before is unknown)";
 }
 
 function text(ops: readonly Op[], explain: boolean): string {
@@ -56,7 +68,7 @@ function text(ops: readonly Op[], explain: boolean): string {
     lines.push(`  ${String(op.index).padStart(3)}  ${place}: ${body}${where(op) ? `    # ${where(op)}` : ""}`);
     if (explain) {
       lines.push(`         ${op.summary}`);
-      lines.push(`         undo: ${op.inverse ? `${op.inverse.ns === HOST ? "" : `[${op.inverse.ns}] `}${op.inverse.text.trimEnd().split("\n").join("; ")}` : "none (see above)"}`);
+      lines.push(`         undo: ${undoText(op)}`);
     }
   }
   lines.push(`${ops.length} op${ops.length === 1 ? "" : "s"}`);
@@ -72,7 +84,7 @@ function sh(ops: readonly Op[], explain: boolean): string {
       lines.push("", `# --- ${phase}`);
     }
     if (explain) lines.push(`# ${op.index}: ${op.summary}${where(op) ? ` (${where(op)})` : ""}`);
-    lines.push(stepToSh(op));
+    lines.push(effectToSh(op.effect));
   }
   return `${lines.join("\n")}\n`;
 }

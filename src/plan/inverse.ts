@@ -1,17 +1,18 @@
-import { HOST } from "../model/topology.js";
-import { isValidIfName, isValidNsName, validateSysctlValue } from "../model/names.js";
-import { parseCidr } from "../ipam/cidr.js";
-import { parseIp } from "../ipam/ip.js";
-import type { Op, OpStep } from "./op.js";
-import { effectOf, ipText, sysctlText, type Effect } from "./text.js";
+import { isDeepStrictEqual } from "node:util";
+import { ownerAlias } from "../model/state.js";
+import { validateSysctlValue } from "../model/names.js";
+import type { Op, OpStep, Phase } from "./op.js";
+import { PHASES } from "./op.js";
+import { UNDONE_WITH, nftFamilies, type Effect, type UndoneWith } from "./effect.js";
+import { effectOf, wellFormed } from "./read.js";
+import { render } from "./render.js";
 import { tableName } from "./nft.js";
 
 /**
- * The inverse of an op, as nsnet plans it — computed from the op's effect, never taken from
- * a file. An op read back from a state file or a journal is only worth undoing if it is an
- * op nsnet could have planned; its undo is then the one nsnet would have planned with it.
- * A stored inverse is at most a hint for removals (whose inverse re-creates what the plan
- * removed), accepted only when it is itself a plannable op whose inverse is that removal.
+ * Inverses. nsnet computes the inverse of an op from its effect — when it plans the op, and
+ * again when it reads the op back from a state file or a journal: what a file says the
+ * inverse is never becomes a command. An op read back must itself be one nsnet could have
+ * planned (reviveOp), so its undo is the one nsnet would have planned with it.
  */
 
 export class NotNsnetOpError extends Error {}
@@ -19,214 +20,101 @@ export class NotNsnetOpError extends Error {}
 export interface InverseContext {
   project: string;
   /** sysctl values found before nsnet changed them: ns → key → value */
-  originals: Record<string, Record<string, string>>;
-}
-
-const sameStep = (a: OpStep, b: OpStep): boolean => a.tool === b.tool && a.ns === b.ns && a.text === b.text;
-
-const place = (ns: string): boolean => ns === HOST || isValidNsName(ns);
-const ifname = (n: string | undefined): boolean => n !== undefined && isValidIfName(n);
-const addr = (a: string | undefined): boolean => a !== undefined && parseIp(a) !== null;
-const dst = (d: string): boolean => d === "default" || parseCidr(d) !== null || parseIp(d) !== null;
-
-/** Whether an effect read from text names only things nsnet could have named. */
-function wellFormed(e: Effect): boolean {
-  switch (e.k) {
-    case "netns":
-    case "netns-del":
-      return isValidNsName(e.name);
-    case "link":
-      return (
-        place(e.ns) &&
-        ifname(e.name) &&
-        ["bridge", "veth", "macvlan", "ipvlan", "vlan"].includes(e.kind) &&
-        (e.peer === undefined || (place(e.peer.ns) && ifname(e.peer.name))) &&
-        (e.parent === undefined || ifname(e.parent.name))
-      );
-    case "link-del":
-      return place(e.ns) && ifname(e.name);
-    case "move":
-      return place(e.fromNs) && place(e.ns) && ifname(e.from) && ifname(e.name);
-    case "alias":
-    case "updown":
-      return place(e.ns) && ifname(e.dev);
-    case "master":
-      return place(e.ns) && ifname(e.dev) && (e.master === null || ifname(e.master));
-    case "addr":
-      return place(e.ns) && ifname(e.dev) && parseCidr(e.cidr) !== null;
-    case "route":
-      return place(e.ns) && dst(e.dst) && (e.via === undefined || addr(e.via)) && (e.dev === undefined || ifname(e.dev));
-    case "proxy":
-      return place(e.ns) && addr(e.addr) && ifname(e.dev);
-    default:
-      return true;
-  }
-}
-
-const ip = (ns: string, text: string): OpStep => ({ tool: "ip", ns, text });
-
-/** The text nsnet writes for an effect run in `at`: an ip op is nsnet's only if its text is
- *  exactly this (no extra words for ip to read). */
-function canonicalIp(e: Effect, at: string): string | null {
-  switch (e.k) {
-    case "netns":
-      return ipText.netnsAdd(e.name);
-    case "netns-del":
-      return ipText.netnsDel(e.name);
-    case "link":
-      if (e.kind === "bridge") return ipText.bridgeAdd(e.name, e.ns, at);
-      if (e.kind === "veth" && e.peer) return ipText.vethAdd(e.name, e.ns, e.peer.name, e.peer.ns, at);
-      if ((e.kind === "macvlan" || e.kind === "ipvlan") && e.parent && e.mode)
-        return (e.kind === "macvlan" ? ipText.macvlanAdd : ipText.ipvlanAdd)(e.name, e.ns, e.parent.name, e.mode, at);
-      if (e.kind === "vlan" && e.parent && e.vlanId !== undefined) return ipText.vlanAdd(e.name, e.ns, e.parent.name, e.vlanId, at);
-      return null;
-    case "link-del":
-      return ipText.linkDel(e.name);
-    case "move":
-      return ipText.move(e.from, e.ns, e.name);
-    case "alias":
-      return ipText.alias(e.dev, e.alias);
-    case "master":
-      return e.master === null ? ipText.nomaster(e.dev) : ipText.master(e.dev, e.master);
-    case "updown":
-      return e.up ? ipText.up(e.dev) : ipText.down(e.dev);
-    case "addr":
-      return e.add ? ipText.addrAdd(e.cidr, e.dev) : ipText.addrDel(e.cidr, e.dev);
-    case "route":
-      return null; // onlink is not part of the effect: checked by the caller
-    case "proxy":
-      return e.add ? ipText.proxyAdd(e.addr, e.dev) : ipText.proxyDel(e.addr, e.dev);
-    default:
-      return null;
-  }
-}
-
-function isCanonical(e: Effect, step: OpStep): boolean {
-  if (e.k === "route") {
-    const t = ipText.route(e.add ? "add" : "del", e.dst, e.via, e.dev);
-    return step.text === t || (e.add && step.text === ipText.route("add", e.dst, e.via, e.dev, true));
-  }
-  return canonicalIp(e, step.ns) === step.text;
-}
-
-/** Removals (and the one op nsnet plans only as an undo, `nomaster`) have no inverse of their
- *  own: what they remove was described by the op they undo. */
-function isRemoval(e: Effect): boolean {
-  return (
-    e.k === "netns-del" ||
-    e.k === "link-del" ||
-    (e.k === "master" && e.master === null) ||
-    ((e.k === "addr" || e.k === "route" || e.k === "proxy") && !e.add)
-  );
-}
-
-function ipInverse(step: OpStep, project: string): OpStep | null | "removal" {
-  const e = effectOf(step);
-  if (e.k === "other" || e.k === "sysctl" || e.k === "nft" || e.k === "service") throw new NotNsnetOpError("not an ip command nsnet emits");
-  if (!wellFormed(e) || !isCanonical(e, step)) throw new NotNsnetOpError("not an ip command nsnet emits");
-  if (isRemoval(e)) return "removal";
-  switch (e.k) {
-    case "netns":
-      return ip(HOST, ipText.netnsDel(e.name));
-    case "link":
-      return ip(e.ns, ipText.linkDel(e.name));
-    case "move":
-      return ip(e.ns, ipText.move(e.name, e.fromNs, e.from));
-    case "alias":
-      if (e.alias !== `nsnet:${project}`) throw new NotNsnetOpError(`nsnet marks links only with its own alias nsnet:${project}`);
-      return null;
-    case "master":
-      return ip(e.ns, ipText.nomaster(e.dev));
-    case "updown":
-      return ip(e.ns, e.up ? ipText.down(e.dev) : ipText.up(e.dev));
-    case "addr":
-      return ip(e.ns, ipText.addrDel(e.cidr, e.dev));
-    case "route":
-      return ip(e.ns, ipText.route("del", e.dst, e.via, e.dev));
-    case "proxy":
-      return ip(e.ns, ipText.proxyDel(e.addr, e.dev));
-    default:
-      throw new NotNsnetOpError("not an op nsnet plans");
-  }
-}
-
-/** `table F NAME {` headers of a ruleset, or the `delete table F NAME` lines of a removal. */
-function nftInverse(step: OpStep, project: string): OpStep | "removal" {
-  const ours = tableName(project);
-  const lines = step.text.split("\n").filter((l) => l !== "");
-  const dels = lines.map((l) => /^delete table (inet|bridge) (\S+)$/.exec(l));
-  if (dels.every((m) => m !== null)) {
-    if (dels.some((m) => m![2] !== ours)) throw new NotNsnetOpError(`nsnet deletes only its own table ${ours}`);
-    return "removal";
-  }
-  const families: string[] = [];
-  for (const l of lines) {
-    const m = /^(?:delete )?table (\S+) (\S+)(?: \{)?$/.exec(l);
-    if (!m) continue;
-    if (m[2] !== ours) throw new NotNsnetOpError(`nsnet writes only its own table ${ours}`);
-    if (m[1] !== "inet" && m[1] !== "bridge") throw new NotNsnetOpError(`nsnet writes no ${m[1]} tables`);
-    if (!families.includes(m[1])) families.push(m[1]);
-  }
-  if (/\bruleset\b/.test(step.text) || families.length === 0) throw new NotNsnetOpError("not a ruleset nsnet writes");
-  return { tool: "nft", ns: step.ns, text: families.map((f) => `delete table ${f} ${ours}\n`).join("") };
-}
-
-function serviceArgv(text: string): string[] | "stop" {
-  let v: unknown;
-  try {
-    v = JSON.parse(text);
-  } catch {
-    throw new NotNsnetOpError("a service op is a JSON argv");
-  }
-  const argv = (a: unknown): a is string[] => Array.isArray(a) && a.length > 0 && a.every((x) => typeof x === "string" && !x.includes("\0"));
-  if (argv(v)) return v;
-  if (typeof v === "object" && v !== null && argv((v as { stop?: unknown }).stop)) return "stop";
-  throw new NotNsnetOpError("a service op is a JSON argv");
+  originals: Readonly<Record<string, Readonly<Record<string, string>>>>;
 }
 
 /**
- * The inverse nsnet plans for `step`, or null when it has none of its own (it vanishes with
- * another op's inverse, or a sysctl whose original value is unknown). `stored` is the inverse
- * a file recorded: used only for a removal, and only when it is an op nsnet could plan whose
- * own inverse is `step`. Throws NotNsnetOpError for a step nsnet never plans.
+ * The inverse of an effect, or null when it cannot be computed from the effect alone: an
+ * alias (it goes with its link), a sysctl whose original value is unknown, and removals
+ * whose object the effect does not describe (a link, a bridge master, a ruleset) — their
+ * inverse is the op they undid, which the plan records with them.
  */
-export function inverseOf(step: OpStep, ctx: InverseContext, stored: OpStep | null = null): OpStep | null {
-  if (!place(step.ns)) throw new NotNsnetOpError(`invalid namespace ${JSON.stringify(step.ns)}`);
-  let inv: OpStep | null | "removal";
-  switch (step.tool) {
-    case "ip":
-      inv = ipInverse(step, ctx.project);
-      break;
-    case "nft":
-      inv = nftInverse(step, ctx.project);
-      break;
-    case "service": {
-      const argv = serviceArgv(step.text);
-      inv = argv === "stop" ? "removal" : { tool: "service", ns: step.ns, text: JSON.stringify({ stop: argv }) };
-      break;
+export function inverseOf(e: Effect, ctx: InverseContext): Effect | null {
+  switch (e.k) {
+    case "netns":
+      return { k: "netns-del", name: e.name };
+    case "netns-del":
+      return { k: "netns", name: e.name };
+    case "link":
+      return { k: "link-del", ns: e.ns, name: e.name };
+    case "move":
+      return { k: "move", fromNs: e.ns, from: e.name, ns: e.fromNs, name: e.from };
+    case "master":
+      return e.master === null ? null : { k: "master", ns: e.ns, dev: e.dev, master: null };
+    case "updown":
+      return { ...e, up: !e.up };
+    case "addr":
+    case "proxy":
+      return { ...e, add: !e.add };
+    case "route": {
+      const r: Extract<Effect, { k: "route" }> = { k: "route", ns: e.ns, dst: e.dst, add: !e.add };
+      if (e.via !== undefined) r.via = e.via;
+      if (e.dev !== undefined) r.dev = e.dev;
+      return r;
     }
     case "sysctl": {
-      const e = effectOf(step);
-      if (e.k !== "sysctl" || !/^[A-Za-z0-9_][A-Za-z0-9_./-]*$/.test(e.key) || e.key.includes("..") || validateSysctlValue(e.value) !== null)
-        throw new NotNsnetOpError("not a KEY=VALUE nsnet writes");
-      const orig = ctx.originals[step.ns]?.[e.key];
-      if (orig !== undefined && validateSysctlValue(orig) === null) return { tool: "sysctl", ns: step.ns, text: sysctlText(e.key, orig) };
-      // a value nsnet restores for the same key (the undo of a restore) is that key's business
-      const s = stored && stored.tool === "sysctl" && stored.ns === step.ns ? effectOf(stored) : null;
-      return s?.k === "sysctl" && s.key === e.key && validateSysctlValue(s.value) === null ? { tool: "sysctl", ns: step.ns, text: sysctlText(s.key, s.value) } : null;
+      const orig = ctx.originals[e.ns]?.[e.key];
+      return orig !== undefined && validateSysctlValue(orig) === null ? { ...e, value: orig } : null;
     }
-    default:
-      throw new NotNsnetOpError(`unknown tool ${JSON.stringify((step as OpStep).tool)}`);
+    case "nft":
+      return { k: "nft-del", ns: e.ns, table: e.table, families: nftFamilies(e) };
+    case "service":
+      return { k: "service-stop", ns: e.ns, argv: e.argv };
+    case "service-stop":
+      return { k: "service", ns: e.ns, argv: e.argv };
+    case "alias":
+    case "mtu":
+    case "hwaddr":
+    case "link-del":
+    case "nft-del":
+      return null;
   }
-  if (inv !== "removal") return inv;
-  if (!stored) return null;
-  let back: OpStep | null;
+}
+
+/** Effects nsnet applies only as the undo of another op: never in a state's applied list. */
+export function isRemoval(e: Effect): boolean {
+  switch (e.k) {
+    case "netns-del":
+    case "link-del":
+    case "nft-del":
+    case "service-stop":
+      return true;
+    case "master":
+      return e.master === null;
+    case "addr":
+    case "route":
+    case "proxy":
+      return !e.add;
+    default:
+      return false;
+  }
+}
+
+/**
+ * The inverse to keep for an op: the computed one, except that a recorded inverse is taken
+ * when it is an op whose own inverse is this very effect — how a removal remembers what it
+ * removed (the link's kind, the route's onlink, the ruleset).
+ */
+export function chooseInverse(e: Effect, recorded: Effect | null, ctx: InverseContext): Effect | null {
+  if (recorded && isDeepStrictEqual(inverseOf(recorded, ctx), e)) return recorded;
+  return inverseOf(e, ctx);
+}
+
+/** A recorded effect (or an old text step) if it is exactly one nsnet renders, else null. */
+export function asEffect(v: unknown): Effect | null {
+  if (typeof v !== "object" || v === null) return null;
+  if ("tool" in v) {
+    const step = asStep(v);
+    return step ? effectOf(step) : null;
+  }
   try {
-    back = inverseOf(stored, ctx);
+    const e = v as Effect;
+    if (!wellFormed(e)) return null;
+    const back = effectOf(render(e));
+    return back && isDeepStrictEqual(back, v) ? back : null;
   } catch {
     return null;
   }
-  return back && sameStep(back, step) ? stored : null;
 }
 
 const TOOLS = new Set(["ip", "sysctl", "nft", "service"]);
@@ -238,14 +126,56 @@ function asStep(v: unknown): OpStep | null {
   return { tool: s.tool as OpStep["tool"], ns: s.ns, text: s.text };
 }
 
+/** What in an effect nsnet only ever writes for its own project. */
+function ownedBy(e: Effect, project: string): string | null {
+  if (e.k === "alias" && e.alias !== ownerAlias(project)) return `nsnet marks links only with its own alias ${ownerAlias(project)}`;
+  if ((e.k === "nft" || e.k === "nft-del") && e.table !== tableName(project)) return `nsnet writes only its own table ${tableName(project)}`;
+  return null;
+}
+
+function inferUndoneWith(e: Effect, summary: string): UndoneWith {
+  if (/moving it back/.test(summary)) return "move-back";
+  if (/undone with the namespace/.test(summary) || (e.k === "updown" && e.dev === "lo")) return "namespace";
+  return "link";
+}
+
+export interface ReviveContext extends InverseContext {
+  /** a journal holds the removals a plan ran; a state's applied list never does */
+  removals: boolean;
+}
+
 /**
- * An op as read from a state file or journal, with its inverse recomputed. An op recorded
- * without an inverse keeps none (it vanishes with another op's inverse: not undoing it can
- * only leave something behind, never remove what is not ours).
+ * An op as read from a state file or journal: its text must be exactly what nsnet renders
+ * (an op carrying an effect must render to its own text), its names nsnet's, its marks and
+ * table the project's; the inverse is chosen as nsnet would. Ops of older versions, stored
+ * as text only, get their effect from the text; one they stored without an inverse keeps
+ * none (not undoing it can only leave something behind, never remove what is not ours).
+ * Throws NotNsnetOpError for anything else.
  */
-export function reviveOp(raw: Op, ctx: InverseContext): Op {
+export function reviveOp(raw: unknown, ctx: ReviveContext): Op {
   const step = asStep(raw);
   if (!step) throw new NotNsnetOpError("malformed op");
-  const inverse = raw.inverse === null ? null : inverseOf(step, ctx, asStep(raw.inverse));
-  return { ...raw, inverse };
+  const r = raw as Partial<Record<keyof Op, unknown>>;
+  const effect = effectOf(step);
+  if (!effect) throw new NotNsnetOpError(`${step.tool} text nsnet never writes: ${JSON.stringify(step.text.slice(0, 80))}`);
+  if (r.effect !== undefined && !isDeepStrictEqual(r.effect, effect)) throw new NotNsnetOpError("its effect and its text disagree");
+  const notOurs = ownedBy(effect, ctx.project);
+  if (notOurs) throw new NotNsnetOpError(notOurs);
+  if (!ctx.removals && isRemoval(effect)) throw new NotNsnetOpError("a removal is never an applied op");
+  if (typeof r.index !== "number" || !Number.isInteger(r.index) || !PHASES.includes(r.phase as Phase)) throw new NotNsnetOpError("malformed op");
+  let undoneWith: UndoneWith | undefined;
+  if (UNDONE_WITH.includes(r.undoneWith as UndoneWith)) undoneWith = r.undoneWith as UndoneWith;
+  else if (r.effect === undefined && r.inverse === null) undoneWith = inferUndoneWith(effect, String(r.summary ?? ""));
+  const recorded = r.inverse === undefined || r.inverse === null ? null : asEffect(r.inverse);
+  const op: Op = {
+    ...step,
+    index: r.index,
+    phase: r.phase as Phase,
+    summary: typeof r.summary === "string" ? r.summary : step.text,
+    effect,
+    inverse: undoneWith ? null : chooseInverse(effect, recorded, ctx),
+  };
+  if (undoneWith) op.undoneWith = undoneWith;
+  if (r.span !== undefined) op.span = r.span as Op["span"];
+  return op;
 }

@@ -2,12 +2,13 @@ import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { HOST, type AddressedTopology, type Partition, type VethDevice } from "../model/topology.js";
 import { parseIp } from "../ipam/ip.js";
 import { planDiag } from "./codes.js";
-import type { Draft } from "./derive.js";
+import { draft, type Draft } from "./draft.js";
+import type { Dnat, Drop, Masquerade } from "./effect.js";
+import type { InverseContext } from "./inverse.js";
 
 /**
- * Firewall rulesets: one `nft -f -` text per namespace, holding the whole table of this
- * project, so applying is atomic and re-applying replaces it (`table` + `delete table` +
- * the table: creating an empty table first makes the delete valid when none exists).
+ * Firewall rulesets: one `nft` effect per namespace, holding the whole table of this
+ * project, so applying is atomic and re-applying replaces it (render.ts writes the text).
  * - `nat from PAT to IF` → inet postrouting: `iifname "PAT" oifname "IF" masquerade`
  *   (the input interface is known in postrouting for forwarded packets); `nat from CIDR
  *   to IF` → `ip saddr CIDR oifname "IF" masquerade` (`ip6 saddr` for IPv6);
@@ -28,24 +29,8 @@ export function nftIfPattern(pattern: string): string | null {
   return m[1] + (m[2] ? "*" : "");
 }
 
-interface Chain {
-  name: string;
-  header: string;
-  rules: string[];
-}
-
-function table(family: "inet" | "bridge", name: string, chains: Chain[]): string {
-  const body = chains
-    .filter((c) => c.rules.length > 0)
-    .map((c) => `\tchain ${c.name} {\n\t\t${c.header}\n${c.rules.map((r) => `\t\t${r}\n`).join("")}\t}\n`)
-    .join("");
-  return `table ${family} ${name} {\n}\ndelete table ${family} ${name}\ntable ${family} ${name} {\n${body}}\n`;
-}
-
-const set = (names: string[]): string => (names.length === 1 ? `"${names[0]}"` : `{ ${names.map((n) => `"${n}"`).join(", ")} }`);
-
 /** The namespace forwarding between a partition's members, and each member's interfaces there. */
-function partitionRules(t: AddressedTopology, p: Partition, diags: Diagnostic[]): { ns: string; rules: string[] } | null {
+function partitionRules(t: AddressedTopology, p: Partition, diags: Diagnostic[]): { ns: string; rules: Drop[] } | null {
   if (!p.groups) return null;
   const members = p.groups.flat();
   const legs = (ns: string) => t.devices.filter((d): d is VethDevice => d.kind === "veth" && d.ns === ns && d.peer.ns !== ns);
@@ -57,34 +42,33 @@ function partitionRules(t: AddressedTopology, p: Partition, diags: Diagnostic[])
       diags.push(planDiag("NS594", m.span, { ns: m.name, via: hub }));
       return null;
     }
-  const rules: string[] = [];
-  for (const [i, g] of p.groups.entries())
-    for (const [j, h] of p.groups.entries()) if (i !== j) rules.push(`iifname ${set(ifaces(g))} oifname ${set(ifaces(h))} drop`);
+  const rules: Drop[] = [];
+  for (const [i, g] of p.groups.entries()) for (const [j, h] of p.groups.entries()) if (i !== j) rules.push({ iif: ifaces(g), oif: ifaces(h) });
   return { ns: hub, rules };
 }
 
-export function firewallOps(t: AddressedTopology, project: string): { ops: Draft[]; diagnostics: Diagnostic[] } {
+export function firewallOps(t: AddressedTopology, project: string, inv: InverseContext): { ops: Draft[]; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
   const name = tableName(project);
-  type Tables = { post: string[]; pre: string[]; out: string[]; fwd: string[]; span: Draft["span"] };
-  const byNs = new Map<string, Tables>();
+  type Rules = { masquerade: Masquerade[]; dnat: Dnat[]; drop: Drop[]; span: Draft["span"] };
+  const byNs = new Map<string, Rules>();
   const at = (ns: string, span: Draft["span"]) => {
     let x = byNs.get(ns);
-    if (!x) byNs.set(ns, (x = { post: [], pre: [], out: [], fwd: [], span }));
+    if (!x) byNs.set(ns, (x = { masquerade: [], dnat: [], drop: [], span }));
     return x;
   };
   for (const n of t.nats) {
-    let match: string;
-    if (n.source.kind === "subnet") match = `${parseIp(n.source.cidr.split("/")[0]!)?.family === 6 ? "ip6" : "ip"} saddr ${n.source.cidr}`;
+    let match: { iif: string } | { saddr: string };
+    if (n.source.kind === "subnet") match = { saddr: n.source.cidr };
     else {
       const pat = nftIfPattern(n.source.pattern);
       if (pat === null) {
         diagnostics.push(planDiag("NS595", n.sourceSpan, { pattern: n.source.pattern }));
         continue;
       }
-      match = `iifname "${pat}"`;
+      match = { iif: pat };
     }
-    at(n.ns, n.span).post.push(`${match} oifname "${n.outDev.name}" masquerade`);
+    at(n.ns, n.span).masquerade.push({ ...match, oif: n.outDev.name });
   }
   for (const m of t.portmaps) {
     const addr = t.resolved.find((a) => a.ns === m.ns && parseIp(a.cidr.split("/")[0]!)?.family === 4);
@@ -92,17 +76,14 @@ export function firewallOps(t: AddressedTopology, project: string): { ops: Draft
       diagnostics.push(planDiag("NS593", m.nsSpan, { ns: m.ns }));
       continue;
     }
-    const rule = `fib daddr type local ${m.proto} dport ${m.hostPort} dnat ip to ${addr.cidr.split("/")[0]}:${m.port}`;
-    const x = at(HOST, m.span);
-    x.pre.push(rule);
-    x.out.push(rule);
+    at(HOST, m.span).dnat.push({ proto: m.proto, port: m.hostPort, to: addr.cidr.split("/")[0]!, toPort: m.port });
   }
   // the last partition statement of a scope wins (`partition off` heals)
   const lastByScope = new Map<string, Partition>();
   for (const p of t.partitions) lastByScope.set(p.scope, p);
   for (const p of lastByScope.values()) {
     const r = partitionRules(t, p, diagnostics);
-    if (r) at(r.ns, p.span).fwd.push(...r.rules);
+    if (r) at(r.ns, p.span).drop.push(...r.rules);
   }
 
   const ops: Draft[] = [];
@@ -110,21 +91,9 @@ export function firewallOps(t: AddressedTopology, project: string): { ops: Draft
   for (const ns of order) {
     const x = byNs.get(ns);
     if (!x) continue;
-    let text = table("inet", name, [
-      { name: "prerouting", header: "type nat hook prerouting priority dstnat; policy accept;", rules: x.pre },
-      { name: "output", header: "type nat hook output priority -100; policy accept;", rules: x.out },
-      { name: "postrouting", header: "type nat hook postrouting priority srcnat; policy accept;", rules: x.post },
-      { name: "forward", header: "type filter hook forward priority filter; policy accept;", rules: x.fwd },
-    ]);
-    let inverse = `delete table inet ${name}\n`;
-    if (x.fwd.length > 0) {
-      text += table("bridge", name, [{ name: "forward", header: "type filter hook forward priority filter; policy accept;", rules: x.fwd }]);
-      inverse += `delete table bridge ${name}\n`;
-    }
-    const what = [x.post.length && "nat", x.pre.length && "portmap", x.fwd.length && "partition"].filter(Boolean).join(", ");
-    const d: Draft = { tool: "nft", ns, text, phase: "firewall", summary: `firewall table ${name} in ${ns} (${what})`, inverse: { tool: "nft", ns, text: inverse } };
-    if (x.span) d.span = x.span;
-    ops.push(d);
+    const what = [x.masquerade.length && "nat", x.dnat.length && "portmap", x.drop.length && "partition"].filter(Boolean).join(", ");
+    const effect = { k: "nft" as const, ns, table: name, masquerade: x.masquerade, dnat: x.dnat, drop: x.drop };
+    ops.push(draft("firewall", effect, `firewall table ${name} in ${ns} (${what})`, inv, x.span ? { span: x.span } : {}));
   }
   return { ops, diagnostics };
 }

@@ -1,8 +1,11 @@
 import type { Span } from "../model/span.js";
+import type { Effect, UndoneWith } from "./effect.js";
 
 /**
  * A kernel operation. The planner (pure) produces these; the executor batches and runs
- * them. Every op carries its inverse (house rule 6) so a transaction can be undone.
+ * them. An op is its `effect` (data); `tool`, `ns` and `text` are the effect rendered
+ * (render.ts), kept on the op because they are what is sent and what identifies the op
+ * across runs. Every op carries its inverse (house rule 6) so a transaction can be undone.
  *
  * `text` is exactly what is sent to the tool of the op's phase:
  * - ip ops: one line of `ip -batch -` (host) or `ip -n NS -batch -`, without the leading
@@ -42,9 +45,14 @@ export interface Op extends OpStep {
   phase: Phase;
   /** what it does, for `plan` and messages: "create veth lxc1_veth0 ↔ lxc1:eth0" */
   summary: string;
-  /** undoes this op; null only for ops whose effect disappears with another op's inverse
-   *  (e.g. an address on a link that the inverse of `link add` deletes) — say so in `summary` */
-  inverse: OpStep | null;
+  effect: Effect;
+  /** the effect that undoes this one, computed by nsnet (inverse.ts), never read from a file;
+   *  null when `undoneWith` says which other op's inverse removes it, or for a sysctl whose
+   *  value before is unknown */
+  inverse: Effect | null;
+  /** this op has no inverse of its own: its effect vanishes with the inverse of the op that
+   *  created its link or namespace, or that moved its device */
+  undoneWith?: UndoneWith;
   /** the source the op came from */
   span?: Span;
 }

@@ -5,9 +5,7 @@ import { HOST, type AddressedTopology } from "../model/topology.js";
 import type { Op } from "./op.js";
 import { planDiag } from "./codes.js";
 import { deriveOps, wantedSysctls, type Draft } from "./derive.js";
-import { effectPresent, foreignDevices, touches, undoOps } from "./diff.js";
-import { effectOf } from "./text.js";
-import { findLink } from "./diff.js";
+import { effectPresent, findLink, foreignDevices, touches, undoOps } from "./diff.js";
 
 export interface PlanContext {
   project: string;
@@ -30,26 +28,24 @@ export function plan(desired: AddressedTopology, live: LiveState, ctx: PlanConte
   const appliedKeys = new Set(ctx.previous.applied.map((o) => opKey(o)));
 
   const stale = ctx.previous.applied.filter((o) => !wanted.has(opKey(o))).reverse();
-  const removal = undoOps(stale, live, ctx.project, ctx.previous.sysctlOriginals);
+  const removal = undoOps(stale, live, ctx.project);
 
   const foreign = foreignDevices(derived.ops, live, ctx.project);
   const keep = derived.ops.filter((op) => {
-    if (touches(op, foreign)) return false;
-    if (op.tool === "nft" || op.tool === "service") return !appliedKeys.has(opKey(op)) || touches(op, removal.gone);
-    const e = effectOf(op);
+    const e = op.effect;
+    if (touches(e, foreign)) return false;
+    if (e.k === "nft" || e.k === "service") return !appliedKeys.has(opKey(op)) || touches(e, removal.gone);
     // an uplink's admin state is changed only when live shows it otherwise
-    if (e.k === "updown" && isUplink(desired, op.ns, e.dev)) {
-      const l = findLink(live, op.ns, e.dev);
+    if (e.k === "updown" && isUplink(desired, e.ns, e.dev)) {
+      const l = findLink(live, e.ns, e.dev);
       return l !== undefined && l.up !== e.up;
     }
-    return !effectPresent(op, live, ctx.project) || touches(op, removal.gone) || (e.k === "link" && removal.gone.has(`${e.ns}\0${e.name}`));
+    return !effectPresent(e, live, ctx.project) || touches(e, removal.gone);
   });
 
   for (const op of keep)
-    if (op.tool === "sysctl" && op.inverse === null && !/undone with the/.test(op.summary)) {
-      const e = effectOf(op);
-      if (e.k === "sysctl") diagnostics.push(planDiag("NS592", op.span ?? desiredSpan(desired), { key: e.key, ns: op.ns }));
-    }
+    if (op.effect.k === "sysctl" && op.inverse === null && op.undoneWith === undefined)
+      diagnostics.push(planDiag("NS592", op.span ?? desiredSpan(desired), { key: op.effect.key, ns: op.effect.ns }));
   return { ops: number([...removal.ops, ...keep]), diagnostics };
 }
 
@@ -67,7 +63,7 @@ function desiredSpan(t: AddressedTopology) {
  * restored to the values nsnet found, namespaces deleted last.
  */
 export function planDown(previous: ProjectState, live: LiveState): Op[] {
-  return number(undoOps([...previous.applied].reverse(), live, previous.project, previous.sysctlOriginals).ops);
+  return number(undoOps([...previous.applied].reverse(), live, previous.project).ops);
 }
 
 /**

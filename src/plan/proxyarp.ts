@@ -5,7 +5,7 @@ import { HOST, type AddressedTopology, type ProxyArp, type VethDevice } from "..
 import { containsAddress, parseCidr, type Cidr } from "../ipam/cidr.js";
 import { formatIp, parseIp, type Family } from "../ipam/ip.js";
 import { planDiag } from "./codes.js";
-import { devSysctlKey } from "./text.js";
+import { devSysctlKey } from "./effect.js";
 import type { SysctlWant } from "./derive.js";
 
 /**

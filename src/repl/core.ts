@@ -1,17 +1,23 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import kleur from "kleur";
 import type { Compiled, UpResult } from "../engine/types.js";
+import type { ExpectResult } from "../engine/expect.js";
+import { describeExpectation } from "../engine/expect.js";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { hasErrors } from "../diagnostics/diagnostic.js";
 import { renderDiagnostics } from "../diagnostics/render.js";
 import { didYouMean } from "../diagnostics/suggest.js";
-import { HOST, emptyTopology, type AddressedTopology } from "../model/topology.js";
+import { HOST, emptyTopology, type AddressedTopology, type Expectation } from "../model/topology.js";
+import { liveToSource } from "../show/live-to-source.js";
 import type { ReplEngine, PingResult } from "./engine-port.js";
 import { classifyInput } from "./input.js";
 import { primaryAddresses, substituteNames } from "./addresses.js";
 import { cellKey, formatMatrix, summarizeProbes } from "./matrix.js";
-import { addrsView, graphView, linksView, liveView, nodesView } from "./views.js";
+import { addrsView, graphView, linksView, nodesView } from "./views.js";
 import type { CompletionContext } from "./completion.js";
+import { commandWords, findCommand, helpText } from "./commands.js";
+import { countStatements, type SourcePiece } from "./compile-session.js";
+import { EXIT_STATUS, outcomeOf, worse, type Outcome } from "./outcome.js";
 
 export interface ReplIO {
   /** results */
@@ -21,85 +27,115 @@ export interface ReplIO {
   color: boolean;
 }
 
-export const HELP = `Type statements of the nsnet language; each complete one is checked and applied at once.
-  ns h1 < veth to br0; addr 192.0.2.1/24 >     a block may span lines (prompt ...>)
-  exec NS CMD…   or   NS: CMD…                run a command in NS; namespace names in
-                                              the arguments become their addresses
-  ping A B                                    one probe each way, as a matrix
-  pingall                                     every namespace to every other
-Dot-commands:
-  .help               this text
-  .show [NS]          live state of the session's namespaces (or NS)
-  .nodes .links .addrs   what the session declares
-  .graph              a text picture of namespaces, interfaces and what they connect to
-  .dry [on|off]       stage statements instead of applying them
-  .plan               what applying the staged statements would do
-  .apply              apply the staged statements
-  .undo               drop the last statement (and remove what it built)
-  .save FILE          write the session as a canonical script
-  .load FILE          apply a script into the session
-  .down               remove everything the session built
-  .pingall            same as pingall
-  .exit               leave (Ctrl-D too); Ctrl-C cancels the current input
-`;
+/**
+ * Where a piece of input came from. Without one, the input was typed: it is numbered
+ * (`<input 3>`) and its positions are those of the text as typed.
+ */
+export interface Origin {
+  file: string;
+  /** 1-based line (and column) where the text starts in that file */
+  line: number;
+  column?: number;
+  /** the file's whole text as known now, for excerpts under diagnostics */
+  source: () => string;
+}
+
+/** One accepted (or staged) input: a statement, or a whole file from `.load`. */
+interface Entry {
+  piece: SourcePiece;
+  /** the file, when the entry is a `.load` */
+  loaded?: string;
+}
 
 const PROBE_CONCURRENCY = 8;
+const OP_LINES = 30;
 
 /**
  * The REPL's behaviour, independent of terminals: one complete piece of input in, text out.
- * The session is the list of accepted statements; a new statement is compiled with the
- * session before it, and applied by `up` of the whole session — the engine's diff makes that
- * one small transaction of only the new statement's ops. `handle` never throws.
+ * The session is the list of accepted inputs; a new statement is compiled with the session
+ * before it, and applied by `up` of the whole session — the engine's diff makes that one
+ * small transaction of only the new statement's ops. `handle` never throws.
  */
 export class ReplCore {
-  /** statements applied and kept (what `.save` writes) */
-  readonly accepted: string[] = [];
-  /** statements checked but not applied yet (`.dry on`) */
-  readonly staged: string[] = [];
+  private readonly entries: Entry[] = [];
+  /** checked but not applied yet (`.dry on`) */
+  private readonly stagedEntries: Entry[] = [];
   dry = false;
+  verbose = false;
   exitRequested = false;
-  /** how many inputs failed (piped mode's exit status) */
-  failures = 0;
+  /** the most serious outcome so far (piped mode's exit status) */
+  private worst: Outcome = "ok";
   private compiled?: Compiled;
+  private typed = 0;
+  private readonly sources = new Map<string, () => string>();
+  /** entries applied since the session's expectations last all passed */
+  private sinceExpectsPassed: Entry[] = [];
+  /** namespaces the kernel showed the last time it was read (completion offers them) */
+  private liveNamespaces: string[] = [];
 
   constructor(
     private readonly engine: ReplEngine,
     private readonly io: ReplIO,
-    private readonly file = "<repl>",
   ) {}
 
+  /** the accepted inputs' text, oldest first (what `.save` writes) */
+  get accepted(): string[] {
+    return this.entries.map((e) => e.piece.text);
+  }
+
+  get staged(): string[] {
+    return this.stagedEntries.map((e) => e.piece.text);
+  }
+
+  /** 0, or the code of the most serious failure (see outcome.ts) */
+  get exitStatus(): number {
+    return EXIT_STATUS[this.worst];
+  }
+
   /** Handles one complete piece of input; true when it succeeded. */
-  async handle(text: string): Promise<boolean> {
-    let ok: boolean;
+  async handle(text: string, origin?: Origin): Promise<boolean> {
+    return this.record(() => this.dispatch(text, origin));
+  }
+
+  /** `nsnet sandbox FILE` has just applied FILE and run its expects: FILE becomes the
+   *  session as `.load FILE` would make it, without applying or probing again. */
+  async adopt(file: string): Promise<boolean> {
+    return this.record(() => this.load(file, { alreadyApplied: true }));
+  }
+
+  private async record(run: () => Promise<Outcome>): Promise<boolean> {
+    let outcome: Outcome;
     try {
-      ok = await this.dispatch(text);
+      outcome = await run();
     } catch (e) {
-      // The REPL never dies (house rule 3): an internal error is reported and we go on.
+      // The REPL never dies: an internal error is reported and we go on.
       this.io.err(`${this.paint("error", "internal error")}: ${e instanceof Error ? e.message : String(e)}\n`);
-      ok = false;
+      outcome = "refused";
     }
-    if (!ok) this.failures++;
-    return ok;
+    this.worst = worse(this.worst, outcome);
+    return outcome === "ok";
   }
 
   /** names the completer offers */
   completionContext(): CompletionContext {
     const topo = this.topology();
+    const known = topo.namespaces.map((n) => n.name).filter((n) => n !== HOST);
     return {
-      namespaces: topo.namespaces.map((n) => n.name),
+      namespaces: [...new Set([...known, ...this.liveNamespaces])],
+      bridges: topo.devices.filter((d) => d.kind === "bridge").map((d) => [d.ns, d.name] as const),
       interfaces: topo.devices.map((d) => [d.ns, d.name] as const),
       pools: topo.pools.map((p) => p.name),
     };
   }
 
-  private async dispatch(text: string): Promise<boolean> {
+  private async dispatch(text: string, origin: Origin | undefined): Promise<Outcome> {
     const input = classifyInput(text);
     switch (input.kind) {
       case "empty":
-        return true;
+        return "ok";
       case "invalid":
         this.io.err(`${this.paint("error", "error")}: ${input.message}\n`);
-        return false;
+        return "refused";
       case "command":
         return this.command(input.name, input.arg);
       case "exec":
@@ -109,132 +145,179 @@ export class ReplCore {
       case "pingall":
         return this.pingall();
       case "statement":
-        return this.statement(input.text);
+        return this.statement(this.pieceOf(text, origin));
     }
+  }
+
+  /** The trimmed statement with the position its first character has in its file. */
+  private pieceOf(text: string, origin: Origin | undefined): SourcePiece {
+    const lead = /^\s*/.exec(text)![0];
+    const o: Origin = origin ?? this.typedOrigin(text);
+    this.sources.set(o.file, o.source);
+    const breaks = lead.split("\n").length - 1;
+    const column = breaks ? lead.length - lead.lastIndexOf("\n") : (o.column ?? 1) + lead.length;
+    return { text: text.trim(), file: o.file, line: o.line + breaks, column };
+  }
+
+  private typedOrigin(text: string): Origin {
+    const file = `<input ${++this.typed}>`;
+    return { file, line: 1, source: () => text };
+  }
+
+  private compile(entries: readonly Entry[]): Compiled {
+    return this.engine.compile(entries.map((e) => e.piece));
   }
 
   // ───────────────────────────── statements ─────────────────────────────
 
-  private sessionText(statements: readonly string[]): string {
-    return statements.join("\n");
-  }
-
-  private async statement(s: string): Promise<boolean> {
-    const base = [...this.accepted, ...this.staged];
-    const baseText = this.sessionText(base);
-    const start = base.length ? baseText.length + 1 : 0;
-    const compiled = this.engine.compile(this.sessionText([...base, s]), this.file);
-    // Only what the new statement brought: earlier warnings were shown when they were new.
-    const fresh = compiled.diagnostics.filter((d) => d.severity === "error" || d.span.start.offset >= start);
+  private async statement(piece: SourcePiece, loaded?: string): Promise<Outcome> {
+    const entry: Entry = loaded ? { piece, loaded } : { piece };
+    const base = [...this.entries, ...this.stagedEntries];
+    const compiled = this.compile([...base, entry]);
+    // Only what the new input brought: earlier warnings were shown when they were new.
+    const fresh = compiled.diagnostics.filter((d) => d.severity === "error" || isIn(d, piece));
     this.render(fresh, compiled);
-    if (!compiled.ok || hasErrors(compiled.diagnostics)) {
+    if (!compiled.ok) {
       this.io.err(`${this.paint("dim", "nothing changed")}\n`);
-      return false;
+      return "refused";
     }
     if (this.dry) {
-      this.staged.push(s);
+      this.stagedEntries.push(entry);
       this.compiled = compiled;
-      this.io.out(`staged (${this.staged.length} pending; .plan shows them, .apply runs them)\n`);
-      return true;
+      this.io.out(`staged (${this.stagedEntries.length} pending; .plan shows them, .apply runs them)\n`);
+      return "ok";
     }
+    const before = this.compiled;
     const result = await this.engine.up(compiled);
-    const ok = this.report(result, compiled);
-    // An `expect` that failed after ops ran: the world has the statement's effect, so the
-    // session must too; a statement that changed nothing is simply not kept.
-    if (ok || (result.status === "expect-failed" && result.ops.length > 0)) {
-      this.accepted.push(...this.staged.splice(0), s);
-      this.compiled = compiled;
-    }
-    return ok;
+    const outcome = this.report(result, compiled);
+    if (outcome !== "ok") return outcome;
+    const added = [...this.stagedEntries.splice(0), entry];
+    this.accept(added, compiled);
+    // After a .load every expectation runs (the file may have changed what the older ones
+    // test); after a statement, only the expectations it declares.
+    const which = loaded ? expectsOf(compiled) : newExpects(before, compiled);
+    if (!which.length) return "ok";
+    return this.runExpects(compiled, which, { applied: added, ops: result.ops.length });
   }
 
-  private report(result: UpResult, compiled: Compiled): boolean {
-    this.render(result.diagnostics, compiled);
-    for (const e of result.expectResults ?? []) {
-      const mark = e.ok ? this.paint("ok", "ok") : this.paint("error", "FAILED");
-      this.io.out(`${e.text}: ${mark}${e.detail ? ` (${e.detail})` : ""}\n`);
-    }
+  private accept(added: Entry[], compiled: Compiled): void {
+    this.entries.push(...added);
+    this.sinceExpectsPassed.push(...added);
+    this.compiled = compiled;
+  }
+
+  /** The outcome of an `up`, in one line unless `.verbose on`. */
+  private report(result: UpResult, compiled: Compiled): Outcome {
+    this.render(result.diagnostics.filter((d) => !compiled.diagnostics.includes(d)), compiled);
     switch (result.status) {
-      case "ok": {
+      case "ok":
+      case "expect-failed": {
         const n = result.ops.length;
-        if (n === 0) this.io.out(`${this.paint("dim", "ok (no changes)")}\n`);
-        else {
-          for (const op of result.ops.slice(0, 30)) this.io.out(`  ${this.paint("dim", "+")} ${op.summary}\n`);
-          if (n > 30) this.io.out(`  … ${n - 30} more\n`);
-          this.io.out(`${this.paint("ok", "ok")}: ${n} op${n === 1 ? "" : "s"} in ${Math.round(result.elapsedMs)} ms\n`);
+        if (n === 0) {
+          this.io.out(`${this.paint("dim", "ok (no changes)")}\n`);
+          return "ok";
         }
-        return true;
+        if (this.verbose) {
+          for (const op of result.ops.slice(0, OP_LINES)) this.io.out(`  ${this.paint("dim", "+")} ${op.summary}\n`);
+          if (n > OP_LINES) this.io.out(`  … ${n - OP_LINES} more\n`);
+        }
+        this.io.out(`${this.paint("ok", "ok")}: ${plural(n, "op")} in ${Math.round(result.elapsedMs)} ms\n`);
+        return "ok";
       }
       case "check-failed":
         this.io.err(`${this.paint("dim", "nothing changed")}\n`);
-        return false;
-      case "expect-failed":
-        this.io.err(`${this.paint("error", "error")}: an expectation failed\n`);
-        return false;
+        return "refused";
       case "rolled-back":
         if (result.failure) this.io.err(`${this.paint("error", "error")}: ${result.failure.op.summary}: ${result.failure.message.trim()}\n`);
         this.io.err(`rolled back; nothing changed\n`);
-        return false;
+        return "rolled-back";
       case "rollback-incomplete":
         if (result.failure) this.io.err(`${this.paint("error", "error")}: ${result.failure.op.summary}: ${result.failure.message.trim()}\n`);
         this.io.err(`${this.paint("error", "rollback incomplete")}; left behind:\n`);
         for (const l of result.leftovers ?? []) this.io.err(`  ${l}\n`);
-        return false;
+        return "rollback-incomplete";
     }
+  }
+
+  /**
+   * Runs expectations and prints one line each. When one fails, says what was applied
+   * (that input, or everything since they last passed), that it stays, and how to undo it.
+   */
+  private async runExpects(compiled: Compiled, which: readonly Expectation[], after?: { applied: Entry[]; ops: number }): Promise<Outcome> {
+    const results = await this.engine.expect(compiled, which);
+    for (const e of results) this.io.out(expectLine(e, this.paint.bind(this)));
+    const failed = results.filter((e) => !e.ok).length;
+    const total = results.length;
+    if (!failed) {
+      if (which.length === expectsOf(compiled).length) this.sinceExpectsPassed = [];
+      return "ok";
+    }
+    const count = total === 1 ? "the expectation failed" : `${failed} of ${total} expectations failed`;
+    let what: string;
+    if (after) {
+      const names = after.applied.map(describe).join(", ");
+      const one = after.applied.length === 1;
+      const stays = `${one ? "it stays" : "they stay"} in the session (.undo removes ${one ? "it" : "the last"})`;
+      what = `${count} after ${names} was applied (${plural(after.ops, "op")}); ${stays}`;
+    } else if (this.sinceExpectsPassed.length) {
+      what = `${count}; applied since they last passed: ${this.sinceExpectsPassed.map(describe).join(", ")} — still in the session (.undo removes the last)`;
+    } else {
+      what = `${count}; nothing was applied in this session since they last passed`;
+    }
+    this.io.err(`${this.paint("error", "error")}: ${what}\n`);
+    return "expect-failed";
   }
 
   private render(diags: readonly Diagnostic[], compiled: Compiled): void {
     if (!diags.length) return;
-    this.io.err(renderDiagnostics(diags, { sources: compiled.sources, color: this.io.color }));
+    const sources = new Map(compiled.sources);
+    for (const d of diags) {
+      for (const file of [d.span.file, ...(d.related ?? []).map((r) => r.span.file)]) {
+        const text = this.sources.get(file);
+        if (text) sources.set(file, text());
+      }
+    }
+    this.io.err(renderDiagnostics(diags, { sources, color: this.io.color }));
   }
 
   // ───────────────────────────── dot-commands ─────────────────────────────
 
-  private async command(name: string, arg: string): Promise<boolean> {
-    switch (name) {
-      case "help":
-        this.io.out(HELP);
-        return true;
-      case "exit":
-      case "quit":
-        this.exitRequested = true;
-        return true;
-      case "dry":
-        return this.setDry(arg);
-      case "plan":
-        return this.plan();
-      case "apply":
-        return this.apply();
-      case "undo":
-        return this.undo();
-      case "save":
-        return this.save(arg);
-      case "load":
-        return this.load(arg);
-      case "down":
-        return this.down();
-      case "show":
-        return this.show(arg);
-      case "nodes":
-        this.io.out(nodesView(this.topology(), await this.engine.live().catch(() => undefined)));
-        return true;
-      case "links":
-        this.io.out(linksView(this.topology()));
-        return true;
-      case "addrs":
-        this.io.out(addrsView(this.topology()));
-        return true;
-      case "graph":
-        this.io.out(graphView(this.topology()));
-        return true;
-      case "pingall":
-        return this.pingall();
-      default: {
-        const guess = didYouMean(name, ["help", "show", "nodes", "links", "addrs", "plan", "apply", "dry", "undo", "save", "load", "graph", "down", "pingall", "exit"]);
-        this.io.err(`${this.paint("error", "error")}: unknown command .${name}${guess.length ? ` (did you mean .${guess[0]}?)` : ""}; .help lists them\n`);
-        return false;
-      }
-    }
+  private async command(name: string, arg: string): Promise<Outcome> {
+    const cmd = findCommand(name);
+    if (cmd) return cmd.run(this, arg);
+    const guess = didYouMean(`.${name}`, commandWords());
+    this.io.err(`${this.paint("error", "error")}: unknown command .${name}${guess.length ? ` (did you mean ${guess[0]}?)` : ""}; .help lists them\n`);
+    return "refused";
+  }
+
+  help(): Outcome {
+    this.io.out(helpText());
+    return "ok";
+  }
+
+  exit(): Outcome {
+    this.exitRequested = true;
+    return "ok";
+  }
+
+  async nodes(): Promise<Outcome> {
+    this.io.out(nodesView(this.topology(), await this.readLive().catch(() => undefined)));
+    return "ok";
+  }
+
+  links(): Outcome {
+    this.io.out(linksView(this.topology()));
+    return "ok";
+  }
+
+  addrs(): Outcome {
+    this.io.out(addrsView(this.topology()));
+    return "ok";
+  }
+
+  graph(): Outcome {
+    this.io.out(graphView(this.topology()));
+    return "ok";
   }
 
   private topology(): AddressedTopology {
@@ -242,139 +325,203 @@ export class ReplCore {
     return c?.addressed ?? (c?.topology ? { ...c.topology, resolved: [] } : { ...emptyTopology(), resolved: [] });
   }
 
-  private setDry(arg: string): boolean {
-    if (arg === "on") this.dry = true;
-    else if (arg === "off") this.dry = false;
-    else if (arg !== "") {
-      this.io.err(`usage: .dry [on|off]\n`);
-      return false;
-    }
-    const pending = this.staged.length ? `; ${this.staged.length} staged (.apply runs them)` : "";
-    this.io.out(`dry mode ${this.dry ? "on" : "off"}${pending}\n`);
-    return true;
+  private async readLive() {
+    const live = await this.engine.live();
+    this.liveNamespaces = live.namespaces;
+    return live;
   }
 
-  private async plan(): Promise<boolean> {
-    const compiled = this.engine.compile(this.sessionText([...this.accepted, ...this.staged]), this.file);
+  private onOff(what: "dry" | "verbose", arg: string): boolean | undefined {
+    if (arg === "on") return true;
+    if (arg === "off") return false;
+    if (arg === "") return this[what];
+    this.io.err(`usage: .${what} [on|off]\n`);
+    return undefined;
+  }
+
+  setDry(arg: string): Outcome {
+    const on = this.onOff("dry", arg);
+    if (on === undefined) return "refused";
+    this.dry = on;
+    const pending = this.stagedEntries.length ? `; ${this.stagedEntries.length} staged (.apply runs them)` : "";
+    this.io.out(`dry mode ${on ? "on" : "off"}${pending}\n`);
+    return "ok";
+  }
+
+  setVerbose(arg: string): Outcome {
+    const on = this.onOff("verbose", arg);
+    if (on === undefined) return "refused";
+    this.verbose = on;
+    this.io.out(`verbose ${on ? "on: every op is listed" : "off: one line per statement"}\n`);
+    return "ok";
+  }
+
+  async expectAll(): Promise<Outcome> {
+    const compiled = this.compiled;
+    const all = compiled ? expectsOf(compiled) : [];
+    if (!compiled || !all.length) {
+      this.io.out("no expectations in this session (write one: expect h1 reaches h2)\n");
+      return "ok";
+    }
+    return this.runExpects(compiled, all);
+  }
+
+  async plan(): Promise<Outcome> {
+    const compiled = this.compile([...this.entries, ...this.stagedEntries]);
     this.render(compiled.diagnostics.filter((d) => d.severity === "error"), compiled);
-    if (!compiled.ok) return false;
+    if (!compiled.ok) return "refused";
     const plan = await this.engine.plan(compiled);
     this.render(plan.diagnostics, compiled);
     if (!plan.ops.length) this.io.out("nothing to do\n");
     for (const op of plan.ops) this.io.out(`  ${op.index}. [${op.phase}] ${op.summary}\n`);
-    if (plan.ops.length) this.io.out(`${plan.ops.length} op${plan.ops.length === 1 ? "" : "s"}\n`);
-    return !hasErrors(plan.diagnostics);
+    if (plan.ops.length) this.io.out(`${plural(plan.ops.length, "op")}\n`);
+    return outcomeOf(!hasErrors(plan.diagnostics));
   }
 
-  private async apply(): Promise<boolean> {
-    if (!this.staged.length) {
+  async apply(): Promise<Outcome> {
+    if (!this.stagedEntries.length) {
       this.io.out("nothing staged\n");
-      return true;
+      return "ok";
     }
-    const compiled = this.engine.compile(this.sessionText([...this.accepted, ...this.staged]), this.file);
+    const compiled = this.compile([...this.entries, ...this.stagedEntries]);
     if (!compiled.ok) {
       this.render(compiled.diagnostics, compiled);
-      return false;
+      return "refused";
     }
+    const before = this.compiled;
     const result = await this.engine.up(compiled);
-    const ok = this.report(result, compiled);
-    if (ok) {
-      this.accepted.push(...this.staged.splice(0));
-      this.compiled = compiled;
-    }
-    return ok;
+    const outcome = this.report(result, compiled);
+    if (outcome !== "ok") return outcome;
+    const added = this.stagedEntries.splice(0);
+    this.accept(added, compiled);
+    const which = newExpects(before, compiled);
+    return which.length ? this.runExpects(compiled, which, { applied: added, ops: result.ops.length }) : "ok";
   }
 
-  private async undo(): Promise<boolean> {
-    if (this.staged.length) {
-      const s = this.staged.pop()!;
-      this.compiled = this.engine.compile(this.sessionText([...this.accepted, ...this.staged]), this.file);
-      this.io.out(`unstaged: ${firstLine(s)}\n`);
-      return true;
+  async undo(): Promise<Outcome> {
+    if (this.stagedEntries.length) {
+      const e = this.stagedEntries.pop()!;
+      this.compiled = this.compile([...this.entries, ...this.stagedEntries]);
+      this.io.out(`unstaged: ${describe(e)}\n`);
+      return "ok";
     }
-    const s = this.accepted.pop();
-    if (s === undefined) {
+    const last = this.entries[this.entries.length - 1];
+    if (last === undefined) {
       this.io.out("nothing to undo\n");
-      return true;
+      return "ok";
     }
-    const compiled = this.engine.compile(this.sessionText(this.accepted), this.file);
-    const result = compiled.ok ? await this.engine.up(compiled) : undefined;
-    if (!result || !this.report(result, compiled)) {
-      if (!result) this.render(compiled.diagnostics, compiled);
-      this.accepted.push(s);
-      this.io.err(`could not undo: ${firstLine(s)}\n`);
-      return false;
+    const rest = this.entries.slice(0, -1);
+    const compiled = this.compile(rest);
+    if (!compiled.ok) {
+      this.render(compiled.diagnostics, compiled);
+      this.io.err(`could not undo ${describe(last)}: what is left does not check\n`);
+      return "refused";
     }
+    const stopped = stoppedServices(this.topology(), compiled.addressed);
+    if (stopped.length) {
+      // Stopping a service as part of an `up` is not something the planner does yet (only
+      // `down` stops services), so this is refused before anything runs.
+      this.io.err(
+        `${this.paint("error", "error")}: cannot undo ${describe(last)}: it would stop ${stopped.map((s) => `\`run in ${s}\``).join(", ")}, ` +
+          `and .undo cannot stop services yet; .down removes everything, services included\n`,
+      );
+      return "refused";
+    }
+    const result = await this.engine.up(compiled);
+    const outcome = this.report(result, compiled);
+    if (outcome !== "ok") {
+      this.io.err(`could not undo ${describe(last)}\n`);
+      return outcome;
+    }
+    this.entries.pop();
+    this.sinceExpectsPassed = this.sinceExpectsPassed.filter((e) => e !== last);
     this.compiled = compiled;
-    this.io.out(`undone: ${firstLine(s)}\n`);
-    return true;
+    this.io.out(`undone: ${describe(last)}\n`);
+    return "ok";
   }
 
   /** The accepted session as a canonical script (staged statements are not applied, so not saved). */
   sessionScript(file: string): string {
-    const text = this.sessionText(this.accepted);
+    const text = this.accepted.join("\n");
     if (!text.trim()) return "";
     const f = this.engine.format(text + "\n", file);
     return hasErrors(f.diagnostics) ? text + "\n" : f.output;
   }
 
-  private save(file: string): boolean {
+  save(file: string): Outcome {
     if (!file) {
       this.io.err("usage: .save FILE\n");
-      return false;
+      return "refused";
     }
-    writeFileSync(file, this.sessionScript(file));
-    const note = this.staged.length ? ` (${this.staged.length} staged not saved)` : "";
-    this.io.out(`saved ${this.accepted.length} statement${this.accepted.length === 1 ? "" : "s"} to ${file}${note}\n`);
-    return true;
+    const script = this.sessionScript(file);
+    try {
+      writeFileSync(file, script);
+    } catch (e) {
+      this.io.err(`${this.paint("error", "error")}: cannot write ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}\n`);
+      return "refused";
+    }
+    const n = countStatements(script, file);
+    const note = this.stagedEntries.length ? ` (${this.stagedEntries.length} staged not saved)` : "";
+    this.io.out(`saved ${plural(n, "statement")} to ${file}${note}\n`);
+    return "ok";
   }
 
-  private async load(file: string): Promise<boolean> {
+  /** `.load FILE`: the file is one input of the session (one `.undo` removes all of it). */
+  async load(file: string, opts: { alreadyApplied?: boolean } = {}): Promise<Outcome> {
     if (!file) {
       this.io.err("usage: .load FILE\n");
-      return false;
+      return "refused";
     }
     let text: string;
     try {
       text = readFileSync(file, "utf8");
     } catch (e) {
       this.io.err(`${this.paint("error", "error")}: cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}\n`);
-      return false;
+      return "refused";
     }
-    // A script without a shebang line: `#!` is a comment to the parser anyway.
-    const body = text.replace(/\s+$/, "");
-    if (classifyInput(body).kind === "empty") {
+    if (classifyInput(text).kind === "empty") {
       this.io.out(`${file}: nothing to load\n`);
-      return true;
+      return "ok";
     }
-    return this.statement(body);
+    this.sources.set(file, () => text);
+    const piece: SourcePiece = { text: text.replace(/\s+$/, ""), file, line: 1, column: 1 };
+    if (opts.alreadyApplied) {
+      // `nsnet sandbox FILE` has just applied FILE and run its expects: adopt it as is.
+      const compiled = this.compile([...this.entries, { piece, loaded: file }]);
+      if (compiled.ok) {
+        this.entries.push({ piece, loaded: file });
+        this.compiled = compiled;
+        return "ok";
+      }
+    }
+    return this.statement(piece, file);
   }
 
-  private async down(): Promise<boolean> {
+  async down(): Promise<Outcome> {
     const r = await this.engine.down();
     if (r.status !== "ok") {
       this.io.err(`${this.paint("error", "down incomplete")}; left behind:\n`);
       for (const l of r.leftovers ?? []) this.io.err(`  ${l}\n`);
-      return false;
+      return "rollback-incomplete";
     }
-    this.accepted.splice(0);
-    this.staged.splice(0);
+    this.entries.splice(0);
+    this.stagedEntries.splice(0);
+    this.sinceExpectsPassed = [];
     this.compiled = undefined;
     this.io.out(`${this.paint("ok", "ok")}: removed everything (${plural(r.undone ?? r.ops.length, "op")}); the session is empty\n`);
-    return true;
+    return "ok";
   }
 
-  private async show(ns: string): Promise<boolean> {
-    const live = await this.engine.live();
-    const mine = this.topology().namespaces.map((n) => n.name).filter((n) => n !== HOST);
-    const wanted = ns ? [ns] : mine.length ? mine : live.namespaces;
-    if (ns && ns !== HOST && !live.namespaces.includes(ns)) {
+  /** `.show [NS]`: exactly what `nsnet show [NS]` prints. */
+  async show(ns: string): Promise<Outcome> {
+    const live = await this.readLive();
+    if (ns && !live.namespaces.includes(ns)) {
       const guess = didYouMean(ns, live.namespaces);
-      this.io.err(`${this.paint("error", "error")}: no namespace ${ns}${guess.length ? ` (did you mean ${guess[0]}?)` : ""}\n`);
-      return false;
+      this.io.err(`${this.paint("error", "error")}: no namespace '${ns}'${guess.length ? ` (did you mean '${guess[0]}'?)` : ""}\n`);
+      return "refused";
     }
-    this.io.out(wanted.length ? liveView(live, wanted) : "(no namespaces)\n");
-    return true;
+    this.io.out(liveToSource(live, ns ? { namespaces: [ns] } : {}));
+    return "ok";
   }
 
   // ───────────────────────────── running things ─────────────────────────────
@@ -383,23 +530,23 @@ export class ReplCore {
     return this.topology().namespaces.map((n) => n.name).filter((n) => n !== HOST);
   }
 
-  private async exec(ns: string, argv: string[]): Promise<boolean> {
+  private async exec(ns: string, argv: string[]): Promise<Outcome> {
     if (ns === HOST) {
       this.io.err(`${this.paint("error", "error")}: commands for the host run in your own shell, not here\n`);
-      return false;
+      return "refused";
     }
     const known = this.knownNamespaces();
     if (!known.includes(ns)) {
-      const live = await this.engine.live().catch(() => undefined);
+      const live = await this.readLive().catch(() => undefined);
       if (!live?.namespaces.includes(ns)) {
         const guess = didYouMean(ns, [...known, ...(live?.namespaces ?? [])]);
         this.io.err(`${this.paint("error", "error")}: no namespace ${ns}${guess.length ? ` (did you mean ${guess[0]}?)` : ""}\n`);
-        return false;
+        return "refused";
       }
     }
     const code = await this.engine.exec(ns, substituteNames(argv, primaryAddresses(this.compiled?.addressed)));
     if (code !== 0) this.io.err(`${this.paint("dim", `exit ${code}`)}\n`);
-    return code === 0;
+    return outcomeOf(code === 0);
   }
 
   /** A namespace name → (itself, its address); an address → (null, itself). */
@@ -410,13 +557,13 @@ export class ReplCore {
     return `no namespace ${word}${guess.length ? ` (did you mean ${guess[0]}?)` : ""}`;
   }
 
-  private async ping(a: string, b: string): Promise<boolean> {
+  private async ping(a: string, b: string): Promise<Outcome> {
     const primary = primaryAddresses(this.compiled?.addressed);
     const ends = [this.endpoint(a, primary), this.endpoint(b, primary)];
     for (const e of ends) {
       if (typeof e === "string") {
         this.io.err(`${this.paint("error", "error")}: ${e}\n`);
-        return false;
+        return "refused";
       }
     }
     const [ea, eb] = ends as { ns: string | null; addr?: string }[];
@@ -425,21 +572,21 @@ export class ReplCore {
     if (eb!.ns) pairs.push([b, a, ea!.addr]);
     const results = await this.probe(pairs.map(([f, t, addr]) => ({ from: f, to: t, addr })));
     this.io.out(formatMatrix([a, b], results));
-    return [...results.values()].every((r) => r.ok);
+    return outcomeOf([...results.values()].every((r) => r.ok));
   }
 
-  private async pingall(): Promise<boolean> {
+  async pingall(): Promise<Outcome> {
     const names = this.knownNamespaces();
     if (names.length < 2) {
       this.io.out("pingall needs two namespaces or more\n");
-      return true;
+      return "ok";
     }
     const primary = primaryAddresses(this.compiled?.addressed);
     const pairs = names.flatMap((from) => names.filter((to) => to !== from).map((to) => ({ from, to, addr: primary.get(to) })));
     const results = await this.probe(pairs);
     this.io.out(formatMatrix(names, results));
     this.io.out(`${summarizeProbes(results)}\n`);
-    return [...results.values()].every((r) => r.ok);
+    return outcomeOf([...results.values()].every((r) => r.ok));
   }
 
   private async probe(pairs: { from: string; to: string; addr?: string }[]): Promise<Map<string, PingResult>> {
@@ -469,11 +616,40 @@ export class ReplCore {
   }
 }
 
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? "" : "s"}`;
+/** whether a diagnostic points into this piece */
+function isIn(d: Diagnostic, p: SourcePiece): boolean {
+  const s = d.span.start;
+  return d.span.file === p.file && (s.line > p.line || (s.line === p.line && s.column >= p.column));
 }
 
-function firstLine(s: string): string {
-  const l = s.split("\n")[0]!;
-  return s.includes("\n") ? `${l} …` : l;
+function expectsOf(c: Compiled): Expectation[] {
+  return c.addressed?.expects ?? [];
+}
+
+/** the expectations `after` declares that `before` did not */
+function newExpects(before: Compiled | undefined, after: Compiled): Expectation[] {
+  const old = new Set((before ? expectsOf(before) : []).map(describeExpectation));
+  return expectsOf(after).filter((e) => !old.has(describeExpectation(e)));
+}
+
+/** `run in NS CMD…` services the current session has and `after` has not */
+function stoppedServices(current: AddressedTopology, after: AddressedTopology | undefined): string[] {
+  const key = (s: { ns: string; argv: readonly string[] }) => `${s.ns} ${s.argv.join(" ")}`;
+  const kept = new Set((after?.services ?? []).map(key));
+  return current.services.map(key).filter((k) => !kept.has(k));
+}
+
+function expectLine(e: ExpectResult, paint: (kind: "ok" | "error", t: string) => string): string {
+  return `${e.text}: ${e.ok ? paint("ok", "ok") : paint("error", "FAILED")}${e.detail ? ` (${e.detail})` : ""}\n`;
+}
+
+/** how an entry is named in messages: `ns h4 < … >` or `.load lab.nsnet` */
+function describe(e: Entry): string {
+  if (e.loaded) return `.load ${e.loaded}`;
+  const lines = e.piece.text.split("\n");
+  return `\`${lines[0]!}${lines.length > 1 ? " …" : ""}\``;
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? "" : "s"}`;
 }

@@ -1,21 +1,29 @@
 import type { Compiled, DownResult, PlanResult, UpResult } from "../engine/types.js";
+import type { ExpectResult } from "../engine/expect.js";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import type { LiveState } from "../model/live.js";
+import type { Expectation } from "../model/topology.js";
+import type { SourcePiece } from "./compile-session.js";
 
 /**
  * Everything the REPL needs from the rest of nsnet, in one narrow interface: the REPL is a
- * thin front (house rule 8), and unit tests drive it with a fake (test/repl/fake-engine.ts)
- * while src/repl/real-engine.ts wires it to the engine, the formatter and the runner.
+ * thin front. src/repl/real-engine.ts wires it to the engine and the runner. The pure half
+ * (compile, isIncomplete, format) is nsnet's own compiler in every implementation
+ * (src/repl/compile-session.ts); unit tests fake only the kernel half
+ * (test/repl/fake-kernel.ts).
  */
 export interface ReplEngine {
-  /** text → parse → expand → allocate → check (pure) */
-  compile(text: string, file: string): Compiled;
+  /** the session's pieces → parse → expand → allocate → check (pure but for `use`) */
+  compile(pieces: readonly SourcePiece[]): Compiled;
   /** true while the text ends inside an open `< … >` block, a string or after `\` */
   isIncomplete(text: string): boolean;
   /** canonical layout of a script (`.save`) */
   format(text: string, file: string): { output: string; diagnostics: Diagnostic[] };
-  /** apply the whole compiled script; the engine's diff runs only what changed */
+  /** apply the whole compiled session; the engine's diff runs only what changed. The
+   *  session's `expect`s are not run here (the REPL runs them when asked: `expect`). */
   up(compiled: Compiled): Promise<UpResult>;
+  /** run these expectations against the kernel, with the compiled session's names */
+  expect(compiled: Compiled, which: readonly Expectation[]): Promise<ExpectResult[]>;
   plan(compiled: Compiled): Promise<PlanResult>;
   /** remove everything this project built */
   down(): Promise<DownResult & { undone?: number }>;

@@ -1,15 +1,14 @@
 import type { EngineOptions } from "../engine/types.js";
 import type { CompiledWithAllocations } from "../engine/compile.js";
 import { up, planUp, loadAllocations } from "../engine/up.js";
-import { compileWithFsLoader } from "../cli/compile-file.js";
 import type { AllocationSnapshot } from "../ipam/snapshot.js";
 import { down } from "../engine/down.js";
 import { readLive } from "../exec/live.js";
-import { isIncomplete, parse } from "../syntax/parse.js";
-import { format } from "../fmt/format.js";
-import { hasErrors } from "../diagnostics/diagnostic.js";
+import { isIncomplete } from "../syntax/parse.js";
+import { runExpectations } from "../engine/expect.js";
 import type { ReplEngine, PingResult } from "./engine-port.js";
 import { parsePing } from "./ping-output.js";
+import { compileSession, formatScript } from "./compile-session.js";
 
 export interface RealEngineOptions {
   /** commands run with the terminal attached (a TTY session); else their output is
@@ -31,19 +30,18 @@ export async function realEngine(opts: EngineOptions, r: RealEngineOptions): Pro
   const out = r.out ?? ((t: string) => void process.stdout.write(t));
   const err = r.err ?? ((t: string) => void process.stderr.write(t));
   return {
-    compile: (text, file) => compileWithFsLoader(text, file, allocations ? { allocations } : {}),
+    compile: (pieces) => compileSession(pieces, allocations ? { allocations } : {}),
     isIncomplete,
-    format(text, file) {
-      // the canonical layout of `nsnet fmt` (formatting a tree with syntax errors would lose text)
-      const parsed = parse(text, file);
-      return { output: hasErrors(parsed.diagnostics) ? text : format(parsed.script, parsed.comments), diagnostics: parsed.diagnostics };
-    },
+    format: formatScript,
     async up(compiled) {
-      const result = await up(compiled, opts);
+      // the REPL runs expectations itself, when asked (ReplEngine.expect)
+      const applyOnly = compiled.addressed ? { ...compiled, addressed: { ...compiled.addressed, expects: [] } } : compiled;
+      const result = await up(applyOnly, opts);
       const next = (compiled as CompiledWithAllocations).allocations;
       if (next && (result.status === "ok" || result.status === "expect-failed")) allocations = next;
       return result;
     },
+    expect: (compiled, which) => (compiled.addressed ? runExpectations({ ...compiled.addressed, expects: [...which] }, opts.runner) : Promise.resolve([])),
     plan: (compiled) => planUp(compiled, opts),
     down: () => down(opts),
     live: () => readLive(opts.runner),

@@ -2,8 +2,8 @@ import { HOST, type AddressedTopology, type Device } from "../model/topology.js"
 import type { LiveState } from "../model/live.js";
 
 /**
- * The REPL's read-only views (.nodes, .links, .addrs, .graph from the compiled topology;
- * .show from live state). Pure: data in, text out — the same model the planner reads.
+ * The REPL's read-only views of the compiled topology (.nodes, .links, .addrs, .graph;
+ * `.show` is `nsnet show`'s src/show). Pure: data in, text out — the model the planner reads.
  */
 
 /** namespaces of the topology, host first when it holds anything */
@@ -95,30 +95,6 @@ export function graphView(topo: AddressedTopology): string {
     ];
     items.forEach((item, i) => out.push(`${i === items.length - 1 ? "\u2514\u2500" : "\u251c\u2500"} ${item}`));
     if (!items.length) out.push("\u2514\u2500 (no interfaces)");
-  }
-  return out.join("\n") + "\n";
-}
-
-/** `.show [NS]`: what the kernel has now, for the given namespaces. */
-export function liveView(live: LiveState, namespaces: readonly string[]): string {
-  const out: string[] = [];
-  for (const ns of namespaces) {
-    const present = ns === HOST || live.namespaces.includes(ns);
-    out.push(present ? ns : `${ns} (not present)`);
-    if (!present) continue;
-    const rows = live.links
-      .filter((l) => l.ns === ns)
-      .map((l) => [
-        `  ${l.name}`,
-        l.kind || "-",
-        l.up ? "UP" : "DOWN",
-        live.addrs.filter((a) => a.ns === ns && a.dev === l.name).map((a) => a.cidr).join(" ") || "-",
-        l.master ? `master ${l.master}` : "",
-      ]);
-    if (rows.length) out.push(table(rows).trimEnd());
-    for (const r of live.routes.filter((r) => r.ns === ns && r.proto !== "kernel")) {
-      out.push(`  route ${r.dst}${r.via ? ` via ${r.via}` : ""}${r.dev ? ` dev ${r.dev}` : ""}`);
-    }
   }
   return out.join("\n") + "\n";
 }

@@ -363,7 +363,7 @@ export class NsnetParser extends CstParser {
     this.OPTION(() => this.CONSUME(kw("pair")));
     // a far-end name, unless the next word starts a clause (`veth as eth1`)
     this.OPTION2({
-      GATE: () => !isClauseKeyword(this.LA(1), [kw("as"), kw("to"), kw("peer")]),
+      GATE: () => !isClauseKeyword(this.LA(1), [kw("as"), kw("to"), kw("peer"), kw("mtu"), kw("hwaddr")]),
       DEF: () => this.CONSUME(AnyWord, { LABEL: "farName" }),
     });
     this.OPTION3(() => {
@@ -382,6 +382,27 @@ export class NsnetParser extends CstParser {
           ALT: () => {
             this.CONSUME(kw("peer"));
             this.CONSUME4(AnyWord, { LABEL: "peer" });
+          },
+        },
+      ]),
+    );
+    this.SUBRULE(this.linkAttrs);
+  });
+
+  /** `[mtu N] [hwaddr MAC]`, in either order, after any device statement. */
+  linkAttrs = this.RULE("linkAttrs", () => {
+    this.MANY(() =>
+      this.OR([
+        {
+          ALT: () => {
+            this.CONSUME(kw("mtu"));
+            this.SUBRULE(this.expression, { LABEL: "mtu" });
+          },
+        },
+        {
+          ALT: () => {
+            this.CONSUME(kw("hwaddr"));
+            this.CONSUME(AnyWord, { LABEL: "hwaddr" });
           },
         },
       ]),
@@ -410,6 +431,7 @@ export class NsnetParser extends CstParser {
       this.CONSUME(kw("as"));
       this.CONSUME2(AnyWord, { LABEL: "as" });
     });
+    this.SUBRULE(this.linkAttrs);
   });
 
   vlanStmt = this.RULE("vlanStmt", () => {
@@ -421,6 +443,7 @@ export class NsnetParser extends CstParser {
       this.CONSUME(kw("as"));
       this.CONSUME2(AnyWord, { LABEL: "as" });
     });
+    this.SUBRULE(this.linkAttrs);
   });
 
   moveStmt = this.RULE("moveStmt", () => {
@@ -430,6 +453,7 @@ export class NsnetParser extends CstParser {
       this.CONSUME(kw("as"));
       this.CONSUME2(AnyWord, { LABEL: "as" });
     });
+    this.SUBRULE(this.linkAttrs);
   });
 
   /** `addr CIDR` or `addr auto [from POOL]`: the word `auto` is told apart in to-ast.ts (keeps this LL(1)). */

@@ -113,6 +113,16 @@ export class Builder {
     return { type: "IfRef", ns, name, span: whole.span };
   }
 
+  /** `mtu N` / `hwaddr MAC` after a device statement (a MAC is no address: not checked as one). */
+  linkAttrs(n: CstNode | undefined): A.LinkAttrs {
+    const out: A.LinkAttrs = {};
+    const mtu = this.expression(node(n, "mtu"), false);
+    if (mtu) out.mtu = mtu;
+    const hw = tok(n, "hwaddr");
+    if (hw) out.hwaddr = this.template(hw, false);
+    return out;
+  }
+
   ident(t: IToken): A.Ident {
     return { type: "Ident", name: t.image, span: this.tokSpan(t) };
   }
@@ -396,7 +406,7 @@ export class Builder {
           const r = this.ifRef(peerTok);
           v.peer = r.ns ? { ns: r.ns, name: r.name, span: r.span } : { ns: r.name, span: r.span };
         }
-        return v;
+        return { ...v, ...this.linkAttrs(node(s, "linkAttrs")) };
       }
       case "macvlanStmt":
       case "ipvlanStmt": {
@@ -419,7 +429,7 @@ export class Builder {
               }),
             );
         }
-        const base = { keyword, parent, span, ...(as ? { as } : {}) };
+        const base = { keyword, parent, span, ...(as ? { as } : {}), ...this.linkAttrs(node(o, "linkAttrs")) };
         return isMac
           ? { type: "Macvlan", ...base, ...(mode ? { mode: mode as A.MacvlanStmt["mode"] } : {}) }
           : { type: "Ipvlan", ...base, ...(mode ? { mode: mode as A.IpvlanStmt["mode"] } : {}) };
@@ -428,12 +438,12 @@ export class Builder {
         const id = this.expression(node(s, "id"), false);
         const parent = ifRef("parent");
         const as = word("as");
-        return id && parent && { type: "Vlan", keyword, id, parent, span, ...(as ? { as } : {}) };
+        return id && parent && { type: "Vlan", keyword, id, parent, span, ...(as ? { as } : {}), ...this.linkAttrs(node(s, "linkAttrs")) };
       }
       case "moveStmt": {
         const dev = ifRef("dev");
         const as = word("as");
-        return dev && { type: "Move", keyword, dev, span, ...(as ? { as } : {}) };
+        return dev && { type: "Move", keyword, dev, span, ...(as ? { as } : {}), ...this.linkAttrs(node(s, "linkAttrs")) };
       }
       case "addrStmt": {
         const on = ifRef("on");

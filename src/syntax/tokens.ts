@@ -102,8 +102,16 @@ export const KEYWORDS = [
   "portmap", "tcp", "udp", "partition", "off", "expect", "reaches", "not", "http", "status", "open",
   "on", "add", "remove", "run", "exec", "veth", "pair", "as", "peer", "macvlan", "mode", "ipvlan",
   "vlan", "move", "addr", "auto", "route", "default", "via", "dev", "onlink", "proxyarp", "sysctl",
-  "up", "down", "neigh", "proxy", "split", "reserve", "machine",
+  "up", "down", "neigh", "proxy", "split", "reserve", "machine", "mtu", "hwaddr",
 ] as const;
+export type Keyword = (typeof KEYWORDS)[number];
+/** The keywords a statement starts with: the first tokens of the parser's `statement`
+ *  alternatives (a test holds the two equal). */
+export const STATEMENT_KEYWORDS: readonly Keyword[] = [
+  "ns", "host", "bridge", "pool", "uplink", "let", "def", "use", "for", "nat", "portmap", "partition",
+  "expect", "on", "run", "exec", "veth", "macvlan", "ipvlan", "vlan", "move", "addr", "route",
+  "proxyarp", "sysctl", "up", "down", "neigh",
+];
 const KEYWORD_SET = new Set<string>(KEYWORDS);
 
 /** Replaces `$x` / `${…}` by `0` so an interpolated address keeps its shape. */

@@ -3,8 +3,9 @@ import { ownedNamespaces, liveHostGateway } from "../../src/engine/up.js";
 import { emptyProjectState } from "../../src/model/state.js";
 import { emptyLiveState } from "../../src/model/live.js";
 import type { Op } from "../../src/plan/op.js";
+import { opFromText } from "../plan/op-from-text.js";
 
-const op = (text: string, tool: Op["tool"] = "ip", ns = "host"): Op => ({ index: 1, phase: "host", tool, ns, text, summary: text, inverse: null });
+const op = (text: string, tool: Op["tool"] = "ip", ns = "host"): Op => opFromText(1, "host", ns, text, { tool });
 
 describe("ownedNamespaces", () => {
   it("names the namespaces the project's applied ops created, and nothing else", () => {

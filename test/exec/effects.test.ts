@@ -4,8 +4,9 @@ import { groupBatches } from "../../src/exec/batches.js";
 import { assertInPrivateNetns } from "../../src/exec/sandbox.js";
 import { emptyLiveState } from "../../src/model/live.js";
 import type { Op } from "../../src/plan/op.js";
+import { opFromEffect, opFromText } from "../plan/op-from-text.js";
 
-const op = (index: number, ns: string, text: string, phase: Op["phase"] = "host", tool: Op["tool"] = "ip"): Op => ({ index, phase, tool, ns, text, summary: text, inverse: null });
+const op = (index: number, ns: string, text: string, phase: Op["phase"] = "host", tool: Op["tool"] = "ip"): Op => opFromText(index, phase, ns, text, { tool });
 
 describe("expected effects of ops", () => {
   const ops = [
@@ -55,8 +56,8 @@ describe("batches", () => {
       op(3, "a", "link set lo up", "namespaces"),
       op(4, "b", "link set lo up", "namespaces"),
       op(5, "a", "link set eth0 up", "namespaces"),
-      op(6, "a", "table inet x {}", "firewall", "nft"),
-      op(7, "a", "table inet y {}", "firewall", "nft"),
+      opFromEffect(6, "firewall", { k: "nft", ns: "a", table: "nsnet_x", masquerade: [{ iif: "v*", oif: "eth0" }], dnat: [], drop: [] }),
+      opFromEffect(7, "firewall", { k: "nft", ns: "a", table: "nsnet_y", masquerade: [{ iif: "v*", oif: "eth0" }], dnat: [], drop: [] }),
     ]);
     expect(b.map((x) => [x.phase, x.ns, x.ops.map((o) => o.index)])).toEqual([
       ["host", "host", [1, 2]],

@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { execute } from "../../src/exec/execute.js";
 import { StateStore } from "../../src/exec/state-store.js";
 import type { Op } from "../../src/plan/op.js";
+import { opFromText } from "../plan/op-from-text.js";
 import { FakeRunner } from "./fake-runner.js";
 
 let dir: string;
@@ -17,7 +18,7 @@ afterEach(async () => {
 });
 
 function op(index: number, phase: Op["phase"], ns: string, text: string, inv: string | null, tool: Op["tool"] = "ip"): Op {
-  return { index, phase, tool, ns, text, summary: text, inverse: inv === null ? null : { tool, ns, text: inv } };
+  return opFromText(index, phase, ns, text, { tool, inverse: inv });
 }
 
 const OPS: Op[] = [
@@ -36,15 +37,15 @@ describe("execute (fake kernel)", () => {
     expect(res.status).toBe("rolled-back");
     if (res.status !== "rolled-back") return;
     expect(res.failure.mismatches).toContain("expected: namespace a");
-    expect(r.batches.slice(0, 2).map((c) => [c.argv.join(" "), c.input])).toEqual([
-      ["ip -batch -", "netns add a\nlink add v0 type veth peer name eth0 netns a\nlink set v0 up\n"],
-      ["ip -n a -batch -", "addr add 192.0.2.1/24 dev eth0\nlink set eth0 up\n"],
+    // each place read back in the process that changed it: the host's dumps (with the
+    // namespace list) after the host batch, which nothing later can change
+    expect(r.batches.slice(0, 2).map((c) => [c.argv.join(" "), c.input, c.dumps.join(",")])).toEqual([
+      ["ip -d -j -batch -", "netns add a\nlink add v0 type veth peer name eth0 netns a\nlink set v0 up\n", "link show,addr show,route show table all,neigh show proxy,netns list"],
+      ["nsenter --net=/run/netns/a -- ip -d -j -batch -", "addr add 192.0.2.1/24 dev eth0\nlink set eth0 up\n", "link show,addr show,route show table all,neigh show proxy"],
     ]);
-    // undo: reverse order, batched per place, ops with no inverse skipped
-    expect(r.batches.slice(2).map((c) => [c.argv.join(" "), c.input])).toEqual([
-      ["ip -n a -batch -", "addr del 192.0.2.1/24 dev eth0\n"],
-      ["ip -batch -", "link set v0 down\nlink del v0\nnetns del a\n"],
-    ]);
+    // undo: reverse order, batched per place, ops with no inverse skipped; what goes with
+    // namespace a (its address, the veth with an end in it, v0's state) is left to its deletion
+    expect(r.batches.slice(2).map((c) => [c.argv.join(" "), c.input])).toEqual([["ip -batch -", "netns del a\n"]]);
   });
 
   it("blames the line ip names, undoes only the lines before it", async () => {
@@ -64,21 +65,19 @@ describe("execute (fake kernel)", () => {
     const r = new FakeRunner();
     const res = await execute(OPS, r, { project: "t", stateDir: dir, failAt: 4 });
     expect(res.status === "rolled-back" && res.failure.message).toBe("injected failure at op 4 (NSNET_FAIL_AT=4)");
-    expect(r.batches.map((c) => c.input)).toEqual([
-      "netns add a\nlink add v0 type veth peer name eth0 netns a\nlink set v0 up\n",
-      "link set v0 down\nlink del v0\nnetns del a\n",
-    ]);
+    expect(r.batches.map((c) => c.input)).toEqual(["netns add a\nlink add v0 type veth peer name eth0 netns a\nlink set v0 up\n", "netns del a\n"]);
   });
 
   it("keeps undoing after an undo fails and reports what is left with the command to remove it", async () => {
+    const ops = [...OPS.slice(0, 1), op(2, "host", "host", "link add br0 type bridge", "link del br0"), ...OPS.slice(1).map((o) => ({ ...o, index: o.index + 1 }))];
     const r = new FakeRunner((argv, input) => {
-      if (input === "link set v0 down\nlink del v0\nnetns del a\n") return { exitCode: 1, stderr: "RTNETLINK answers: Operation not permitted\nCommand failed -:2\n" };
+      if (input === "link del br0\nnetns del a\n") return { exitCode: 1, stderr: "RTNETLINK answers: Operation not permitted\nCommand failed -:1\n" };
       return undefined;
     });
-    const res = await execute(OPS, r, { project: "t", stateDir: dir, failAt: 4 });
+    const res = await execute(ops, r, { project: "t", stateDir: dir, failAt: 5 });
     expect(res.status).toBe("rollback-incomplete");
     if (res.status !== "rollback-incomplete") return;
-    expect(res.left.map((l) => [l.op.index, l.command, l.error])).toEqual([[2, "ip link del v0", "RTNETLINK answers: Operation not permitted"]]);
+    expect(res.left.map((l) => [l.op.index, l.command, l.error])).toEqual([[2, "ip link del br0", "RTNETLINK answers: Operation not permitted"]]);
     // the rest after the failed line was still sent
     expect(r.batches.at(-1)!.input).toBe("netns del a\n");
     const state = await new StateStore("t", dir).readState();

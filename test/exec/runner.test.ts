@@ -8,6 +8,7 @@ describe("runner gates", () => {
     expect(() => assertSafeArgv(["ip", "-n", name, "-batch", "-"])).toThrow(UnsafeArgumentError);
     expect(() => assertSafeArgv(["ip", "netns", "exec", name, "sysctl", "-n", "x"])).toThrow(UnsafeArgumentError);
     expect(() => assertSafeArgv(["ip", "netns", "add", name])).toThrow(UnsafeArgumentError);
+    expect(() => assertSafeArgv(["nsenter", `--net=/run/netns/${name}`, "--", "ip", "-batch", "-"])).toThrow(UnsafeArgumentError);
     // the real runner throws before spawning: a spawn of `ip` would have resolved instead
     await expect(new ProcessRunner().run(["ip", "-n", name, "link", "show"])).rejects.toThrow(UnsafeArgumentError);
   });
@@ -16,6 +17,21 @@ describe("runner gates", () => {
     expect(isValidNsName("lxc1")).toBe(true);
     expect(isValidNsName("vagga_guest.2-x")).toBe(true);
     expect(() => assertSafeArgv(["ip", "netns", "exec", "lxc1", "ping", "-n", "1234"])).not.toThrow();
+  });
+
+  it("lets nsenter do nothing but enter a named namespace (or its own) and run the command after --", () => {
+    expect(() => assertSafeArgv(["nsenter", "--net=/run/netns/lxc1", "--", "ip", "-d", "-j", "-batch", "-"])).not.toThrow();
+    expect(() => assertSafeArgv(["nsenter", "--net=/proc/self/ns/net", "--", "python3", "-m", "http.server"])).not.toThrow();
+    for (const bad of [
+      ["nsenter", "--mount=/proc/1/ns/mnt", "--", "ip", "link"],
+      ["nsenter", "--net=/run/netns/a/../../x", "--", "ip", "link"],
+      ["nsenter", "--net=/proc/1/ns/net", "--", "ip", "link"],
+      ["nsenter", "--net=/run/netns/a", "ip", "link"],
+      ["nsenter", "--net=/run/netns/a", "--"],
+      ["nsenter", "--net=/run/netns/a", "--", "ip", "-n", "../x", "link"],
+    ]) {
+      expect(() => assertSafeArgv(bad)).toThrow(UnsafeArgumentError);
+    }
   });
 
   it("checks interface names by bytes (15 max) and forbidden characters", () => {
@@ -35,5 +51,18 @@ describe("runner gates", () => {
     for (const bad of ["link set x alias a#b", 'link set x alias "q"', "link set x alias a\\b", "link add x'y type bridge"]) {
       expect(() => assertSafeBatchText(bad)).toThrow(UnsafeArgumentError);
     }
+  });
+});
+
+describe("interactive runs", () => {
+  it("a child killed by a signal exits 128 + its number, as a shell reports it", async () => {
+    const r = await new ProcessRunner().run([process.execPath, "-e", "process.kill(process.pid, 'SIGTERM')"], { interactive: true });
+    expect(r.exitCode).toBe(143);
+  });
+
+  it("our own SIGINT handlers are back once the child is done", async () => {
+    const before = process.listenerCount("SIGINT");
+    await new ProcessRunner().run([process.execPath, "-e", "0"], { interactive: true });
+    expect(process.listenerCount("SIGINT")).toBe(before);
   });
 });

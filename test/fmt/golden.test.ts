@@ -1,5 +1,5 @@
 import { describe, it, expect } from "vitest";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { expectGolden } from "../golden.js";
 import { formatSource } from "../../src/fmt/format.js";
 import { abs, goldenInputs, readSource } from "./corpus.js";
 
@@ -13,9 +13,7 @@ describe("golden", () => {
     it(input, () => {
       const { output, diagnostics } = formatSource(readSource(input), input);
       expect(diagnostics.filter((d) => d.severity === "error")).toEqual([]);
-      if (process.env.UPDATE_GOLDEN) writeFileSync(abs(expected), output);
-      expect(existsSync(abs(expected)), `${expected} is missing: run with UPDATE_GOLDEN=1 and review it`).toBe(true);
-      expect(output).toBe(readFileSync(abs(expected), "utf8"));
+      expectGolden(abs(expected), output);
       expect(formatSource(output, expected).output).toBe(output);
     });
   }

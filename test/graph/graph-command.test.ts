@@ -42,11 +42,14 @@ describe("nsnet graph", () => {
     expect((await graph([f], { format: "mermaid" })).stdout).toMatch(/^flowchart LR\n/);
   });
 
-  it("points svg users at dot and exits 2", async () => {
-    const r = await graph([script(CARD)], { format: "svg" });
-    expect(r.code).toBe(2);
-    expect(r.stdout).toBe("");
-    expect(r.stderr).toContain("svg needs graphviz's dot; use --format dot");
+  it("renders SVG in-process (Graphviz in WebAssembly): every interface and the partition cut", async () => {
+    const r = await graph([script(CARD + "ns lxc2 < veth pair; addr 1.1.128.4/20; proxyarp on eth0 >\npartition lxc1 | lxc2\n")], { format: "svg" });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^<\?xml [^]*<svg [^]*<\/svg>\n?$/);
+    for (const label of ["lxc1_veth0", "lxc2_veth0", "1.1.128.3/20", "ns lxc1", "partition #1: A", "partition #1: B", "cut: partition #1: no traffic A–B"]) {
+      expect(r.stdout).toContain(`>${label}<`);
+    }
+    expect(r.stdout.match(/<g id="node\d+" class="node">/g)?.length).toBeGreaterThanOrEqual(6);
   });
 
   it("rejects an unknown format and a missing file as usage errors", async () => {

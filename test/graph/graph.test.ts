@@ -2,7 +2,7 @@ import { describe, it, expect } from "vitest";
 import { compileText } from "../../src/engine/compile.js";
 import { buildGraph, toDot, toMermaid, toText } from "../../src/graph/graph.js";
 import type { AddressedTopology } from "../../src/model/topology.js";
-import { expectGolden } from "../show/golden.js";
+import { expectGolden } from "../golden.js";
 import { TopoBuilder } from "../check/topo-builder.js";
 import { readdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -38,18 +38,41 @@ for i in 1..2 <
 >
 ns lan < macvlan on eth0 mode private as mv0; addr 203.0.113.9/24; down mv0 >
 `,
+  // vagga_partition: guests of one bridge namespace cut in two groups; an earlier partition
+  // of the same scope is replaced, and `partition off` in another scope draws nothing
+  partition: `ns cmd < veth pair; bridge br0 < addr 192.0.2.254/24 >; nat from br0 to eth0 >
+for i in 1..3 < ns g$i < veth to cmd:br0; addr 192.0.2.$i/24 > >
+ns solo < veth pair >
+partition g1 | g2 g3
+partition g1 g2 | g3
+ns other < partition off >
+`,
 } as const;
 
 describe("graph goldens", () => {
   for (const [name, script] of Object.entries(SCRIPTS)) {
     const t = () => compile(script);
-    it(`${name} as text`, () => expectGolden(here, `${name}.text`, toText(t())));
-    it(`${name} as dot`, () => expectGolden(here, `${name}.dot`, toDot(t())));
-    it(`${name} as mermaid`, () => expectGolden(here, `${name}.mermaid`, toMermaid(t())));
+    it(`${name} as text`, () => expectGolden(new URL(`./${name}.text.golden`, here), toText(t())));
+    it(`${name} as dot`, () => expectGolden(new URL(`./${name}.dot.golden`, here), toDot(t())));
+    it(`${name} as mermaid`, () => expectGolden(new URL(`./${name}.mermaid.golden`, here), toMermaid(t())));
   }
 });
 
 describe("graph model", () => {
+  it("draws the partition in effect (the last of its scope) with its groups and where it drops", () => {
+    const g = buildGraph(compile(SCRIPTS.partition));
+    expect(g.partitions).toEqual([{ n: 1, hub: "cmd", at: "graph.nsnet:5", groups: [{ label: "A", namespaces: ["g1", "g2"] }, { label: "B", namespaces: ["g3"] }] }]);
+    const text = toText(compile(SCRIPTS.partition));
+    expect(text).toMatch(/^ns g3 {2}\[partition #1 B\]$/m);
+    expect(text).toMatch(/^ns solo$/m);
+    expect(text).toContain("partition #1  (graph.nsnet:5; dropped in ns cmd)\n  A  g1, g2\n  ┄┄┄┄┄┄ cut: no traffic across ┄┄┄┄┄┄\n  B  g3\n");
+  });
+
+  it("draws no cut once a partition is switched off", () => {
+    const g = buildGraph(compile("ns cmd < bridge br0 >\nfor i in 1..2 < ns g$i < veth to cmd:br0 > >\npartition g1 | g2\npartition off\n"));
+    expect(g.partitions).toEqual([]);
+  });
+
   it("draws the card's veth as one edge between the host end and the namespace end", () => {
     const text = toText(compile(SCRIPTS.card));
     expect(text).toMatch(/^ {2}eth0 +1\.1\.128\.3\/20 +── host:lxc1_veth0 +\[L2 #1\]$/m);
@@ -110,7 +133,7 @@ describe("graph model", () => {
       for (const d of c.addressed.devices) expect(drawn.has(`${d.ns}:${d.name}`), `${f}: ${d.ns}:${d.name}`).toBe(true);
       for (const s of g.segments) for (const m of s.members) expect(drawn.has(m)).toBe(true);
       const text = toText(c.addressed);
-      for (const n of c.addressed.namespaces) expect(text, f).toContain(`ns ${n.name}\n`);
+      for (const n of c.addressed.namespaces) expect(text, f).toMatch(new RegExp(`^ns ${n.name.replace(/[.]/g, "\\.")}( {2}\\[partition #\\d+ [A-Z]\\])?$`, "m"));
     }
   });
 });

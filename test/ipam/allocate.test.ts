@@ -56,15 +56,16 @@ describe("allocate: split pools", () => {
     const r = allocate(topo([pool("cmds", "172.18.192.0/19", { split: 30 })], [auto("c1", "eth1"), auto("c2", "eth1")]), emptySnapshot());
     expect(r.diagnostics).toEqual([]);
     expect(cidrs(r)).toEqual(["172.18.192.1/30", "172.18.192.5/30"]);
-    expect(r.allocations.pools.cmds!.owners).toEqual({ "c1:eth1#0": "172.18.192.0/30", "c2:eth1#0": "172.18.192.4/30" });
+    // each owner is its own L2 segment here: a subnet each; the snapshot keeps the address
+    expect(r.allocations.pools.cmds!.owners).toEqual({ "c1:eth1#0": "172.18.192.1/30", "c2:eth1#0": "172.18.192.5/30" });
   });
   it("a static address inside a subnet takes the whole subnet", () => {
     const r = allocate(topo([pool("s", "10.233.0.0/16", { split: 24 })], [fixed("h", "10.233.0.9/24"), auto("a")]), emptySnapshot());
-    expect(r.allocations.pools.s!.owners).toEqual({ "a:eth0#0": "10.233.1.0/24" });
+    expect(r.allocations.pools.s!.owners).toEqual({ "a:eth0#0": "10.233.1.1/24" });
   });
   it("IPv6 /120s carved from a /64", () => {
     const r = allocate(topo([pool("s6", "2001:db8::/64", { split: 120 })], [auto("a"), auto("b")]), emptySnapshot());
-    expect(r.allocations.pools.s6!.owners).toEqual({ "a:eth0#0": "2001:db8::/120", "b:eth0#0": "2001:db8::100/120" });
+    expect(r.allocations.pools.s6!.owners).toEqual({ "a:eth0#0": "2001:db8::1/120", "b:eth0#0": "2001:db8::101/120" });
     expect(cidrs(r)).toEqual(["2001:db8::1/120", "2001:db8::101/120"]);
   });
 });

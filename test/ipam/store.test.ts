@@ -1,5 +1,5 @@
 import { describe, it, expect, beforeEach, afterEach } from "vitest";
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, existsSync } from "node:fs";
+import { chmodSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { AllocationStoreError, FsAllocationStore, allocationDir } from "../../src/ipam/store-fs.js";
@@ -107,12 +107,29 @@ describe("FsAllocationStore", () => {
   });
 
   it("waits for a live holder only so long, then says who holds the lock", async () => {
-    const store = new FsAllocationStore(root, { lockTimeoutMs: 80, pollMs: 5, isAlive: () => true });
-    writeFileSync(store.lockFile, "4242 abcdef\n");
-    const t0 = Date.now();
-    await expect(store.save(emptySnapshot())).rejects.toThrow(/held by process 4242/);
-    expect(Date.now() - t0).toBeGreaterThanOrEqual(70);
-    expect(readFileSync(store.lockFile, "utf8")).toBe("4242 abcdef\n"); // not ours: left alone
+    const store = new FsAllocationStore(root, { lockTimeoutMs: 80, pollMs: 5 });
+    // a live process that is not us (our parent), recorded without a start time
+    const holder = `${process.ppid} abcdef\n`;
+    writeFileSync(store.lockFile, holder);
+    await expect(store.save(emptySnapshot())).rejects.toThrow(new RegExp(`locked by another nsnet run \\(pid ${process.ppid}`));
+    expect(readFileSync(store.lockFile, "utf8")).toBe(holder); // not ours: left alone
+  });
+
+  it("breaks a lock whose pid now belongs to another process (start time differs)", async () => {
+    const store = new FsAllocationStore(root, { lockTimeoutMs: 1000, pollMs: 5 });
+    writeFileSync(store.lockFile, `${process.ppid} 1 abcdef\n`);
+    await store.save(snap({}));
+    expect(existsSync(store.lockFile)).toBe(false);
+  });
+
+  it("refuses a symlink in place of the snapshot, and a directory others can write", async () => {
+    const store = new FsAllocationStore(join(root, "p"));
+    await store.save(snap({}));
+    rmSync(store.file);
+    symlinkSync("/etc/hostname", store.file);
+    await expect(store.load()).rejects.toThrow(/symbolic link/);
+    chmodSync(join(root, "p"), 0o777);
+    await expect(store.save(snap({}))).rejects.toThrow(/writable by its group/);
   });
 
   it("breaks a lock whose pid is dead", async () => {

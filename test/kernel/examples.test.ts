@@ -38,6 +38,7 @@ const TRANSLATE: Record<string, Rule[]> = {
   ],
   "mirror-host.nsnet": [],
   "demo.nsnet": [],
+  "udev-lxc.nsnet": [],
 };
 
 /** Traffic from outside: the sandbox's `lan` namespace plays the uplink's router. Proxy ARP
@@ -47,6 +48,19 @@ const PROBES: Record<string, { run: string[] }[]> = {
   "card.nsnet": [fromLan("198.51.100.3")],
   // the whole 2010 recipe: lxc1 holds .3–.6, lxc2 holds .7, each behind its transit /28
   "routed-proxyarp.nsnet": ["3", "4", "5", "6", "7"].map((h) => fromLan(`198.51.100.${h}`)),
+  "udev-lxc.nsnet": ["3", "4", "5"].map((h) => fromLan(`198.51.100.${h}`)),
+  // a guest reaches the outside (the lan's gateway) through both NATs: its command's
+  // namespace masquerades it behind the link address, the host behind its eth0 address; the
+  // link from a command to the gateway is one /30 of the split pool, both ends in it
+  "vagga.nsnet": ["build_g1", "test_g3"].map((ns) => ({ run: ["ip", "netns", "exec", ns, "ping", "-n", "-c3", "-i0.5", "-W2", "203.0.113.129"] })),
+};
+
+/**
+ * Examples that assume the host's uplink is already configured (as on a real machine): the
+ * sandbox's host needs it said, and the `lan` namespace then holds the gateway.
+ */
+const HOST_UPLINK: Record<string, string> = {
+  "vagga.nsnet": "host < addr 203.0.113.130/25 on eth0; route default via 203.0.113.129 >\n",
 };
 
 const DOC = new Set(["192.0.2", "198.51.100", "203.0.113"]);
@@ -57,7 +71,7 @@ function translate(name: string, text: string): string {
     .filter((l) => !/^\s*#/.test(l))
     .join("\n");
   for (const [re, to] of TRANSLATE[name]!) out = out.replace(re, to as string);
-  return out;
+  return out + (HOST_UPLINK[name] ?? "");
 }
 
 function foreignLiterals(text: string): string[] {

@@ -1,31 +1,26 @@
 import { describe, it, expect } from "vitest";
-import { readFileSync, writeFileSync, existsSync } from "node:fs";
+import { expectGolden } from "../golden.js";
 import { plan, planDown, sysctlKeysNeeded } from "../../src/plan/plan.js";
 import { formatPlan } from "../../src/plan/format.js";
 import { groupBatches } from "../../src/plan/batch.js";
-import { emptyProjectState, type ProjectState } from "../../src/model/state.js";
+import { emptyProjectState, opKey, type ProjectState } from "../../src/model/state.js";
+import { render } from "../../src/plan/render.js";
 import { emptyLiveState, type LiveState } from "../../src/model/live.js";
 import { HOST, type AddressedTopology } from "../../src/model/topology.js";
 import type { Op } from "../../src/plan/op.js";
 import { card, cardHost, bridged } from "./fixtures.js";
 import { simulate } from "./simulate.js";
 
-const golden = (name: string, actual: string) => {
-  const path = new URL(`../fixtures/plan/${name}.golden`, import.meta.url);
-  if (process.env.UPDATE_GOLDEN || !existsSync(path)) writeFileSync(path, actual);
-  expect(actual).toBe(readFileSync(path, "utf8"));
-};
+const golden = (name: string, actual: string) => expectGolden(new URL(`../fixtures/plan/${name}.golden`, import.meta.url), actual);
 
 /** Apply a plan to a simulated kernel and remember it as the executor would. */
 function apply(ops: Op[], live: LiveState, prev: ProjectState): { live: LiveState; state: ProjectState } {
-  const undone = new Set(ops.filter((o) => o.summary.startsWith("undo: ")).map((o) => `${o.inverse!.tool}\0${o.inverse!.ns}\0${o.inverse!.text}`));
-  const applied = [...prev.applied.filter((o) => !undone.has(`${o.tool}\0${o.ns}\0${o.text}`)), ...ops.filter((o) => !o.summary.startsWith("undo: "))];
+  const isUndo = (o: Op) => o.summary.startsWith("undo: ");
+  const undone = new Set(ops.filter(isUndo).map((o) => opKey(render(o.inverse!))));
+  const applied = [...prev.applied.filter((o) => !undone.has(opKey(o))), ...ops.filter((o) => !isUndo(o))];
   const sysctlOriginals = structuredClone(prev.sysctlOriginals);
   for (const o of ops)
-    if (o.tool === "sysctl" && o.inverse && !o.summary.startsWith("undo: ")) {
-      const [k, v] = o.inverse.text.split("=") as [string, string];
-      (sysctlOriginals[o.ns] ??= {})[k] ??= v;
-    }
+    if (o.inverse?.k === "sysctl" && !isUndo(o)) (sysctlOriginals[o.inverse.ns] ??= {})[o.inverse.key] ??= o.inverse.value;
   return { live: simulate(live, ops), state: { ...prev, applied, sysctlOriginals } };
 }
 
@@ -52,7 +47,7 @@ describe("plan: the card example (DESIGN §1.4)", () => {
       "sysctl sysctl: net.ipv4.ip_forward=1",
     ]);
     expect(r.ops.map((o) => o.index)).toEqual(r.ops.map((_, i) => i + 1));
-    expect(r.ops.find((o) => o.text === "net.ipv4.ip_forward=1")!.inverse).toEqual({ tool: "sysctl", ns: HOST, text: "net.ipv4.ip_forward=0" });
+    expect(r.ops.find((o) => o.text === "net.ipv4.ip_forward=1")!.inverse).toEqual({ k: "sysctl", ns: HOST, key: "net.ipv4.ip_forward", value: "0" });
   });
 
   it("golden: text, json, sh", () => {
@@ -150,10 +145,13 @@ describe("plan: idempotence, removal, down", () => {
 
 describe("plan: every op can be undone", () => {
   const all: AddressedTopology[] = [card({ withLxc2: true, transit: true }), bridged()];
-  it("has an inverse, or says in its summary what undoes it", () => {
+  it("has an inverse, or says which other op's inverse removes it (in its summary too)", () => {
     for (const t of all)
       for (const op of plan(t, cardHost(), { project: "p", previous: emptyProjectState("p") }).ops)
-        if (op.inverse === null) expect(op.summary).toMatch(/undone with the (link|namespace)|moving it back/);
+        if (op.inverse === null) {
+          expect(op.undoneWith).toBeDefined();
+          expect(op.summary).toMatch(/undone with the (link|namespace)|moving it back/);
+        }
   });
 });
 

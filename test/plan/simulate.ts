@@ -1,9 +1,9 @@
 import type { LiveState } from "../../src/model/live.js";
-import type { OpStep } from "../../src/plan/op.js";
-import { effectOf } from "../../src/plan/text.js";
+import type { Effect } from "../../src/plan/effect.js";
 
-/** A toy kernel for tests: applies op effects to a LiveState copy (no kernel involved). */
-export function simulate(before: LiveState, steps: readonly OpStep[]): LiveState {
+/** A toy kernel for tests: applies effects to a LiveState copy (no kernel involved, and no
+ *  text: what the planner rendered is not read back). */
+export function simulate(before: LiveState, effects: readonly (Effect | { effect: Effect })[]): LiveState {
   const s: LiveState = structuredClone(before);
   let ifindex = Math.max(100, ...s.links.map((l) => l.ifindex + 1));
   const drop = (ns: string, name: string) => {
@@ -20,8 +20,8 @@ export function simulate(before: LiveState, steps: readonly OpStep[]): LiveState
     const p = s.links.find((x) => x.kind === "veth" && x.ifindex === l.linkIndex);
     if (p) drop(p.ns, p.name);
   };
-  for (const step of steps) {
-    const e = effectOf(step);
+  for (const item of effects) {
+    const e = "effect" in item ? item.effect : item;
     switch (e.k) {
       case "netns":
         s.namespaces.push(e.name);
@@ -39,8 +39,8 @@ export function simulate(before: LiveState, steps: readonly OpStep[]): LiveState
         s.proxies = s.proxies.filter((p) => p.ns !== e.name);
         break;
       case "link":
-        s.links.push({ ns: e.ns, name: e.name, ifindex: ifindex++, kind: e.kind, up: false, ...(e.mode ? { mode: e.mode } : {}) });
-        if (e.peer) {
+        s.links.push({ ns: e.ns, name: e.name, ifindex: ifindex++, kind: e.kind, up: false, ...("mode" in e ? { mode: e.mode } : {}) });
+        if (e.kind === "veth") {
           const me = s.links[s.links.length - 1]!;
           s.links.push({ ns: e.peer.ns, name: e.peer.name, ifindex: ifindex++, kind: "veth", up: false, linkIndex: me.ifindex });
           me.linkIndex = ifindex - 1;
@@ -53,11 +53,15 @@ export function simulate(before: LiveState, steps: readonly OpStep[]): LiveState
       }
       case "alias":
       case "master":
+      case "mtu":
+      case "hwaddr":
       case "updown": {
         const l = s.links.find((x) => x.ns === e.ns && x.name === e.dev);
-        if (!l) throw new Error(`simulate: no link ${e.ns}:${e.dev} for ${step.text}`);
+        if (!l) throw new Error(`simulate: no link ${e.ns}:${e.dev} for ${JSON.stringify(e)}`);
         if (e.k === "alias") l.alias = e.alias;
         else if (e.k === "master") e.master === null ? delete l.master : (l.master = e.master);
+        else if (e.k === "mtu") l.mtu = e.mtu;
+        else if (e.k === "hwaddr") l.mac = e.mac;
         else l.up = e.up;
         break;
       }

@@ -13,14 +13,17 @@ import {
   formatCidr,
   lastUsable,
   networkAddress,
+  networkOf,
   overlaps,
+  usableCount,
   parseCidr,
   type Cidr,
 } from "../../src/ipam/cidr.js";
 import { bitsOf, formatIp, type Family } from "../../src/ipam/ip.js";
 import { splitCidr } from "../../src/ipam/subnet.js";
 import { auto, fixed, pool, topo } from "../ipam/build.js";
-import type { Topology } from "../../src/model/topology.js";
+import { HOST, type Topology } from "../../src/model/topology.js";
+import { TopoBuilder } from "../check/topo-builder.js";
 
 interface Scenario {
   block: Cidr;
@@ -59,15 +62,24 @@ function build(s: Scenario, owners: string[]): Topology {
   );
 }
 
-/** Brute-force oracle: the units the pool may hand out, in order, as snapshot CIDR text. */
+/** The free subnets of a split pool, in order (brute force). */
+function modelSubnets(s: Scenario): Cidr[] {
+  const taken = (lo: bigint, hi: bigint) => [...s.reserve, ...s.statics].some((a) => a >= lo && a <= hi);
+  const out: Cidr[] = [];
+  const step = 1n << BigInt(bitsOf(s.block.family) - s.split!);
+  for (let a = s.block.addr; a <= broadcastAddress(s.block); a += step) if (!taken(a, a + step - 1n)) out.push({ family: s.block.family, addr: a, prefix: s.split! });
+  return out;
+}
+
+/**
+ * Brute-force oracle: what the pool hands out to owners on separate L2 segments, in order,
+ * as snapshot text — an address, or with `split` the first host of each free subnet.
+ */
 function modelFree(s: Scenario): string[] {
   const taken = (lo: bigint, hi: bigint) => [...s.reserve, ...s.statics].some((a) => a >= lo && a <= hi);
   const out: string[] = [];
   if (s.split !== undefined) {
-    const step = 1n << BigInt(bitsOf(s.block.family) - s.split);
-    for (let a = s.block.addr; a <= broadcastAddress(s.block); a += step) {
-      if (!taken(a, a + step - 1n)) out.push(`${text(s, a)}/${s.split}`);
-    }
+    for (const sub of modelSubnets(s)) out.push(`${text(s, firstUsable(sub))}/${s.split}`);
   } else {
     for (let a = firstUsable(s.block); a <= lastUsable(s.block); a++) if (!taken(a, a)) out.push(`${text(s, a)}/${s.block.prefix}`);
   }
@@ -77,7 +89,7 @@ function modelFree(s: Scenario): string[] {
 /** The block a snapshot value stands for: the subnet, or the single address of a plain pool. */
 function held(s: Scenario, unit: string): Cidr {
   const c = parseCidr(unit)!;
-  return s.split === undefined ? { ...c, prefix: bitsOf(c.family) } : c;
+  return s.split === undefined ? { ...c, prefix: bitsOf(c.family) } : networkOf(c);
 }
 
 const names = (n: number, prefix = "n") => Array.from({ length: n }, (_, i) => `${prefix}${i}`);
@@ -270,6 +282,79 @@ describe("ipam laws", () => {
         expect(allocate(build(s, names(capacity + 1)), emptySnapshot()).diagnostics.map((d) => d.code)).toEqual(["NS401"]);
       }),
       { numRuns: 30 },
+    );
+  });
+
+  // ── split pools: one subnet per L2 segment ──────────────────────────────────────────
+
+  /** Owners o0…on-1 on bridges: owner i is a port of bridge `br${groups[i]}` (one L2 segment each). */
+  function buildSegments(sc: Scenario, groups: number[], names = groups.map((_, i) => `o${i}`)): Topology {
+    const t = build(sc, names);
+    const b = new TopoBuilder();
+    for (const g of new Set(groups)) b.bridge(HOST, `br${g}`);
+    names.forEach((n, i) => b.veth(n, "eth0", { ns: HOST, name: `${n}_v` }, { farMaster: `br${groups[i]}` }));
+    return { ...t, devices: b.topo.devices };
+  }
+
+  const splitScenario = scenario.filter((sc) => sc.split !== undefined);
+  const grouping = fc.array(fc.integer({ min: 0, max: 4 }), { maxLength: 14 });
+
+  it("split: members of one segment share one subnet with consecutive hosts; segments take the free subnets in order", () => {
+    fc.assert(
+      fc.property(splitScenario, grouping, (sc, groups) => {
+        const r = allocate(buildSegments(sc, groups), emptySnapshot());
+        const owners = ownersOf(r.allocations);
+        const subnets = modelSubnets(sc);
+        const order = [...new Set(groups)];
+        order.forEach((g, k) => {
+          const members = groups.flatMap((x, i) => (x === g ? [`o${i}:eth0#0`] : []));
+          const sub = subnets[k];
+          if (!sub) {
+            // no subnet left for this segment: none of its members got one
+            for (const m of members) expect(owners).not.toHaveProperty(m);
+            return;
+          }
+          const hosts = Number(usableCount(sub));
+          members.forEach((m, j) => {
+            if (j >= hosts) return expect(owners).not.toHaveProperty(m);
+            expect(owners[m]).toBe(`${text(sc, firstUsable(sub) + BigInt(j))}/${sc.split}`);
+          });
+        });
+        const codes = r.diagnostics.map((d) => d.code).sort();
+        const tooBig = order.filter((g, k) => k < subnets.length && groups.filter((x) => x === g).length > Number(usableCount(subnets[k]!))).length;
+        expect(codes).toEqual([...(order.length > subnets.length ? ["NS401"] : []), ...Array(tooBig).fill("NS413")].sort());
+      }),
+    );
+  });
+
+  it("split: stickiness under insertion of owners and segments anywhere; determinism", () => {
+    fc.assert(
+      fc.property(splitScenario, grouping, fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 6 })), { maxLength: 5 }), (sc, groups, inserts) => {
+        const names = groups.map((_, i) => `o${i}`);
+        const first = allocate(buildSegments(sc, groups, names), emptySnapshot()).allocations;
+        const g2 = [...groups];
+        const n2 = [...names];
+        inserts.forEach(([p, g], i) => {
+          const at = p % (n2.length + 1);
+          g2.splice(at, 0, g);
+          n2.splice(at, 0, `new${i}`);
+        });
+        const t2 = buildSegments(sc, g2, n2);
+        const again = allocate(t2, first);
+        for (const [owner, value] of Object.entries(ownersOf(first))) expect(ownersOf(again.allocations)[owner]).toBe(value);
+        expect(allocate(t2, first)).toEqual(again);
+        // segments never share a subnet: no two owners hold one address, and each subnet is one segment's
+        const bySubnet = new Map<string, Set<number>>();
+        n2.forEach((n, i) => {
+          const v = ownersOf(again.allocations)[`${n}:eth0#0`];
+          if (v === undefined) return;
+          const key = formatCidr(networkOf(parseCidr(v)!));
+          bySubnet.set(key, (bySubnet.get(key) ?? new Set()).add(g2[i]!));
+        });
+        for (const gs of bySubnet.values()) expect(gs.size).toBe(1);
+        const values = Object.values(ownersOf(again.allocations));
+        expect(new Set(values).size).toBe(values.length);
+      }),
     );
   });
 });

@@ -2,56 +2,93 @@ import { describe, it, expect } from "vitest";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { Readable } from "node:stream";
 import { ReplCore } from "../../src/repl/core.js";
-import { FakeEngine, captureIO } from "./fake-engine.js";
+import { runPiped } from "../../src/repl/pipe.js";
+import { DOT_COMMANDS } from "../../src/repl/commands.js";
+import { liveToSource } from "../../src/show/live-to-source.js";
+import { FakeKernel, captureIO } from "./fake-kernel.js";
 
+/** nsnet's real compiler and planner over a toy kernel (test/repl/fake-kernel.ts). */
 function setup() {
-  const engine = new FakeEngine();
+  const engine = new FakeKernel();
   const io = captureIO();
   return { engine, io, repl: new ReplCore(engine, io) };
 }
 
+function tempFile(name: string, text: string): string {
+  const f = join(mkdtempSync(join(tmpdir(), "nsnet-repl-")), name);
+  writeFileSync(f, text);
+  return f;
+}
+
+const LAB = "bridge br0\nns h1 < veth to br0; addr 192.0.2.1/24 >\nns h2 < veth to br0; addr 192.0.2.2/24 >\n";
+
 describe("ReplCore statements", () => {
-  it("applies each statement as the whole session, keeping only accepted ones", async () => {
+  it("applies each statement as the whole session and says so in one line", async () => {
     const { engine, io, repl } = setup();
-    expect(await repl.handle("ns h1 < addr 192.0.2.1/24 >")).toBe(true);
-    expect(await repl.handle("ns h2 < addr 192.0.2.2/24 >")).toBe(true);
-    expect(repl.accepted).toEqual(["ns h1 < addr 192.0.2.1/24 >", "ns h2 < addr 192.0.2.2/24 >"]);
-    expect(engine.upCalls.at(-1)).toBe("ns h1 < addr 192.0.2.1/24 >\nns h2 < addr 192.0.2.2/24 >");
-    expect(io.outText).toContain("create namespace h2");
-    expect(io.outText).toMatch(/ok: 1 op in/);
+    expect(await repl.handle("bridge br0")).toBe(true);
+    expect(await repl.handle("ns h1 < veth to br0; addr 192.0.2.1/24 >")).toBe(true);
+    expect(repl.accepted).toEqual(["bridge br0", "ns h1 < veth to br0; addr 192.0.2.1/24 >"]);
+    expect(engine.live_.namespaces).toEqual(["h1"]);
+    expect(io.outText).toBe("ok: 3 ops in 1 ms\nok: 9 ops in 1 ms\n");
   });
 
-  it("a mistake is shown with its caret and suggestion, changes nothing, and work goes on", async () => {
+  it(".verbose on lists every op; off goes back to one line", async () => {
+    const { io, repl } = setup();
+    await repl.handle(".verbose on");
+    await repl.handle("ns h1");
+    expect(io.outText).toContain("  + create namespace h1\n");
+    expect(io.outText).toMatch(/ok: \d+ ops? in 1 ms\n$/);
+    io.outText = "";
+    await repl.handle(".verbose off");
+    await repl.handle("ns h2");
+    expect(io.outText).not.toContain("create namespace h2");
+    expect(await repl.handle(".verbose loud")).toBe(false);
+    expect(io.errText).toContain("usage: .verbose [on|off]");
+  });
+
+  it("a mistake is shown where it was typed, with its caret and suggestion; nothing changes and work goes on", async () => {
     const { engine, io, repl } = setup();
     await repl.handle("ns h1");
-    const upsBefore = engine.upCalls.length;
+    const before = engine.upCalls.length;
     expect(await repl.handle("nss h2")).toBe(false);
-    expect(engine.upCalls.length).toBe(upsBefore);
-    expect(io.errText).toContain("<repl>:2:1: error[NS101]: unknown statement 'nss'");
-    expect(io.errText).toContain(" 2 | nss h2\n   | ^^^");
+    expect(engine.upCalls.length).toBe(before);
+    // the second input typed, its line 1 — never a line number counted over the session
+    expect(io.errText).toContain("<input 2>:1:1: error[NS104]: unknown statement 'nss'\n 1 | nss h2\n   | ^^^\n");
     expect(io.errText).toContain("did you mean `ns`?");
+    expect(io.errText).toContain("nothing changed");
     expect(repl.accepted).toEqual(["ns h1"]);
     expect(await repl.handle("ns h2")).toBe(true);
-    expect(repl.accepted).toEqual(["ns h1", "ns h2"]);
-    expect(repl.failures).toBe(1);
+    expect(repl.exitStatus).toBe(1);
+  });
+
+  it("an error about an earlier input points at that input too", async () => {
+    const { io, repl } = setup();
+    await repl.handle("bridge br0");
+    await repl.handle("ns h1 <\n  veth to br0\n  addr 192.0.2.1/24\n>");
+    expect(await repl.handle("ns h3 < veth to br0; addr 192.0.2.1/24 >")).toBe(false);
+    expect(io.errText).toContain("<input 3>:1:27: error[NS312]");
+    expect(io.errText).toContain("note: <input 2>:3:8: 192.0.2.1 is also on `h1:eth0` here\n 3 |   addr 192.0.2.1/24\n");
   });
 
   it("a statement whose apply is rolled back is not kept", async () => {
-    const { io, repl } = setup();
+    const { engine, io, repl } = setup();
     await repl.handle("ns h1");
-    expect(await repl.handle("boom")).toBe(false);
-    expect(io.errText).toContain("File exists");
-    expect(io.errText).toContain("rolled back");
+    engine.failOn = /h2/;
+    expect(await repl.handle("ns h2")).toBe(false);
+    expect(io.errText).toContain("error: create namespace h2: RTNETLINK answers: File exists\nrolled back; nothing changed\n");
     expect(repl.accepted).toEqual(["ns h1"]);
+    expect(repl.exitStatus).toBe(3);
   });
 
-  it("shows only the new statement's warnings", async () => {
+  it("shows a warning once, when its statement is new", async () => {
     const { io, repl } = setup();
-    await repl.handle("warn");
-    expect(io.errText.match(/a warning/g)?.length).toBe(1);
-    await repl.handle("ns h1");
-    expect(io.errText.match(/a warning/g)?.length).toBe(1);
+    await repl.handle("ns h1 < veth pair; addr 192.0.2.1 >");
+    expect(io.errText.match(/warning\[NS213\]/g)?.length).toBe(1);
+    expect(io.errText).toContain("<input 1>:1:25: warning[NS213]");
+    await repl.handle("ns h2");
+    expect(io.errText.match(/warning\[NS213\]/g)?.length).toBe(1);
   });
 
   it("never dies on an engine that throws", async () => {
@@ -65,19 +102,126 @@ describe("ReplCore statements", () => {
   });
 });
 
+describe("ReplCore expectations", () => {
+  it("run when a statement declares them, with .expect and after .load — not after every statement", async () => {
+    const { io, repl } = setup();
+    await repl.handle("bridge br0");
+    await repl.handle("ns h1 < veth to br0; addr 192.0.2.1/24 >");
+    await repl.handle("ns h2 < veth to br0; addr 192.0.2.2/24 >");
+    await repl.handle("expect h1 reaches h2");
+    expect(io.outText).toContain("ok (no changes)\nexpect h1 reaches h2: ok (fake kernel)\n");
+    io.outText = "";
+    await repl.handle("ns h3 < veth to br0; addr 192.0.2.3/24 >");
+    expect(io.outText).toBe("ok: 9 ops in 1 ms\n");
+    await repl.handle(".expect");
+    expect(io.outText).toContain("expect h1 reaches h2: ok");
+  });
+
+  it("a statement that breaks an old expect: .expect says what was applied since it passed, that it stays, and .undo", async () => {
+    const { engine, io, repl } = setup();
+    const file = tempFile("lab.nsnet", `${LAB}expect h1 reaches h2\n`);
+    expect(await repl.handle(`.load ${file}`)).toBe(true);
+    expect(io.outText).toContain("expect h1 reaches h2: ok");
+    await repl.handle("partition h1 | h2");
+    engine.reachable = () => false;
+    expect(await repl.handle(".expect")).toBe(false);
+    expect(io.outText).toContain("expect h1 reaches h2: FAILED (unreachable in the fake kernel)");
+    expect(io.errText).toContain(
+      "error: the expectation failed; applied since they last passed: `partition h1 | h2` — still in the session (.undo removes the last)",
+    );
+    expect(repl.accepted.at(-1)).toBe("partition h1 | h2");
+    expect(repl.exitStatus).toBe(5);
+  });
+
+  it("a .load whose expects fail: what was applied, which expect fails, that it stays", async () => {
+    const { engine, io, repl } = setup();
+    engine.reachable = (from) => from !== "h2";
+    const file = tempFile("lab.nsnet", `${LAB}expect h1 reaches h2\nexpect h2 reaches h1\n`);
+    expect(await repl.handle(`.load ${file}`)).toBe(false);
+    expect(io.outText).toContain("ok: 21 ops in 1 ms\nexpect h1 reaches h2: ok (fake kernel)\nexpect h2 reaches h1: FAILED");
+    expect(io.errText).toContain(`error: 1 of 2 expectations failed after .load ${file} was applied (21 ops); it stays in the session (.undo removes it)`);
+    expect(repl.accepted).toHaveLength(1);
+    expect(repl.exitStatus).toBe(5);
+  });
+});
+
+describe("ReplCore diagnostics point at the file and line the text came from", () => {
+  it(".load FILE: FILE:line:col and FILE's own line", async () => {
+    const { io, repl } = setup();
+    const file = tempFile("bad.nsnet", "# a lab\nns h1 < veth to br9; addr 192.0.2.1/24 >\n");
+    expect(await repl.handle(`.load ${file}`)).toBe(false);
+    expect(io.errText).toContain(`${file}:2:17: error[NS304]: no bridge \`br9\` in namespace \`host\`\n 2 | ns h1 < veth to br9; addr 192.0.2.1/24 >\n   |                 ^^^\n`);
+  });
+
+  it("piped input: lines of the stream, comments and blank lines counted", async () => {
+    const { io, repl } = setup();
+    const input = "# a lab\n\nbridge br0\n# h1 next\nns h1 <\n  veth to br0\n  addr 192.0.2.1/24\n>\n\n  ns h2 < veth to br9 >\n";
+    const status = await runPiped(repl, (t) => repl["engine"].isIncomplete(t), Readable.from([input]));
+    expect(io.errText).toContain("<stdin>:10:19: error[NS304]: no bridge `br9` in namespace `host`\n 10 |   ns h2 < veth to br9 >\n    |                   ^^^\n");
+    expect(status).toBe(1);
+  });
+
+  it("piped input: a multi-line block keeps the lines it was written on", async () => {
+    const { io, repl } = setup();
+    const input = "# one\n# two\nns h1 <\n  veth pair\n  addr 192.0.2.1/99\n>\n";
+    await runPiped(repl, (t) => repl["engine"].isIncomplete(t), Readable.from([input]));
+    expect(io.errText).toContain("<stdin>:5:18: error[NS107]");
+  });
+});
+
 describe("ReplCore dot-commands", () => {
-  it(".undo drops the last statement and ups the rest", async () => {
+  it("one table: help lists every command (.quit too) and dispatch finds each", async () => {
+    const { io, repl } = setup();
+    await repl.handle(".help");
+    for (const c of DOT_COMMANDS) expect(io.outText).toContain(`  ${c.usage}`);
+    expect(io.outText).toContain(".quit");
+    expect(await repl.handle(".quit")).toBe(true);
+    expect(repl.exitRequested).toBe(true);
+  });
+
+  it("an unknown dot-command suggests the right one", async () => {
+    const { io, repl } = setup();
+    expect(await repl.handle(".undoo")).toBe(false);
+    expect(io.errText).toContain("unknown command .undoo (did you mean .undo?)");
+  });
+
+  it(".undo drops the last statement and removes what it built", async () => {
     const { engine, io, repl } = setup();
     await repl.handle("ns h1");
     await repl.handle("ns h2");
     expect(await repl.handle(".undo")).toBe(true);
     expect(repl.accepted).toEqual(["ns h1"]);
-    expect([...engine.applied]).toEqual(["h1"]);
-    expect(io.outText).toContain("delete namespace h2");
-    expect(io.outText).toContain("undone: ns h2");
+    expect(engine.live_.namespaces).toEqual(["h1"]);
+    expect(io.outText).toContain("undone: `ns h2`");
     await repl.handle(".undo");
-    await repl.handle(".undo");
+    expect(await repl.handle(".undo")).toBe(true);
     expect(io.outText).toContain("nothing to undo");
+  });
+
+  it(".undo past the typed statements removes a loaded file as a whole", async () => {
+    const { engine, io, repl } = setup();
+    const file = tempFile("lab.nsnet", LAB);
+    await repl.handle(`.load ${file}`);
+    await repl.handle("ns h3 < veth to br0; addr 192.0.2.3/24 >");
+    await repl.handle(".undo");
+    expect(await repl.handle(".undo")).toBe(true);
+    expect(io.outText).toContain(`undone: .load ${file}`);
+    expect(engine.live_.namespaces).toEqual([]);
+    expect(engine.live_.links.filter((l) => l.ns === "host" && l.name !== "lo")).toEqual([]);
+    expect(repl.accepted).toEqual([]);
+  });
+
+  it(".undo that would stop a service is refused before anything runs", async () => {
+    const { engine, io, repl } = setup();
+    const file = tempFile("svc.nsnet", `${LAB}run in h1 sleep 1000\n`);
+    await repl.handle(`.load ${file}`);
+    const ups = engine.upCalls.length;
+    expect(await repl.handle(".undo")).toBe(false);
+    expect(io.errText).toContain(
+      `error: cannot undo .load ${file}: it would stop \`run in h1 sleep 1000\`, and .undo cannot stop services yet; .down removes everything, services included`,
+    );
+    expect(engine.upCalls.length).toBe(ups);
+    expect(repl.accepted).toHaveLength(1);
   });
 
   it(".dry stages, .plan shows, .apply flushes", async () => {
@@ -89,31 +233,38 @@ describe("ReplCore dot-commands", () => {
     expect(repl.staged).toEqual(["ns h1", "ns h2"]);
     await repl.handle(".plan");
     expect(io.outText).toContain("1. [host] create namespace h1");
-    expect(io.outText).toContain("2 ops");
     await repl.handle(".undo");
     expect(repl.staged).toEqual(["ns h1"]);
     expect(await repl.handle(".apply")).toBe(true);
     expect(repl.staged).toEqual([]);
     expect(repl.accepted).toEqual(["ns h1"]);
-    expect([...engine.applied]).toEqual(["h1"]);
+    expect(engine.live_.namespaces).toEqual(["h1"]);
   });
 
-  it(".save writes the accepted session through the formatter; .load applies a file", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "nsnet-repl-"));
-    const { engine, repl } = setup();
-    await repl.handle("ns   h1");
+  it(".save writes the session through the formatter and counts the statements it holds", async () => {
+    const { io, repl } = setup();
+    const file = tempFile("lab.nsnet", `# the lab\n${LAB}`);
+    await repl.handle(`.load ${file}`);
+    await repl.handle("ns   h3");
     await repl.handle("nss h9");
-    await repl.handle("ns h2 <\n  addr 192.0.2.2/24\n>");
-    const file = join(dir, "s.nsnet");
-    expect(await repl.handle(`.save ${file}`)).toBe(true);
-    expect(readFileSync(file, "utf8")).toBe("ns h1\nns h2 <\naddr 192.0.2.2/24\n>\n");
+    const out = join(mkdtempSync(join(tmpdir(), "nsnet-repl-")), "s.nsnet");
+    expect(await repl.handle(`.save ${out}`)).toBe(true);
+    expect(readFileSync(out, "utf8")).toBe(`# the lab\n${LAB}ns h3\n`);
+    expect(io.outText).toContain(`saved 4 statements to ${out}`);
+  });
 
-    const other = setup();
-    writeFileSync(join(dir, "more.nsnet"), "# two more\nns h3\nns h4\n");
-    expect(await other.repl.handle(`.load ${join(dir, "more.nsnet")}`)).toBe(true);
-    expect([...other.engine.applied].sort()).toEqual(["h3", "h4"]);
-    expect(await other.repl.handle(`.load ${join(dir, "missing.nsnet")}`)).toBe(false);
-    void engine;
+  it(".load FILE: `use` inside FILE is found next to FILE, wherever the REPL runs", async () => {
+    const { engine, repl } = setup();
+    const lab = tempFile("lab.nsnet", 'use "lib.nsnet"\nmake("h7")\n');
+    writeFileSync(join(lab, "..", "lib.nsnet"), "def make(n) < ns $n >\n");
+    expect(await repl.handle(`.load ${lab}`)).toBe(true);
+    expect(engine.live_.namespaces).toEqual(["h7"]);
+  });
+
+  it(".load of a missing file fails", async () => {
+    const { io, repl } = setup();
+    expect(await repl.handle(".load /nonexistent/x.nsnet")).toBe(false);
+    expect(io.errText).toContain("cannot read /nonexistent/x.nsnet: ENOENT");
   });
 
   it(".down empties the session", async () => {
@@ -121,18 +272,25 @@ describe("ReplCore dot-commands", () => {
     await repl.handle("ns h1");
     expect(await repl.handle(".down")).toBe(true);
     expect(repl.accepted).toEqual([]);
-    expect(engine.applied.size).toBe(0);
+    expect(engine.live_.namespaces).toEqual([]);
   });
 
-  it("an unknown dot-command suggests the right one", async () => {
-    const { io, repl } = setup();
-    expect(await repl.handle(".undoo")).toBe(false);
-    expect(io.errText).toContain("did you mean .undo?");
+  it(".show prints what `nsnet show` prints for the same kernel", async () => {
+    const { engine, io, repl } = setup();
+    await repl.handle(`.load ${tempFile("lab.nsnet", LAB)}`);
+    io.outText = "";
+    await repl.handle(".show");
+    expect(io.outText).toBe(liveToSource(engine.live_));
+    io.outText = "";
+    await repl.handle(".show h1");
+    expect(io.outText).toBe(liveToSource(engine.live_, { namespaces: ["h1"] }));
+    expect(await repl.handle(".show h9")).toBe(false);
+    expect(io.errText).toContain("no namespace 'h9' (did you mean 'h1'?)");
   });
 
   it(".nodes, .addrs and .graph read the session's topology", async () => {
     const { io, repl } = setup();
-    await repl.handle("ns h1 < addr 192.0.2.1/24 >");
+    await repl.handle("ns h1 < veth pair; addr 192.0.2.1/24 >");
     await repl.handle(".nodes");
     expect(io.outText).toMatch(/h1\s+1 if\s+192\.0\.2\.1\/24\s+live/);
     await repl.handle(".addrs");
@@ -145,8 +303,8 @@ describe("ReplCore dot-commands", () => {
 describe("ReplCore running things", () => {
   it("`NS: CMD` runs in NS with namespace names replaced by addresses", async () => {
     const { engine, repl } = setup();
-    await repl.handle("ns h1 < addr 192.0.2.1/24 >");
-    await repl.handle("ns h2 < addr 192.0.2.2/24 >");
+    await repl.handle("ns h1 < veth pair; addr 192.0.2.1/24 >");
+    await repl.handle("ns h2 < veth pair; addr 192.0.2.2/24 >");
     expect(await repl.handle("h1: ping -c1 -W1 h2")).toBe(true);
     expect(await repl.handle('exec h2 echo "h1 is" h1')).toBe(true);
     expect(engine.execCalls).toEqual([
@@ -165,9 +323,8 @@ describe("ReplCore running things", () => {
 
   it("ping and pingall print a matrix", async () => {
     const { engine, io, repl } = setup();
-    await repl.handle("ns h1 < addr 192.0.2.1/24 >");
-    await repl.handle("ns h2 < addr 192.0.2.2/24 >");
-    await repl.handle("ns h3 < addr 192.0.2.3/24 >");
+    await repl.handle("bridge br0");
+    for (const i of [1, 2, 3]) await repl.handle(`ns h${i} < veth to br0; addr 192.0.2.${i}/24 >`);
     engine.reachable = (from, to) => !(from === "h3" || to === "192.0.2.3");
     expect(await repl.handle("ping h1 h2")).toBe(true);
     expect(io.outText).toContain("from\\to  h1         h2\nh1       ·          ok 0.05ms\nh2       ok 0.05ms  ·\n");
@@ -182,18 +339,19 @@ describe("ReplCore never dies", () => {
     const fc = await import("fast-check");
     const piece = fc.oneof(
       fc.string(),
-      fc.constantFrom(".undo", ".plan", ".apply", ".dry on", ".dry off", ".nodes", ".graph", "pingall", "ping h1 9", "h1:", "exec", ".save", ".load"),
-      fc.tuple(fc.constantFrom("ns ", "h1: ", "exec h1 ", "ping ", "."), fc.string()).map(([a, b]) => a + b),
+      fc.constantFrom(".undo", ".plan", ".apply", ".dry on", ".dry off", ".nodes", ".graph", ".expect", ".verbose on", "pingall", "ping h1 9", "h1:", "exec", ".save", ".load"),
+      fc.tuple(fc.constantFrom("ns ", "h1: ", "exec h1 ", "ping ", ".", "expect "), fc.string()).map(([a, b]) => a + b),
     );
-    // never `.save PATH`: a property test must not write files wherever a string points
-    const safe = piece.filter((i) => !/^\s*\.save\s+\S/.test(i));
+    // never `.save PATH` or `.load PATH`: a property test must not touch files wherever a string points
+    const safe = piece.filter((i) => !/^\s*\.(save|load)\s+\S/.test(i));
     await fc.assert(
       fc.asyncProperty(fc.array(safe, { maxLength: 8 }), async (inputs) => {
         const { repl } = setup();
         for (const i of inputs) expect(typeof (await repl.handle(i))).toBe("boolean");
+        await repl.handle(".dry off");
         expect(await repl.handle("ns zz")).toBe(true);
       }),
-      { numRuns: 200 },
+      { numRuns: 150 },
     );
   });
 });

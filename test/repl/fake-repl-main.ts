@@ -1,17 +1,17 @@
 import { ReplCore } from "../../src/repl/core.js";
 import { runInteractive } from "../../src/repl/tty.js";
 import { runPiped } from "../../src/repl/pipe.js";
-import { FakeEngine } from "./fake-engine.js";
+import { FakeKernel } from "./fake-kernel.js";
 
 /**
- * The REPL's fronts over the fake engine (no kernel): test/repl/pty.test.ts drives this
- * through a real pseudo-terminal and through a pipe. What the fake ran is printed last.
+ * The REPL's fronts over nsnet's compiler and a toy kernel: test/repl/pty.test.ts drives
+ * this through a real pseudo-terminal and through a pipe. What the kernel ran is printed last.
  */
-const engine = new FakeEngine();
+const engine = new FakeKernel();
 const write = (t: string) => void process.stdout.write(t);
 const core = new ReplCore(engine, { out: write, err: write, color: false });
-let failures = 0;
+let status = 0;
 if (process.stdin.isTTY) await runInteractive(core, (t) => engine.isIncomplete(t));
-else failures = await runPiped(core, (t) => engine.isIncomplete(t));
-process.stdout.write(`\nFAKE ${JSON.stringify({ applied: [...engine.applied], exec: engine.execCalls, accepted: core.accepted })}\n`);
-process.exit(failures ? 1 : 0);
+else status = await runPiped(core, (t) => engine.isIncomplete(t));
+process.stdout.write(`\nFAKE ${JSON.stringify({ namespaces: engine.live_.namespaces, exec: engine.execCalls, accepted: core.accepted })}\n`);
+process.exit(status);

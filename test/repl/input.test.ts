@@ -1,6 +1,6 @@
 import { describe, it, expect } from "vitest";
 import { classifyInput, splitWords, LineAssembler } from "../../src/repl/input.js";
-import { FakeEngine } from "./fake-engine.js";
+import { isIncomplete } from "../../src/syntax/parse.js";
 
 describe("classifyInput", () => {
   it("tells dot-commands, exec forms, ping and statements apart", () => {
@@ -38,7 +38,7 @@ describe("splitWords", () => {
 });
 
 describe("LineAssembler", () => {
-  const fake = new FakeEngine();
+  const fake = { isIncomplete };
   it("waits for an open block to close", () => {
     const a = new LineAssembler((t) => fake.isIncomplete(t));
     expect(a.push("ns h1 <")).toBeNull();

@@ -93,18 +93,26 @@ describe.skipIf(!ready)("REPL in a sandbox (real engine, real kernel)", () => {
         { expect: PROMPT, timeout: 5 },
         ...line(`.save ${saved}`, "saved 3 statements"),
         { expect: PROMPT },
+        ...line(".show", "ns h2"),
+        { expect: PROMPT },
         ...line(".exit", "$", 5),
         { wait_exit: 15 },
       ],
-      post: DUMPS,
+      post: [...DUMPS, [process.execPath, main, "show"]],
     });
     expect(a.reason, a.transcript).toBeNull();
     expect(a.exit).toBe(0);
     const t = a.transcript!;
     expect(t).toContain("nsnet> ns h1 <\n...>   veth to br0\n...>   addr 192.0.2.1/24\n...> >\n");
-    expect(t).toMatch(/<repl>:\d+:17: error\[NS\d+\].*br9.*\n.*\n +\| +\^\^\^\n/);
+    expect(t).toMatch(/<input 3>:1:17: error\[NS\d+\].*br9.*\n 1 \| ns h2 < veth to br9.*\n +\| +\^\^\^\n/);
     expect(t).toMatch(/h1\s+·\s+ok [0-9.]+ms\nh2\s+ok [0-9.]+ms\s+·/);
     expect(t).toContain("2/2 reachable");
+    // `.show` is `nsnet show`, host side included
+    const shown = t.slice(t.indexOf("nsnet> .show\n") + "nsnet> .show\n".length, t.lastIndexOf("nsnet> .exit"));
+    const cli = a.post[DUMPS.length]!;
+    expect(cli.code, cli.stderr).toBe(0);
+    expect(shown).toBe(cli.stdout);
+    expect(shown).toContain("bridge br0");
 
     const script = readFileSync(saved, "utf8");
     expect(script).toContain("bridge br0");
@@ -119,7 +127,7 @@ describe.skipIf(!ready)("REPL in a sandbox (real engine, real kernel)", () => {
       post: DUMPS,
     });
     expect(b.pre[0]!.code, b.pre[0]!.stderr).toBe(0);
-    const before = normalize(a.post);
+    const before = normalize(a.post.slice(0, DUMPS.length));
     expect(before).toContain("netns h1,h2");
     expect(before.some((l) => /^h1 eth0 .*192\.0\.2\.1\/24/.test(l))).toBe(true);
     expect(normalize(b.post)).toEqual(before);
@@ -164,7 +172,7 @@ describe.skipIf(!ready)("REPL in a sandbox (real engine, real kernel)", () => {
     });
     expect(r.exit, `${r.stdout}\n${r.stderr}`).toBe(0);
     expect(r.stdout).toContain("12/12 reachable");
-    expect(r.stdout).toContain("undone: ns h4");
+    expect(r.stdout).toContain("undone: `ns h4 <");
     expect(r.stderr).not.toMatch(/error/i);
   }, 240_000);
 
@@ -193,9 +201,43 @@ describe.skipIf(!ready)("REPL in a sandbox (real engine, real kernel)", () => {
     expect(r.stdout).not.toContain(PROMPT);
     expect(r.stdout).toContain("1 received");
     expect(r.stderr).toMatch(/error\[NS\d+\]/); // the duplicate 192.0.2.1 on br0's segment
-    expect(r.stdout).toContain("undone: ns h2");
+    expect(r.stdout).toContain("undone: `ns h2 <");
     const after = normalize(r.post);
     expect(after).toContain("netns h1");
     expect(after.some((l) => /^host h1_veth0 \S* up=true master=br0/.test(l))).toBe(true);
+  }, 240_000);
+
+  it("piped: .load diagnostics at FILE:line, .undo into a loaded file removes it, an .undo that would stop a service is refused", async () => {
+    const dir = tempDir();
+    const lab = join(dir, "lab.nsnet");
+    const svc = join(dir, "svc.nsnet");
+    const bad = join(dir, "bad.nsnet");
+    const input = join(dir, "in.repl");
+    writeFileSync(lab, "bridge br0\nns h1 < veth to br0; addr 192.0.2.1/24 >\nns h2 < veth to br0; addr 192.0.2.2/24 >\nexpect h1 reaches h2\n");
+    writeFileSync(svc, "ns s1 < veth pair; addr 192.0.2.9/24 >\nrun in s1 sleep 1000\n");
+    writeFileSync(bad, "# one namespace\nns h4 < veth to br9 >\n");
+    writeFileSync(input, [`.load ${lab}`, "ns h3 < veth to br0; addr 192.0.2.3/24 >", ".undo", ".undo", `.load ${svc}`, ".undo", `.load ${bad}`, ".show", "s1: pgrep -x sleep", ".down", ""].join("\n"));
+    const r = await drive({
+      sandbox: true,
+      argv: [process.execPath, main, "repl", ...STATE],
+      pipe: input,
+      env: { NO_COLOR: "1" },
+      post: [["ip", "netns", "list"], ["ip", "-br", "link", "show", "br0"]],
+    });
+    expect(r.stdout).toContain("expect h1 reaches h2: ok");
+    expect(r.stdout).toContain("undone: `ns h3 <");
+    expect(r.stdout).toContain(`undone: .load ${lab}`);
+    expect(r.stderr).toContain(`cannot undo .load ${svc}: it would stop \`run in s1 sleep 1000\``);
+    expect(r.stderr).toContain(`${bad}:2:17: error[NS304]: no bridge \`br9\``);
+    expect(r.stderr).not.toMatch(/internal error|JSON argv/);
+    expect(r.exit, r.stderr).toBe(1);
+    // before `.down`: the service's namespace (its service still running), the loaded lab gone
+    expect(r.stdout).toMatch(/^ns s1\b/m);
+    expect(r.stdout).not.toMatch(/^ns h[123]\b/m);
+    expect(r.stdout).toMatch(/^\d+\n/m);
+    expect(r.stdout).toContain("ok: removed everything");
+    const [netns, br0] = r.post;
+    expect(netns!.stdout.trim()).toBe("");
+    expect(br0!.code).not.toBe(0);
   }, 240_000);
 });

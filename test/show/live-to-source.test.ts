@@ -4,7 +4,7 @@ import { isWritableName, liveToJson, liveToSource } from "../../src/show/live-to
 import { pairVeths, hasUnpairedVeths } from "../../src/show/veth-pairs.js";
 import { HOST, type Device } from "../../src/model/topology.js";
 import { LiveBuilder, cardLive, mixedLive } from "./live-builder.js";
-import { expectGolden } from "./golden.js";
+import { expectGolden } from "../golden.js";
 
 const here = import.meta.url;
 
@@ -21,16 +21,16 @@ function describeDevice(d: Device): string {
 
 describe("liveToSource", () => {
   it("prints the card example as the routed-veth script it came from", () => {
-    expectGolden(here, "card", liveToSource(cardLive()));
+    expectGolden(new URL("./card.golden", here), liveToSource(cardLive()));
   });
 
   it("prints bridges, namespace pairs, macvlans, comments for what it cannot say", () => {
-    expectGolden(here, "mixed", liveToSource(mixedLive()));
+    expectGolden(new URL("./mixed.golden", here), liveToSource(mixedLive()));
   });
 
   it("prints one namespace and only the host side that wires it", () => {
     const text = liveToSource(mixedLive(), { namespaces: ["a"] });
-    expectGolden(here, "mixed-a", text);
+    expectGolden(new URL("./mixed-a.golden", here), text);
     expect(text).not.toMatch(/docker0|wlan0|ns b|ns gw/);
   });
 

@@ -9,9 +9,11 @@ import { runPiped } from "../../repl/pipe.js";
 
 /**
  * `nsnet repl [FILE]`: interactive on a terminal, statement by statement when piped.
- * FILE is loaded into the session first (as `.load FILE`).
+ * FILE is loaded into the session first (as `.load FILE`); `alreadyApplied` (the sandbox,
+ * which has just applied FILE and run its expects) adopts it without doing that again.
+ * Piped, the exit status is that of the most serious failure (src/repl/outcome.ts).
  */
-export async function runRepl(inv: Invocation): Promise<number> {
+export async function runRepl(inv: Invocation, how: { alreadyApplied?: boolean } = {}): Promise<number> {
   if (inv.args.length > 1) throw new UsageError("at most one FILE");
   const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY);
   const opts = engineOptions(inv.global, inv.args[0], { progress: false });
@@ -36,14 +38,14 @@ export async function runRepl(inv: Invocation): Promise<number> {
   });
   const file = inv.args[0];
   if (file) {
-    const ok = await core.handle(`.load ${file}`);
-    if (!ok && !interactive) return EXIT.checkErrors;
+    if (how.alreadyApplied) await core.adopt(file);
+    else await core.handle(`.load ${file}`);
+    if (core.exitStatus !== EXIT.ok && core.exitStatus !== EXIT.expectFailed && !interactive) return core.exitStatus;
   }
   if (interactive) {
     if (!inv.global.quiet) process.stdout.write("nsnet REPL — .help for commands, Ctrl-D to leave\n");
     await runInteractive(core, (t) => engine.isIncomplete(t));
     return EXIT.ok;
   }
-  const failures = await runPiped(core, (t) => engine.isIncomplete(t));
-  return failures > 0 ? EXIT.checkErrors : EXIT.ok;
+  return runPiped(core, (t) => engine.isIncomplete(t));
 }

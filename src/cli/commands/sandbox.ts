@@ -1,5 +1,4 @@
 import { resolve } from "node:path";
-import { fileURLToPath } from "node:url";
 import type { Invocation } from "../cli.js";
 import { EXIT, UsageError } from "../exit-codes.js";
 import { compileFile } from "../compile-file.js";
@@ -11,9 +10,11 @@ import { down } from "../../engine/down.js";
 import { ProcessRunner } from "../../exec/runner.js";
 import { enterSandbox, prepareSandbox, SANDBOX_INNER, type SandboxUplink } from "../../exec/sandbox.js";
 import { projectName } from "../../exec/state-store.js";
+import { entryPath } from "../entry-path.js";
 import { HOST, type AddressedTopology } from "../../model/topology.js";
 
-const CLI = fileURLToPath(new URL("../main.js", import.meta.url));
+/** the sandbox's state root: on the tmpfs it mounts over /run, allocations included */
+export const SANDBOX_STATE_DIR = "/run/nsnet";
 
 /** Global flags worth carrying into the inner half. */
 function globalFlags(inv: Invocation): string[] {
@@ -36,7 +37,7 @@ export async function runSandbox(inv: Invocation): Promise<number> {
     return EXIT.checkErrors;
   }
   const inner = [resolve(file), ...globalFlags(inv), ...(inv.rest.length ? ["--", ...inv.rest] : [])];
-  return enterSandbox(new ProcessRunner(), inner, CLI);
+  return enterSandbox(new ProcessRunner(), inner, entryPath());
 }
 
 /**
@@ -59,7 +60,8 @@ export function simulatedUplinks(t: AddressedTopology): SandboxUplink[] {
 export async function runSandboxInner(inv: Invocation): Promise<number> {
   if (inv.command !== SANDBOX_INNER) throw new UsageError("internal command");
   const file = inv.args[0]!;
-  const global = { ...inv.global, project: inv.global.project ?? projectName(file), stateDir: "/run/nsnet" };
+  // Everything stays inside the sandbox: state and allocations under its own /run (tmpfs).
+  const global = { ...inv.global, project: inv.global.project ?? projectName(file), stateDir: SANDBOX_STATE_DIR };
   const opts = engineOptions(global, file);
   const compiled = compileFile(file);
   if (!compiled.ok || !compiled.addressed) {
@@ -77,7 +79,7 @@ export async function runSandboxInner(inv: Invocation): Promise<number> {
       cmdCode = (await opts.runner.run(inv.rest, { interactive: true, userCommand: true })).exitCode;
     } else {
       const { runRepl } = await import("./repl.js");
-      cmdCode = await runRepl({ ...inv, command: "repl", args: [file], rest: [], global });
+      cmdCode = await runRepl({ ...inv, command: "repl", args: [file], rest: [], global }, { alreadyApplied: true });
     }
   } finally {
     // Services (`run in`) would keep the sandbox's namespaces alive after we exit: stop

@@ -23,7 +23,7 @@ export async function runUp(inv: Invocation): Promise<number> {
 export function reportUp(r: UpResult, inv: Pick<Invocation, "global">, file: string): number {
   const g = inv.global;
   if (g.json) {
-    process.stdout.write(JSON.stringify({ status: r.status, ops: r.ops.length, applied: r.ops.map((o) => o.summary), elapsedMs: r.elapsedMs, diagnostics: r.diagnostics, failure: r.failure, leftovers: r.leftovers, expects: r.expectResults }, null, 2) + "\n");
+    process.stdout.write(JSON.stringify({ status: r.status, ops: r.ops.length, applied: r.ops.map((o) => o.summary), elapsedMs: r.elapsedMs, diagnostics: r.diagnostics, failure: r.failure, leftovers: r.leftovers, expects: r.expectResults, skipped: r.skipped }, null, 2) + "\n");
   }
   const bad = (s: string) => (useColor(process.stderr) ? kleur.red().bold(s) : s);
   switch (r.status) {
@@ -44,6 +44,7 @@ export function reportUp(r: UpResult, inv: Pick<Invocation, "global">, file: str
     case "ok":
     case "expect-failed": {
       if (!g.json) {
+        for (const s of r.skipped ?? []) say(g, `left alone (not ours): ${s}`);
         for (const e of r.expectResults ?? []) say(g, `${e.ok ? "ok  " : bad("FAIL")} ${e.text} (${e.detail})`);
         say(g, r.ops.length ? `${file}: up, ${r.ops.length} op(s) applied in ${r.elapsedMs} ms` : `${file}: already up, nothing to do (0 ops)`);
       }

@@ -37,4 +37,11 @@ export const liveCodes = [
     explanation: "A device the script builds on (a macvlan/ipvlan/vlan parent, a device to `move`) is neither created by the script nor present.",
     example: "ns a < macvlan on host:enp9s0 >",
   },
+  {
+    code: "NS506",
+    severity: "error",
+    message: "the host already has a route to {dst} ({existing}), which is not ours",
+    explanation: "A host route of the script has the destination of a route someone else made: the kernel would refuse to add it (File exists), and nsnet never replaces a route it did not create.",
+    example: "host < route default via 192.0.2.254 >   # the host routes default via 192.0.2.1",
+  },
 ] as const satisfies readonly CodeInfo[];

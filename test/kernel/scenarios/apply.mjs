@@ -40,7 +40,7 @@ res.live = {
   sysctls: live.sysctls,
 };
 const state = await new StateStore(project, stateDir).readState();
-res.state = { applied: state.applied.length, originals: state.sysctlOriginals, sysctlInverse: state.applied.filter((o) => o.tool === "sysctl").map((o) => o.inverse?.text ?? null) };
+res.state = { applied: state.applied.length, originals: state.sysctlOriginals, sysctlInverse: state.applied.filter((o) => o.tool === "sysctl").map((o) => (o.inverse ? `${o.inverse.key}=${o.inverse.value}` : null)) };
 
 const { execa } = await import("execa");
 const ping = await execa("ip", ["netns", "exec", "a", "ping", "-c1", "-W1", "192.0.2.2"], { reject: false });

@@ -10,6 +10,7 @@ export const { prepareSandbox } = await import(`${B}/exec/sandbox.js`);
 export const { ProcessRunner } = await import(`${B}/exec/runner.js`);
 export const { StateStore } = await import(`${B}/exec/state-store.js`);
 export const { diffLive, describeDiff } = await import(`${B}/exec/compare.js`);
+export const { effectOf } = await import(`${B}/plan/read.js`);
 
 export const runner = new ProcessRunner();
 export const args = JSON.parse(process.argv[2] ?? "{}");
@@ -67,13 +68,20 @@ export function midOps(project, p = "", { net = 2, hostSysctl = true } = {}) {
   ];
   return list
     .filter(([, , ns, text]) => hostSysctl || !(ns === "host" && text.includes("=")))
-    .map(([phase, tool, ns, text, inv], i) => ({
-    index: i + 1,
-    phase,
-    tool,
-    ns,
-    text: n(text),
-    summary: n(text),
-    inverse: inv === null ? null : { tool, ns, text: n(inv) },
-  }));
+    .map(([phase, tool, ns, text, inv], i) => {
+      const op = {
+        index: i + 1,
+        phase,
+        tool,
+        ns,
+        text: n(text),
+        summary: n(text),
+        effect: effectOf({ tool, ns, text: n(text) }),
+        inverse: inv === null ? null : effectOf({ tool, ns, text: n(inv) }),
+      };
+      if (!op.effect || (inv !== null && !op.inverse)) throw new Error(`midOps: not an nsnet text: ${text} / ${inv}`);
+      // an alias goes with its link; a sysctl without inverse is restored from what was found
+      if (inv === null && tool === "ip") op.undoneWith = "link";
+      return op;
+    });
 }

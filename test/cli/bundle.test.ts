@@ -1,0 +1,50 @@
+import { describe, it, expect } from "vitest";
+import { execa } from "execa";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+/**
+ * The installed nsnet is one file (scripts/bundle.mjs → dist/cli/nsnet.cjs), run through its
+ * shebang. It must behave as the unbundled CLI: find stdlib/ next to itself, name itself in
+ * udev rules, and know every command. Needs the build (scripts/test runs setup first).
+ */
+const BUNDLE = fileURLToPath(new URL("../../dist/cli/nsnet.cjs", import.meta.url));
+const example = (name: string) => fileURLToPath(new URL(`../../examples/${name}`, import.meta.url));
+
+describe("the bundled nsnet", () => {
+  it("starts through its shebang and prints its version", async () => {
+    const r = await execa(BUNDLE, ["--version"], { reject: false });
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout).toMatch(/^nsnet \d+\.\d+\.\d+$/);
+  });
+
+  it("checks a script that uses the stdlib (found relative to the bundle)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "nsnet-bundle-"));
+    const file = join(dir, "routed.nsnet");
+    writeFileSync(file, 'use "stdlib/routed"\nuplink eth0\nhost < addr 198.51.100.2/24 on eth0 >\nrouted("lxc1", "198.51.100.3/24", "eth0")\n');
+    const r = await execa(BUNDLE, ["check", file], { reject: false });
+    expect(r.exitCode, r.stderr).toBe(0);
+    const g = await execa(BUNDLE, ["graph", file], { reject: false });
+    expect(g.stdout).toContain("lxc1_veth0");
+  });
+
+  it("names itself in udev rules by default", async () => {
+    const r = await execa(BUNDLE, ["udev-rule", example("udev-lxc.nsnet")], { reject: false });
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.stdout).toContain(`RUN+="${BUNDLE} hook ${example("udev-lxc.nsnet")}"`);
+  });
+
+  it("a hook without udev's environment is a usage error, not a crash", async () => {
+    const r = await execa(BUNDLE, ["hook", example("udev-lxc.nsnet")], { reject: false, env: { ACTION: "", INTERFACE: "" } });
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr.split("\n")[0]).toMatch(/^nsnet hook: ACTION and INTERFACE not set/);
+  });
+
+  it("an event for an interface no handler matches exits 0 and prints nothing", async () => {
+    const r = await execa(BUNDLE, ["hook", example("udev-lxc.nsnet")], { reject: false, env: { ACTION: "add", INTERFACE: "nomatch0", SUBSYSTEM: "net", IFINDEX: "99" } });
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout + r.stderr).toBe("");
+  });
+});
