@@ -63,6 +63,7 @@ const NOT_FROM_AN_EXAMPLE: Record<string, string> = {
   NS326: "NS216 reports the vlan id first",
   NS402: "NS209 reports the CIDR first",
   NS406: "NS105 reports the address first",
+  NS408: "the checker's NS306 says the same at the same token, and one of them is shown",
   NS412: "needs the allocations of a previous run",
 };
 const needsLive = (code: string) => /^NS5/.test(code);
