@@ -52,6 +52,8 @@ export interface CheckContext {
    *  subnets are not known, so checks that need them stay quiet */
   unresolved: Set<string>;
   segments: Segments;
+  /** keys `ns:name` of interfaces whose statement failed in expansion (already reported) */
+  unbuilt: Set<string>;
   /** a declared namespace or the host */
   isNamespace(name: string): boolean;
   namespaceNames(): string[];
@@ -153,6 +155,7 @@ export function buildContext(topo: Topology | AddressedTopology, out: Diagnostic
     addressesBySegment,
     unresolved,
     segments,
+    unbuilt: new Set((topo.unbuilt ?? []).map((u) => devKey(u.ns, u.name))),
     isNamespace: (name) => name === HOST || namespaces.has(name),
     namespaceNames: () => [HOST, ...namespaces.keys()],
     device: (ns, name) => devices.get(devKey(ns, name)),

@@ -1,6 +1,6 @@
 import { didYouMean } from "../diagnostics/suggest.js";
 import type { Span } from "../model/span.js";
-import { HOST } from "../model/topology.js";
+import { HOST, devKey } from "../model/topology.js";
 import type { CheckContext } from "./context.js";
 
 /**
@@ -13,7 +13,7 @@ import type { CheckContext } from "./context.js";
 export function requireNamespace(ctx: CheckContext, name: string, span: Span): boolean {
   if (ctx.isNamespace(name)) return true;
   const suggestions = didYouMean(name, ctx.namespaceNames());
-  const extra = suggestions.length ? { suggestions, hint: `did you mean \`${suggestions[0]}\`?` } : { hint: `declare it with \`ns ${name}\`` };
+  const extra = suggestions.length ? { suggestions } : { hint: `declare it with \`ns ${name}\`` };
   ctx.accept("NS301", span, { name }, extra);
   return false;
 }
@@ -28,6 +28,7 @@ const IMPLICIT = new Set(["lo"]);
  */
 export function requireDevice(ctx: CheckContext, ns: string, name: string, span: Span): boolean {
   if (IMPLICIT.has(name) || ctx.device(ns, name)) return true;
+  if (ctx.unbuilt.has(devKey(ns, name))) return false; // its own statement failed, and said so
   if (!ctx.isNamespace(ns)) {
     requireNamespace(ctx, ns, span);
     return false;
@@ -37,7 +38,7 @@ export function requireDevice(ctx: CheckContext, ns: string, name: string, span:
   if (ns === HOST) {
     ctx.accept("NS303", span, { name }, { hint: `add \`uplink ${name}\` if it is an existing host device`, suggestions });
   } else {
-    const hint = suggestions.length ? `did you mean \`${suggestions[0]}\`?` : names.length ? `interfaces of \`${ns}\`: ${names.join(", ")}` : undefined;
+    const hint = !suggestions.length && names.length ? `interfaces of \`${ns}\`: ${names.join(", ")}` : undefined;
     ctx.accept("NS302", span, { name, ns }, hint ? { hint, suggestions } : { suggestions });
   }
   return false;

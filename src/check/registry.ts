@@ -1,3 +1,4 @@
+import { noSpan, type Span } from "../model/span.js";
 import type { Topology } from "../model/topology.js";
 import type { CheckContext, CheckedAddress } from "./context.js";
 
@@ -7,7 +8,7 @@ import type { CheckContext, CheckedAddress } from "./context.js";
  * `ctx.accept`. Concerns that need the whole picture at once (overlaps found by a sweep)
  * register for "topology" and are called once.
  */
-export type ItemKind = Exclude<keyof Topology, "addresses" | "handlers"> | "addresses" | "assignments";
+export type ItemKind = Exclude<keyof Topology, "addresses" | "handlers" | "unbuilt"> | "addresses" | "assignments";
 
 /**
  * "addresses" are the checker's effective addresses (static, or resolved after allocation);
@@ -46,15 +47,31 @@ export class ValidationRegistry {
     return this.entries.map((e) => `${e.kind}:${e.name}`);
   }
 
+  /**
+   * Runs every validator. One that throws (a bug, never the user's fault) is stopped there
+   * and becomes one NS300 naming it, at the item it choked on; the others still run, so a
+   * bug in one check never hides the findings of the rest (Langium's registry does the same).
+   */
   run(ctx: CheckContext): void {
     for (const e of this.entries) {
-      if (e.kind === "topology") {
-        e.fn(undefined, ctx);
-        continue;
-      }
       const items: readonly unknown[] =
-        e.kind === "addresses" ? ctx.addresses : e.kind === "assignments" ? ctx.topo.addresses : ctx.topo[e.kind];
-      for (const item of items) e.fn(item, ctx);
+        e.kind === "topology" ? [undefined] : e.kind === "addresses" ? ctx.addresses : e.kind === "assignments" ? ctx.topo.addresses : ctx.topo[e.kind];
+      for (const item of items) {
+        try {
+          e.fn(item, ctx);
+        } catch (err) {
+          const at = spanOf(item) ?? ctx.topo.namespaces[0]?.span ?? noSpan();
+          ctx.accept("NS300", at, { name: `${e.kind}:${e.name}`, error: err instanceof Error ? err.message : String(err) }, {
+            hint: "this is a bug in nsnet, not in your script; the other checks ran — please report it with the script",
+          });
+          break;
+        }
+      }
     }
   }
+}
+
+function spanOf(item: unknown): Span | undefined {
+  const s = (item as { span?: Span } | undefined)?.span;
+  return s && typeof s.file === "string" ? s : undefined;
 }

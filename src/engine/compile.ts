@@ -62,7 +62,7 @@ export function compileParsed(
 }
 
 function done(c: Omit<CompiledWithAllocations, "ok">): CompiledWithAllocations {
-  c.diagnostics = sortDiagnostics(dedupe(c.diagnostics));
+  c.diagnostics = dedupe(sortDiagnostics(c.diagnostics));
   return { ...c, ok: !hasErrors(c.diagnostics) };
 }
 
@@ -78,13 +78,26 @@ export function sortDiagnostics(diags: Diagnostic[]): Diagnostic[] {
   );
 }
 
-/** Two phases may notice the same thing at the same token; say it once. */
+/**
+ * Two phases may notice the same thing at the same token (the checker's NS306 and the
+ * allocator's NS408 both say "unknown pool `lna`"); say it once. The same message at the
+ * same place is the same fact whatever the code: the first in order stays, and takes what
+ * the other adds (a hint, suggestions, related sites) when it has none of its own.
+ */
 function dedupe(diags: Diagnostic[]): Diagnostic[] {
-  const seen = new Set<string>();
-  return diags.filter((d) => {
-    const k = `${d.code}\0${d.span.file}\0${d.span.start.offset}\0${d.message}`;
-    if (seen.has(k)) return false;
-    seen.add(k);
-    return true;
-  });
+  const kept = new Map<string, Diagnostic>();
+  const out: Diagnostic[] = [];
+  for (const d of diags) {
+    const k = `${d.span.file}\0${d.span.start.offset}\0${d.span.end.offset}\0${d.message}`;
+    const first = kept.get(k);
+    if (!first) {
+      kept.set(k, d);
+      out.push(d);
+      continue;
+    }
+    if (!first.hint && d.hint) first.hint = d.hint;
+    if (!first.suggestions?.length && d.suggestions?.length) first.suggestions = d.suggestions;
+    if (!first.related?.length && d.related?.length) first.related = d.related;
+  }
+  return out;
 }

@@ -46,7 +46,7 @@ export function evalExpr(e: Expr, scope: Scope, report: Report): Value | undefin
         const suggestions = didYouMean(e.name, scope.varNames());
         report("NS201", e.span, { name: e.name }, {
           suggestions,
-          hint: suggestions.length ? `did you mean \`$${suggestions[0]}\`?` : "bind it first with `let NAME = …`",
+          hint: suggestions.length ? undefined : "bind it first with `let NAME = …`",
         });
       }
       return v;

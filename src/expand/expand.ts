@@ -317,7 +317,7 @@ class Expander {
       const suggestions = didYouMean(name, scope.defNames());
       this.report("NS202", s.callee.span, { name }, {
         suggestions,
-        hint: suggestions.length ? `did you mean \`${suggestions[0]}\`?` : "define it with `def NAME(…) < … >` or bring it in with `use`",
+        hint: suggestions.length ? undefined : "define it with `def NAME(…) < … >` or bring it in with `use`",
       });
       return;
     }
@@ -518,6 +518,18 @@ class Expander {
     if (d.ns === body.ns) body.recent = d.name;
   }
 
+  /**
+   * A device whose own name is known but whose statement failed (reported): its name is
+   * taken all the same, so later default names and references read as the user meant.
+   */
+  private unbuilt(ns: string, name: string, body: Body): void {
+    const c = this.countersOf(ns);
+    c.names.add(name);
+    c.placed++;
+    (this.topo.unbuilt ??= []).push({ ns, name });
+    if (ns === body.ns) body.recent = name;
+  }
+
   /** `mtu N` and `hwaddr MAC` of a device statement; null when one of them is invalid (reported). */
   private linkAttrs(s: A.LinkAttrs, scope: Scope): { mtu?: number; hwaddr?: string } | null {
     const out: { mtu?: number; hwaddr?: string } = {};
@@ -541,11 +553,15 @@ class Expander {
 
   private veth(s: A.VethStmt, body: Body, scope: Scope): void {
     const ns = body.ns;
-    const attrs = this.linkAttrs(s, scope);
-    if (attrs === null) return;
     const n = this.countersOf(ns).veths++;
     const nsEnd = s.as ? this.ifName(s.as, scope) : this.defaultName(ns, "eth");
     if (nsEnd === undefined) return;
+    const attrs = this.linkAttrs(s, scope);
+    if (attrs === null || !this.vethPair(s, body, scope, n, nsEnd, attrs)) this.unbuilt(ns, nsEnd, body);
+  }
+
+  private vethPair(s: A.VethStmt, body: Body, scope: Scope, n: number, nsEnd: string, attrs: { mtu?: number; hwaddr?: string }): boolean {
+    const ns = body.ns;
     const nsEndSpan = s.as?.span ?? s.keyword;
 
     let farNs = HOST;
@@ -554,20 +570,20 @@ class Expander {
     let master: { name: string; span: Span } | undefined;
     if (s.farName) {
       farName = this.ifName(s.farName, scope);
-      if (farName === undefined) return;
+      if (farName === undefined) return false;
     }
     if (s.peer) {
       const peerNs = this.nsName(s.peer.ns, scope, true);
-      if (peerNs === undefined) return;
+      if (peerNs === undefined) return false;
       farNs = peerNs;
       if (s.peer.name) {
         farName = this.ifName(s.peer.name, scope);
-        if (farName === undefined) return;
+        if (farName === undefined) return false;
         farSpan = s.peer.name.span;
       }
     } else if (s.to) {
       const ref = this.ifRef(s.to, HOST, scope);
-      if (!ref) return;
+      if (!ref) return false;
       farNs = ref.ns;
       master = { name: ref.name, span: s.to.name.span };
     }
@@ -579,7 +595,7 @@ class Expander {
           this.report("NS210", s.keyword, { name: farName, reason }, {
             hint: `this is the default far-end name \${ns}_veth\${n}; use \`veth NAME\` to choose a shorter host-side name`,
           });
-          return;
+          return false;
         }
       } else {
         farName = this.defaultName(farNs, "eth");
@@ -619,17 +635,23 @@ class Expander {
       this.addDevice(here, body);
       this.addDevice(far, farBody, !s.to);
     }
+    return true;
   }
 
   private childDevice(s: A.MacvlanStmt | A.IpvlanStmt | A.VlanStmt, body: Body, scope: Scope): void {
+    // a failed parent or id leaves the device's own name taken (when it is known without them)
+    const lost = () => {
+      const own = s.as ? this.ifName(s.as, scope) : body.ns !== HOST ? this.defaultName(body.ns, "eth") : undefined;
+      if (own !== undefined) this.unbuilt(body.ns, own, body);
+    };
     const parent = this.ifRef(s.parent, HOST, scope);
-    if (!parent) return;
+    if (!parent) return lost();
     const attrs = this.linkAttrs(s, scope);
-    if (attrs === null) return;
+    if (attrs === null) return lost();
     let vlanId = 0;
     if (s.type === "Vlan") {
       const id = this.integer(s.id, scope, "a VLAN id", 1, 4094);
-      if (id === undefined) return;
+      if (id === undefined) return lost();
       vlanId = id;
     }
     let name: string | undefined;
@@ -683,16 +705,13 @@ class Expander {
         continue;
       }
       const devs = byKey.get(devKey(ls.ns, ls.name));
+      if (!devs && this.topo.unbuilt?.some((u) => u.ns === ls.ns && u.name === ls.name)) continue;
       if (!devs) {
         const candidates = this.countersOf(ls.ns).names;
         const suggestions = didYouMean(ls.name, candidates);
         this.report("NS217", ls.span, { name: ls.name, ns: ls.ns === HOST ? "the host" : `namespace ${ls.ns}` }, {
           suggestions,
-          hint: suggestions.length
-            ? `did you mean \`${suggestions[0]}\`?`
-            : ls.ns === HOST
-              ? `declare an existing host device with \`uplink ${ls.name}\``
-              : undefined,
+          hint: !suggestions.length && ls.ns === HOST ? `declare an existing host device with \`uplink ${ls.name}\`` : undefined,
         });
         continue;
       }

@@ -61,21 +61,16 @@ export function unitBlock(plan: PoolPlan, unit: bigint): Cidr {
 }
 
 /**
- * Validate every pool and plan the valid ones. Duplicate names keep the first; overlapping
- * pools are reported at the later one (both are still planned, the script is in error).
+ * Validate every pool and plan the valid ones. Duplicate names keep the first, silently:
+ * the checker reports them (NS310), once. Overlapping pools are reported at the later one
+ * (both are still planned, the script is in error).
  */
 export function planPools(pools: readonly Pool[]): { plans: Map<string, PoolPlan>; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
   const plans = new Map<string, PoolPlan>();
   const seen = new Map<string, Pool>();
   for (const pool of pools) {
-    const first = seen.get(pool.name);
-    if (first) {
-      diagnostics.push(
-        diag("NS411", pool.nameSpan, { pool: pool.name }, { related: [{ span: first.nameSpan, message: "first declared here" }] }),
-      );
-      continue;
-    }
+    if (seen.has(pool.name)) continue;
     seen.set(pool.name, pool);
     const plan = planPool(pool, diagnostics);
     if (!plan) continue;

@@ -230,6 +230,12 @@ export interface Topology {
   services: Command[];
   execs: Command[];
   handlers: Handler[];
+  /**
+   * Interfaces a statement would have made but did not, because an error was reported at
+   * it (`veth averyveryverylongname` leaves its `eth0` unbuilt). Later references to them
+   * are not reported again: one mistake, one diagnostic.
+   */
+  unbuilt?: DevRef[];
 }
 
 export function emptyTopology(): Topology {

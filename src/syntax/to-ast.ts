@@ -492,7 +492,7 @@ export class Builder {
         if (callee) {
           const suggestions = didYouMean(callee.image, STATEMENT_KEYWORDS);
           const hint = suggestions.length
-            ? `did you mean '${suggestions[0]}'?`
+            ? undefined
             : `statements start with a keyword (${STATEMENT_KEYWORDS.slice(0, 6).join(", ")}, …); a def is called as ${callee.image}(args)`;
           this.report("NS104", callee.startOffset, endOf(callee), { word: callee.image }, { hint, suggestions });
         }

@@ -466,3 +466,12 @@ describe("NS304 suggestions", () => {
     expect([d?.span.start.line, d?.span.start.column]).toEqual([2, 17]);
   });
 });
+
+describe("one fact, one diagnostic", () => {
+  it("a pool declared twice is reported once (NS310), not again by the allocator", async () => {
+    const { compileText } = await import("../../src/engine/compile.js");
+    const c = compileText("pool lan 10.0.0.0/24\npool lan 10.1.0.0/24\n", "t.nsnet");
+    expect(c.diagnostics.map((d) => `${d.code}@${d.span.start.line}:${d.span.start.column}`)).toEqual(["NS310@2:6"]);
+    expect(c.diagnostics[0]!.related?.[0]?.span.start.line).toBe(1);
+  });
+});

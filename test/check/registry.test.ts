@@ -31,4 +31,30 @@ describe("ValidationRegistry", () => {
     expect(names).toContain("topology:addressConflicts");
     expect(new Set(names).size).toBe(names.length);
   });
+
+  it("turns a throwing validator into one NS300 naming it, at the item, and goes on with the others", () => {
+    const b = new TopoBuilder();
+    const a = b.ns("a");
+    b.ns("a");
+    const seen: string[] = [];
+    const reg = new ValidationRegistry()
+      .register("namespaces", function explodes(n) {
+        seen.push(n.name);
+        throw new Error("boom");
+      })
+      .registerWhole(function alsoExplodes() {
+        throw new TypeError("x is undefined");
+      })
+      .register("namespaces", (n, ctx) => {
+        if (ctx.namespaces.get(n.name) !== n) ctx.accept("NS307", n.nameSpan, { name: n.name });
+      });
+    const ds = check(b.topo, reg);
+    expect(seen).toEqual(["a"]); // stopped after its first throw: one diagnostic, not one per item
+    expect(ds.map((d) => `${d.code} ${d.message}`)).toEqual([
+      "NS300 internal error in the check `namespaces:explodes`: boom",
+      "NS300 internal error in the check `topology:alsoExplodes`: x is undefined",
+      "NS307 namespace `a` is declared twice",
+    ]);
+    expect(ds[0]!.span).toEqual(a.span);
+  });
 });

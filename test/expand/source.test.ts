@@ -5,6 +5,7 @@ import { parse } from "../../src/syntax/parse.js";
 import { expand, expandHandler, type ExpandOptions } from "../../src/expand/expand.js";
 import { makeFsLoader, STDLIB_DIR } from "../../src/expand/fs-loader.js";
 import type { Topology } from "../../src/model/topology.js";
+import { compileText } from "../../src/engine/compile.js";
 
 /** Parse + expand source text; parse errors fail the test (they are not ours to test). */
 function ex(text: string, opts: Partial<ExpandOptions> = {}) {
@@ -195,5 +196,31 @@ describe("nat from a subnet or NS:IF", () => {
   it("a source subnet that is no address is an error at the source, not an interface name", () => {
     const d = ex("uplink eth0\nlet n = 300\nnat from 10.22.0.${n}/16 to eth0\n").diagnostics;
     expect(d.map(at)).toEqual(["NS209@3:10"]);
+  });
+});
+
+describe("one mistake, one diagnostic: a device statement that fails takes no references down with it", () => {
+  const codes = (text: string) => {
+    const c = compileText(text, "t.nsnet");
+    return c.diagnostics.map(at);
+  };
+  it("a too-long `veth NAME`: no cascading `no interface eth0` for the addr after it", () => {
+    expect(codes("ns a < veth averyveryverylongname; addr 192.0.2.1/24 >\n")).toEqual(["NS210@1:13"]);
+  });
+  it("a too-long default far name: the namespace's eth0 is still meant", () => {
+    expect(codes("ns xyzzyxyzzyxyzzyxyzzy < veth pair; addr 192.0.2.1/24; up eth0 >\n")).toEqual(["NS210@1:27"]);
+  });
+  it("`as IF` of a failed veth: `up IF` and `addr` (the recent interface) are not reported again", () => {
+    expect(codes("ns b < veth averyveryverylongname2 as e1; addr 192.0.2.1/24; up e1 >\n")).toEqual(["NS210@1:13"]);
+  });
+  it("the next veth still gets the next default name", () => {
+    const r = ex("ns a < veth averyveryverylongname; veth >\n");
+    expect(r.topology.devices.filter((d) => d.ns === "a").map((d) => d.name)).toEqual(["eth1"]);
+  });
+  it("a macvlan with a bad parent inside a namespace", () => {
+    expect(codes("uplink eth0\nns a < macvlan on averyveryverylongparent; addr 192.0.2.1/24 >\n")).toEqual(["NS210@2:19"]);
+  });
+  it("a name nobody tried to make is still reported", () => {
+    expect(codes("ns a < veth averyveryverylongname; addr 192.0.2.1/24 on eth5 >\n")).toEqual(["NS210@1:13", "NS302@1:57"]);
   });
 });

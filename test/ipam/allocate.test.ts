@@ -148,7 +148,7 @@ describe("allocate: diagnostics", () => {
     expect(codes(r)).toEqual(["NS410"]);
     expect(r.diagnostics[0]!.suggestions).toEqual(["addr auto from a", "addr auto from b"]);
   });
-  it("pool problems: not a CIDR, host bits, bad split, reserve outside or not an address, overlap, duplicate", () => {
+  it("pool problems: not a CIDR, host bits, bad split, reserve outside or not an address, overlap; a duplicate is the checker's", () => {
     const bad = pool("bad", "10.0.0.0");
     const hostBits = pool("hb", "10.1.0.5/24");
     const split = pool("sp", "10.2.0.0/24", { split: 24 });
@@ -157,7 +157,7 @@ describe("allocate: diagnostics", () => {
     const inner = pool("inner", "10.9.1.0/24");
     const dup = pool("big", "10.20.0.0/24");
     const r = allocate(topo([bad, hostBits, split, reserve, big, inner, dup], []), emptySnapshot());
-    expect(codes(r)).toEqual(["NS402", "NS403", "NS407", "NS405", "NS406", "NS404", "NS411"]);
+    expect(codes(r)).toEqual(["NS402", "NS403", "NS407", "NS405", "NS406", "NS404"]);
     expect(r.diagnostics[1]!.suggestions).toEqual(["10.1.0.0/24"]);
     const overlap = r.diagnostics[5]!;
     expect(overlap.span).toBe(inner.cidrSpan);

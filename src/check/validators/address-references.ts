@@ -10,7 +10,7 @@ export function addressReferences(a: AddressAssignment, ctx: CheckContext): void
     const suggestions = didYouMean(a.spec.pool, ctx.pools.keys());
     ctx.accept("NS306", a.spec.poolSpan ?? a.valueSpan, { name: a.spec.pool }, {
       suggestions,
-      hint: suggestions.length ? `did you mean \`${suggestions[0]}\`?` : `declare it with \`pool ${a.spec.pool} CIDR\``,
+      hint: suggestions.length ? undefined : `declare it with \`pool ${a.spec.pool} CIDR\``,
     });
   }
 }

@@ -18,7 +18,7 @@ export function proxyArp(p: ProxyArp, ctx: CheckContext): void {
     const uplinks = ctx.topo.devices.filter((d) => d.ns === HOST && d.kind === "uplink").map((d) => d.name);
     const suggestions = didYouMean(p.uplink, uplinks);
     ctx.accept("NS319", p.uplinkSpan, { name: p.uplink }, {
-      hint: suggestions.length ? `did you mean \`${suggestions[0]}\`?` : `declare it with \`uplink ${p.uplink}\``,
+      hint: suggestions.length ? undefined : `declare it with \`uplink ${p.uplink}\``,
       suggestions,
       related: dev ? [{ span: dev.nameSpan, message: `\`${p.uplink}\` is a ${dev.kind} declared here` }] : undefined,
     });

@@ -22,7 +22,7 @@ export function routeShape(r: Route, ctx: CheckContext): void {
     dstFamily = dst.family;
     if (dst.addr !== networkAddress(dst)) {
       const subnet = subnetText(dst);
-      ctx.accept("NS315", r.dstSpan, { cidr: r.dst }, { suggestions: [subnet], hint: `did you mean \`${subnet}\`?` });
+      ctx.accept("NS315", r.dstSpan, { cidr: r.dst }, { suggestions: [subnet] });
     }
   }
   if (r.via === undefined) return;
@@ -40,8 +40,8 @@ export function routeShape(r: Route, ctx: CheckContext): void {
   const own = (ctx.addressesByNs.get(r.ns) ?? []).filter((a) => a.value && (r.dev === undefined || a.dev === r.dev));
   if (own.some((a) => contains(a.value!, via))) return;
   const subnets = [...new Set(own.filter((a) => a.value!.family === via.family).map((a) => subnetText(a.value!)))];
-  const scope = r.dev !== undefined ? `on \`${r.dev}\`` : "";
-  const connected = subnets.length ? `connected ${scope}: ${subnets.slice(0, 4).join(", ")}${subnets.length > 4 ? ", …" : ""}; ` : "";
+  const scope = r.dev !== undefined ? ` on \`${r.dev}\`` : "";
+  const connected = subnets.length ? `connected${scope}: ${subnets.slice(0, 4).join(", ")}${subnets.length > 4 ? ", …" : ""}; ` : "";
   ctx.accept("NS316", viaSpan, { via: r.via, ns: r.ns }, {
     hint: `${connected}add an address in the gateway's subnet, or write \`onlink\` if it answers on the link`,
     // The host may well have addresses the script does not declare (DHCP on eth0).

@@ -3,6 +3,13 @@ import type { CodeInfo } from "../diagnostic.js";
 /** NS3xx: findings of the checker (src/check) on the expanded, possibly addressed, topology. */
 export const checkCodes = [
   {
+    code: "NS300",
+    severity: "error",
+    message: "internal error in the check `{name}`: {error}",
+    explanation: "A validator of nsnet failed on this script: a bug in nsnet. The other checks still ran; please report it with the script.",
+    example: "# no script triggers it on purpose; test/check/registry.test.ts makes a validator throw",
+  },
+  {
     code: "NS301",
     severity: "error",
     message: "unknown namespace `{name}`",
@@ -56,7 +63,7 @@ export const checkCodes = [
     severity: "error",
     message: "interface `{name}` is declared twice in namespace `{ns}`",
     explanation: "Two statements create an interface with the same name in one namespace.",
-    example: "ns a < veth as eth0; macvlan on eth0 as eth0 >",
+    example: "uplink eth0\nns a < macvlan on eth0 as e0; macvlan on eth0 as e0 >",
   },
   {
     code: "NS309",

@@ -98,21 +98,21 @@ export const expandCodes = [
     severity: "error",
     message: "`{key}` is not a valid sysctl key: {reason}",
     explanation: "Sysctl keys are dotted paths of [A-Za-z0-9_-] segments (net.ipv4.ip_forward); they become a path under /proc/sys.",
-    example: "sysctl net/ipv4/ip_forward = 1",
+    example: "host < sysctl net/ipv4/ip_forward = 1 >",
   },
   {
     code: "NS215",
     severity: "error",
     message: "invalid value for sysctl `{key}`: {reason}",
     explanation: "Sysctl values are written as one line into /proc/sys.",
-    example: 'sysctl net.ipv4.ip_forward = ""',
+    example: 'host < sysctl net.ipv4.ip_forward = "" >',
   },
   {
     code: "NS216",
     severity: "error",
     message: "{what} must be {range}, got {value}",
     explanation: "A number is outside the range its place allows (ports, VLAN ids, HTTP statuses, loop bounds).",
-    example: "vlan 5000 on eth0",
+    example: "uplink eth0\nns a < vlan 5000 on eth0 >",
   },
   {
     code: "NS217",
@@ -140,7 +140,7 @@ export const expandCodes = [
     severity: "error",
     message: "`{expr}` is reserved for pool helpers and not supported yet",
     explanation: "Member expressions such as pool.next are reserved; addresses come from pools with `addr auto from POOL`.",
-    example: "let a = lan.next",
+    example: "ns c${lan.next}",
   },
   {
     code: "NS221",

@@ -72,13 +72,7 @@ export const ipamCodes = [
     explanation: "Without `from POOL`, `addr auto` uses the only pool; with several it cannot guess.",
     example: "pool a 10.0.0.0/24\npool b 10.1.0.0/24\nns x < veth; addr auto >",
   },
-  {
-    code: "NS411",
-    severity: "error",
-    message: "pool `{pool}` is declared more than once",
-    explanation: "Pool names are unique; the first declaration is used.",
-    example: "pool p 10.0.0.0/24\npool p 10.1.0.0/24",
-  },
+  // NS411 (a pool declared twice) is retired: the checker's NS310 says it, once.
   {
     code: "NS412",
     severity: "info",

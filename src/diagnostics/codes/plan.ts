@@ -25,7 +25,7 @@ export const planCodes = [
     severity: "warning",
     message: "the current value of sysctl {key} in '{ns}' is unknown; `down` will not restore it",
     explanation: "the caller did not read the sysctls the plan sets (see sysctlKeysNeeded), so the op has no inverse.",
-    example: "sysctl net.ipv4.ip_forward = 1",
+    example: "host < sysctl net.ipv4.ip_forward = 1 >",
   },
   {
     code: "NS593",
