@@ -49,7 +49,7 @@ export const COMMAND_OPTIONS: Record<string, readonly string[]> = {
   plan: ["format", "explain", "json", "state-dir", "project"],
   up: ["json", "state-dir", "project"],
   apply: ["json", "state-dir", "project"],
-  down: ["state-dir", "project"],
+  down: ["json", "state-dir", "project"],
   show: ["json"],
   graph: ["format"],
   sandbox: ["json", "project"],

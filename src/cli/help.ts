@@ -49,7 +49,7 @@ rolled back on failure (exit 3; exit 4 if the rollback could not finish). Re-run
 unchanged script does nothing; a changed script applies only the difference.
 To see what it would do without doing it: nsnet plan FILE.
 `,
-  down: `usage: nsnet down FILE [--state-dir DIR] [--project NAME]   (or: nsnet down --project NAME)
+  down: `usage: nsnet down FILE [--json] [--state-dir DIR] [--project NAME]   (or: nsnet down --project NAME)
 
 Removes everything this script's project created (and only that: links marked
 nsnet:<project>, namespaces it created), restores sysctls it changed.
