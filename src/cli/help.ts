@@ -10,7 +10,7 @@ usage:
   nsnet plan FILE [--format text|sh|json] [--explain]
   nsnet up FILE | apply FILE     apply transactionally
   nsnet down FILE                remove what this script created
-  nsnet show [NS] [--json]       live state of our namespaces, as nsnet source
+  nsnet show [NS…] [--json]      live state of namespaces, as nsnet source that rebuilds it
   nsnet graph FILE [--format text|dot|mermaid|svg]
   nsnet fmt FILE… [--check]      canonical formatting
   nsnet sandbox FILE [-- CMD…]   apply inside a private mount+net namespace, run CMD there
@@ -59,9 +59,10 @@ To see what it would do without doing it: nsnet plan FILE.
 Removes everything this script's project created (and only that: links marked
 nsnet:<project>, namespaces it created), restores sysctls it changed.
 `,
-  show: `usage: nsnet show [NS] [--json]
+  show: `usage: nsnet show [NS…] [--json]
 
-Prints the live state of namespaces as nsnet source (or JSON).
+Prints the live state of namespaces (all, or those named) as nsnet source that
+\`nsnet up\` rebuilds — sysctls, nat/portmap/partition and proxyarp included — or as JSON.
 `,
   graph: `usage: nsnet graph FILE [--format text|dot|mermaid|svg]
 

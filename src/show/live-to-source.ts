@@ -1,6 +1,10 @@
 import type { LiveAddr, LiveLink, LiveRoute, LiveState } from "../model/live.js";
+import type { LiveFirewall } from "../model/firewall.js";
 import { HOST } from "../model/topology.js";
 import { isChildKind, parentOf, selectLive, type Selection } from "./select.js";
+import { firewallStatements, type FirewallStatements } from "./firewall.js";
+import { findProxyArps, type ProxyArpIdiom } from "./proxyarp-idiom.js";
+import { changedSysctls } from "./sysctls.js";
 
 /**
  * Live state as nsnet source (`nsnet show`): what `nsnet up` would need to rebuild it.
@@ -15,22 +19,47 @@ import { isChildKind, parentOf, selectLive, type Selection } from "./select.js";
  *   enslaves it.
  * What the language cannot say (vxlan, a physical NIC, a veth whose peer is out of
  * sight) becomes a comment, as do its addresses and routes, so the text still compiles.
+ *
+ * So that `nsnet up` of the output rebuilds what was shown, it also says:
+ * - the sysctls that differ from a fresh namespace's (src/show/sysctls.ts), except those a
+ *   printed statement implies (`proxyarp`, `nat`, `portmap` turn forwarding on);
+ * - nsnet's nft tables as `nat`, `portmap` and `partition` (src/show/firewall.ts);
+ * - the routed-veth idiom as `proxyarp on IF` (src/show/proxyarp-idiom.ts);
+ * - the host's addresses and routes on the uplinks it declares (the gateway a proxied or
+ *   masqueraded namespace goes through).
  */
 export interface ShowOptions {
   /** namespaces to print (default: every namespace in the snapshot) */
   namespaces?: string[];
+  /** nsnet's nft tables, when read (src/exec/firewall-read.ts) */
+  firewall?: LiveFirewall[];
+}
+
+/** What `show` prints, worked out once: the selection, the firewall's statements, the idioms. */
+export interface ShowPlan {
+  sel: Selection;
+  fw: FirewallStatements;
+  proxyArps: ProxyArpIdiom[];
+}
+
+export function planShow(live: LiveState, opts: ShowOptions = {}): ShowPlan {
+  const first = selectLive(live, opts.namespaces);
+  const fw = firewallStatements(live, first, opts.firewall ?? [], (n) => isWritableName(n));
+  const uplinks = [...new Set([...first.uplinks, ...fw.hostDevices])].sort();
+  const sel: Selection = { ...first, uplinks };
+  return { sel, fw, proxyArps: findProxyArps(live, sel) };
 }
 
 export function liveToSource(live: LiveState, opts: ShowOptions = {}): string {
-  return new SourcePrinter(live, selectLive(live, opts.namespaces)).print();
+  return new SourcePrinter(live, planShow(live, opts)).print();
 }
 
 /** The snapshot cut down to what `liveToSource` prints (`nsnet show --json`). */
-export function liveToJson(live: LiveState, opts: ShowOptions = {}): LiveState {
-  const sel = selectLive(live, opts.namespaces);
+export function liveToJson(live: LiveState, opts: ShowOptions = {}): LiveState & { firewall: LiveFirewall[] } {
+  const { sel } = planShow(live, opts);
   const hostKept = new Set([...sel.hostOurs, ...sel.uplinks]);
   const keepLink = (ns: string, name: string) => (ns === HOST ? hostKept.has(name) : sel.shown.includes(ns));
-  const keepOwn = (ns: string, dev: string | undefined) => (ns === HOST ? dev !== undefined && sel.hostOurs.has(dev) : sel.shown.includes(ns));
+  const keepOwn = (ns: string, dev: string | undefined) => (ns === HOST ? dev !== undefined && hostKept.has(dev) : sel.shown.includes(ns));
   const sysctls: LiveState["sysctls"] = {};
   for (const [ns, values] of Object.entries(live.sysctls)) if (ns === HOST || sel.shown.includes(ns)) sysctls[ns] = values;
   return {
@@ -40,6 +69,7 @@ export function liveToJson(live: LiveState, opts: ShowOptions = {}): LiveState {
     routes: live.routes.filter((r) => keepOwn(r.ns, r.dev)),
     proxies: sel.proxies,
     sysctls,
+    firewall: (opts.firewall ?? []).filter((f) => f.ns === HOST || sel.shown.includes(f.ns)),
   };
 }
 
@@ -52,7 +82,7 @@ const SELF_MADE_PROTOS = new Set(["kernel", "ra", "redirect"]);
  * characters no word can hold; a device so named is left as a comment.
  */
 export function isWritableName(name: string): boolean {
-  return name !== "" && !/[\s#;<>|"\\$]/.test(name);
+  return name !== "" && !/[\s#;<>|"\\$\u0000-\u001f\u007f-\u009f]/.test(name);
 }
 
 /** Words that would read as keywords right after `veth`, where the far end's name stands. */
@@ -63,11 +93,27 @@ class SourcePrinter {
   /** links a statement can create (or, for uplinks, declare) */
   private readonly expressible = new Set<LiveLink>();
   private readonly order: Map<string, number>;
+  private readonly sel: Selection;
+  private readonly fw: FirewallStatements;
+  private readonly proxyArps: Map<string, ProxyArpIdiom>;
+  /** routes, proxies and sysctls a printed statement stands for */
+  private readonly absorbed: { routes: Set<LiveRoute>; proxies: Set<unknown>; sysctls: Set<string> };
 
   constructor(
     private readonly live: LiveState,
-    private readonly sel: Selection,
+    plan: ShowPlan,
   ) {
+    this.sel = plan.sel;
+    this.fw = plan.fw;
+    this.proxyArps = new Map(plan.proxyArps.map((p) => [p.ns, p]));
+    this.absorbed = { routes: new Set(), proxies: new Set(), sysctls: new Set() };
+    for (const p of plan.proxyArps) {
+      for (const r of p.routes) this.absorbed.routes.add(r);
+      for (const x of p.proxies) this.absorbed.proxies.add(x);
+      for (const k of p.sysctls) this.absorbed.sysctls.add(`${k.ns}\0${k.key}`);
+    }
+    for (const ns of plan.fw.forwarding) this.absorbed.sysctls.add(`${ns}\0net.ipv4.ip_forward`);
+    const sel = this.sel;
     for (const l of live.links) {
       const list = this.linksOf.get(l.ns) ?? [];
       list.push(l);
@@ -91,6 +137,8 @@ class SourcePrinter {
     for (const ns of shown) out.push("", ...this.namespace(ns));
     const host = this.hostBody();
     if (host.length) out.push("", "host <", ...host.map((l) => `  ${l}`), ">");
+    const last = [...(this.fw.nat.get(HOST) ?? []), ...this.fw.top];
+    if (last.length) out.push("", ...last);
     if (!shown.length) out.push("# (no namespaces)");
     return out.join("\n") + "\n";
   }
@@ -143,7 +191,11 @@ class SourcePrinter {
     devices.push(...body);
 
     for (const l of links) for (const a of this.addrsOf(l)) devices.push(this.commentUnless(l, `addr ${a.cidr} on ${l.name}`));
-    for (const r of this.routesOf(ns)) devices.push(this.route(r, links));
+    for (const r of this.routesOf(ns)) if (!this.absorbed.routes.has(r)) devices.push(this.route(r, links));
+    const idiom = this.proxyArps.get(ns);
+    if (idiom) devices.push(isWritableName(idiom.uplink) ? `proxyarp on ${idiom.uplink}` : `# proxyarp on ${JSON.stringify(idiom.uplink)} (not expressible)`);
+    devices.push(...(this.fw.nat.get(ns) ?? []));
+    devices.push(...this.sysctls(ns));
     for (const l of links) if (!l.up && this.expressible.has(l)) devices.push(`down ${l.name}`);
 
     if (!devices.length) return [`ns ${ns}`];
@@ -224,11 +276,26 @@ class SourcePrinter {
   private hostBody(): string[] {
     const body: string[] = [];
     const ours = this.hostLinks();
-    for (const l of ours) for (const a of this.addrsOf(l)) body.push(this.commentUnless(l, `addr ${a.cidr} on ${l.name}`));
-    for (const r of this.routesOf(HOST)) if (r.dev !== undefined && this.sel.hostOurs.has(r.dev)) body.push(this.route(r, ours));
-    for (const p of this.sel.proxies) body.push(`neigh proxy ${p.addr} on ${p.dev}`);
+    // the uplinks' own addresses and routes: the gateway proxied and masqueraded
+    // namespaces go through (on this host they exist already; a rebuild needs them)
+    const uplinks = (this.linksOf.get(HOST) ?? []).filter((l) => this.sel.uplinks.includes(l.name));
+    const wired = [...uplinks, ...ours];
+    for (const l of wired) for (const a of this.addrsOf(l)) body.push(this.commentUnless(l, `addr ${a.cidr} on ${l.name}`));
+    for (const r of this.routesOf(HOST)) {
+      if (r.dev === undefined || this.absorbed.routes.has(r)) continue;
+      if (this.sel.hostOurs.has(r.dev) || this.sel.uplinks.includes(r.dev)) body.push(this.route(r, wired));
+    }
+    for (const p of this.sel.proxies) if (!this.absorbed.proxies.has(p)) body.push(`neigh proxy ${p.addr} on ${p.dev}`);
+    body.push(...this.sysctls(HOST));
     for (const l of ours) if (!l.up && this.expressible.has(l)) body.push(`down ${l.name}`);
     return body;
+  }
+
+  /** `sysctl K = V` for what differs from a fresh namespace and no printed statement implies. */
+  private sysctls(ns: string): string[] {
+    return changedSysctls(this.live, ns)
+      .filter(([key, value]) => !(value === "1" && this.absorbed.sysctls.has(`${ns}\0${key}`)))
+      .map(([key, value]) => (/^[A-Za-z0-9_.@+-]+$/.test(key) && /^[A-Za-z0-9_.:/-]+$/.test(value) ? `sysctl ${key} = ${value}` : `# sysctl ${JSON.stringify(key)} = ${JSON.stringify(value)} (not expressible)`));
   }
 }
 

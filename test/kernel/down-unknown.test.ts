@@ -12,11 +12,12 @@ describe("down of a project that does not exist (sandbox)", () => {
       nsnet("up", alpha, "--project", "alpha"),
       nsnet("down", never),
       nsnet("down", "--project", "nosuch"),
+      nsnet("down", "--project", "nosuch", "--json"),
       nsnet("down", alpha, "--project", "alpha"),
       nsnet("down", alpha, "--project", "alpha"),
     ]);
     expect(r.exitCode, r.stderr).toBe(0);
-    const [up, never1, nosuch, down1, down2] = r.runs;
+    const [up, never1, nosuch, nosuchJson, down1, down2] = r.runs;
     expect(up!.status, up!.stderr).toBe(0);
     expect(never1!.status).toBe(0);
     expect(never1!.stderr).toMatch(/never\.nsnet: no project `never-[0-9a-f]{8}` exists \(nothing was ever applied under that name\)/);
@@ -24,6 +25,7 @@ describe("down of a project that does not exist (sandbox)", () => {
     expect(nosuch!.status).toBe(0);
     expect(nosuch!.stderr).toMatch(/nosuch: no project `nosuch` exists/);
     expect(nosuch!.stderr).toContain("  alpha");
+    expect(JSON.parse(nosuchJson!.stdout)).toMatchObject({ status: "ok", project: "nosuch", existed: false, undone: 0, knownProjects: ["alpha"] });
     expect(down1!.status).toBe(0);
     expect(down1!.stderr).toMatch(/down, \d+ op\(s\) undone/);
     // a project that did exist and is down already: the old wording, no list

@@ -72,6 +72,12 @@ export class LiveBuilder {
     return this;
   }
 
+  /** a sysctl value as `show` reads it */
+  sysctl(ns: string, key: string, value: string): this {
+    this.live.sysctls[ns] = { ...this.live.sysctls[ns], [key]: value };
+    return this;
+  }
+
   proxy(addr: string, dev: string): this {
     this.live.proxies.push({ ns: HOST, addr, dev });
     return this;
@@ -94,7 +100,10 @@ export function cardLive(): LiveState {
     .connected("lxc1", "eth0", "1.1.128.0/20")
     .route("lxc1", "default", { via: "1.1.128.1", dev: "eth0", onlink: true, proto: "boot" })
     .route(HOST, "1.1.128.3/32", { dev: "lxc1_veth0", proto: "boot", scope: "link" })
-    .proxy("1.1.128.3", "eth0").live;
+    .proxy("1.1.128.3", "eth0")
+    .sysctl(HOST, "net.ipv4.ip_forward", "1")
+    .sysctl(HOST, "net.ipv4.conf.lxc1_veth0.proxy_arp", "1")
+    .sysctl(HOST, "net.ipv4.conf.all.proxy_arp", "0").live;
 }
 
 /**

@@ -34,15 +34,23 @@ describe("liveToSource", () => {
     expect(text).not.toMatch(/docker0|wlan0|ns b|ns gw/);
   });
 
-  it("round-trips: the card source compiles and rebuilds the same devices, addresses and routes", () => {
+  it("round-trips: the card source compiles to the card itself — the idiom as `proxyarp on eth0`", () => {
     const t = compileClean(liveToSource(cardLive()));
     expect(t.devices.map(describeDevice)).toEqual(["host:eth0 uplink", "host:lxc1_veth0 veth peer lxc1:eth0", "lxc1:eth0 veth peer host:lxc1_veth0"]);
-    expect(t.resolved.map((a) => `${a.ns}:${a.dev} ${a.cidr}`)).toEqual(["lxc1:eth0 1.1.128.3/20"]);
-    expect(t.routes.map((r) => `${r.ns} ${r.dst} ${r.via ?? "-"} ${r.dev ?? "-"} ${r.onlink}`)).toEqual([
-      "lxc1 default 1.1.128.1 eth0 true",
-      "host 1.1.128.3/32 - lxc1_veth0 false",
-    ]);
-    expect(t.neighProxies.map((p) => `${p.addr} ${p.dev}`)).toEqual(["1.1.128.3 eth0"]);
+    expect(t.resolved.map((a) => `${a.ns}:${a.dev} ${a.cidr}`)).toEqual(["lxc1:eth0 1.1.128.3/20", "host:eth0 1.1.128.2/20"]);
+    expect(t.routes.map((r) => `${r.ns} ${r.dst} ${r.via ?? "-"} ${r.dev ?? "-"} ${r.onlink}`)).toEqual(["host default 1.1.128.1 eth0 false"]);
+    expect(t.proxyArps.map((p) => `${p.ns} ${p.uplink}`)).toEqual(["lxc1 eth0"]);
+    expect(t.neighProxies).toEqual([]);
+    expect(t.sysctls).toEqual([]);
+  });
+
+  it("prints the pieces, not `proxyarp`, when one is missing (here proxy_arp=0 on the host end)", () => {
+    const live = cardLive();
+    live.sysctls.host!["net.ipv4.conf.lxc1_veth0.proxy_arp"] = "0";
+    const text = liveToSource(live);
+    expect(text).not.toContain("proxyarp");
+    expect(text).toContain("  route default via 1.1.128.1 dev eth0 onlink\n");
+    expect(text).toContain("  route 1.1.128.3/32 dev lxc1_veth0\n  neigh proxy 1.1.128.3 on eth0\n  sysctl net.ipv4.ip_forward = 1\n");
   });
 
   it("round-trips: the mixed source compiles and rebuilds every expressible device", () => {
@@ -152,6 +160,6 @@ describe("liveToJson", () => {
   it("keeps the uplinks the shown namespaces use", () => {
     const j = liveToJson(cardLive());
     expect(j.links.map((l) => `${l.ns}:${l.name}`)).toEqual(["host:eth0", "lxc1:lo", "host:lxc1_veth0", "lxc1:eth0"]);
-    expect(j.addrs.map((a) => a.cidr)).toEqual(["1.1.128.3/20", "fe80::1/64"]);
+    expect(j.addrs.map((a) => `${a.ns}:${a.cidr}`)).toEqual(["host:1.1.128.2/20", "lxc1:1.1.128.3/20", "lxc1:fe80::1/64"]);
   });
 });
