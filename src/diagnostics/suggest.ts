@@ -41,7 +41,8 @@ function commonPrefix(a: string, b: string): number {
 /**
  * The candidates near `word`, best first, at most `max`. Among equally near ones the one
  * sharing the longer beginning with the word comes first (`vet` → `veth` before `let`),
- * then alphabetical order, so the list is stable.
+ * then alphabetical order, so the list is stable. Farther candidates are dropped when a
+ * nearer one exists.
  */
 export function didYouMean(word: string, candidates: Iterable<string>, max = 3): string[] {
   const w = word.toLowerCase();
@@ -57,5 +58,7 @@ export function didYouMean(word: string, candidates: Iterable<string>, max = 3):
     if (d <= limit) scored.push({ c, d, p: commonPrefix(w, lc) });
   }
   scored.sort((x, y) => x.d - y.d || y.p - x.p || x.c.localeCompare(y.c));
-  return scored.slice(0, max).map((s) => s.c);
+  // only the nearest: `nss` suggests `ns` (1 edit), not also `nat` and `use` (2 edits)
+  const best = scored[0]?.d;
+  return scored.filter((s) => s.d === best).slice(0, max).map((s) => s.c);
 }

@@ -160,7 +160,9 @@ const IPV4_SHAPE = /^\d+(?:\.\d+)+(?:\/\d*)?$/;
 const IPV6_SHAPE = /^[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*(?:\/\d*)?$/;
 
 export function isIpv6Shape(shape: string): boolean {
-  if (!IPV6_SHAPE.test(shape)) return false;
+  // `.::` is a plain word: no address starts with a dot (and the Address token is never
+  // tried at a `.`, so calling it one would leave the word unlexed)
+  if (shape.startsWith(".") || !IPV6_SHAPE.test(shape)) return false;
   const colons = shape.split("/")[0]!.split(":").length - 1;
   return shape.includes("::") || colons >= 2;
 }
