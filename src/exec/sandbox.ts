@@ -2,6 +2,7 @@ import { mkdir, readlink, writeFile } from "node:fs/promises";
 import type { Runner } from "./runner.js";
 import { ipBatchArgv } from "./commands.js";
 import { isValidIfName } from "./runner.js";
+import { DEFAULT_ALLOCATION_ROOT } from "../ipam/store-fs.js";
 
 /**
  * `nsnet sandbox`: a private mount + network namespace in which a script is applied and a
@@ -57,7 +58,8 @@ export async function assertInPrivateNetns(): Promise<void> {
 }
 
 /**
- * Inner half: /run becomes a tmpfs (so /run/netns and /run/nsnet are the sandbox's own),
+ * Inner half: /run and /var/lib/nsnet become tmpfs (so /run/netns, /run/nsnet and the
+ * allocations are the sandbox's own),
  * lo goes up, and each uplink is simulated by a veth whose far end, in namespace `lan`,
  * holds the gateway address — so scripts that route via their uplink work anywhere.
  */
@@ -71,6 +73,10 @@ export async function prepareSandbox(runner: Runner, uplinks: readonly SandboxUp
   }
   await must(runner, ["mount", "-t", "tmpfs", "-o", "mode=0755", "nsnet-sandbox", "/run"]);
   await mkdir("/run/netns", { recursive: true });
+  // Sticky allocations default to /var/lib/nsnet, which a tmpfs on /run does not cover: a
+  // command run in the sandbox without --state-dir would write the machine's own files.
+  await mkdir(DEFAULT_ALLOCATION_ROOT, { recursive: true, mode: 0o700 });
+  await must(runner, ["mount", "-t", "tmpfs", "-o", "mode=0700", "nsnet-sandbox-alloc", DEFAULT_ALLOCATION_ROOT]);
   // No DNS in the sandbox: an empty resolv.conf (in our private mount namespace only) makes
   // lookups fail at once instead of sending queries through a simulated uplink and waiting
   // out the resolver's timeout (python's http.server resolves its own address first).

@@ -14,22 +14,18 @@ export async function runDown(inv: Invocation): Promise<number> {
   const existed = await projectExists(opts);
   const r = await down(opts);
   if (inv.global.json) {
-    process.stdout.write(JSON.stringify({ status: r.status, project: opts.project, existed, undone: r.undone, skipped: r.skipped, notes: r.notes, leftovers: r.leftovers ?? [] }, null, 2) + "\n");
+    const known = existed || r.undone ? undefined : (await knownProjects(opts)).filter((p) => p.name !== opts.project).map((p) => p.name);
+    const out = { status: r.status, project: opts.project, existed, undone: r.undone, skipped: r.skipped, notes: r.notes, leftovers: r.leftovers ?? [], ...(known ? { knownProjects: known } : {}) };
+    process.stdout.write(JSON.stringify(out, null, 2) + "\n");
     return r.status === "ok" ? EXIT.ok : EXIT.rollbackIncomplete;
   }
   for (const s of r.skipped) say(inv.global, `left alone (not ours): ${s}`);
   for (const n of r.notes) say(inv.global, `note: ${n}`);
   if (r.status !== "ok") {
-    if (inv.global.json) process.stdout.write(JSON.stringify({ status: r.status, project: opts.project, undone: r.undone, leftovers: r.leftovers ?? [] }, null, 2) + "\n");
     process.stderr.write(`down incomplete; left behind:\n${(r.leftovers ?? []).map((l) => `  ${l}`).join("\n")}\n`);
     return EXIT.rollbackIncomplete;
   }
   const what = file ?? inv.global.project;
-  if (inv.global.json) {
-    const known = existed || r.undone ? undefined : (await knownProjects(opts)).filter((p) => p.name !== opts.project).map((p) => p.name);
-    process.stdout.write(JSON.stringify({ status: r.status, project: opts.project, existed, undone: r.undone, skipped: r.skipped, ...(known ? { knownProjects: known } : {}) }, null, 2) + "\n");
-    return EXIT.ok;
-  }
   if (r.undone) say(inv.global, `${what}: down, ${r.undone} op(s) undone`);
   else if (existed) say(inv.global, `${what}: nothing to remove`);
   else {

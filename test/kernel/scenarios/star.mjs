@@ -8,7 +8,7 @@ import { spawnSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { execute, readLive, runner, sandbox, out, sameWorld } from "./lib.mjs";
+import { execute, readLive, runner, sandbox, out, sameWorld, effectOf } from "./lib.mjs";
 
 await sandbox();
 const CLI = resolve(dirname(fileURLToPath(import.meta.url)), "../../../dist/cli/main.js");
@@ -87,15 +87,14 @@ function vOps({ sysctlIn } = {}) {
     list.push(["namespaces", `v${i}`, "link set eth0 up", "link set eth0 down"]);
   }
   if (sysctlIn) list.push(["sysctl", sysctlIn, "net.ipv6.conf.eth0.disable_ipv6=1", null]);
-  return list.map(([phase, ns, text, inv], k) => ({
-    index: k + 1,
-    phase,
-    tool: phase === "sysctl" ? "sysctl" : "ip",
-    ns,
-    text,
-    summary: text,
-    inverse: inv === null ? null : { tool: "ip", ns, text: inv },
-  }));
+  return list.map(([phase, ns, text, inv], k) => {
+    const tool = phase === "sysctl" ? "sysctl" : "ip";
+    const op = { index: k + 1, phase, tool, ns, text, summary: text, effect: effectOf({ tool, ns, text }), inverse: inv === null ? null : effectOf({ tool, ns, text: inv }) };
+    if (!op.effect || (inv !== null && !op.inverse)) throw new Error(`vOps: not an nsnet text: ${text} / ${inv}`);
+    // an alias goes with its link; a sysctl without inverse is restored from what was found
+    if (inv === null && tool === "ip") op.undoneWith = "link";
+    return op;
+  });
 }
 
 const before = await readLive(runner);
