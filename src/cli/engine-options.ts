@@ -29,6 +29,8 @@ export function engineOptions(g: GlobalOptions, file: string | undefined, opts: 
     runner: new ProcessRunner(log),
     ...(failAt !== undefined ? { failAt } : {}),
     ...(log ? { log } : {}),
+    // said once: a run that waits silently looks hung
+    ...(g.quiet ? {} : { onLockWait: (pid: number | null) => void process.stderr.write(`nsnet: waiting for project lock held by pid ${pid ?? "unknown"}\n`) }),
     ...(progress
       ? {
           onProgress: (done: number, total: number, phase: string) => {

@@ -38,6 +38,10 @@ export interface EngineOptions {
   onProgress?: (done: number, total: number, phase: string) => void;
   /** `--verbose` sink (every command and batch) */
   log?: (line: string) => void;
+  /** told once when another run holds the project lock and this one starts waiting */
+  onLockWait?: (holder: number | null) => void;
+  /** how long to wait for the project lock (default 60 s) */
+  lockWaitMs?: number;
 }
 
 export type UpStatus = "ok" | "check-failed" | "rolled-back" | "rollback-incomplete" | "expect-failed";
@@ -54,6 +58,9 @@ export interface UpResult {
   expectResults?: { text: string; ok: boolean; detail: string }[];
   /** what the plan would have removed but left alone, because it is not provably ours */
   skipped?: string[];
+  /** the script as compiled under the project lock, against the allocations on disk then
+   *  (absent when the caller handed `up` an already compiled script) */
+  compiled?: Compiled;
   elapsedMs: number;
 }
 

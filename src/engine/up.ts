@@ -5,7 +5,7 @@ import { execute, type Adoption } from "../exec/execute.js";
 import { adoptableService, markedNamespaces } from "../exec/marks.js";
 import { serviceMark } from "../exec/services.js";
 import { readLive } from "../exec/live.js";
-import { recover } from "../exec/recover.js";
+import { recoverLocked } from "../exec/recover.js";
 import { StateStore } from "../exec/state-store.js";
 import { FsAllocationStore, allocationDir } from "../ipam/store-fs.js";
 import type { LiveState } from "../model/live.js";
@@ -19,7 +19,9 @@ import { guardRemovals, identitiesOf, impostorNamespaces } from "../exec/ownersh
 import { runExpectations } from "./expect.js";
 import { stateRoots } from "./paths.js";
 import type { Compiled, EngineOptions, PlanResult, UpResult } from "./types.js";
-import type { AllocationSnapshot } from "../ipam/snapshot.js";
+import { sameSnapshot, type AllocationSnapshot } from "../ipam/snapshot.js";
+import type { CompiledWithAllocations } from "./compile.js";
+import { withProjectLock } from "./lock.js";
 
 /** Namespaces a project created, read back from its applied ops. */
 export function ownedNamespaces(state: ProjectState): string[] {
@@ -118,52 +120,77 @@ export interface UpPlan extends PlanResult {
 }
 
 /**
- * `up`: one transaction (DESIGN §4.2). A crashed earlier run is cleaned first; then plan,
- * execute (journal, rollback, verification are the executor's), save the allocations,
- * run the `expect` probes.
+ * What `up` applies: a compiled script, or — what every front with a store should pass —
+ * how to compile it against the allocations on disk, which `up` calls once it holds the
+ * project lock, inside the store's `update` (load, allocate, save with no writer between).
  */
-export async function up(compiled: Compiled & { allocations?: AllocationSnapshot }, opts: EngineOptions): Promise<UpResult> {
+export type UpSource = CompiledWithAllocations | ((allocations: AllocationSnapshot) => CompiledWithAllocations);
+
+/**
+ * `up`: one transaction (docs/architecture.md §4). The project lock comes first; under it a
+ * crashed earlier run is cleaned, the script is allocated against the store, the world read
+ * and the plan made, then executed (journal, rollback, verification are the executor's).
+ * The `expect` probes run after the lock is released. Two `up`s of one project started
+ * together: the second waits, then finds nothing to do.
+ */
+export async function up(source: UpSource, opts: EngineOptions): Promise<UpResult> {
   const t0 = performance.now();
   const elapsed = () => Math.round(performance.now() - t0);
-  if (!compiled.ok || !compiled.addressed) {
-    return { status: "check-failed", ops: [], diagnostics: compiled.diagnostics, elapsedMs: elapsed() };
+  if (typeof source !== "function" && (!source.ok || !source.addressed)) {
+    return { status: "check-failed", ops: [], diagnostics: source.diagnostics, elapsedMs: elapsed() };
   }
-  const roots = stateRoots(opts.stateDir);
-  await recover(opts.runner, { project: opts.project, stateDir: roots.state });
+  const applied = await withProjectLock(opts, async (store) => {
+    await recoverLocked(opts.runner, store);
+    const compiled = typeof source === "function" ? await compileUnderLock(source, opts) : source;
+    const fresh = typeof source === "function" ? { compiled } : {};
+    if (!compiled.ok || !compiled.addressed) {
+      return { status: "check-failed", ops: [], diagnostics: compiled.diagnostics, elapsedMs: elapsed(), ...fresh } satisfies UpResult;
+    }
+    const planned = await planUp(compiled, opts);
+    const diagnostics = [...compiled.diagnostics, ...planned.diagnostics];
+    if (hasErrors(planned.diagnostics)) return { status: "check-failed", ops: [], diagnostics, elapsedMs: elapsed(), ...fresh } satisfies UpResult;
 
-  const planned = await planUp(compiled, opts);
-  const diagnostics = [...compiled.diagnostics, ...planned.diagnostics];
-  if (hasErrors(planned.diagnostics)) return { status: "check-failed", ops: [], diagnostics, elapsedMs: elapsed() };
-
-  const ops: Op[] = planned.ops;
-  const r = await execute(ops, opts.runner, {
-    project: opts.project,
-    stateDir: roots.state,
-    script: compiled.file,
-    before: planned.live,
-    removes: planned.forget.map(opKey),
-    adopt: planned.adopt,
-    ...(opts.failAt !== undefined ? { failAt: opts.failAt } : {}),
-    ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
+    const ops: Op[] = planned.ops;
+    const r = await execute(ops, opts.runner, {
+      project: opts.project,
+      stateDir: stateRoots(opts.stateDir).state,
+      script: compiled.file,
+      before: planned.live,
+      removes: planned.forget.map(opKey),
+      adopt: planned.adopt,
+      lockHeld: true,
+      ...(opts.failAt !== undefined ? { failAt: opts.failAt } : {}),
+      ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
+    });
+    if (r.status === "rolled-back") {
+      return { status: "rolled-back", ops, diagnostics, failure: failureOf(r.failure, ops), elapsedMs: elapsed(), ...fresh } satisfies UpResult;
+    }
+    if (r.status === "rollback-incomplete") {
+      return { status: "rollback-incomplete", ops, diagnostics, failure: failureOf(r.failure, ops), leftovers: r.residue, elapsedMs: elapsed(), ...fresh } satisfies UpResult;
+    }
+    // a caller that compiled on its own: its allocations are saved now, still under the lock
+    if (typeof source !== "function" && source.allocations) await allocationStore(opts).save(source.allocations);
+    return { status: "ok", ops, diagnostics, ...(planned.skipped.length ? { skipped: planned.skipped } : {}), elapsedMs: elapsed(), ...fresh } satisfies UpResult;
   });
-  if (r.status === "rolled-back") {
-    return { status: "rolled-back", ops, diagnostics, failure: failureOf(r.failure, ops), elapsedMs: elapsed() };
-  }
-  if (r.status === "rollback-incomplete") {
-    return { status: "rollback-incomplete", ops, diagnostics, failure: failureOf(r.failure, ops), leftovers: r.residue, elapsedMs: elapsed() };
-  }
-  if (compiled.allocations) await allocationStore(opts).save(compiled.allocations);
-
-  const expectResults = await runExpectations(compiled.addressed, opts.runner);
+  if (applied.status !== "ok") return applied;
+  const addressed = (applied.compiled ?? (source as Compiled)).addressed!;
+  const expectResults = await runExpectations(addressed, opts.runner);
   const failed = expectResults.some((e) => !e.ok);
-  return {
-    status: failed ? "expect-failed" : "ok",
-    ops,
-    diagnostics,
-    expectResults,
-    ...(planned.skipped.length ? { skipped: planned.skipped } : {}),
-    elapsedMs: elapsed(),
-  };
+  return { ...applied, status: failed ? "expect-failed" : "ok", expectResults, elapsedMs: elapsed() };
+}
+
+/**
+ * Allocation as one transaction of the store: the snapshot on disk now, the script
+ * allocated against it, the result saved before the lock is let go. A script that does
+ * not check saves nothing. The allocations are recorded before the apply: should it roll
+ * back, the next attempt gets the same addresses (they are sticky either way).
+ */
+async function compileUnderLock(compile: (a: AllocationSnapshot) => CompiledWithAllocations, opts: EngineOptions): Promise<CompiledWithAllocations> {
+  return allocationStore(opts).update((snapshot) => {
+    const c = compile(snapshot);
+    const changed = c.ok && c.allocations && !sameSnapshot(c.allocations, snapshot);
+    return { snapshot: changed ? c.allocations! : null, value: c };
+  });
 }
 
 function failureOf(f: { op?: Op; message: string; mismatches?: string[] }, ops: Op[]): { op: Op; message: string } {

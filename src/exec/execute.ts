@@ -48,6 +48,9 @@ export interface ExecOptions {
   /** opKeys of applied ops this plan removes (besides those whose inverse it runs) */
   removes?: string[];
   lockWaitMs?: number;
+  /** the caller holds the project lock already (it took it before reading the world and
+   *  planning); the lock is not re-entrant, so the executor must not take it again */
+  lockHeld?: boolean;
   /** what the kernel shows is already this project's though the state lost it (found by
    *  marks): recorded with this run's state, so `down` and the next plan know it */
   adopt?: Adoption;
@@ -111,7 +114,7 @@ interface Ctx {
 
 export async function execute(ops: Op[], runner: Runner, opts: ExecOptions): Promise<ExecResult> {
   const store = new StateStore(opts.project, opts.stateDir ?? DEFAULT_STATE_ROOT);
-  const release = await store.lock({ waitMs: opts.lockWaitMs });
+  const release = opts.lockHeld ? async () => undefined : await store.lock({ waitMs: opts.lockWaitMs });
   try {
     if (await store.readJournal()) {
       throw new JournalPresentError(

@@ -60,7 +60,10 @@ function parse(text: string): Holder {
 async function holderAlive(h: Holder): Promise<boolean> {
   if (h.pid === null) return true; // judged by the file's age instead
   if (h.pid === process.pid) return true;
-  if (h.startTime !== null && (await readProcStat(h.pid)) !== null) return isSameProcess(h.pid, h.startTime);
+  const stat = await readProcStat(h.pid);
+  // a zombie has exited: it will never release the lock (its parent may reap it late)
+  if (stat?.state === "Z") return false;
+  if (h.startTime !== null && stat !== null) return isSameProcess(h.pid, h.startTime);
   return processAlive(h.pid);
 }
 

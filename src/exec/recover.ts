@@ -95,7 +95,8 @@ export async function recover(runner: Runner, opts: RecoverOptions): Promise<Und
   }
 }
 
-async function recoverLocked(runner: Runner, store: StateStore): Promise<UndoReport | null> {
+/** `recover` for a caller that already holds the project lock (`up` takes it first). */
+export async function recoverLocked(runner: Runner, store: StateStore): Promise<UndoReport | null> {
   const j: ExecJournal | null = await store.readJournal();
   if (!j) return null;
   const state = await store.readState();

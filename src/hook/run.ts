@@ -38,6 +38,8 @@ export interface HookOptions extends EngineOptions {
   lockWaitMs?: number;
   /** resolves `use` inside handler bodies */
   load?: ExpandOptions["load"];
+  /** the caller took the project lock already (to allocate under it) */
+  lockHeld?: boolean;
 }
 
 export const HOOK_LOCK_WAIT_MS = 60_000;
@@ -95,7 +97,7 @@ export async function runHook(compiled: CompiledWithAllocations, event: HookEven
     handled = "undoing what earlier events applied";
   }
 
-  const release = await new StateStore(opts.project, roots.state).lock({ waitMs: opts.lockWaitMs ?? HOOK_LOCK_WAIT_MS });
+  const release = opts.lockHeld ? async () => undefined : await new StateStore(opts.project, roots.state).lock({ waitMs: opts.lockWaitMs ?? HOOK_LOCK_WAIT_MS });
   try {
     await recover(opts.runner, { project: key, stateDir: root });
     const store = new StateStore(key, root);

@@ -48,3 +48,8 @@ export function readSnapshot(json: unknown): AllocationSnapshot | string {
   }
   return { version: 1, pools };
 }
+
+/** Two snapshots that hand out the same addresses (compared by content). */
+export function sameSnapshot(a: AllocationSnapshot, b: AllocationSnapshot): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}

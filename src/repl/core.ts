@@ -173,7 +173,8 @@ export class ReplCore {
   private async statement(piece: SourcePiece, loaded?: string): Promise<Outcome> {
     const entry: Entry = loaded ? { piece, loaded } : { piece };
     const base = [...this.entries, ...this.stagedEntries];
-    const compiled = this.compile([...base, entry]);
+    const pieces = [...base, entry];
+    const compiled = this.compile(pieces);
     // Only what the new input brought: earlier warnings were shown when they were new.
     const fresh = compiled.diagnostics.filter((d) => d.severity === "error" || isIn(d, piece));
     this.render(fresh, compiled);
@@ -188,7 +189,7 @@ export class ReplCore {
       return "ok";
     }
     const before = this.compiled;
-    const result = await this.engine.up(compiled);
+    const result = await this.engine.up(compiled, pieces.map((e) => e.piece));
     const outcome = this.report(result, compiled);
     if (outcome !== "ok") return outcome;
     const added = [...this.stagedEntries.splice(0), entry];
@@ -383,13 +384,14 @@ export class ReplCore {
       this.io.out("nothing staged\n");
       return "ok";
     }
-    const compiled = this.compile([...this.entries, ...this.stagedEntries]);
+    const pieces = [...this.entries, ...this.stagedEntries];
+    const compiled = this.compile(pieces);
     if (!compiled.ok) {
       this.render(compiled.diagnostics, compiled);
       return "refused";
     }
     const before = this.compiled;
-    const result = await this.engine.up(compiled);
+    const result = await this.engine.up(compiled, pieces.map((e) => e.piece));
     const outcome = this.report(result, compiled);
     if (outcome !== "ok") return outcome;
     const added = this.stagedEntries.splice(0);
@@ -427,7 +429,7 @@ export class ReplCore {
       );
       return "refused";
     }
-    const result = await this.engine.up(compiled);
+    const result = await this.engine.up(compiled, rest.map((e) => e.piece));
     const outcome = this.report(result, compiled);
     if (outcome !== "ok") {
       this.io.err(`could not undo ${describe(last)}\n`);

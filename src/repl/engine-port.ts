@@ -20,8 +20,10 @@ export interface ReplEngine {
   /** canonical layout of a script (`.save`) */
   format(text: string, file: string): { output: string; diagnostics: Diagnostic[] };
   /** apply the whole compiled session; the engine's diff runs only what changed. The
-   *  session's `expect`s are not run here (the REPL runs them when asked: `expect`). */
-  up(compiled: Compiled): Promise<UpResult>;
+   *  session's `expect`s are not run here (the REPL runs them when asked: `expect`).
+   *  `pieces` are what `compiled` was compiled from: the engine compiles them again under
+   *  the project lock when the allocations on disk changed since. */
+  up(compiled: Compiled, pieces: readonly SourcePiece[]): Promise<UpResult>;
   /** run these expectations against the kernel, with the compiled session's names */
   expect(compiled: Compiled, which: readonly Expectation[]): Promise<ExpectResult[]>;
   plan(compiled: Compiled): Promise<PlanResult>;

@@ -1,7 +1,7 @@
 import type { EngineOptions } from "../engine/types.js";
 import type { CompiledWithAllocations } from "../engine/compile.js";
 import { up, planUp, loadAllocations } from "../engine/up.js";
-import type { AllocationSnapshot } from "../ipam/snapshot.js";
+import { emptySnapshot, sameSnapshot, type AllocationSnapshot } from "../ipam/snapshot.js";
 import { down } from "../engine/down.js";
 import { readLive } from "../exec/live.js";
 import { isIncomplete } from "../syntax/parse.js";
@@ -33,12 +33,15 @@ export async function realEngine(opts: EngineOptions, r: RealEngineOptions): Pro
     compile: (pieces) => compileSession(pieces, allocations ? { allocations } : {}),
     isIncomplete,
     format: formatScript,
-    async up(compiled) {
+    async up(compiled, pieces) {
       // the REPL runs expectations itself, when asked (ReplEngine.expect)
-      const applyOnly = compiled.addressed ? { ...compiled, addressed: { ...compiled.addressed, expects: [] } } : compiled;
-      const result = await up(applyOnly, opts);
-      const next = (compiled as CompiledWithAllocations).allocations;
-      if (next && (result.status === "ok" || result.status === "expect-failed")) allocations = next;
+      const applyOnly = (c: CompiledWithAllocations) => (c.addressed ? { ...c, addressed: { ...c.addressed, expects: [] } } : c);
+      const seen = allocations ?? emptySnapshot();
+      // under the project lock: the session as compiled, unless another run of this project
+      // changed the allocations since — then compiled again against the store
+      const result = await up((onDisk) => applyOnly(sameSnapshot(onDisk, seen) ? (compiled as CompiledWithAllocations) : compileSession(pieces, { allocations: onDisk })), opts);
+      const used = (result.compiled ?? compiled) as CompiledWithAllocations;
+      if (used.allocations && (result.status === "ok" || result.status === "expect-failed")) allocations = used.allocations;
       return result;
     },
     expect: (compiled, which) => (compiled.addressed ? runExpectations({ ...compiled.addressed, expects: [...which] }, opts.runner) : Promise.resolve([])),

@@ -38,7 +38,7 @@ export type Step =
   | { alive: string; as?: string }
   /** set a value inside a JSON file (path of keys and indexes) */
   | { patch: string; at: (string | number)[]; value: unknown }
-  /** write a file (text), or make a symlink to `target` */
+  /** write a file (text, `{pid:NAME}` substituted), or make a symlink to `target` */
   | { write: string; text?: string; symlink?: string; mode?: number }
   /** read a file → `files[AS]` (null when absent) */
   | { read: string; as: string };

@@ -7,15 +7,20 @@ import { loadAllocations, up } from "../../engine/up.js";
 import type { UpResult } from "../../engine/types.js";
 import { location } from "../../diagnostics/render.js";
 import kleur from "kleur";
+import { sameSnapshot, type AllocationSnapshot } from "../../ipam/snapshot.js";
 
 /** `nsnet up FILE` (alias `apply`): one transaction; exit 0/1/3/4/5 (DESIGN §5). */
 export async function runUp(inv: Invocation): Promise<number> {
   const file = inv.args[0];
   if (!file || inv.args.length > 1) throw new UsageError("expected exactly one FILE");
   const opts = engineOptions(inv.global, file);
-  const compiled = compileFile(file, { allocations: await loadAllocations(opts) });
-  const r = await up(compiled, opts);
-  if (!inv.global.json) printDiagnostics(r.diagnostics, compiled.sources, inv.global);
+  // Compiled once before the lock (a script with errors is refused without waiting for
+  // anyone); under the lock it is compiled again only if the store changed meanwhile.
+  const loaded = await loadAllocations(opts);
+  const first = compileFile(file, { allocations: loaded });
+  const again = (allocations: AllocationSnapshot) => (sameSnapshot(allocations, loaded) ? first : compileFile(file, { allocations }));
+  const r = await up(first.ok ? again : first, opts);
+  if (!inv.global.json) printDiagnostics(r.diagnostics, (r.compiled ?? first).sources, inv.global);
   return reportUp(r, inv, file);
 }
 

@@ -121,7 +121,7 @@ for (const s of steps) {
     writeFileSync(s.patch, JSON.stringify(json));
   } else if (s.write) {
     if (s.symlink) symlinkSync(s.symlink, s.write);
-    else writeFileSync(s.write, s.text ?? "", { mode: s.mode ?? 0o600 });
+    else writeFileSync(s.write, subst(s.text ?? ""), { mode: s.mode ?? 0o600 });
   } else if (s.read) {
     out.files[s.as] = existsSync(s.read) ? readFileSync(s.read, "utf8") : null;
   } else {

@@ -1,0 +1,48 @@
+import { describe, it, expect } from "vitest";
+import { CLI, inSandbox, nsnet, scriptFile } from "./cli-sandbox.js";
+
+/**
+ * The project lock is taken before the world is read and the plan made: two `up`s of one
+ * project started together both succeed, the second finding nothing left to do.
+ */
+const SCRIPT = `bridge brc
+for i in 1..20 < ns c$i < veth to brc; addr 192.0.2.\${i}/24 > >
+`;
+
+describe("concurrent runs of one project (sandbox)", () => {
+  it("three ups started together all exit 0; one applies, the others are no-ops", async () => {
+    const file = scriptFile("conc.nsnet", SCRIPT);
+    const up = [process.execPath, CLI, "up", file, "--project", "c", "--json"];
+    const r = await inSandbox(scriptFile("empty.nsnet", "ns z\n"), [
+      // all three are made to wait for one holder, so they go on together when it is gone
+      // (started together without one, process start-up alone often keeps them apart)
+      { run: ["mkdir", "-p", "-m", "700", "/run/nsnet/c"] },
+      { spawn: ["sleep", "1.5"], name: "holder" },
+      { write: "/run/nsnet/c/lock", text: "{pid:holder}\n" },
+      { parallel: [{ run: up }, { run: up }, { run: up }] }, nsnet("down", file, "--project", "c"), { dump: "after" }]);
+    expect(r.exitCode, r.stderr).toBe(0);
+    const ups = r.runs.slice(1, 4);
+    for (const u of ups) expect(u.status, u.stderr).toBe(0);
+    const ops = ups.map((x) => (JSON.parse(x.stdout) as { ops: number }).ops).sort((x, y) => x - y);
+    expect(ops.slice(0, 2)).toEqual([0, 0]);
+    expect(ops[2]).toBeGreaterThan(50);
+    expect(r.runs[4]!.status, r.runs[4]!.stderr).toBe(0);
+    expect(r.dumps.after!.namespaces).toEqual(["z"]);
+  });
+
+  it("says once, on stderr, whose lock it waits for", async () => {
+    const file = scriptFile("one.nsnet", "ns w1\n");
+    const r = await inSandbox(scriptFile("empty.nsnet", "ns z\n"), [
+      { run: ["mkdir", "-p", "-m", "700", "/run/nsnet/w"] },
+      // a live holder that goes away after a while (a lock without a start time: held while the pid lives)
+      { spawn: ["sleep", "2"], name: "holder" },
+      { write: "/run/nsnet/w/lock", text: "{pid:holder}\n" },
+      nsnet("up", file, "--project", "w"),
+    ]);
+    expect(r.exitCode, r.stderr).toBe(0);
+    const up = r.runs[1]!;
+    expect(up.status, up.stderr).toBe(0);
+    const waits = up.stderr.match(/nsnet: waiting for project lock held by pid (\d+)/g) ?? [];
+    expect(waits).toEqual([`nsnet: waiting for project lock held by pid ${r.pids.holder}`]);
+  });
+});
