@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Allocator benchmark (DESIGN §2): every address of a /16, first from an empty snapshot,
+// Allocator benchmark (docs/architecture.md §10): every address of a /16, first from an empty snapshot,
 // then again with all of them remembered (the sticky path). Run after `npm run build`.
 import { allocate, emptySnapshot } from "../dist/ipam/index.js";
 

@@ -10,7 +10,7 @@ import { ipText } from "./cidr.js";
 import { buildContext } from "./context.js";
 
 /**
- * The plan-time pass: the script against a snapshot of the kernel (DESIGN §3 "live",
+ * The plan-time pass: the script against a snapshot of the kernel (docs/architecture.md §2 "live",
  * §4.3 ownership). Pure: the snapshot is read by src/exec, or faked in tests.
  */
 export interface LiveCheckOptions {

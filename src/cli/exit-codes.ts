@@ -1,6 +1,6 @@
 import { ScriptFileError } from "../expand/fs-loader.js";
 
-/** DESIGN §5. */
+/** docs/architecture.md §11. */
 export const EXIT = {
   ok: 0,
   checkErrors: 1,

@@ -3,7 +3,7 @@ import type { Diagnostic, Severity } from "./diagnostic.js";
 import type { Span } from "../model/span.js";
 
 /**
- * The one place diagnostics become text (DESIGN §3):
+ * The one place diagnostics become text (docs/architecture.md §2):
  *   file:line:col: error[CODE]: message
  *    3 | ns lxc1 < veth pair; addr 1.1.128.300/20 >
  *      |                           ^^^^^^^^^^^^^^

@@ -42,7 +42,7 @@ function namespacesOf(t: AddressedTopology, state: ProjectState): string[] {
   return [...new Set([...t.namespaces.map((n) => n.name), ...ownedNamespaces(state)])];
 }
 
-/** The project's sticky allocations (DESIGN §2): read before compiling, saved after success. */
+/** The project's sticky allocations (docs/architecture.md §10): read before compiling, saved after success. */
 export function allocationStore(opts: Pick<EngineOptions, "project" | "stateDir">): FsAllocationStore {
   const root = stateRoots(opts.stateDir).allocations;
   return new FsAllocationStore(allocationDir(opts.project, root), { root });

@@ -28,7 +28,7 @@ import { DEFAULT_STATE_ROOT, StateError, StateStore, type ExecJournal } from "./
 import { failedLine, kernelMessage, runUndo, undoStep, type UndoFailure, type UndoStep } from "./undo.js";
 
 /**
- * The transaction (DESIGN §4.2): phases in order, batches of one phase in parallel across
+ * The transaction (docs/architecture.md §4): phases in order, batches of one phase in parallel across
  * namespaces, a journal written before each phase and after each batch, and on any
  * failure — a refused line, an injected fault, a verification mismatch — every done op
  * undone in reverse and the world re-read to prove it is as before.

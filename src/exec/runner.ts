@@ -45,7 +45,7 @@ export interface Runner {
  *  `bash` is the sandbox's default shell, `ping` the probes' tool. */
 const ALLOWED = new Set(["ip", "nft", "unshare", "mount", "nsenter", "sysctl", "node", "ping", "bash", "xargs", process.execPath]);
 
-// DESIGN §1.5 name rules live in one place; the runner applies them once more as the last
+// docs/architecture.md §8 name rules live in one place; the runner applies them once more as the last
 // gate before execve.
 export { isValidIfName, isValidNsName } from "../model/names.js";
 import { isValidNsName, validateNetnsPath } from "../model/names.js";

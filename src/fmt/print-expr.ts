@@ -7,7 +7,7 @@ import type { Expr, IfRef, Template, TemplatePart } from "../ast/nodes.js";
  * - at statement level (`let x = $a + 1`, call arguments): words are split by spaces, a
  *   variable is `$a`, a bare word is text, and `p.next` would be one word;
  * - inside `${…}`: a small expression language where `a` is the variable and spaces are
- *   optional — printed compactly, `${i+1}`, as DESIGN §1 writes it.
+ *   optional — printed compactly, `${i+1}`, as the README's language section writes it.
  * Either way the fewest parentheses that parse back to the same tree: `+ -` bind looser
  * than `* / %`, both are left-associative, unary minus binds tightest.
  */

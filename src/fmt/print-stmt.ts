@@ -4,7 +4,7 @@ import { printArg, printExpr, printIfRef, printInterpolation, printTemplate } fr
 
 /**
  * The canonical words of one statement, without its block: keywords lowercase, one space
- * between words, optional parts in the order DESIGN §1 lists them. For statements with a
+ * between words, optional parts in the order the README's language section lists them. For statements with a
  * block this is the head that precedes `<`.
  */
 export function printHead(s: Statement): string {

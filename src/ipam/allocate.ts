@@ -1,5 +1,5 @@
 /**
- * The allocator (DESIGN §2): resolves every `addr` of the topology to a concrete CIDR.
+ * The allocator (docs/architecture.md §10): resolves every `addr` of the topology to a concrete CIDR.
  * Pure — the previous allocations come in as a snapshot and the new ones go out as one;
  * reading and writing them is the store's business (store-fs.ts).
  *

@@ -1,5 +1,5 @@
 /**
- * What the allocator remembers between runs (DESIGN §2, §4.4): per pool, which owner holds
+ * What the allocator remembers between runs (docs/architecture.md §10, §4.4): per pool, which owner holds
  * which address or subnet. Plain JSON so it can be diffed, inspected and hand-edited.
  */
 

@@ -18,7 +18,7 @@ import { ensurePrivateDir, readFileNoFollow, writeFileDurable } from "../exec/du
 import { acquirePidLock } from "../exec/pid-lock.js";
 import type { AllocationStore } from "./store.js";
 
-/** Where allocations live unless `--state-dir` says otherwise (DESIGN §4.4). */
+/** Where allocations live unless `--state-dir` says otherwise (docs/architecture.md §6). */
 export const DEFAULT_ALLOCATION_ROOT = "/var/lib/nsnet";
 
 /** The directory holding a project's allocations: `<root>/<project>`. */

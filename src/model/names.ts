@@ -1,5 +1,5 @@
 /**
- * Name rules (DESIGN §1.5), shared by every phase that lets a name reach argv or a batch
+ * Name rules (docs/architecture.md §8), shared by every phase that lets a name reach argv or a batch
  * file: the expander, the checker, the CNI plugin, the runner's callers.
  * Validators return null when the name is fine, else the reason (a phrase that completes
  * "… is not a valid X: REASON"), so callers can put it in a diagnostic or an error JSON.

@@ -59,7 +59,7 @@ export function emptyProjectState(project: string): ProjectState {
   return { version: 1, project, applied: [], sysctlOriginals: {}, services: [] };
 }
 
-/** The kernel-visible ownership mark (DESIGN §4.3): every link nsnet creates carries
+/** The kernel-visible ownership mark (docs/architecture.md §5): every link nsnet creates carries
  *  `alias nsnet:<project>`; `down` and the planner touch only links that carry it. */
 export function ownerAlias(project: string): string {
   return `nsnet:${project}`;

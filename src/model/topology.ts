@@ -121,7 +121,7 @@ export interface Sysctl {
   span: Span;
 }
 
-/** `proxyarp on HOSTIF` inside `ns NS`: routed-veth mode (DESIGN §1.4). The planner derives
+/** `proxyarp on HOSTIF` inside `ns NS`: routed-veth mode (docs/architecture.md §9). The planner derives
  *  the neighbour proxies, proxy_arp sysctl, host routes and ip_forward from this. */
 export interface ProxyArp {
   ns: string;

@@ -9,7 +9,7 @@ import { devSysctlKey } from "./effect.js";
 import type { SysctlWant } from "./derive.js";
 
 /**
- * Routed-veth mode (DESIGN §1.4, the 2010 containers-list recipe): a namespace's addresses
+ * Routed-veth mode (docs/architecture.md §9, the 2010 containers-list recipe): a namespace's addresses
  * inside the uplink's subnet are published on the uplink by proxy ARP/NDP and routed to the
  * host end of its veth; the namespace reaches the uplink's gateway on-link, and the host end
  * answers for it (proxy_arp=1 on that end).

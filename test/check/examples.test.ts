@@ -8,7 +8,7 @@ import { makeFsLoader } from "../../src/expand/fs-loader.js";
 import { allocate, emptySnapshot } from "../../src/ipam/index.js";
 import { parse } from "../../src/syntax/parse.js";
 
-/** DESIGN §11: every teaching example passes the checker, before and after allocation. */
+/** docs/architecture.md §12: every teaching example passes the checker, before and after allocation. */
 const dir = fileURLToPath(new URL("../../examples/", import.meta.url));
 const examples = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith(".nsnet")).sort() : [];
 

@@ -11,7 +11,7 @@ const dev = (topo: Topology, ns: string, name: string): Device => {
   return d;
 };
 
-describe("the card example (DESIGN §1.4)", () => {
+describe("the card example (docs/architecture.md §9)", () => {
   it("uplink eth0; ns lxc1 < veth pair; addr 1.1.128.3/20; proxyarp on eth0 >", () => {
     const { topology, diagnostics } = run(
       h.uplink("eth0"),

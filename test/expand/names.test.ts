@@ -9,7 +9,7 @@ import {
   validateSysctlValue,
 } from "../../src/model/names.js";
 
-describe("interface names (DESIGN §1.5)", () => {
+describe("interface names (docs/architecture.md §8)", () => {
   it("accepts kernel-valid names up to 15 bytes", () => {
     for (const n of ["eth0", "lxc1_veth0", "ve-web", "a", "x".repeat(15), "br-0.10", "é"]) expect(validateIfName(n)).toBeNull();
   });

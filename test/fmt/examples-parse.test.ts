@@ -14,7 +14,7 @@ const required = [
 ];
 
 describe("examples", () => {
-  it("has every example DESIGN §11 asks for", () => {
+  it("has every example docs/architecture.md §12 asks for", () => {
     for (const f of required) expect(exampleFiles).toContain(f);
   });
 

@@ -21,7 +21,7 @@ function unmarked(d: Dump): Dump {
 
 const ipJsonOut = (stdout: string) => JSON.parse(stdout) as { status: string; ops: number; applied: string[] };
 
-describe("nsnet up/down in the sandbox (card example, DESIGN §1.4)", () => {
+describe("nsnet up/down in the sandbox (card example, docs/architecture.md §9)", () => {
   it("builds the routed veth: the outside router pings lxc1 through proxy ARP", async () => {
     const card = scriptFile("card.nsnet", CARD);
     const r = await inSandbox(card, [

@@ -34,15 +34,23 @@ describe("concurrent runs of one project (sandbox)", () => {
     const file = scriptFile("one.nsnet", "ns w1\n");
     const r = await inSandbox(scriptFile("empty.nsnet", "ns z\n"), [
       { run: ["mkdir", "-p", "-m", "700", "/run/nsnet/w"] },
-      // a live holder that goes away after a while (a lock without a start time: held while the pid lives)
-      { spawn: ["sleep", "2"], name: "holder" },
+      // a live holder (a lock without a start time is held while its pid lives)…
+      { spawn: ["sleep", "120"], name: "holder" },
       { write: "/run/nsnet/w/lock", text: "{pid:holder}\n" },
-      nsnet("up", file, "--project", "w"),
+      {
+        parallel: [
+          { run: ["sh", "-c", 'exec "$0" "$@" 2>/run/up.err', process.execPath, CLI, "up", file, "--project", "w"] },
+          // …that goes away only once the waiting run has said so, however slow its start
+          { run: ["timeout", "60", "sh", "-c", "until grep -q 'waiting for project lock' /run/up.err 2>/dev/null; do sleep 0.1; done; kill {pid:holder}"] },
+        ],
+      },
+      { read: "/run/up.err", as: "err" },
     ]);
     expect(r.exitCode, r.stderr).toBe(0);
-    const up = r.runs[1]!;
-    expect(up.status, up.stderr).toBe(0);
-    const waits = up.stderr.match(/nsnet: waiting for project lock held by pid (\d+)/g) ?? [];
+    const [up, killer] = r.runs.slice(1);
+    expect(up!.status, r.files.err ?? "").toBe(0);
+    expect(killer!.status).toBe(0);
+    const waits = (r.files.err ?? "").match(/nsnet: waiting for project lock held by pid (\d+)/g) ?? [];
     expect(waits).toEqual([`nsnet: waiting for project lock held by pid ${r.pids.holder}`]);
   });
 });

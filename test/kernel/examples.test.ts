@@ -5,7 +5,7 @@ import { inSandbox, repo, scriptFile } from "./cli-sandbox.js";
 import { TRANSLATE, foreignLiterals, translate } from "./translate.js";
 
 /**
- * DESIGN §10: every example is applied in the sandbox and its `expect`s pass, translated
+ * docs/architecture.md §12: every example is applied in the sandbox and its `expect`s pass, translated
  * into the documentation ranges first (translate.ts).
  */
 /** Traffic from outside: the sandbox's `lan` namespace plays the uplink's router. Proxy ARP

@@ -26,7 +26,7 @@ function apply(ops: Op[], live: LiveState, prev: ProjectState): { live: LiveStat
 
 const texts = (ops: Op[]) => ops.map((o) => `${o.phase} ${o.tool}${o.ns === HOST ? "" : ` -n ${o.ns}`}: ${o.text}`);
 
-describe("plan: the card example (DESIGN §1.4)", () => {
+describe("plan: the card example (docs/architecture.md §9)", () => {
   const r = plan(card(), cardHost(), { project: "card", previous: emptyProjectState("card") });
 
   it("is exactly the routed-veth recipe", () => {

@@ -1,4 +1,4 @@
-// Laws of the allocator (DESIGN §2), over random pools, reserves, static addresses and
+// Laws of the allocator (docs/architecture.md §10), over random pools, reserves, static addresses and
 // request sequences. Pools are small enough for a brute-force model to be the oracle,
 // except the IPv6 /64 laws, which check that nothing is enumerated.
 import { describe, it, expect } from "vitest";

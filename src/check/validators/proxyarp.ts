@@ -7,7 +7,7 @@ import type { CheckContext, CheckedAddress } from "../context.js";
 import { requireNamespace } from "../references.js";
 
 /**
- * `proxyarp on UPLINK` (DESIGN §1.4): UPLINK is a declared uplink, and every address of the
+ * `proxyarp on UPLINK` (docs/architecture.md §9): UPLINK is a declared uplink, and every address of the
  * namespace is inside the uplink's subnet (the host's address on it) — except transit
  * addresses, which share a subnet with the other end of the namespace's own link.
  */

@@ -9,7 +9,7 @@ import { location } from "../../diagnostics/render.js";
 import kleur from "kleur";
 import { sameSnapshot, type AllocationSnapshot } from "../../ipam/snapshot.js";
 
-/** `nsnet up FILE` (alias `apply`): one transaction; exit 0/1/3/4/5 (DESIGN §5). */
+/** `nsnet up FILE` (alias `apply`): one transaction; exit 0/1/3/4/5 (docs/architecture.md §11). */
 export async function runUp(inv: Invocation): Promise<number> {
   const file = inv.args[0];
   if (!file || inv.args.length > 1) throw new UsageError("expected exactly one FILE");

@@ -1,6 +1,6 @@
 import type { CodeInfo } from "../diagnostic.js";
 
-/** NS2xx: names and expansion (let/def/for/use, interpolation, name rules of DESIGN §1.5). */
+/** NS2xx: names and expansion (let/def/for/use, interpolation, name rules of docs/architecture.md §8). */
 export const expandCodes = [
   {
     code: "NS201",

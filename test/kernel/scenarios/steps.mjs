@@ -85,7 +85,8 @@ const envOf = (s) => ({ ...process.env, ...(s.udev ? udevEnv(s.udev) : {}), ...(
 
 function runAsync(s) {
   return new Promise((resolve) => {
-    const child = spawn(s.run[0], s.run.slice(1), { env: envOf(s), stdio: ["ignore", "pipe", "pipe"] });
+    const argv = s.run.map(subst);
+    const child = spawn(argv[0], argv.slice(1), { env: envOf(s), stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d) => (stdout += d));
@@ -93,7 +94,7 @@ function runAsync(s) {
     const timer = setTimeout(() => child.kill("SIGKILL"), 120_000);
     child.on("close", (status) => {
       clearTimeout(timer);
-      resolve({ argv: s.run, status, stdout, stderr });
+      resolve({ argv, status, stdout, stderr });
     });
   });
 }
