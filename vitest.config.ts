@@ -6,8 +6,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: "forks",
-    // Kernel tests mostly wait on ip, nft and the kernel: three at a time keep two cores busy
-    // (one at a time, vitest's default here, made the suite twice as long).
-    maxWorkers: 3,
+    // one test file per core (vitest's default on two cores is one at a time); more than
+    // that only made the kernel tests, which are CPU-bound here, slower
+    maxWorkers: 2,
   },
 });

@@ -10,7 +10,8 @@ import { fileURLToPath } from "node:url";
  * Needs dist/ (./scripts/test builds it first).
  */
 export const repo = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
-export const CLI = join(repo, "dist/cli/main.js");
+// the installed nsnet: the bundle package.json `bin` names (what users and udev run)
+export const CLI = join(repo, "dist/cli/nsnet.cjs");
 const STEPS = join(repo, "test/kernel/scenarios/steps.mjs");
 
 /** A command, run as is or (udev) as udev's RUN+= runs it: the event's properties in its environment. */

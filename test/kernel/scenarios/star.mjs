@@ -11,7 +11,7 @@ import { fileURLToPath } from "node:url";
 import { execute, readLive, runner, sandbox, out, sameWorld, effectOf } from "./lib.mjs";
 
 await sandbox();
-const CLI = resolve(dirname(fileURLToPath(import.meta.url)), "../../../dist/cli/main.js");
+const CLI = resolve(dirname(fileURLToPath(import.meta.url)), "../../../dist/cli/nsnet.cjs");
 const N = 12;
 const res = {};
 
