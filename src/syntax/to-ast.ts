@@ -9,7 +9,7 @@ import type { LineIndex } from "./lines.js";
 import { describeToken } from "./messages.js";
 import { parser } from "./parser.js";
 import { buildTemplate, literalText, mergeText, splitAtColon, templateAsNumber } from "./template.js";
-import { Address, interpolationLexer } from "./tokens.js";
+import { Address, interpolationLexer, STATEMENT_KEYWORDS } from "./tokens.js";
 
 /**
  * CST → AST. Tolerates the partial trees error recovery leaves behind: a statement
@@ -58,11 +58,6 @@ function firstOffset(x: CstNode | IToken): number {
   return ts.length ? Math.min(...ts.map((t) => t.startOffset)) : NaN;
 }
 
-const STATEMENT_KEYWORDS = [
-  "ns", "host", "bridge", "pool", "uplink", "let", "def", "use", "for", "nat", "portmap", "partition",
-  "expect", "on", "run", "exec", "veth", "macvlan", "ipvlan", "vlan", "move", "addr", "route",
-  "proxyarp", "sysctl", "up", "down", "neigh",
-];
 const MACVLAN_MODES = ["bridge", "private", "vepa", "passthru"] as const;
 const IPVLAN_MODES = ["l2", "l3", "l3s"] as const;
 
