@@ -3,6 +3,7 @@ import type { Script } from "../ast/nodes.js";
 import { diag } from "../diagnostics/codes.js";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import type { Span } from "../model/span.js";
+import type { ScriptCstNode } from "./cst.js";
 import { LineIndex } from "./lines.js";
 import { describeToken } from "./messages.js";
 import { parser } from "./parser.js";
@@ -65,7 +66,7 @@ export function parse(text: string, file: string): ParseResult {
     );
 
   parser.input = tokens;
-  const cst = parser.script();
+  const cst = parser.script() as ScriptCstNode; // the rule's CST, as cst.ts describes it
   const parseErrors = [...parser.errors];
   for (const e of parseErrors) {
     const t = e.token;
