@@ -9,11 +9,8 @@ import type { Scope } from "./scope.js";
 import { ifName, ifRef, nsName } from "./values.js";
 
 /**
- * veth: the far end is `${ns}_veth${n}` (n counts this namespace's veths from 0) in the
- * host, or in NS with master BR for `to NS:BR` (host bridge BR for `to BR`), or `peer
- * NS2[:IF]` (far end in NS2, default `eth${k}` counted in NS2). `primary` (the end the
- * planner creates) is the far end when it is in the host — the host batch runs `ip link
- * add FAR type veth peer name IF netns NS` — else the namespace's end.
+ * `veth` (naming rules in expand.ts). The veth counter of the namespace advances even when
+ * the statement fails, so the far-end names of later veths do not shift under one mistake.
  */
 export function veth(x: Expansion, s: A.VethStmt, body: Body, scope: Scope): void {
   const ns = body.ns;
