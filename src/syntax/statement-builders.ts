@@ -75,7 +75,7 @@ function expect(b: Builder, s: C.ExpectStmtCstNode, at: At): A.ExpectStmt | unde
     if (inner && port && lb) {
       // `[2001:db8::1]:80` kept as written; the address inside is checked here
       const addr = b.template(inner);
-      const portTpl = b.template(port, false);
+      const portTpl = b.template(port, { addresses: "unchecked" });
       const rb = first(tcp.RBracket) ?? lb;
       target = {
         type: "Template",

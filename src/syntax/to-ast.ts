@@ -60,10 +60,13 @@ export class Builder {
 
   // ─────────── words ───────────
 
-  /** A word or string token as a template; address tokens are checked on the way. */
-  template(t: IToken, checkAddresses = true): A.Template {
+  /**
+   * A word or string token as a template. Address tokens are checked on the way, unless the
+   * word is no address whatever it looks like (a MAC, a port, a command word).
+   */
+  template(t: IToken, o: { addresses: "checked" | "unchecked" } = { addresses: "checked" }): A.Template {
     if (tokenMatcher(t, StringTok)) return buildTemplate(this, t.startOffset + 1, endOf(t) - 1, true);
-    if (checkAddresses && tokenMatcher(t, Address)) {
+    if (o.addresses === "checked" && tokenMatcher(t, Address)) {
       const p = checkAddress(t.image);
       if (p) this.diagnostics.push(p.at(this.span(t.startOffset + p.start, t.startOffset + p.end)));
     }
@@ -98,7 +101,7 @@ export class Builder {
     const mtu = this.expression(n?.children.mtu?.[0]);
     if (mtu) out.mtu = mtu;
     const hw = first(n?.children.hwaddr);
-    if (hw) out.hwaddr = this.template(hw, false);
+    if (hw) out.hwaddr = this.template(hw, { addresses: "unchecked" });
     return out;
   }
 
@@ -269,7 +272,7 @@ export class Builder {
     let group: IToken[] = [];
     const flush = () => {
       if (!group.length) return;
-      const tpls = group.map((t) => this.template(t, false));
+      const tpls = group.map((t) => this.template(t, { addresses: "unchecked" }));
       if (tpls.length === 1) argv.push(tpls[0]!);
       else
         argv.push({
