@@ -1,5 +1,5 @@
 import type { DefStmt } from "../ast/nodes.js";
-import type { Value } from "../model/topology.js";
+import type { HandlerClosure, Value } from "../model/topology.js";
 
 /** A def together with the scope it was written in (defs see the variables around them). */
 export interface DefBinding {
@@ -13,7 +13,7 @@ export interface DefBinding {
  * outlive its body. Lookups walk the parent chain: depth is the block nesting, never the
  * script size, so expansion stays linear.
  */
-export class Scope {
+export class Scope implements HandlerClosure {
   private readonly vars = new Map<string, Value>();
   private readonly defs = new Map<string, DefBinding>();
 
@@ -63,6 +63,11 @@ export class Scope {
       for (const [k, v] of s.vars) if (!(k in out)) out[k] = v;
     }
     return out;
+  }
+
+  /** Defs hold scopes (closures, cycles): a serialised handler keeps its plain variables only. */
+  toJSON(): undefined {
+    return undefined;
   }
 
   /** Bring another scope's own bindings (a used file's definitions) into this one. */

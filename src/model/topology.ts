@@ -208,7 +208,17 @@ export interface Handler {
   body: Statement[];
   /** variables in scope where the handler was written (let values), for later expansion */
   scope: Record<string, Value>;
+  /**
+   * The expander's whole scope where the handler was written (defs too), so the same
+   * process expands the body as written. Serialising drops it; `scope` then stands in.
+   */
+  closure?: HandlerClosure;
   span: Span;
+}
+
+/** Opaque here: the expander's scope (src/expand/scope.ts), which serialises to nothing. */
+export interface HandlerClosure {
+  toJSON(): undefined;
 }
 
 /** Values of the expansion language. */

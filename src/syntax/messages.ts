@@ -1,4 +1,5 @@
-import type { IParserErrorMessageProvider, IToken, TokenType } from "chevrotain";
+import { EOF, tokenMatcher, type IParserErrorMessageProvider, type IToken, type TokenType } from "chevrotain";
+import { Newline } from "./tokens.js";
 
 /**
  * Chevrotain's messages rephrased: each says only what was expected; the catalog's NS101
@@ -6,13 +7,13 @@ import type { IParserErrorMessageProvider, IToken, TokenType } from "chevrotain"
  * keywords; listing them all helps nobody).
  */
 export function describeToken(t: IToken | undefined): string {
-  if (!t || t.tokenType.name === "EOF") return "end of input";
-  if (t.tokenType.name === "Newline") return "end of line";
+  if (!t || tokenMatcher(t, EOF)) return "end of input";
+  if (tokenMatcher(t, Newline)) return "end of line";
   return `'${t.image.length > 30 ? t.image.slice(0, 27) + "..." : t.image}'`;
 }
 
 function label(t: TokenType): string {
-  if (t.name === "EOF") return "end of input";
+  if (t === EOF) return "end of input";
   return t.LABEL ?? t.name;
 }
 

@@ -1,13 +1,14 @@
-import type { IToken } from "chevrotain";
+import { EOF, tokenMatcher, type IToken } from "chevrotain";
 import type { Script } from "../ast/nodes.js";
 import { diag } from "../diagnostics/codes.js";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import type { Span } from "../model/span.js";
+import type { ScriptCstNode } from "./cst.js";
 import { LineIndex } from "./lines.js";
 import { describeToken } from "./messages.js";
 import { parser } from "./parser.js";
 import { Builder } from "./to-ast.js";
-import { mainLexer } from "./tokens.js";
+import { LAngle, mainLexer, Newline, RAngle, Semicolon, UnterminatedString } from "./tokens.js";
 
 /** A `#` comment as written (text includes the `#`), for the formatter. */
 export interface Comment {
@@ -47,7 +48,7 @@ export function parse(text: string, file: string): ParseResult {
 
   const tokens = lexed.tokens;
   for (const t of tokens) {
-    if (t.tokenType.name === "UnterminatedString")
+    if (tokenMatcher(t, UnterminatedString))
       diagnostics.push(diag("NS102", at(t.startOffset, t.startOffset + t.image.length), {}, { hint: 'close it with "' }));
   }
 
@@ -55,8 +56,8 @@ export function parse(text: string, file: string): ParseResult {
   const open: IToken[] = [];
   const stray = new Set<IToken>();
   for (const t of tokens) {
-    if (t.tokenType.name === "LAngle") open.push(t);
-    else if (t.tokenType.name === "RAngle" && !open.pop()) stray.add(t);
+    if (tokenMatcher(t, LAngle)) open.push(t);
+    else if (tokenMatcher(t, RAngle) && !open.pop()) stray.add(t);
   }
   for (const t of stray) diagnostics.push(diag("NS108", at(t.startOffset, t.startOffset + 1), {}, { hint: 'in a command, quote it: ">"' }));
   for (const t of open)
@@ -65,13 +66,13 @@ export function parse(text: string, file: string): ParseResult {
     );
 
   parser.input = tokens;
-  const cst = parser.script();
+  const cst = parser.script() as ScriptCstNode; // the rule's CST, as cst.ts describes it
   const parseErrors = [...parser.errors];
   for (const e of parseErrors) {
     const t = e.token;
-    const isEof = t.tokenType.name === "EOF" || !Number.isFinite(t.startOffset);
+    const isEof = tokenMatcher(t, EOF) || !Number.isFinite(t.startOffset);
     if (isEof && open.length) continue; // the unclosed block says it better
-    if (t.tokenType.name === "UnterminatedString" || stray.has(t)) continue;
+    if (tokenMatcher(t, UnterminatedString) || stray.has(t)) continue;
     const start = isEof ? text.length : t.startOffset;
     const end = isEof ? text.length : t.startOffset + t.image.length;
     diagnostics.push(diag("NS101", at(start, end), { found: describeToken(isEof ? undefined : t), expected: e.message }));
@@ -100,8 +101,7 @@ export function parse(text: string, file: string): ParseResult {
 function prune(diags: Diagnostic[], tokens: IToken[]): Diagnostic[] {
   const bounds: number[] = [];
   for (const t of tokens) {
-    const n = t.tokenType.name;
-    if (n === "Newline" || n === "Semicolon" || n === "LAngle" || n === "RAngle") bounds.push(t.startOffset);
+    if ([Newline, Semicolon, LAngle, RAngle].some((type) => tokenMatcher(t, type))) bounds.push(t.startOffset);
   }
   const segment = (offset: number) => {
     let lo = 0;
@@ -139,10 +139,9 @@ export function isIncomplete(text: string): boolean {
   let depth = 0;
   let end = 0;
   for (const t of tokens) {
-    const n = t.tokenType.name;
-    if (n === "UnterminatedString") return true;
-    if (n === "LAngle") depth++;
-    else if (n === "RAngle" && depth > 0) depth--;
+    if (tokenMatcher(t, UnterminatedString)) return true;
+    if (tokenMatcher(t, LAngle)) depth++;
+    else if (tokenMatcher(t, RAngle) && depth > 0) depth--;
     end = Math.max(end, t.startOffset + t.image.length);
   }
   for (const c of groups["comments"] ?? []) end = Math.max(end, c.startOffset + c.image.length);

@@ -34,6 +34,10 @@ import {
 } from "./tokens.js";
 import { errorMessages } from "./messages.js";
 
+/** Tokens that stand loose in a command, a junk run or an unknown statement. */
+const LOOSE: readonly TokenType[] = [Equals, Comma, DotDot, Plus, Minus, Star, Slash, Percent];
+const BRACKETS: readonly TokenType[] = [LParen, RParen, LBracket, RBracket];
+
 /**
  * The nsnet grammar (grammar/nsnet.ebnf is its human-readable twin; a test keeps the
  * rule names identical). Pure recognition: no actions, the CST is turned into the AST
@@ -88,30 +92,13 @@ export class NsnetParser extends CstParser {
    * after a command). Consumed here so parsing goes on; reported once by to-ast.ts.
    */
   junk = this.RULE("junk", () => {
-    this.OR([
-      { ALT: () => this.CONSUME(NumberLit) },
-      { ALT: () => this.CONSUME(Address) },
-      { ALT: () => this.CONSUME(VarRef) },
-      { ALT: () => this.CONSUME(Url) },
-      { ALT: () => this.CONSUME(Word) },
-      { ALT: () => this.CONSUME(PrefixLen) },
-      { ALT: () => this.CONSUME(StringTok) },
-      { ALT: () => this.CONSUME(UnterminatedString) },
-      { ALT: () => this.CONSUME(Pipe) },
-      { ALT: () => this.CONSUME(Equals) },
-      { ALT: () => this.CONSUME(Comma) },
-      { ALT: () => this.CONSUME(LParen) },
-      { ALT: () => this.CONSUME(RParen) },
-      { ALT: () => this.CONSUME(LBracket) },
-      { ALT: () => this.CONSUME(RBracket) },
-      { ALT: () => this.CONSUME(DotDot) },
-      { ALT: () => this.CONSUME(Plus) },
-      { ALT: () => this.CONSUME(Minus) },
-      { ALT: () => this.CONSUME(Star) },
-      { ALT: () => this.CONSUME(Slash) },
-      { ALT: () => this.CONSUME(Percent) },
-    ]);
+    this.OR(this.anyOf([NumberLit, Address, VarRef, Url, Word, PrefixLen, StringTok, UnterminatedString, Pipe, ...BRACKETS, ...LOOSE]));
   });
+
+  /** One alternative per token type, each kept under its own name in the CST. */
+  private anyOf(types: readonly TokenType[]): { ALT: () => IToken }[] {
+    return types.map((t) => ({ ALT: () => this.CONSUME(t) }));
+  }
 
   statement = this.RULE("statement", () => {
     this.OR({
@@ -340,22 +327,7 @@ export class NsnetParser extends CstParser {
   });
 
   commandPiece = this.RULE("commandPiece", () => {
-    this.OR([
-      { ALT: () => this.CONSUME(AnyWord) },
-      { ALT: () => this.CONSUME(StringTok) },
-      { ALT: () => this.CONSUME(Equals) },
-      { ALT: () => this.CONSUME(Comma) },
-      { ALT: () => this.CONSUME(LParen) },
-      { ALT: () => this.CONSUME(RParen) },
-      { ALT: () => this.CONSUME(LBracket) },
-      { ALT: () => this.CONSUME(RBracket) },
-      { ALT: () => this.CONSUME(DotDot) },
-      { ALT: () => this.CONSUME(Plus) },
-      { ALT: () => this.CONSUME(Minus) },
-      { ALT: () => this.CONSUME(Star) },
-      { ALT: () => this.CONSUME(Slash) },
-      { ALT: () => this.CONSUME(Percent) },
-    ]);
+    this.OR(this.anyOf([AnyWord, StringTok, ...BRACKETS, ...LOOSE]));
   });
 
   vethStmt = this.RULE("vethStmt", () => {
@@ -527,21 +499,7 @@ export class NsnetParser extends CstParser {
   });
 
   unknownStmt = this.RULE("unknownStmt", () => {
-    this.MANY(() =>
-      this.OR([
-        { ALT: () => this.CONSUME(AnyWord) },
-        { ALT: () => this.CONSUME(StringTok) },
-        { ALT: () => this.CONSUME(Pipe) },
-        { ALT: () => this.CONSUME(Equals) },
-        { ALT: () => this.CONSUME(Comma) },
-        { ALT: () => this.CONSUME(DotDot) },
-        { ALT: () => this.CONSUME(Plus) },
-        { ALT: () => this.CONSUME(Minus) },
-        { ALT: () => this.CONSUME(Star) },
-        { ALT: () => this.CONSUME(Slash) },
-        { ALT: () => this.CONSUME(Percent) },
-      ]),
-    );
+    this.MANY(() => this.OR(this.anyOf([AnyWord, StringTok, Pipe, ...LOOSE])));
     this.OPTION(() => this.SUBRULE(this.block));
   });
 

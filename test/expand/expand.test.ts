@@ -316,6 +316,12 @@ describe("udev handlers", () => {
     expect(ev.topology.sysctls.map((s) => s.key)).toEqual(["net.ipv4.conf.ve-web.proxy_arp"]);
     expect(ev.topology.devices).toEqual([expect.objectContaining({ kind: "uplink", ns: "host", name: "ve-web" })]);
   });
+  it("a handler's closure stays out of its serialised form", () => {
+    const { topology } = run(h.def("f", [], h.host()), h.on("remove", "tap*", h.host()));
+    const handler = topology.handlers[0]!;
+    expect(handler.closure).toBeDefined();
+    expect(Object.keys(JSON.parse(JSON.stringify(handler)))).not.toContain("closure");
+  });
   it("a handler revived from its serialised scope still sees its variables", () => {
     const { topology } = run(h.letS("x", h.num(5)), h.on("remove", "tap*", h.host()));
     const copy = JSON.parse(JSON.stringify({ ...topology.handlers[0]!, body: [] }));
