@@ -1,9 +1,9 @@
 import type { NetnsIdentity, ProjectState, ServiceRecord } from "../model/state.js";
-import { opKey } from "../model/state.js";
+import { emptyProjectState, opKey } from "../model/state.js";
 import type { Op } from "../plan/op.js";
 import type { Runner } from "./runner.js";
 import { readLive } from "./live.js";
-import { DEFAULT_STATE_ROOT, StateStore, type ExecJournal, type LockOptions } from "./state-store.js";
+import { CorruptStateError, DEFAULT_STATE_ROOT, StateStore, type ExecJournal, type LockOptions } from "./state-store.js";
 import { runUndo, type UndoFailure, type UndoStep } from "./undo.js";
 import { namespacesToRead } from "./teardown.js";
 import { undoStepFor } from "./execute.js";
@@ -130,8 +130,20 @@ export async function downProject(runner: Runner, opts: RecoverOptions): Promise
   const store = new StateStore(opts.project, opts.stateDir ?? DEFAULT_STATE_ROOT);
   const release = await store.lock(opts);
   try {
-    const rec = await recoverLocked(runner, store);
-    const state = await store.readState();
+    // A corrupt state or journal (a copy is kept) leaves the kernel's marks to go by: what
+    // they prove ours is removed below, and the file is replaced by a fresh one.
+    const corrupt: string[] = [];
+    const rec = await recoverLocked(runner, store).catch(async (e: unknown) => {
+      if (!(e instanceof CorruptStateError)) throw e;
+      corrupt.push(e.problem);
+      await store.deleteJournal();
+      return null;
+    });
+    const state = await store.readState().catch((e: unknown) => {
+      if (!(e instanceof CorruptStateError)) throw e;
+      corrupt.push(e.problem);
+      return emptyProjectState(store.project);
+    });
     const ops = [...state.applied].reverse().map((op) => ({ op, confirmed: true }));
     const live = await readLive(runner, { namespaces: namespacesToRead(ops) });
     // Services first: a process inside a namespace would keep it alive after `netns del`.
@@ -160,7 +172,7 @@ export async function downProject(runner: Runner, opts: RecoverOptions): Promise
       undone: report.undone + (rec?.undone ?? 0) + sweep.undone,
       skipped: [...(rec?.skipped ?? []), ...report.skipped, ...sweep.skipped],
       left: [...(rec?.left ?? []), ...report.left, ...sweep.left],
-      ...(sweep.notes.length ? { notes: sweep.notes } : {}),
+      ...(sweep.notes.length || corrupt.length ? { notes: [...corrupt.map((c) => `${c}; went by the kernel's marks`), ...sweep.notes] } : {}),
     };
   } finally {
     await release();

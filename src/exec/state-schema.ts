@@ -168,7 +168,7 @@ export function readStateJson(json: unknown, expectedProject: string): ProjectSt
     project: project(o, expectedProject),
     applied: ops(o.applied ?? fail("applied", undefined, "an array"), "applied", { project: expectedProject, originals: sysctlOriginals, removals: false }),
     sysctlOriginals,
-    services: array(o.services ?? fail("services", undefined, "an array"), "services").map((s, i) => service(s, `services[${i}]`)),
+    services: o.services === undefined ? [] : array(o.services, "services").map((s, i) => service(s, `services[${i}]`)),
   };
   if (o.script !== undefined) state.script = string(o.script, "script");
   if (o.namespaces !== undefined) state.namespaces = identities(o.namespaces, "namespaces");

@@ -1,12 +1,11 @@
 import { createHash } from "node:crypto";
-import { rm } from "node:fs/promises";
+import { copyFile, rm } from "node:fs/promises";
 import { basename, extname, join, resolve } from "node:path";
 import { ensurePrivateDir, readFileNoFollow, writeFileDurable } from "./durable.js";
-import { acquirePidLock } from "./pid-lock.js";
-import type { Journal, NetnsIdentity, ProjectState, ServiceRecord } from "../model/state.js";
+import { acquirePidLock, LockBusyError } from "./pid-lock.js";
+import type { ProjectState } from "../model/state.js";
 import { emptyProjectState } from "../model/state.js";
-import type { Op } from "../plan/op.js";
-import { reviveOp, type ReviveContext } from "../plan/inverse.js";
+import { NewerVersionError, parseJson, readJournalJson, readStateJson, SchemaError, type ExecJournal } from "./state-schema.js";
 
 /**
  * Where a project's state lives: `<root>/<project>/{state.json,journal.json,lock}`, root
@@ -15,27 +14,23 @@ import { reviveOp, type ReviveContext } from "../plan/inverse.js";
  */
 export const DEFAULT_STATE_ROOT = "/run/nsnet";
 
-/** The journal as the executor writes it: the contract's fields plus what recovery needs. */
-export interface ExecJournal extends Journal {
-  /** indexes of ops confirmed done (their batch returned success) */
-  done?: number[];
-  /** links ("ns:name") and namespaces present before the transaction began: an attempted
-   *  `link add` whose link was already there is someone else's, never removed by recovery */
-  preexisting?: { links: string[]; namespaces: string[] };
-  /** sysctl values read just before this transaction changed them */
-  sysctlOriginals?: Record<string, Record<string, string>>;
-  /** identities of the namespaces created so far, read right after their batch */
-  namespaces?: Record<string, NetnsIdentity>;
-  /** services started so far: op index → the process */
-  services?: Record<number, ServiceRecord>;
-  /** journals of older versions: op index → pid (no identity; such a pid is never signalled) */
-  pids?: Record<number, number>;
-}
+export type { ExecJournal } from "./state-schema.js";
 
 const PROJECT_RE = /^[A-Za-z0-9_-]{1,32}$/;
 
 export class StateError extends Error {}
-export { LockBusyError } from "./pid-lock.js";
+/** A state file that fails its schema; a copy of it was kept (`copy`). */
+export class CorruptStateError extends StateError {
+  constructor(
+    /** the file, what is wrong with it, and where its copy is */
+    readonly problem: string,
+    readonly copy: string | null,
+  ) {
+    super(`${problem}; \`nsnet down\` removes what the kernel shows marked as this project's, and starts afresh`);
+    this.name = "CorruptStateError";
+  }
+}
+export { LockBusyError };
 
 export function isValidProjectName(name: string): boolean {
   return PROJECT_RE.test(name);
@@ -93,61 +88,82 @@ export class StateStore {
     await ensurePrivateDir(this.dir, this.root);
   }
 
+  /** The project's state; an absent file is an empty state, a corrupt one a CorruptStateError. */
   async readState(): Promise<ProjectState> {
-    const v = await readJson<ProjectState>(this.statePath);
-    if (!v) return emptyProjectState(this.project);
-    if (v.version !== 1) throw new StateError(`${this.statePath}: unknown state version ${String(v.version)}`);
-    return { ...v, applied: reviveAll(this.statePath, v.applied, { project: this.project, originals: v.sysctlOriginals ?? {}, removals: false }) };
+    const text = await this.readText(this.statePath);
+    return text === null ? emptyProjectState(this.project) : this.checked(this.statePath, () => readStateJson(parseJson(text), this.project));
   }
 
   async writeState(s: ProjectState): Promise<void> {
-    await this.ensureDir();
-    await writeFileDurable(this.statePath, JSON.stringify(s, null, 2) + "\n");
+    await this.write(this.statePath, JSON.stringify(s, null, 2) + "\n");
   }
 
   async readJournal(): Promise<ExecJournal | null> {
-    const j = await readJson<ExecJournal>(this.journalPath);
-    if (!j) return j;
-    return { ...j, attempted: reviveAll(this.journalPath, j.attempted, { project: this.project, originals: j.sysctlOriginals ?? {}, removals: true }) };
+    const text = await this.readText(this.journalPath);
+    return text === null ? null : this.checked(this.journalPath, () => readJournalJson(parseJson(text), this.project));
   }
 
   async writeJournal(j: ExecJournal): Promise<void> {
-    await this.ensureDir();
-    await writeFileDurable(this.journalPath, JSON.stringify(j) + "\n");
+    await this.write(this.journalPath, JSON.stringify(j) + "\n");
   }
 
   async deleteJournal(): Promise<void> {
     await rm(this.journalPath, { force: true });
   }
 
+  /**
+   * Every file is checked against its schema (state-schema.ts); one that fails is copied to
+   * `FILE.corrupt-<time>` before the error names the file and the problem — so `down`, which
+   * falls back to the kernel's marks, may then write a fresh one without losing the evidence.
+   * A file of a newer nsnet is valid for it: refused, and not copied.
+   */
+  private async checked<T>(path: string, read: () => T): Promise<T> {
+    try {
+      return read();
+    } catch (e) {
+      if (e instanceof NewerVersionError) throw new StateError(`${path}: ${e.message}; not touched`);
+      if (!(e instanceof SchemaError)) throw e;
+      const copy = `${path}.corrupt-${new Date().toISOString().replace(/[:.]/g, "-")}`;
+      const kept = await copyFile(path, copy).then(
+        () => copy,
+        () => null,
+      );
+      throw new CorruptStateError(`${path}: ${e.message}${kept ? `; a copy was kept as ${kept}` : ""}`, kept);
+    }
+  }
+
+  private async readText(path: string): Promise<string | null> {
+    try {
+      return await readFileNoFollow(path);
+    } catch (e) {
+      throw new StateError(`cannot read ${path}: ${(e as Error).message}`);
+    }
+  }
+
+  /** A read-only or full state directory is a clear error, not a stack trace. */
+  private async write(path: string, text: string): Promise<void> {
+    await this.ensureDir();
+    try {
+      await writeFileDurable(path, text);
+    } catch (e) {
+      throw new StateError(`cannot write ${path}: ${(e as Error).message}`);
+    }
+  }
+
   /** Take the project's lock (pid-lock.ts); returns the release function. */
   async lock(opts: LockOptions = {}): Promise<() => Promise<void>> {
     await this.ensureDir();
-    return acquirePidLock(this.lockPath, {
-      what: `project ${this.project}`,
-      ...(opts.waitMs !== undefined ? { waitMs: opts.waitMs } : {}),
-      ...(opts.onWait ? { onWait: opts.onWait } : {}),
-    });
-  }
-}
-
-/** Ops read back get the inverse nsnet computes, never the one the file holds. */
-function reviveAll(path: string, ops: Op[], ctx: ReviveContext): Op[] {
-  return ops.map((op, i) => {
     try {
-      return reviveOp(op, ctx);
+      return await acquirePidLock(this.lockPath, {
+        what: `project ${this.project}`,
+        ...(opts.waitMs !== undefined ? { waitMs: opts.waitMs } : {}),
+        ...(opts.onWait ? { onWait: opts.onWait } : {}),
+      });
     } catch (e) {
-      throw new StateError(`${path}: op ${i + 1} is not an op nsnet plans (${(e as Error).message}); refusing to undo from this file`);
+      if (e instanceof LockBusyError) throw e;
+      // a read-only or full state directory: said plainly, nothing was done
+      throw new StateError(`cannot take the lock ${this.lockPath}: ${(e as Error).message}`);
     }
-  });
-}
-
-async function readJson<T>(path: string): Promise<T | null> {
-  const text = await readFileNoFollow(path);
-  if (text === null) return null;
-  try {
-    return JSON.parse(text) as T;
-  } catch {
-    throw new StateError(`${path}: not valid JSON (remove it if no nsnet run is active)`);
   }
 }
+

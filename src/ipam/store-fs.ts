@@ -12,6 +12,7 @@
  * pid namespace; `nsnet sandbox` keeps its state inside the sandbox, so that holds. The
  * directory is private and files are never followed through a symlink (src/exec/durable.ts).
  */
+import { copyFile } from "node:fs/promises";
 import { join } from "node:path";
 import { readSnapshot, emptySnapshot, type AllocationSnapshot } from "./snapshot.js";
 import { ensurePrivateDir, readFileNoFollow, writeFileDurable } from "../exec/durable.js";
@@ -74,13 +75,21 @@ export class FsAllocationStore implements AllocationStore {
     try {
       json = JSON.parse(text);
     } catch (e) {
-      throw new AllocationStoreError(`${this.file} is not valid JSON (${(e as Error).message}); move it away to start afresh`, this.file);
+      throw await this.corrupt(`is not valid JSON (${(e as Error).message})`);
     }
     const snapshot = readSnapshot(json);
-    if (typeof snapshot === "string") {
-      throw new AllocationStoreError(`${this.file} is not an allocation snapshot: ${snapshot}`, this.file);
-    }
+    if (typeof snapshot === "string") throw await this.corrupt(`is not an allocation snapshot: ${snapshot}`);
     return snapshot;
+  }
+
+  /** Refuse a corrupt file, keeping a copy: starting afresh may renumber, so it is the user's call. */
+  private async corrupt(problem: string): Promise<AllocationStoreError> {
+    const copy = `${this.file}.corrupt-${new Date().toISOString().replace(/[:.]/g, "-")}`;
+    const kept = await copyFile(this.file, copy).then(
+      () => `; a copy was kept as ${copy}`,
+      () => "",
+    );
+    return new AllocationStoreError(`${this.file} ${problem}${kept}; remove it to start afresh (addresses may then change)`, this.file);
   }
 
   async save(snapshot: AllocationSnapshot): Promise<void> {
