@@ -65,8 +65,11 @@ const s = (ms) => (ms === undefined ? "—" : `${(ms / 1000).toFixed(2)} s`);
 const x = (r) => (r === undefined ? "—" : `${r.toFixed(2)}×`);
 
 ensureTools();
-const machine = `${cpus().length} cores, kernel ${spawnSync("uname", ["-r"], { encoding: "utf8" }).stdout.trim()}, load ${loadavg().map((l) => l.toFixed(1)).join(" ")} at start`;
-const binKind = readFileSync(bin, "utf8").includes('from "./') || readFileSync(bin, "utf8").includes("from '../") ? "ES modules compiled by tsc" : "single file";
+const machine = `${cpus().length} cores, kernel ${spawnSync("uname", ["-r"], { encoding: "utf8" }).stdout.trim()}, load ${loadavg()
+  .map((l) => l.toFixed(1))
+  .join(" ")} at start`;
+const binKind =
+  readFileSync(bin, "utf8").includes('from "./') || readFileSync(bin, "utf8").includes("from '../") ? "ES modules compiled by tsc" : "single file";
 console.log(`apply benchmark — ${machine}; nsnet = ${bin.replace(repo + "/", "")} (${binKind})`);
 
 const results = [];
@@ -119,8 +122,13 @@ for (const n of sizes) {
 if (results.length > 1) {
   const a = results.find((r) => r.n === 200);
   const b = results.find((r) => r.n === 1000);
-  if (a?.nsnet_ms && b?.nsnet_ms) console.log(`nsnet t(1000)/t(200) = ${(b.nsnet_ms / a.nsnet_ms).toFixed(1)} (5 = linear; hand: ${(b.hand_ms / a.hand_ms).toFixed(1)})`);
+  if (a?.nsnet_ms && b?.nsnet_ms)
+    console.log(`nsnet t(1000)/t(200) = ${(b.nsnet_ms / a.nsnet_ms).toFixed(1)} (5 = linear; hand: ${(b.hand_ms / a.hand_ms).toFixed(1)})`);
 }
-console.log(`load ${loadavg().map((l) => l.toFixed(1)).join(" ")} at end`);
+console.log(
+  `load ${loadavg()
+    .map((l) => l.toFixed(1))
+    .join(" ")} at end`,
+);
 const jsonOut = opt("json");
 if (jsonOut) writeFileSync(jsonOut, JSON.stringify({ machine, bin, results }, null, 2) + "\n");

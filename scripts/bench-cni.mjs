@@ -39,7 +39,15 @@ mkdirSync("/run/cni-bin", { recursive: true });
 must([process.execPath, cli, "cni", "install", "/run/cni-bin"]);
 
 const netconf = (type, name, bridge, subnet) =>
-  JSON.stringify({ cniVersion: "1.0.0", name, type, bridge, isGateway: true, ipMasq: true, ipam: { type: "host-local", subnet, routes: [{ dst: "0.0.0.0/0" }] } });
+  JSON.stringify({
+    cniVersion: "1.0.0",
+    name,
+    type,
+    bridge,
+    isGateway: true,
+    ipMasq: true,
+    ipam: { type: "host-local", subnet, routes: [{ dst: "0.0.0.0/0" }] },
+  });
 const nets = {
   reference: { path: "/usr/lib/cni/bridge", conf: netconf("bridge", "ref", "cni-ref", "192.0.2.0/25") },
   nsnet: { path: "/run/cni-bin/nsnet", conf: netconf("nsnet", "ours", "cni-ours", "192.0.2.128/25") },
@@ -53,7 +61,14 @@ function childCpu() {
 }
 
 function call(net, command, id, netns) {
-  const env = { PATH: process.env.PATH, CNI_COMMAND: command, CNI_CONTAINERID: id, CNI_NETNS: netns, CNI_IFNAME: "eth0", CNI_PATH: "/run/cni-bin:/usr/lib/cni" };
+  const env = {
+    PATH: process.env.PATH,
+    CNI_COMMAND: command,
+    CNI_CONTAINERID: id,
+    CNI_NETNS: netns,
+    CNI_IFNAME: "eth0",
+    CNI_PATH: "/run/cni-bin:/usr/lib/cni",
+  };
   const c0 = childCpu();
   const t0 = process.hrtime.bigint();
   const r = spawnSync(net.path, [], { input: net.conf, env, encoding: "utf8", timeout: 60_000 });
@@ -79,7 +94,9 @@ for (let i = 0; i <= rounds; i++) {
 }
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const f = (ms) => `${ms.toFixed(0)} ms`.padStart(7);
-console.log(`cni: one ADD / one DEL through ${cli.endsWith(".cjs") ? "the bundle" : "dist/cli/main.js"}, median of ${rounds} rounds in one sandbox (wall; cpu of the plugin and what it ran)`);
+console.log(
+  `cni: one ADD / one DEL through ${cli.endsWith(".cjs") ? "the bundle" : "dist/cli/main.js"}, median of ${rounds} rounds in one sandbox (wall; cpu of the plugin and what it ran)`,
+);
 for (const cmd of ["ADD", "DEL"]) {
   const [ref, ours] = [times.reference[cmd], times.nsnet[cmd]];
   const [rw, ow] = [median(ref.map((t) => t.wall)), median(ours.map((t) => t.wall))];

@@ -12,9 +12,21 @@ function topology(owners) {
     addresses.push({ ns: `n${i}`, dev: "eth0", span, valueSpan: span, spec: { kind: "auto", pool: "big" } });
   }
   return {
-    namespaces: [], devices: [], addresses, routes: [], sysctls: [], proxyArps: [], neighProxies: [],
+    namespaces: [],
+    devices: [],
+    addresses,
+    routes: [],
+    sysctls: [],
+    proxyArps: [],
+    neighProxies: [],
     pools: [{ name: "big", nameSpan: span, cidr: "10.0.0.0/16", cidrSpan: span, reserve: [], span }],
-    nats: [], portmaps: [], partitions: [], expects: [], services: [], execs: [], handlers: [],
+    nats: [],
+    portmaps: [],
+    partitions: [],
+    expects: [],
+    services: [],
+    execs: [],
+    handlers: [],
   };
 }
 

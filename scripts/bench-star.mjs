@@ -35,7 +35,12 @@ function timed(argv, { onLine, ...opts } = {}) {
     c.stdout.on("data", (b) => {
       const from = out.length;
       out += b;
-      if (onLine) for (const l of out.slice(out.lastIndexOf("\n", from) + 1).split("\n").slice(0, -1)) onLine(l);
+      if (onLine)
+        for (const l of out
+          .slice(out.lastIndexOf("\n", from) + 1)
+          .split("\n")
+          .slice(0, -1))
+          onLine(l);
     });
     c.stderr.on("data", (b) => (err += b));
     c.on("close", (code) => {
@@ -98,7 +103,12 @@ const handHost = () => [
   "link add br0 type bridge",
   `addr add ${GW}/64 dev br0`,
   "link set br0 up",
-  ...range(n).flatMap((i) => [`netns add c${i}`, `link add c${i}_veth0 type veth peer name eth0 netns c${i}`, `link set c${i}_veth0 master br0`, `link set c${i}_veth0 up`]),
+  ...range(n).flatMap((i) => [
+    `netns add c${i}`,
+    `link add c${i}_veth0 type veth peer name eth0 netns c${i}`,
+    `link set c${i}_veth0 master br0`,
+    `link set c${i}_veth0 up`,
+  ]),
 ];
 const handNs = (i) => ["link set lo up", `addr add ${addr(i)}/64 dev eth0`, "link set eth0 up", `route add default via ${GW}`];
 const handDown = () => [...range(n).map((i) => `netns del c${i}`), "link del br0"];
@@ -115,7 +125,12 @@ const ways = {
     const t0 = process.hrtime.bigint();
     const settled = settle();
     const downSettled = down.ms + Number(process.hrtime.bigint() - t0) / 1e6;
-    return { build_ms: build.ms, down_ms: down.ms, down_settled_ms: downSettled, verified: verified === true && settled === true ? true : `${verified} / ${settled}` };
+    return {
+      build_ms: build.ms,
+      down_ms: down.ms,
+      down_settled_ms: downSettled,
+      verified: verified === true && settled === true ? true : `${verified} / ${settled}`,
+    };
   },
 
   /** The naive script: one `ip` per command. */
@@ -128,8 +143,31 @@ const ways = {
   /** nsnet's installed binary: up, up again (nothing to do), down. */
   async nsnet() {
     const file = `${work}/star.nsnet`;
-    writeFileSync(file, [`pool p 2001:db8:100::/64`, `bridge br0 < addr ${GW}/64 >`, `for i in 1..${n} <`, `  ns c$i < veth to br0; addr auto from p; route default via ${GW} >`, `>`, ""].join("\n"));
-    const cli = (...args) => ["/usr/bin/time", "-f", "%M", "-o", `${work}/rss`, process.execPath, bin, ...args, file, "--state-dir", `${work}/state`, "--quiet"];
+    writeFileSync(
+      file,
+      [
+        `pool p 2001:db8:100::/64`,
+        `bridge br0 < addr ${GW}/64 >`,
+        `for i in 1..${n} <`,
+        `  ns c$i < veth to br0; addr auto from p; route default via ${GW} >`,
+        `>`,
+        "",
+      ].join("\n"),
+    );
+    const cli = (...args) => [
+      "/usr/bin/time",
+      "-f",
+      "%M",
+      "-o",
+      `${work}/rss`,
+      process.execPath,
+      bin,
+      ...args,
+      file,
+      "--state-dir",
+      `${work}/state`,
+      "--quiet",
+    ];
     const rss = () => Number(readFileSync(`${work}/rss`, "utf8").trim().split("\n").pop());
     const build = await timed(cli("up"));
     const rssKb = rss();
@@ -153,12 +191,21 @@ const ways = {
    *  loopback, then bridge (+ host-local IPAM), with the same network. */
   async cni() {
     const plugins = "/usr/lib/cni";
-    const br = { cniVersion: "1.0.0", name: "bench", type: "bridge", bridge: "br0", isGateway: true,
-      ipam: { type: "host-local", ranges: [[{ subnet: "2001:db8:100::/64", gateway: GW }]], routes: [{ dst: "::/0" }], dataDir: `${work}/cni-ipam` } };
+    const br = {
+      cniVersion: "1.0.0",
+      name: "bench",
+      type: "bridge",
+      bridge: "br0",
+      isGateway: true,
+      ipam: { type: "host-local", ranges: [[{ subnet: "2001:db8:100::/64", gateway: GW }]], routes: [{ dst: "::/0" }], dataDir: `${work}/cni-ipam` },
+    };
     writeFileSync(`${work}/br.json`, JSON.stringify(br));
     writeFileSync(`${work}/lo.json`, JSON.stringify({ cniVersion: "1.0.0", name: "lo", type: "loopback" }));
-    const call = (ifname, conf) => `CNI_COMMAND=ADD CNI_CONTAINERID=c$i CNI_NETNS=/run/netns/c$i CNI_IFNAME=${ifname} CNI_PATH=${plugins} ${plugins}/${conf} < ${work}/${conf === "bridge" ? "br" : "lo"}.json > /dev/null`;
-    const build = await timed(sh(`${work}/cni.sh`, [`for i in $(seq 1 ${n}); do`, "  ip netns add c$i", `  ${call("lo", "loopback")}`, `  ${call("eth0", "bridge")}`, "done"]));
+    const call = (ifname, conf) =>
+      `CNI_COMMAND=ADD CNI_CONTAINERID=c$i CNI_NETNS=/run/netns/c$i CNI_IFNAME=${ifname} CNI_PATH=${plugins} ${plugins}/${conf} < ${work}/${conf === "bridge" ? "br" : "lo"}.json > /dev/null`;
+    const build = await timed(
+      sh(`${work}/cni.sh`, [`for i in $(seq 1 ${n}); do`, "  ip netns add c$i", `  ${call("lo", "loopback")}`, `  ${call("eth0", "bridge")}`, "done"]),
+    );
     return { build_ms: build.ms, verified: verifyStar(false) };
   },
 

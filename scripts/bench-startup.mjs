@@ -90,7 +90,8 @@ if (process.env.NSNET_BENCH_INNER) {
   for (let i = 0; i < runs; i++) {
     // the container manager starts the container
     ip("link", "add", "lxc1_veth0", "type", "veth", "peer", "name", "eth0", "netns", "lxc1");
-    for (const a of ["203.0.113.2/28", "198.51.100.3/24", "198.51.100.4/24", "198.51.100.5/24", "198.51.100.6/24"]) ip("-n", "lxc1", "addr", "add", a, "dev", "eth0");
+    for (const a of ["203.0.113.2/28", "198.51.100.3/24", "198.51.100.4/24", "198.51.100.5/24", "198.51.100.6/24"])
+      ip("-n", "lxc1", "addr", "add", a, "dev", "eth0");
     ip("-n", "lxc1", "link", "set", "eth0", "up");
     const ifindex = JSON.parse(spawnSync("ip", ["-j", "link", "show", "dev", "lxc1_veth0"], { encoding: "utf8" }).stdout)[0].ifindex;
     adds.push(ms([BUNDLE, "hook", recipe, "--quiet"], udev("add", ifindex)));
@@ -110,11 +111,28 @@ if (process.env.NSNET_BENCH_INNER) {
 console.log(`start-up of the installed nsnet (${runs} runs each; load average ${loadavg()[0].toFixed(1)} on this machine)`);
 const one = join(dir, "one.nsnet");
 writeFileSync(one, "ns a\n");
-line("node -e 0 (the floor)", repeat(() => ms([process.execPath, "-e", "0"])));
-line("nsnet --version", repeat(() => ms([BUNDLE, "--version"])), 100);
-line("  unbundled dist/cli/main.js --version", repeat(() => ms([process.execPath, UNBUNDLED, "--version"])));
-line("nsnet check of a one-line file", repeat(() => ms([BUNDLE, "check", one, "--quiet"])), 150);
-line("  unbundled dist/cli/main.js check", repeat(() => ms([process.execPath, UNBUNDLED, "check", one, "--quiet"])));
+line(
+  "node -e 0 (the floor)",
+  repeat(() => ms([process.execPath, "-e", "0"])),
+);
+line(
+  "nsnet --version",
+  repeat(() => ms([BUNDLE, "--version"])),
+  100,
+);
+line(
+  "  unbundled dist/cli/main.js --version",
+  repeat(() => ms([process.execPath, UNBUNDLED, "--version"])),
+);
+line(
+  "nsnet check of a one-line file",
+  repeat(() => ms([BUNDLE, "check", one, "--quiet"])),
+  150,
+);
+line(
+  "  unbundled dist/cli/main.js check",
+  repeat(() => ms([process.execPath, UNBUNDLED, "check", one, "--quiet"])),
+);
 const r = spawnSync("unshare", ["--mount", "--net", "--propagation", "private", "--", process.execPath, fileURLToPath(import.meta.url), String(runs)], {
   stdio: "inherit",
   env: { ...process.env, NSNET_BENCH_INNER: "1", NSNET_SANDBOX_OUTER_NETNS: readlinkSync("/proc/self/ns/net") },

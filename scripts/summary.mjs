@@ -1,6 +1,7 @@
-// Prints the plain closing line CI reads: `N passed, N failed` (the type-check counts as one test).
+// Prints the plain closing line CI reads: `N passed, N failed` (the type-check and the
+// lint + format check count as one test each).
 import { readFileSync, existsSync } from "node:fs";
-const [file, typecheckFailed] = process.argv.slice(2);
+const [file, typecheckFailed, lintFailed] = process.argv.slice(2);
 let passed = 0;
 let failed = 0;
 if (existsSync(file)) {
@@ -14,7 +15,9 @@ if (existsSync(file)) {
 } else {
   failed = 1;
 }
-if (typecheckFailed === "1") failed += 1;
-else passed += 1;
+for (const check of [typecheckFailed, lintFailed]) {
+  if (check === "1") failed += 1;
+  else if (check === "0") passed += 1;
+}
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed > 0 ? 1 : 0);

@@ -31,16 +31,7 @@ export interface Template extends Node {
 }
 export type TemplatePart = { kind: "text"; text: string; span: Span } | { kind: "expr"; expr: Expr; span: Span };
 
-export type Expr =
-  | NumberLit
-  | StringLit
-  | AddressLit
-  | VarRef
-  | BinaryExpr
-  | UnaryExpr
-  | ListExpr
-  | CallExpr
-  | MemberExpr;
+export type Expr = NumberLit | StringLit | AddressLit | VarRef | BinaryExpr | UnaryExpr | ListExpr | CallExpr | MemberExpr;
 
 export interface NumberLit extends Node {
   type: "Number";

@@ -1,9 +1,4 @@
-import {
-  containsAddress,
-  networkAddress,
-  parseAddressOrCidr,
-  type Cidr,
-} from "../ipam/cidr.js";
+import { containsAddress, networkAddress, parseAddressOrCidr, type Cidr } from "../ipam/cidr.js";
 import { formatIp, type IpAddress } from "../ipam/ip.js";
 
 /**

@@ -1,15 +1,7 @@
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { diag, type Reporter } from "../diagnostics/codes.js";
 import type { Span } from "../model/span.js";
-import {
-  HOST,
-  devKey,
-  type AddressedTopology,
-  type Device,
-  type Namespace,
-  type Pool,
-  type Topology,
-} from "../model/topology.js";
+import { HOST, devKey, type AddressedTopology, type Device, type Namespace, type Pool, type Topology } from "../model/topology.js";
 import { parsePrefixed, type Prefixed } from "./cidr.js";
 import { computeSegments, type Segments } from "./segments.js";
 

@@ -57,9 +57,16 @@ export function checkLive(topo: AddressedTopology, live: LiveState, opts: LiveCh
       continue;
     }
     if (CREATED.has(d.kind) && here && !ours(here)) {
-      out.push(diag("NS502", d.nameSpan, { name: d.name, ns: d.ns }, {
-        hint: here.alias ? `it is marked \`${here.alias}\`` : "it has no nsnet mark; rename ours or remove it by hand",
-      }));
+      out.push(
+        diag(
+          "NS502",
+          d.nameSpan,
+          { name: d.name, ns: d.ns },
+          {
+            hint: here.alias ? `it is marked \`${here.alias}\`` : "it has no nsnet mark; rename ours or remove it by hand",
+          },
+        ),
+      );
     }
     if (d.kind === "macvlan" || d.kind === "ipvlan" || d.kind === "vlan") requireParent(d.parent, d.parentSpan, `parent of ${d.kind} ${d.name}`);
     if (d.kind === "moved" && !here) requireParent(d.from, d.fromSpan, `to move into ${d.ns}`);
@@ -79,13 +86,18 @@ export function checkLive(topo: AddressedTopology, live: LiveState, opts: LiveCh
   for (const a of ctx.addresses) {
     if (!a.value) continue;
     const hits = liveByIp.get(`${a.value.family}|${a.value.addr}`) ?? [];
-    const clash = hits.find(
-      (l) => (l.ns === HOST || l.ns === a.ns) && !(l.ns === a.ns && l.dev === a.dev) && !ours(links.get(devKey(l.ns, l.dev))),
-    );
+    const clash = hits.find((l) => (l.ns === HOST || l.ns === a.ns) && !(l.ns === a.ns && l.dev === a.dev) && !ours(links.get(devKey(l.ns, l.dev))));
     if (!clash) continue;
-    out.push(diag("NS504", a.span, { addr: ipText(a.value), where: `${clash.ns}:${clash.dev}` }, {
-      hint: "pick another address, or remove it from that device first",
-    }));
+    out.push(
+      diag(
+        "NS504",
+        a.span,
+        { addr: ipText(a.value), where: `${clash.ns}:${clash.dev}` },
+        {
+          hint: "pick another address, or remove it from that device first",
+        },
+      ),
+    );
   }
   out.push(...hostRouteClashes(topo, live, opts));
   return out;
@@ -110,11 +122,22 @@ function hostRouteClashes(topo: AddressedTopology, live: LiveState, opts: LiveCh
     const gw = (via: string | undefined) => (via === undefined ? "" : (canonicalIp(via) ?? via));
     if (gw(r.via) === gw(clash.via) && (r.dev === undefined || r.dev === clash.dev)) continue;
     // `boot` is what `ip route add` gives a route by default: no news, left unsaid
-    const existing = [clash.via !== undefined ? `via ${clash.via}` : "", clash.dev !== undefined ? `dev ${clash.dev}` : "", clash.proto && !["boot", "static"].includes(clash.proto) ? `proto ${clash.proto}` : ""].filter(Boolean).join(" ");
+    const existing = [
+      clash.via !== undefined ? `via ${clash.via}` : "",
+      clash.dev !== undefined ? `dev ${clash.dev}` : "",
+      clash.proto && !["boot", "static"].includes(clash.proto) ? `proto ${clash.proto}` : "",
+    ]
+      .filter(Boolean)
+      .join(" ");
     out.push(
-      diag("NS506", r.dstSpan, { dst: r.dst, existing }, {
-        hint: `keep the host's route (leave this one out), or remove it first: ip ${family === 6 ? "-6 " : ""}route del ${r.dst}${clash.via ? ` via ${clash.via}` : ""}`,
-      }),
+      diag(
+        "NS506",
+        r.dstSpan,
+        { dst: r.dst, existing },
+        {
+          hint: `keep the host's route (leave this one out), or remove it first: ip ${family === 6 ? "-6 " : ""}route del ${r.dst}${clash.via ? ` via ${clash.via}` : ""}`,
+        },
+      ),
     );
   }
   return out;

@@ -61,9 +61,14 @@ export class ValidationRegistry {
           e.fn(item, ctx);
         } catch (err) {
           const at = spanOf(item) ?? ctx.topo.namespaces[0]?.span ?? noSpan();
-          ctx.accept("NS300", at, { name: `${e.kind}:${e.name}`, error: err instanceof Error ? err.message : String(err) }, {
-            hint: "this is a bug in nsnet, not in your script; the other checks ran — please report it with the script",
-          });
+          ctx.accept(
+            "NS300",
+            at,
+            { name: `${e.kind}:${e.name}`, error: err instanceof Error ? err.message : String(err) },
+            {
+              hint: "this is a bug in nsnet, not in your script; the other checks ran — please report it with the script",
+            },
+          );
           break;
         }
       }

@@ -173,7 +173,10 @@ export async function main(argv: string[]): Promise<number> {
   }
   const load = COMMANDS[inv.command];
   if (!load) {
-    const guess = didYouMean(inv.command, Object.keys(COMMANDS).filter((c) => !c.startsWith("__")));
+    const guess = didYouMean(
+      inv.command,
+      Object.keys(COMMANDS).filter((c) => !c.startsWith("__")),
+    );
     process.stderr.write(
       `nsnet: unknown command or missing file '${inv.command}'${guess.length ? ` (did you mean '${guess[0]}'?)` : ""}\n` +
         `run 'nsnet --help' for the list of commands\n`,

@@ -12,7 +12,10 @@ export const EXIT = {
 
 /** A mistake in how nsnet was called: printed with the command's usage, exit 2. */
 export class UsageError extends Error {
-  constructor(message: string, readonly command?: string) {
+  constructor(
+    message: string,
+    readonly command?: string,
+  ) {
     super(message);
   }
 }

@@ -27,7 +27,6 @@ function stateOf(conf: BridgeConf, ctx: ModeContext): NetworkState {
   });
 }
 
-
 export async function bridgeAdd(conf: BridgeConf, ctx: ModeContext): Promise<Omit<CniResult, "cniVersion">> {
   const { env, runner } = ctx;
   const ns = stateOf(conf, ctx);
@@ -69,7 +68,12 @@ export async function bridgeAdd(conf: BridgeConf, ctx: ModeContext): Promise<Omi
       const [brNow, vethNow] = [firstLink(host.shown[0]), firstLink(host.shown[1])];
 
       if (gateways.length) await enableForwarding(runner, ips);
-      if (conf.ipMasq && conf.ipam) await applyMasq(runner, ns.project, conf.ipam.ranges.flat().map((r) => formatSubnet(r.subnet)));
+      if (conf.ipMasq && conf.ipam)
+        await applyMasq(
+          runner,
+          ns.project,
+          conf.ipam.ranges.flat().map((r) => formatSubnet(r.subnet)),
+        );
 
       const routes = resultRoutes(conf, ips);
       const inCt = await batch(runner, { netns: env.netns }, [...containerLines(env.ifname, ips, routes), `link show dev ${env.ifname}`]);
@@ -201,7 +205,11 @@ export async function bridgeCheck(conf: BridgeConf, ctx: ModeContext): Promise<v
     out.push(...host.problems);
     out.push(...(await checkContainerSide(runner, env, host.link, rec.hostVeth, ips, rec.result.routes ?? [])));
     const snap = await ns.allocations.load();
-    const held = Object.values(snap.pools).flatMap((p) => Object.entries(p.owners).filter(([k]) => k === `${env.containerId}:${env.ifname}#0`).map(([, v]) => v));
+    const held = Object.values(snap.pools).flatMap((p) =>
+      Object.entries(p.owners)
+        .filter(([k]) => k === `${env.containerId}:${env.ifname}#0`)
+        .map(([, v]) => v),
+    );
     for (const ip of ips) if (!held.includes(ip.address)) out.push(`address ${ip.address} is no longer reserved for ${env.containerId}/${env.ifname}`);
     if (conf.ipMasq && conf.ipam) {
       const r = await runner.run(["nft", "list", "table", "inet", masqTableName(ns.project)]);

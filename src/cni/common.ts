@@ -47,14 +47,21 @@ export async function missingRoutes(runner: Runner, env: CniEnv, routes: ResultR
   for (const r of routes) {
     const dst = r.dst === "0.0.0.0/0" || r.dst === "::/0" ? "default" : r.dst;
     const gw = r.gw ?? gateways.find((g) => g.includes(":") === r.dst.includes(":"));
-    if (!live.some((l) => (l.dst === dst || l.dst === r.dst) && (gw === undefined || l.gateway === gw))) out.push(`route ${r.dst}${gw ? ` via ${gw}` : ""} is missing in ${env.netns}`);
+    if (!live.some((l) => (l.dst === dst || l.dst === r.dst) && (gw === undefined || l.gateway === gw)))
+      out.push(`route ${r.dst}${gw ? ` via ${gw}` : ""} is missing in ${env.netns}`);
   }
   return out;
 }
 
-
 /** The container end: present in the namespace, a veth, peer of the host end, with its addresses and routes. */
-export async function checkContainerSide(runner: Runner, env: CniEnv, hostVeth: IpLink | undefined, hostVethName: string, ips: IpConfig[], routes: ResultRoute[]): Promise<string[]> {
+export async function checkContainerSide(
+  runner: Runner,
+  env: CniEnv,
+  hostVeth: IpLink | undefined,
+  hostVethName: string,
+  ips: IpConfig[],
+  routes: ResultRoute[],
+): Promise<string[]> {
   const out: string[] = [];
   if (!(await netnsExists(env.netns))) return [`network namespace ${env.netns} is gone`];
   const ct = await batch(runner, { netns: env.netns }, [`addr show dev ${env.ifname}`]);
@@ -66,7 +73,14 @@ export async function checkContainerSide(runner: Runner, env: CniEnv, hostVeth: 
   }
   const have = addrsOf(link);
   for (const ip of ips) if (!have.includes(ip.address)) out.push(`address ${ip.address} is missing from ${env.ifname}`);
-  out.push(...(await missingRoutes(runner, env, routes, ips.map((i) => i.gateway).filter((g): g is string => !!g))));
+  out.push(
+    ...(await missingRoutes(
+      runner,
+      env,
+      routes,
+      ips.map((i) => i.gateway).filter((g): g is string => !!g),
+    )),
+  );
   return out;
 }
 

@@ -43,7 +43,10 @@ export function readCniEnv(env: NodeJS.ProcessEnv): CniEnv {
 
   const containerId = env.CNI_CONTAINERID ?? "";
   if (containerId && !CONTAINER_ID.test(containerId)) {
-    throw new CniError(CNI_CODE.invalidEnvironment, `CNI_CONTAINERID=${JSON.stringify(containerId)}: must start with a letter or digit, then letters, digits, _ . -`);
+    throw new CniError(
+      CNI_CODE.invalidEnvironment,
+      `CNI_CONTAINERID=${JSON.stringify(containerId)}: must start with a letter or digit, then letters, digits, _ . -`,
+    );
   }
   const netns = env.CNI_NETNS ?? "";
   if (netns) {

@@ -51,10 +51,13 @@ export function canonicalRange(r: RangeInput): Range {
   const bits = subnet.family === 4 ? 32 : 128;
   if (subnet.prefix > bits - 2) throw bad(`ipam: network ${r.subnet as string} is too small to allocate from`);
   if (hasHostBits(subnet)) {
-    throw bad(`ipam: network ${r.subnet as string} has host bits set; for /${subnet.prefix} the network address is ${formatIp(subnet.family, networkAddress(subnet))}`);
+    throw bad(
+      `ipam: network ${r.subnet as string} has host bits set; for /${subnet.prefix} the network address is ${formatIp(subnet.family, networkAddress(subnet))}`,
+    );
   }
   const inSubnet = (a: bigint, what: string) => {
-    if (a < networkAddress(subnet) || a > broadcastAddress(subnet)) throw bad(`ipam: ${what} ${formatIp(subnet.family, a)} is not in network ${r.subnet as string}`);
+    if (a < networkAddress(subnet) || a > broadcastAddress(subnet))
+      throw bad(`ipam: ${what} ${formatIp(subnet.family, a)} is not in network ${r.subnet as string}`);
     return a;
   };
   const net = networkAddress(subnet);
@@ -115,7 +118,12 @@ function held(text: string, family: Family): bigint | null {
  * address in a set keeps it (nsnet's stickiness: a repeated ADD after a crash reuses it).
  * Returns the new snapshot, or throws when a set is exhausted.
  */
-export function allocateHostLocal(sets: RangeSet[], snapshot: AllocationSnapshot, containerId: string, ifname: string): { ips: Allocated[]; snapshot: AllocationSnapshot } {
+export function allocateHostLocal(
+  sets: RangeSet[],
+  snapshot: AllocationSnapshot,
+  containerId: string,
+  ifname: string,
+): { ips: Allocated[]; snapshot: AllocationSnapshot } {
   const next: AllocationSnapshot = structuredClone(snapshot);
   const owner = ownerKey(containerId, ifname, 0);
   const ips: Allocated[] = [];

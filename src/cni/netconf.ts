@@ -86,7 +86,16 @@ function bool(o: Json, key: string): boolean {
 const NETWORK_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 
 /** Bridge-plugin fields nsnet does not implement: accepted only at their default. */
-const UNSUPPORTED_BRIDGE_FIELDS = ["promiscMode", "vlan", "macspoofchk", "forceAddress", "enabledad", "vlanTrunk", "preserveDefaultVlan", "disableContainerInterface"];
+const UNSUPPORTED_BRIDGE_FIELDS = [
+  "promiscMode",
+  "vlan",
+  "macspoofchk",
+  "forceAddress",
+  "enabledad",
+  "vlanTrunk",
+  "preserveDefaultVlan",
+  "disableContainerInterface",
+];
 
 export function parseNetconf(text: string): NetConf {
   let json: unknown;
@@ -140,7 +149,8 @@ function nsnetConf(json: Json, common: CommonConf): NsnetConf {
   if (script !== undefined && scriptFile !== undefined) throw invalid("give either script (inline nsnet source) or scriptFile (a path), not both");
   if (scriptFile !== undefined && !scriptFile.startsWith("/")) throw invalid(`scriptFile ${JSON.stringify(scriptFile)} must be an absolute path`);
   const container = str(json, "container");
-  if (container === undefined) throw invalid("container is missing: the nsnet body of the container's namespace, e.g. \"veth as $ifname to cni0; addr auto from pods\"");
+  if (container === undefined)
+    throw invalid('container is missing: the nsnet body of the container\'s namespace, e.g. "veth as $ifname to cni0; addr auto from pods"');
   return { ...common, mode: "nsnet", script: script ?? "", scriptFile: scriptFile ?? `<netconf ${common.name}: script>`, container };
 }
 
@@ -156,7 +166,8 @@ function bridgeConf(json: Json, common: CommonConf): BridgeConf {
   if (why) throw invalid(`bridge ${JSON.stringify(bridge)} is not a valid interface name: ${why}`);
   let mtu: number | undefined;
   if (json.mtu !== undefined && json.mtu !== 0) {
-    if (typeof json.mtu !== "number" || !Number.isInteger(json.mtu) || json.mtu < 68 || json.mtu > 65535) throw invalid(`mtu must be an integer from 68 to 65535, got ${JSON.stringify(json.mtu)}`);
+    if (typeof json.mtu !== "number" || !Number.isInteger(json.mtu) || json.mtu < 68 || json.mtu > 65535)
+      throw invalid(`mtu must be an integer from 68 to 65535, got ${JSON.stringify(json.mtu)}`);
     mtu = json.mtu;
   }
   const isDefaultGateway = bool(json, "isDefaultGateway");
@@ -189,13 +200,16 @@ function hostLocal(ipam: Json, top: Json): HostLocalConf {
     if (!Array.isArray(ipam.ranges) || !ipam.ranges.every((s) => Array.isArray(s) && s.every(isObject))) {
       throw invalid("ipam.ranges must be a list of lists of {subnet, rangeStart?, rangeEnd?, gateway?}");
     }
-    for (const s of ipam.ranges as Json[][]) sets.push(s.map((r) => ({ subnet: r.subnet, rangeStart: r.rangeStart, rangeEnd: r.rangeEnd, gateway: r.gateway })));
+    for (const s of ipam.ranges as Json[][])
+      sets.push(s.map((r) => ({ subnet: r.subnet, rangeStart: r.rangeStart, rangeEnd: r.rangeEnd, gateway: r.gateway })));
   }
   // runtimeConfig.ipRanges (a capability) comes first, as host-local does
   const rc = isObject(top.runtimeConfig) ? top.runtimeConfig : {};
   if (Array.isArray(rc.ipRanges)) {
     const extra = (rc.ipRanges as unknown[]).filter(Array.isArray) as Json[][];
-    sets.unshift(...extra.map((s) => s.filter(isObject).map((r) => ({ subnet: r.subnet, rangeStart: r.rangeStart, rangeEnd: r.rangeEnd, gateway: r.gateway }))));
+    sets.unshift(
+      ...extra.map((s) => s.filter(isObject).map((r) => ({ subnet: r.subnet, rangeStart: r.rangeStart, rangeEnd: r.rangeEnd, gateway: r.gateway }))),
+    );
   }
   if (sets.length === 0) throw invalid("ipam: no IP ranges specified (give subnet or ranges)");
   const ranges = sets.map((s, i) => {

@@ -69,7 +69,13 @@ interface CompiledContainer {
 }
 
 /** parse → expand → (reserve the other containers' addresses) → allocate → check. Pure but for `use` files. */
-export function compileContainer(conf: NsnetConf, script: string, alias: string, vars: Record<string, string>, previous: AllocationSnapshot): CompiledContainer {
+export function compileContainer(
+  conf: NsnetConf,
+  script: string,
+  alias: string,
+  vars: Record<string, string>,
+  previous: AllocationSnapshot,
+): CompiledContainer {
   const file = conf.scriptFile;
   const text = `${script}\nns ${alias} <\n${conf.container}\n>\n`;
   const sources = new Map([[file, text]]);
@@ -99,8 +105,7 @@ export function compileContainer(conf: NsnetConf, script: string, alias: string,
   // the new snapshot: what allocate kept (script namespaces + this container) + the other containers
   const next: AllocationSnapshot = structuredClone(allocated.allocations);
   for (const [name, pool] of Object.entries(previous.pools))
-    for (const [k, v] of Object.entries(pool.owners))
-      if (isOtherContainer(k)) (next.pools[name] ??= { cidr: pool.cidr, owners: {} }).owners[k] = v;
+    for (const [k, v] of Object.entries(pool.owners)) if (isOtherContainer(k)) (next.pools[name] ??= { cidr: pool.cidr, owners: {} }).owners[k] = v;
   return { topology: allocated.topology, allocations: next };
 }
 
@@ -117,14 +122,18 @@ interface ContainerPlan {
 /** The container part of the compiled topology → what to run (and refuse what a CNI plugin cannot do). */
 export function planContainer(t: AddressedTopology, alias: string, ifname: string, netns: string, project: string): ContainerPlan {
   const devs = t.devices.filter((d) => d.ns === alias);
-  if (devs.length !== 1) throw invalid(`the container body must make exactly one interface (${ifname}); it makes ${devs.length}${devs.length ? `: ${devs.map((d) => d.name).join(", ")}` : ""}`);
+  if (devs.length !== 1)
+    throw invalid(
+      `the container body must make exactly one interface (${ifname}); it makes ${devs.length}${devs.length ? `: ${devs.map((d) => d.name).join(", ")}` : ""}`,
+    );
   const dev = devs[0]!;
   if (dev.kind !== "veth") throw invalid(`the container body's interface must be a veth to the host; ${dev.name} is a ${dev.kind}`);
   if (dev.name !== ifname) throw invalid(`the container's interface is named ${dev.name}, but the runtime asks for ${ifname} (write \`as $ifname\`)`);
   if (dev.peer.ns !== HOST) throw invalid(`the veth's other end must be in the host, not in ${dev.peer.ns}`);
   const host = t.devices.find((d): d is VethDevice => d.kind === "veth" && d.ns === HOST && d.name === dev.peer.name);
   for (const what of ["nats", "portmaps", "partitions", "services", "execs", "proxyArps"] as const)
-    if ((t[what] as { ns?: string; scope?: string }[]).some((x) => (x.ns ?? x.scope) === alias)) throw invalid(`the container body cannot hold ${what} statements`);
+    if ((t[what] as { ns?: string; scope?: string }[]).some((x) => (x.ns ?? x.scope) === alias))
+      throw invalid(`the container body cannot hold ${what} statements`);
   const hostLines = [`link add ${dev.peer.name} type veth peer name ${ifname} netns ${netns}`, `link set ${dev.peer.name} alias ${ownerAlias(project)}`];
   if (host?.master) hostLines.push(`link set ${dev.peer.name} master ${host.master}`);
   if (host?.up !== false) hostLines.push(`link set ${dev.peer.name} up`);
@@ -139,7 +148,10 @@ export function planContainer(t: AddressedTopology, alias: string, ifname: strin
     const gw = defaults.find((r) => r.via!.includes(":") === v6)?.via;
     return { address: a.cidr, interface: 1, ...(gw ? { gateway: gw } : {}) };
   });
-  const resultRoutes: ResultRoute[] = routes.map((r) => ({ dst: r.dst === "default" ? (r.via?.includes(":") ? "::/0" : "0.0.0.0/0") : r.dst, ...(r.via ? { gw: r.via } : {}) }));
+  const resultRoutes: ResultRoute[] = routes.map((r) => ({
+    dst: r.dst === "default" ? (r.via?.includes(":") ? "::/0" : "0.0.0.0/0") : r.dst,
+    ...(r.via ? { gw: r.via } : {}),
+  }));
   const sysctls = t.sysctls.filter((s) => s.ns === alias).map((s) => `${s.key}=${s.value}`);
   const plan: ContainerPlan = { hostVeth: dev.peer.name, hostLines, containerLines, sysctls, ips, routes: resultRoutes };
   if (host?.master) plan.bridge = host.master;
@@ -164,7 +176,10 @@ async function nsnetAdd(conf: NsnetConf, ctx: ModeContext): Promise<Omit<CniResu
 
     // the shared host part, through the engine (0 ops once it is in place)
     if (script.trim()) {
-      const host = compileWithFsLoader(script, conf.scriptFile, { allocations: compiled.allocations, vars: { ifname: env.ifname, containerid: env.containerId, netns: env.netns } });
+      const host = compileWithFsLoader(script, conf.scriptFile, {
+        allocations: compiled.allocations,
+        vars: { ifname: env.ifname, containerid: env.containerId, netns: env.netns },
+      });
       if (!host.ok) throw diagnosticsError(host.diagnostics, host.sources, "the nsnet script has errors");
       const r = await up(host, { project: `${ns.project}-h`, stateDir: ns.stateRoot, runner });
       if (r.status !== "ok") throw fail(`applying the script failed (${r.status})${r.failure ? `: ${r.failure.message}` : ""}`);
@@ -197,7 +212,12 @@ async function nsnetAdd(conf: NsnetConf, ctx: ModeContext): Promise<Omit<CniResu
         routes: plan.routes,
       };
       if (conf.dns && Object.keys(conf.dns).length) result.dns = conf.dns;
-      file.attachments[key] = { ...record, state: "ready", result: { cniVersion: conf.cniVersion, ...result }, ...(plan.bridge ? { bridge: plan.bridge } : {}) };
+      file.attachments[key] = {
+        ...record,
+        state: "ready",
+        result: { cniVersion: conf.cniVersion, ...result },
+        ...(plan.bridge ? { bridge: plan.bridge } : {}),
+      };
       await writeAttachments(ns, file);
       return result;
     } catch (e) {
@@ -255,8 +275,13 @@ async function nsnetCheck(conf: NsnetConf, ctx: ModeContext): Promise<void> {
     out.push(...host.problems);
     out.push(...(await checkContainerSide(runner, env, host.link, rec.hostVeth, rec.result.ips ?? [], rec.result.routes ?? [])));
     const snap = await ns.allocations.load();
-    const held = Object.values(snap.pools).flatMap((p) => Object.entries(p.owners).filter(([k]) => parseOwnerKey(k)?.ns === rec.alias).map(([, v]) => v.split("/")[0]));
-    for (const ip of rec.result.ips ?? []) if (!held.includes(ip.address.split("/")[0])) out.push(`address ${ip.address} is no longer reserved for ${env.containerId}/${env.ifname}`);
+    const held = Object.values(snap.pools).flatMap((p) =>
+      Object.entries(p.owners)
+        .filter(([k]) => parseOwnerKey(k)?.ns === rec.alias)
+        .map(([, v]) => v.split("/")[0]),
+    );
+    for (const ip of rec.result.ips ?? [])
+      if (!held.includes(ip.address.split("/")[0])) out.push(`address ${ip.address} is no longer reserved for ${env.containerId}/${env.ifname}`);
     return out;
   });
   if (problems.length) throw new CniError(CNI_CODE.checkMismatch, problems.join("; "));

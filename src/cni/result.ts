@@ -48,7 +48,7 @@ export function mergeResult(prev: CniResult | undefined, mine: Omit<CniResult, "
     routes: [...(prev?.routes ?? []), ...(mine.routes ?? [])],
   };
   // always present, as the reference plugins print it ({} when there is nothing to say)
-  out.dns = mine.dns && Object.keys(mine.dns).length ? mine.dns : prev?.dns ?? {};
+  out.dns = mine.dns && Object.keys(mine.dns).length ? mine.dns : (prev?.dns ?? {});
   return out;
 }
 

@@ -80,10 +80,7 @@ function excerpt(span: Span, opts: RenderOptions, mark: (s: string) => string): 
   // columns count characters of the file; an escaped control character is wider on screen
   const before = visible(raw.slice(0, startCol - 1)).length;
   const under = visible(raw.slice(startCol - 1, Math.min(endCol, raw.length + 1) - 1)).length;
-  return [
-    ` ${gutter} | ${visible(raw)}`,
-    ` ${pad} | ${" ".repeat(before)}${mark("^".repeat(Math.max(1, under)))}`,
-  ];
+  return [` ${gutter} | ${visible(raw)}`, ` ${pad} | ${" ".repeat(before)}${mark("^".repeat(Math.max(1, under)))}`];
 }
 
 /** `--json`: the same data, one object. */

@@ -60,5 +60,8 @@ export function didYouMean(word: string, candidates: Iterable<string>, max = 3):
   scored.sort((x, y) => x.d - y.d || y.p - x.p || x.c.localeCompare(y.c));
   // only the nearest: `nss` suggests `ns` (1 edit), not also `nat` and `use` (2 edits)
   const best = scored[0]?.d;
-  return scored.filter((s) => s.d === best).slice(0, max).map((s) => s.c);
+  return scored
+    .filter((s) => s.d === best)
+    .slice(0, max)
+    .map((s) => s.c);
 }

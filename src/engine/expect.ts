@@ -20,7 +20,7 @@ function inNs(ns: string, argv: string[]): string[] {
 
 /** A name of a namespace stands for its primary address; anything else is an address. */
 function target(t: AddressedTopology, name: string): string {
-  return t.namespaces.some((n) => n.name === name) ? primaryAddress(t, name) ?? name : name;
+  return t.namespaces.some((n) => n.name === name) ? (primaryAddress(t, name) ?? name) : name;
 }
 
 export function describeExpectation(e: Expectation): string {

@@ -8,7 +8,10 @@ import type { EngineOptions } from "./types.js";
  * see one world. Taken after reading, a run that lost the race would apply a stale plan
  * (docs/architecture.md §4). Holds the lock for `fn` and releases it however `fn` ends.
  */
-export async function withProjectLock<T>(opts: Pick<EngineOptions, "project" | "stateDir" | "onLockWait" | "lockWaitMs">, fn: (store: StateStore) => Promise<T>): Promise<T> {
+export async function withProjectLock<T>(
+  opts: Pick<EngineOptions, "project" | "stateDir" | "onLockWait" | "lockWaitMs">,
+  fn: (store: StateStore) => Promise<T>,
+): Promise<T> {
   const store = new StateStore(opts.project, stateRoots(opts.stateDir).state);
   const release = await store.lock({
     ...(opts.lockWaitMs !== undefined ? { waitMs: opts.lockWaitMs } : {}),

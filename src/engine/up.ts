@@ -166,11 +166,26 @@ export async function up(source: UpSource, opts: EngineOptions): Promise<UpResul
       return { status: "rolled-back", ops, diagnostics, failure: failureOf(r.failure, ops), elapsedMs: elapsed(), ...fresh } satisfies UpResult;
     }
     if (r.status === "rollback-incomplete") {
-      return { status: "rollback-incomplete", ops, diagnostics, failure: failureOf(r.failure, ops), leftovers: r.residue, elapsedMs: elapsed(), ...fresh } satisfies UpResult;
+      return {
+        status: "rollback-incomplete",
+        ops,
+        diagnostics,
+        failure: failureOf(r.failure, ops),
+        leftovers: r.residue,
+        elapsedMs: elapsed(),
+        ...fresh,
+      } satisfies UpResult;
     }
     // a caller that compiled on its own: its allocations are saved now, still under the lock
     if (typeof source !== "function" && source.allocations) await allocationStore(opts).save(source.allocations);
-    return { status: "ok", ops, diagnostics, ...(planned.skipped.length ? { skipped: planned.skipped } : {}), elapsedMs: elapsed(), ...fresh } satisfies UpResult;
+    return {
+      status: "ok",
+      ops,
+      diagnostics,
+      ...(planned.skipped.length ? { skipped: planned.skipped } : {}),
+      elapsedMs: elapsed(),
+      ...fresh,
+    } satisfies UpResult;
   });
   if (applied.status !== "ok") return applied;
   const addressed = (applied.compiled ?? (source as Compiled)).addressed!;

@@ -97,7 +97,9 @@ export class BatchTails {
       const r = await runner.run(ipBatchIn(b.ns, t.flags), { input: lines.join("\n") + "\n" });
       const line = r.exitCode === 0 ? null : failedLine(r.stderr);
       if (r.exitCode !== 0 && (line === null || line <= ports.length)) {
-        failures.push(`restoring multicast flooding on ${b.ns === HOST ? "host" : b.ns} port ${ports[(line ?? 1) - 1] ?? "?"}: ${kernelMessage(r.stderr) || `ip exited with ${r.exitCode}`}`);
+        failures.push(
+          `restoring multicast flooding on ${b.ns === HOST ? "host" : b.ns} port ${ports[(line ?? 1) - 1] ?? "?"}: ${kernelMessage(r.stderr) || `ip exited with ${r.exitCode}`}`,
+        );
         this.cut(b);
         return;
       }

@@ -67,9 +67,7 @@ export function describeDiff(d: LiveDiff): string[] {
  * while another project may be applying in parallel.
  */
 export function withoutForeign(live: LiveState, project: string): LiveState {
-  const foreign = new Set(
-    live.links.filter((l) => isNsnetAlias(l.alias) && l.alias !== ownerAlias(project)).map((l) => `${l.ns}\0${l.name}`),
-  );
+  const foreign = new Set(live.links.filter((l) => isNsnetAlias(l.alias) && l.alias !== ownerAlias(project)).map((l) => `${l.ns}\0${l.name}`));
   if (foreign.size === 0) return live;
   const onForeign = (ns: string, dev?: string) => dev !== undefined && foreign.has(`${ns}\0${dev}`);
   return {

@@ -53,11 +53,27 @@ function expectations(e: Effect): Expectation[] {
     case "move":
       return []; // checked where it lands by the ops that follow
     case "updown":
-      return [{ id: `link-up ${e.ns} ${e.dev}`, present: true, describe: `${e.dev} ${e.up ? "up" : "down"} in ${e.ns}`, holds: (l) => findLink(l, e.ns, e.dev)?.up === e.up }];
+      return [
+        {
+          id: `link-up ${e.ns} ${e.dev}`,
+          present: true,
+          describe: `${e.dev} ${e.up ? "up" : "down"} in ${e.ns}`,
+          holds: (l) => findLink(l, e.ns, e.dev)?.up === e.up,
+        },
+      ];
     case "mtu":
-      return [{ id: `mtu ${e.ns} ${e.dev}`, present: true, describe: `${e.dev} mtu ${e.mtu} in ${e.ns}`, holds: (l) => findLink(l, e.ns, e.dev)?.mtu === e.mtu }];
+      return [
+        { id: `mtu ${e.ns} ${e.dev}`, present: true, describe: `${e.dev} mtu ${e.mtu} in ${e.ns}`, holds: (l) => findLink(l, e.ns, e.dev)?.mtu === e.mtu },
+      ];
     case "hwaddr":
-      return [{ id: `hwaddr ${e.ns} ${e.dev}`, present: true, describe: `${e.dev} address ${e.mac} in ${e.ns}`, holds: (l) => findLink(l, e.ns, e.dev)?.mac?.toLowerCase() === e.mac }];
+      return [
+        {
+          id: `hwaddr ${e.ns} ${e.dev}`,
+          present: true,
+          describe: `${e.dev} address ${e.mac} in ${e.ns}`,
+          holds: (l) => findLink(l, e.ns, e.dev)?.mac?.toLowerCase() === e.mac,
+        },
+      ];
     case "master":
       return [
         {
@@ -68,7 +84,14 @@ function expectations(e: Effect): Expectation[] {
         },
       ];
     case "alias":
-      return [{ id: `alias ${e.ns} ${e.dev}`, present: true, describe: `${e.dev} alias ${e.alias} in ${e.ns}`, holds: (l) => findLink(l, e.ns, e.dev)?.alias === e.alias }];
+      return [
+        {
+          id: `alias ${e.ns} ${e.dev}`,
+          present: true,
+          describe: `${e.dev} alias ${e.alias} in ${e.ns}`,
+          holds: (l) => findLink(l, e.ns, e.dev)?.alias === e.alias,
+        },
+      ];
     case "addr": {
       const cidr = canonicalCidr(e.cidr);
       return [

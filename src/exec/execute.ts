@@ -117,9 +117,7 @@ export async function execute(ops: Op[], runner: Runner, opts: ExecOptions): Pro
   const release = opts.lockHeld ? async () => undefined : await store.lock({ waitMs: opts.lockWaitMs });
   try {
     if (await store.readJournal()) {
-      throw new JournalPresentError(
-        `a previous run of project ${opts.project} did not finish (${store.journalPath}); run recovery (nsnet down) first`,
-      );
+      throw new JournalPresentError(`a previous run of project ${opts.project} did not finish (${store.journalPath}); run recovery (nsnet down) first`);
     }
     const state = await store.readState();
     if (ops.length === 0) {
@@ -190,7 +188,19 @@ async function transaction(ops: Op[], runner: Runner, store: StateStore, state: 
   const chainDone = () => inflight ?? Promise.resolve();
   const planned = groupBatches(ops);
   const tails = new BatchTails(planned, [...places], before);
-  const ctx: Ctx = { runner, store, failAt: opts.failAt, journal, saveJournal, knownOriginals: state.sysctlOriginals, services: new Map(), records: state.services, stopped: new Map(), project: opts.project, tails };
+  const ctx: Ctx = {
+    runner,
+    store,
+    failAt: opts.failAt,
+    journal,
+    saveJournal,
+    knownOriginals: state.sysctlOriginals,
+    services: new Map(),
+    records: state.services,
+    stopped: new Map(),
+    project: opts.project,
+    tails,
+  };
 
   const executed: Op[] = [];
   let failure: ExecFailure | undefined;
@@ -279,7 +289,12 @@ async function rollback(executed: Op[], failure: ExecFailure, r: RollbackCtx): P
   const undone = await readLive(r.ctx.runner, { namespaces: r.namespaces, sysctls: r.sysctls });
   const recreated = recreatedNamespaces(executed, undone);
   const lost = lostOps(r.state.applied, r.before, undone, { project: r.opts.project, places: r.places, recreated });
-  left.push(...(await runUndo(r.ctx.runner, lost.map((op) => undoStep(op, op.effect)))));
+  left.push(
+    ...(await runUndo(
+      r.ctx.runner,
+      lost.map((op) => undoStep(op, op.effect)),
+    )),
+  );
   // a namespace made again is ours under a new identity: the record must say so
   const namespaces = { ...(r.state.namespaces ?? {}) };
   for (const [name, id] of Object.entries(await identitiesOf(recreated))) if (id && r.state.namespaces?.[name]) namespaces[name] = id;
@@ -320,10 +335,7 @@ async function rollback(executed: Op[], failure: ExecFailure, r: RollbackCtx): P
   return { status: "rollback-incomplete", failure, left, residue };
 }
 
-function mergeOriginals(
-  old: ProjectState["sysctlOriginals"],
-  fresh: ProjectState["sysctlOriginals"],
-): ProjectState["sysctlOriginals"] {
+function mergeOriginals(old: ProjectState["sysctlOriginals"], fresh: ProjectState["sysctlOriginals"]): ProjectState["sysctlOriginals"] {
   const out: ProjectState["sysctlOriginals"] = {};
   for (const src of [fresh, old]) {
     for (const [ns, kv] of Object.entries(src)) out[ns] = { ...(out[ns] ?? {}), ...kv };
@@ -429,7 +441,12 @@ async function runFannedOut(batches: readonly Batch[], ctx: Ctx): Promise<Map<Ba
     return { batch, k, sent, job: { place: batch.ns, lines: [...sent.map((o) => o.text), ...tail.lines], dumps: tail.dumps } };
   });
   const sending = jobs.filter((j) => j.sent.length > 0);
-  const runs = await runInPlaces(ctx.runner, sending.map((j) => j.job), DUMP_FLAGS, { dir: join(ctx.store.dir, "batches") });
+  const runs = await runInPlaces(
+    ctx.runner,
+    sending.map((j) => j.job),
+    DUMP_FLAGS,
+    { dir: join(ctx.store.dir, "batches") },
+  );
   const byPlace = new Map(runs.map((r) => [r.place, r]));
   for (const j of jobs) {
     const o: BatchOutcome = j.sent.length ? await ipOutcome(j.batch, j.sent, byPlace.get(j.batch.ns)!, ctx) : { done: [] };
@@ -471,12 +488,20 @@ async function runSysctl(ns: string, ops: Op[], ctx: Ctx): Promise<BatchOutcome>
   const keys = ops.map(sysctlKeyOf);
   const unknown = keys.filter((k) => ctx.knownOriginals[ns]?.[k] === undefined && ctx.journal.sysctlOriginals?.[ns]?.[k] === undefined);
   if (unknown.length) {
-    const read = await readSysctls(ctx.runner, unknown.map((key) => ({ ns, key })));
+    const read = await readSysctls(
+      ctx.runner,
+      unknown.map((key) => ({ ns, key })),
+    );
     const o = (ctx.journal.sysctlOriginals![ns] ??= {});
     Object.assign(o, read[ns] ?? {});
     await ctx.saveJournal();
   }
-  const r = await ctx.runner.run(sysctlWriteArgv(ns, ops.map((o) => o.text)));
+  const r = await ctx.runner.run(
+    sysctlWriteArgv(
+      ns,
+      ops.map((o) => o.text),
+    ),
+  );
   if (r.exitCode === 0) return { done: ops };
   const printed = parseSysctlOutput(r.stdout);
   const done = ops.filter((o) => printed[sysctlDisplayKey(sysctlKeyOf(o))] !== undefined);

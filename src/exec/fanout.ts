@@ -122,7 +122,13 @@ export function attribute(share: readonly PlaceJob[], dir: string, r: RunResult)
     if (p.failedAt === null && uncertain) {
       return { place: j.place, exitCode: 1, stdout: "", stderr: `${why || "a batch failed without saying where"}\n`, attributed: false };
     }
-    return { place: j.place, exitCode: p.failedAt === null ? 0 : 1, stdout: mine.length ? mine.join("\n") + "\n" : "", stderr: p.stderr.length ? p.stderr.join("\n") + "\n" : "", attributed };
+    return {
+      place: j.place,
+      exitCode: p.failedAt === null ? 0 : 1,
+      stdout: mine.length ? mine.join("\n") + "\n" : "",
+      stderr: p.stderr.length ? p.stderr.join("\n") + "\n" : "",
+      attributed,
+    };
   });
 }
 

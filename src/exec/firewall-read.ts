@@ -71,14 +71,22 @@ function parseRule(expr: unknown[]): LiveFirewallRule | undefined {
   const e = expr.map(obj);
   if (e.length === 3 && "masquerade" in (e[2] ?? {})) {
     const [a, b] = [metaMatch(e[0]), metaMatch(e[1])];
-    if (a?.[0] === "iifname" && b?.[0] === "oifname" && typeof a[1] === "string" && typeof b[1] === "string") return { kind: "masquerade", iif: a[1], oif: b[1] };
+    if (a?.[0] === "iifname" && b?.[0] === "oifname" && typeof a[1] === "string" && typeof b[1] === "string")
+      return { kind: "masquerade", iif: a[1], oif: b[1] };
   }
   if (e.length === 3 && "masquerade" in (e[2] ?? {})) {
     const m = obj(e[0]?.match);
     const payload = obj(obj(m?.left)?.payload);
     const prefix = obj(obj(m?.right)?.prefix);
     const b = metaMatch(e[1]);
-    if ((payload?.protocol === "ip" || payload?.protocol === "ip6") && payload.field === "saddr" && typeof prefix?.addr === "string" && typeof prefix.len === "number" && b?.[0] === "oifname" && typeof b[1] === "string") {
+    if (
+      (payload?.protocol === "ip" || payload?.protocol === "ip6") &&
+      payload.field === "saddr" &&
+      typeof prefix?.addr === "string" &&
+      typeof prefix.len === "number" &&
+      b?.[0] === "oifname" &&
+      typeof b[1] === "string"
+    ) {
       return { kind: "masquerade-subnet", saddr: `${prefix.addr}/${prefix.len}`, oif: b[1] };
     }
   }
@@ -94,7 +102,15 @@ function parseRule(expr: unknown[]): LiveFirewallRule | undefined {
     const payload = obj(obj(port?.left)?.payload);
     const isLocal = obj(obj(fib?.left)?.fib)?.result === "type" && fib?.right === "local";
     const proto = payload?.protocol;
-    if (isLocal && (proto === "tcp" || proto === "udp") && payload?.field === "dport" && typeof port?.right === "number" && dnat && typeof dnat.addr === "string" && typeof dnat.port === "number") {
+    if (
+      isLocal &&
+      (proto === "tcp" || proto === "udp") &&
+      payload?.field === "dport" &&
+      typeof port?.right === "number" &&
+      dnat &&
+      typeof dnat.addr === "string" &&
+      typeof dnat.port === "number"
+    ) {
       return { kind: "dnat", proto, dport: port.right, addr: dnat.addr, port: dnat.port };
     }
   }

@@ -20,7 +20,7 @@ const num = (v: unknown): number | undefined => (typeof v === "number" ? v : und
 
 export function parseNetnsList(text: string): string[] {
   return parseArray(text)
-    .map((e) => str(e["name"]))
+    .map((e) => str(e.name))
     .filter((n): n is string => n !== undefined)
     .sort();
 }
@@ -28,26 +28,26 @@ export function parseNetnsList(text: string): string[] {
 /** `ip -d -j link show`; `ns` is HOST or the namespace the dump came from. */
 export function parseLinks(ns: string, text: string): LiveLink[] {
   return parseArray(text).map((e) => {
-    const info = (e["linkinfo"] ?? {}) as J;
-    const data = (info["info_data"] ?? {}) as J;
-    const flags = Array.isArray(e["flags"]) ? (e["flags"] as string[]) : [];
-    const kind = str(info["info_kind"]) ?? (str(e["link_type"]) === "loopback" ? "loopback" : "");
-    const l: LiveLink = { ns, name: str(e["ifname"]) ?? "", ifindex: num(e["ifindex"]) ?? 0, kind, up: flags.includes("UP") };
-    const alias = str(e["ifalias"]);
+    const info = (e.linkinfo ?? {}) as J;
+    const data = (info.info_data ?? {}) as J;
+    const flags = Array.isArray(e.flags) ? (e.flags as string[]) : [];
+    const kind = str(info.info_kind) ?? (str(e.link_type) === "loopback" ? "loopback" : "");
+    const l: LiveLink = { ns, name: str(e.ifname) ?? "", ifindex: num(e.ifindex) ?? 0, kind, up: flags.includes("UP") };
+    const alias = str(e.ifalias);
     if (alias !== undefined) l.alias = alias;
-    const master = str(e["master"]);
+    const master = str(e.master);
     if (master !== undefined) l.master = master;
-    const mtu = num(e["mtu"]);
+    const mtu = num(e.mtu);
     if (mtu !== undefined) l.mtu = mtu;
-    const mac = str(e["address"]);
+    const mac = str(e.address);
     if (mac !== undefined) l.mac = mac;
-    const linkIndex = num(e["link_index"]);
+    const linkIndex = num(e.link_index);
     if (linkIndex !== undefined) l.linkIndex = linkIndex;
-    const nsid = num(e["link_netnsid"]);
+    const nsid = num(e.link_netnsid);
     if (nsid !== undefined) l.linkNetnsId = nsid;
-    const mode = str(data["mode"]);
+    const mode = str(data.mode);
     if (mode !== undefined) l.mode = mode;
-    const vlanId = num(data["id"]);
+    const vlanId = num(data.id);
     if (kind === "vlan" && vlanId !== undefined) l.vlanId = vlanId;
     return l;
   });
@@ -56,11 +56,11 @@ export function parseLinks(ns: string, text: string): LiveLink[] {
 export function parseAddrs(ns: string, text: string): LiveAddr[] {
   const out: LiveAddr[] = [];
   for (const e of parseArray(text)) {
-    const dev = str(e["ifname"]) ?? "";
-    const infos = Array.isArray(e["addr_info"]) ? (e["addr_info"] as J[]) : [];
+    const dev = str(e.ifname) ?? "";
+    const infos = Array.isArray(e.addr_info) ? (e.addr_info as J[]) : [];
     for (const a of infos) {
-      const local = str(a["local"]);
-      const len = num(a["prefixlen"]);
+      const local = str(a.local);
+      const len = num(a.prefixlen);
       if (local === undefined || len === undefined) continue;
       out.push({ ns, dev, cidr: `${local}/${len}` });
     }
@@ -73,17 +73,17 @@ export function parseRoutes(ns: string, family: 4 | 6, text: string): LiveRoute[
 }
 
 function routeOf(ns: string, family: 4 | 6, e: J): LiveRoute {
-  const dst = str(e["dst"]) ?? "default";
+  const dst = str(e.dst) ?? "default";
   const r: LiveRoute = { ns, dst: canonicalDst(dst, family), family };
-  const via = str(e["gateway"]) ?? str((e["via"] as J | undefined)?.["host"]);
+  const via = str(e.gateway) ?? str((e.via as J | undefined)?.host);
   if (via !== undefined) r.via = via;
-  const dev = str(e["dev"]);
+  const dev = str(e.dev);
   if (dev !== undefined) r.dev = dev;
-  const flags = Array.isArray(e["flags"]) ? (e["flags"] as string[]) : [];
+  const flags = Array.isArray(e.flags) ? (e.flags as string[]) : [];
   if (flags.includes("onlink")) r.onlink = true;
-  const proto = str(e["protocol"]);
+  const proto = str(e.protocol);
   if (proto !== undefined) r.proto = proto;
-  const scope = str(e["scope"]);
+  const scope = str(e.scope);
   if (scope !== undefined) r.scope = scope;
   return r;
 }
@@ -98,10 +98,10 @@ function routeOf(ns: string, family: 4 | 6, e: J): LiveRoute {
 export function parseRouteTableAll(ns: string, text: string): LiveRoute[] {
   const out: LiveRoute[] = [];
   for (const e of parseArray(text)) {
-    const table = str(e["table"]);
+    const table = str(e.table);
     if (table !== undefined && table !== "main") continue;
-    const dst = str(e["dst"]) ?? "default";
-    const v6 = "pref" in e || dst.includes(":") || (str(e["gateway"]) ?? "").includes(":");
+    const dst = str(e.dst) ?? "default";
+    const v6 = "pref" in e || dst.includes(":") || (str(e.gateway) ?? "").includes(":");
     const r = routeOf(ns, v6 ? 6 : 4, e);
     if (r.proto === "boot") delete r.proto;
     if (r.scope === "global" || r.scope === "universe") delete r.scope;
@@ -119,7 +119,7 @@ function canonicalDst(dst: string, family: 4 | 6): string {
 export function parseProxies(ns: string, text: string): LiveNeighProxy[] {
   return parseArray(text)
     .filter((e) => "proxy" in e)
-    .map((e) => ({ ns, addr: str(e["dst"]) ?? "", dev: str(e["dev"]) ?? "" }));
+    .map((e) => ({ ns, addr: str(e.dst) ?? "", dev: str(e.dev) ?? "" }));
 }
 
 /** `sysctl KEY…` prints `key = value` lines with '/' separators turned into dots. */
@@ -144,7 +144,7 @@ export function sysctlPath(key: string): string {
 }
 
 export function isValidSysctlKey(key: string): boolean {
-  return /^[A-Za-z0-9_][A-Za-z0-9_.\/-]*$/.test(key) && !key.split(/[./]/).some((p) => p === "" || p === "..");
+  return /^[A-Za-z0-9_][A-Za-z0-9_./-]*$/.test(key) && !key.split(/[./]/).some((p) => p === "" || p === "..");
 }
 
 /** `ip` says this when a dump raced with a change; the dump must be retried. */

@@ -96,7 +96,11 @@ export async function readLive(runner: Runner, opts: ReadLiveOptions = {}): Prom
   const places = await readPlaces(runner, [...new Set(wanted)], opts.concurrency);
   const live = liveOf([host!, ...places]);
   if (opts.sysctls?.length) {
-    live.sysctls = await readSysctls(runner, opts.sysctls.filter((s) => s.ns === HOST || present.includes(s.ns)), opts);
+    live.sysctls = await readSysctls(
+      runner,
+      opts.sysctls.filter((s) => s.ns === HOST || present.includes(s.ns)),
+      opts,
+    );
   }
   return live;
 }

@@ -10,7 +10,7 @@ import type { Runner } from "./runner.js";
 import { readLive } from "./live.js";
 import { identitiesOf, namespaceVerdict, type Owner } from "./ownership.js";
 import { netnsIdentity, sameNetns } from "./proc.js";
-import { describeService, findMarkedServices, stopService } from "./services.js";
+import { describeService, findMarkedServices } from "./services.js";
 import { runUndo, type UndoFailure, type UndoStep } from "./undo.js";
 
 /**
@@ -73,7 +73,10 @@ export async function sweepMarked(
   const impostor = (ns: string) => recorded[ns] !== undefined && !sameNetns(recorded[ns], current[ns]);
 
   // services: marked leaders in the host or in one of our marked namespaces
-  const home = new Map<string, NetnsIdentity | null>([[HOST, await netnsIdentity(HOST)], ...namespaces.filter((n) => !impostor(n)).map((n) => [n, current[n] ?? null] as const)]);
+  const home = new Map<string, NetnsIdentity | null>([
+    [HOST, await netnsIdentity(HOST)],
+    ...namespaces.filter((n) => !impostor(n)).map((n) => [n, current[n] ?? null] as const),
+  ]);
   const steps: UndoStep[] = [];
   for (const s of await findMarkedServices(project)) {
     const ns = [...home].find(([, id]) => sameNetns(id, s.netns))?.[0];
@@ -109,7 +112,10 @@ async function hostTable(runner: Runner, project: string): Promise<string | null
   const r = await runner.run(["nft", "list", "tables"]);
   if (r.exitCode !== 0) return null;
   const name = tableName(project);
-  const hit = r.stdout.split("\n").map((l) => l.trim().split(/\s+/)).find((w) => w[0] === "table" && w[2] === name);
+  const hit = r.stdout
+    .split("\n")
+    .map((l) => l.trim().split(/\s+/))
+    .find((w) => w[0] === "table" && w[2] === name);
   return hit ? `${hit[1]} ${name}` : null;
 }
 

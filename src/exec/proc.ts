@@ -116,5 +116,8 @@ export async function environOf(pid: number, name: string): Promise<string | nul
 /** Every pid /proc shows (this pid namespace's processes). */
 export async function listPids(): Promise<number[]> {
   const names = await readdir("/proc").catch(() => [] as string[]);
-  return names.filter((n) => /^\d+$/.test(n)).map(Number).filter(isValidPid);
+  return names
+    .filter((n) => /^\d+$/.test(n))
+    .map(Number)
+    .filter(isValidPid);
 }

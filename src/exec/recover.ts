@@ -32,7 +32,6 @@ export interface RecoverOptions extends LockOptions {
   stateDir?: string;
 }
 
-
 async function undoOwned(
   runner: Runner,
   ops: { op: Op; confirmed: boolean }[],
@@ -107,13 +106,19 @@ export async function recoverLocked(runner: Runner, store: StateStore): Promise<
   const services = journalServices(j);
   const ops = [...j.attempted].reverse().map((op) => ({ op, confirmed: done.has(op.index) }));
   const live = await readLive(runner, { namespaces: namespacesToRead(ops) });
-  const report = await undoOwned(runner, ops, state, {
-    project: store.project,
-    live,
-    recorded: { ...(state.namespaces ?? {}), ...(j.namespaces ?? {}) },
-    preexistingLinks: new Set(j.preexisting?.links ?? []),
-    preexistingNs: new Set(j.preexisting?.namespaces ?? []),
-  }, services);
+  const report = await undoOwned(
+    runner,
+    ops,
+    state,
+    {
+      project: store.project,
+      live,
+      recorded: { ...(state.namespaces ?? {}), ...(j.namespaces ?? {}) },
+      preexistingLinks: new Set(j.preexisting?.links ?? []),
+      preexistingNs: new Set(j.preexisting?.namespaces ?? []),
+    },
+    services,
+  );
   const keys = new Set(state.applied.map(opKey));
   state.applied.push(...report.left.map((l) => l.op).filter((o) => !keys.has(opKey(o))));
   await store.writeState(state);

@@ -77,7 +77,7 @@ function assertSafeXargsArgv(argv: readonly string[]): void {
     head.every((a, i) => argv[i] === a) &&
     argv.slice(head.length, -2).every((f) => f === "-d" || f === "-j" || f === "-force") &&
     argv[argv.length - 2] === "-batch" &&
-    /^\/[A-Za-z0-9_.\/-]+\/\{\}$/.test(argv[argv.length - 1]!) &&
+    /^\/[A-Za-z0-9_./-]+\/\{\}$/.test(argv[argv.length - 1]!) &&
     !argv[argv.length - 1]!.split("/").includes("..");
   if (!ok) throw new UnsafeArgumentError(`unexpected xargs arguments: ${JSON.stringify(argv.slice(1))}`);
 }
@@ -154,12 +154,10 @@ export class ProcessRunner implements Runner {
     const [file, ...args] = argv;
     if (!opts.interactive) return spawnCollect(file!, args, opts);
     // Interactive: the terminal is the child's; we wait and keep out of its way.
-    const r = await whileChildHasTerminal(() =>
-      execa(file!, args, { stdio: "inherit", reject: false, timeout: opts.timeoutMs, env: opts.env, shell: false }),
-    );
+    const r = await whileChildHasTerminal(() => execa(file!, args, { stdio: "inherit", reject: false, timeout: opts.timeoutMs, env: opts.env, shell: false }));
     // A child killed by a signal exits as a shell reports it: 128 + the signal's number.
     const bySignal = r.signal ? 128 + (constants.signals[r.signal as NodeJS.Signals] ?? 0) : undefined;
-    return { exitCode: typeof r.exitCode === "number" ? r.exitCode : bySignal ?? 1, stdout: "", stderr: r.failed && !r.exitCode ? String(r.message) : "" };
+    return { exitCode: typeof r.exitCode === "number" ? r.exitCode : (bySignal ?? 1), stdout: "", stderr: r.failed && !r.exitCode ? String(r.message) : "" };
   }
 
   async start(argv: readonly string[], opts: StartOptions = {}): Promise<{ pid: number }> {

@@ -54,7 +54,12 @@ export async function restartStopped(
       if (s.outcome.kind !== "stopped") continue;
       const at = records.indexOf(s.record);
       try {
-        const started = await startService(runner, { project: opts.project, op: render({ k: "service", ns: e.ns, argv: e.argv }), argv: e.argv, logFile: opts.logFile(op) });
+        const started = await startService(runner, {
+          project: opts.project,
+          op: render({ k: "service", ns: e.ns, argv: e.argv }),
+          argv: e.argv,
+          logFile: opts.logFile(op),
+        });
         if (at >= 0) records[at] = started;
         else records.push(started);
       } catch (err) {

@@ -24,10 +24,7 @@ export function serviceMark(project: string, op: OpStep): string {
 
 export class ServiceStartError extends Error {}
 
-export async function startService(
-  runner: Runner,
-  s: { project: string; op: OpStep; argv: string[]; logFile?: string },
-): Promise<ServiceRecord> {
+export async function startService(runner: Runner, s: { project: string; op: OpStep; argv: string[]; logFile?: string }): Promise<ServiceRecord> {
   if (!runner.start) throw new ServiceStartError("this runner cannot start services");
   const netns = await netnsIdentity(s.op.ns);
   if (!netns) throw new ServiceStartError(`namespace ${s.op.ns} does not exist`);

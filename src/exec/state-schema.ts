@@ -42,7 +42,8 @@ export class NewerVersionError extends SchemaError {}
 
 type Obj = Record<string, unknown>;
 
-const kind = (v: unknown): string => (v === null ? "null" : Array.isArray(v) ? "an array" : typeof v === "object" ? "an object" : `${typeof v} ${JSON.stringify(v)}`);
+const kind = (v: unknown): string =>
+  v === null ? "null" : Array.isArray(v) ? "an array" : typeof v === "object" ? "an object" : `${typeof v} ${JSON.stringify(v)}`;
 
 function fail(at: string, v: unknown, want: string): never {
   throw new SchemaError(`\`${at}\` is ${kind(v)}, not ${want}`);
@@ -192,7 +193,11 @@ export function readJournalJson(json: unknown, expectedProject: string): ExecJou
     version: 1,
     project: project(o, expectedProject),
     startedAt: string(o.startedAt, "startedAt"),
-    attempted: ops(o.attempted ?? fail("attempted", undefined, "an array"), "attempted", { project: expectedProject, originals: sysctlOriginals, removals: true }),
+    attempted: ops(o.attempted ?? fail("attempted", undefined, "an array"), "attempted", {
+      project: expectedProject,
+      originals: sysctlOriginals,
+      removals: true,
+    }),
     sysctlOriginals,
   };
   if (o.done !== undefined) j.done = array(o.done, "done").map((x, i) => uint(x, `done[${i}]`));

@@ -46,7 +46,10 @@ export function projectName(scriptPath: string, override?: string): string {
     return override;
   }
   const abs = resolve(scriptPath);
-  const stem = basename(abs, extname(abs)).replace(/[^A-Za-z0-9_-]+/g, "_").slice(0, 20) || "script";
+  const stem =
+    basename(abs, extname(abs))
+      .replace(/[^A-Za-z0-9_-]+/g, "_")
+      .slice(0, 20) || "script";
   const hash = createHash("sha256").update(abs).digest("hex").slice(0, 8);
   return `${stem}-${hash}`;
 }
@@ -166,4 +169,3 @@ export class StateStore {
     }
   }
 }
-

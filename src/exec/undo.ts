@@ -84,7 +84,12 @@ async function runSteps(runner: Runner, steps: readonly UndoStep[], skipped: str
         await undoIp(runner, group, fail);
         break;
       case "sysctl": {
-        const r = await runner.run(sysctlWriteArgv(first.step.ns, group.map((s) => s.step.text)));
+        const r = await runner.run(
+          sysctlWriteArgv(
+            first.step.ns,
+            group.map((s) => s.step.text),
+          ),
+        );
         if (r.exitCode === 0) break;
         const printed = parseSysctlOutput(r.stdout);
         for (const s of group) {

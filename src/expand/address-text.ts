@@ -7,9 +7,7 @@
 
 import { ipFamily } from "../ipam/ip.js";
 
-export type AddressText =
-  | { ok: true; family: 4 | 6; addr: string; prefix?: number }
-  | { ok: false; reason: string };
+export type AddressText = { ok: true; family: 4 | 6; addr: string; prefix?: number } | { ok: false; reason: string };
 
 // The strict parser lives in src/ipam/ip.ts (pure): one notion of a valid address.
 export function isIPv4(s: string): boolean {

@@ -182,12 +182,17 @@ export function nat(x: Expansion, s: A.NatStmt, body: Body, scope: Scope): void 
       return;
     }
     if (fromNs !== out.ns) {
-      x.report("NS218", s.from.span, {
-        what: "nat's source interfaces",
-        expected: `in ${nsLabel(out.ns)}, like its out interface`,
-        ref: `${fromNs}:${text}`,
-        other: nsLabel(fromNs),
-      }, { hint: `a masquerade rule sees only the interfaces of its own namespace: \`nat from ${out.ns}:${text} to ${out.ns}:${out.name}\`` });
+      x.report(
+        "NS218",
+        s.from.span,
+        {
+          what: "nat's source interfaces",
+          expected: `in ${nsLabel(out.ns)}, like its out interface`,
+          ref: `${fromNs}:${text}`,
+          other: nsLabel(fromNs),
+        },
+        { hint: `a masquerade rule sees only the interfaces of its own namespace: \`nat from ${out.ns}:${text} to ${out.ns}:${out.name}\`` },
+      );
       return;
     }
     source = { kind: "interfaces", pattern: text };

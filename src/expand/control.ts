@@ -26,17 +26,27 @@ export function call(x: Expansion, s: A.CallStmt, body: Body, scope: Scope): voi
   const binding = scope.lookupDef(name);
   if (!binding) {
     const suggestions = didYouMean(name, scope.defNames());
-    x.report("NS202", s.callee.span, { name }, {
-      suggestions,
-      hint: suggestions.length ? undefined : "define it with `def NAME(…) < … >` or bring it in with `use`",
-    });
+    x.report(
+      "NS202",
+      s.callee.span,
+      { name },
+      {
+        suggestions,
+        hint: suggestions.length ? undefined : "define it with `def NAME(…) < … >` or bring it in with `use`",
+      },
+    );
     return;
   }
   const { def, closure } = binding;
   if (def.params.length !== s.args.length) {
-    x.report("NS203", s.span, { name, expected: plural(def.params.length, "argument"), given: s.args.length }, {
-      related: [{ span: def.name.span, message: `\`${name}\` is defined here with (${def.params.map((p) => p.name).join(", ")})` }],
-    });
+    x.report(
+      "NS203",
+      s.span,
+      { name, expected: plural(def.params.length, "argument"), given: s.args.length },
+      {
+        related: [{ span: def.name.span, message: `\`${name}\` is defined here with (${def.params.map((p) => p.name).join(", ")})` }],
+      },
+    );
     return;
   }
   if (x.depth >= x.maxDepth) {
@@ -95,9 +105,14 @@ export function forLoop(x: Expansion, s: A.ForStmt, body: Body, scope: Scope): v
 /** All loops of one expansion share one budget, so nested loops cannot multiply past it. */
 function takeIterations(x: Expansion, count: number, span: Span): boolean {
   if (x.iterations + count > x.maxIterations) {
-    x.report("NS205", span, { limit: x.maxIterations.toLocaleString("en-US") }, {
-      hint: `this loop alone would run ${count.toLocaleString("en-US")} times`,
-    });
+    x.report(
+      "NS205",
+      span,
+      { limit: x.maxIterations.toLocaleString("en-US") },
+      {
+        hint: `this loop alone would run ${count.toLocaleString("en-US")} times`,
+      },
+    );
     return false;
   }
   x.iterations += count;

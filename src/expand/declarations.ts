@@ -113,9 +113,14 @@ export function expectation(x: Expansion, s: A.ExpectStmt, _body: Body, scope: S
       const m = /^\[([^\]]+)\]:(\d+)$/.exec(target) ?? /^([^:]+):(\d+)$/.exec(target);
       const port = m ? Number(m[2]) : NaN;
       if (!m || !(port >= 1 && port <= 65535)) {
-        x.report("NS209", s.target.span, { text: target, what: "ADDR:PORT target" }, {
-          hint: "write HOST:PORT with a port from 1 to 65535 ([2001:db8::1]:80 for IPv6)",
-        });
+        x.report(
+          "NS209",
+          s.target.span,
+          { text: target, what: "ADDR:PORT target" },
+          {
+            hint: "write HOST:PORT with a port from 1 to 65535 ([2001:db8::1]:80 for IPv6)",
+          },
+        );
         return;
       }
       e = { kind: "tcp", host: m[1]!, port, targetSpan: s.target.span, from, fromSpan, span: s.span };

@@ -1,6 +1,5 @@
 import type { Expr, Template } from "../ast/nodes.js";
 import type { Value } from "../model/topology.js";
-import type { Span } from "../model/span.js";
 import type { Reporter } from "../diagnostics/codes.js";
 import { didYouMean } from "../diagnostics/suggest.js";
 import { parseAddressText } from "./address-text.js";
@@ -44,10 +43,15 @@ export function evalExpr(e: Expr, scope: Scope, report: Report): Value | undefin
       const v = scope.lookupVar(e.name);
       if (v === undefined) {
         const suggestions = didYouMean(e.name, scope.varNames());
-        report("NS201", e.span, { name: e.name }, {
-          suggestions,
-          hint: suggestions.length ? undefined : "bind it first with `let NAME = …`",
-        });
+        report(
+          "NS201",
+          e.span,
+          { name: e.name },
+          {
+            suggestions,
+            hint: suggestions.length ? undefined : "bind it first with `let NAME = …`",
+          },
+        );
       }
       return v;
     }
@@ -74,10 +78,7 @@ export function evalExpr(e: Expr, scope: Scope, report: Report): Value | undefin
       const r = evalExpr(e.right, scope, report);
       if (l === undefined || r === undefined) return undefined;
       if (typeof l !== "number" || typeof r !== "number") {
-        const hint =
-          typeof l === "string" && typeof r === "string" && e.op === "+"
-            ? 'join text with a template: "${a}${b}"'
-            : undefined;
+        const hint = typeof l === "string" && typeof r === "string" && e.op === "+" ? 'join text with a template: "${a}${b}"' : undefined;
         report("NS208", e.span, { detail: `\`${e.op}\` needs two numbers, got ${kindOf(l)} and ${kindOf(r)}` }, { hint });
         return undefined;
       }
@@ -102,10 +103,15 @@ export function evalExpr(e: Expr, scope: Scope, report: Report): Value | undefin
       const b = builtins[e.callee.name];
       if (!b) {
         const suggestions = didYouMean(e.callee.name, Object.keys(builtins));
-        report("NS219", e.callee.span, { name: e.callee.name }, {
-          suggestions,
-          hint: `built-in functions: ${Object.keys(builtins).join(", ")}; a def is called as a statement of its own`,
-        });
+        report(
+          "NS219",
+          e.callee.span,
+          { name: e.callee.name },
+          {
+            suggestions,
+            hint: `built-in functions: ${Object.keys(builtins).join(", ")}; a def is called as a statement of its own`,
+          },
+        );
         return undefined;
       }
       if (e.args.length !== b.arity) {
@@ -126,9 +132,14 @@ export function evalExpr(e: Expr, scope: Scope, report: Report): Value | undefin
       return out;
     }
     case "Member":
-      report("NS220", e.span, { expr: `${e.object.name}.${e.property.name}` }, {
-        hint: `write \`addr auto from ${e.object.name}\` to take an address from a pool`,
-      });
+      report(
+        "NS220",
+        e.span,
+        { expr: `${e.object.name}.${e.property.name}` },
+        {
+          hint: `write \`addr auto from ${e.object.name}\` to take an address from a pool`,
+        },
+      );
       return undefined;
   }
 }
@@ -145,9 +156,14 @@ export function evalTemplate(t: Template, scope: Scope, report: Report): string 
     const v = evalExpr(part.expr, scope, report);
     if (v === undefined) return undefined;
     if (Array.isArray(v)) {
-      report("NS208", part.span, { detail: "a list cannot be put into text" }, {
-        hint: "loop over it with `for x in $list < … >`",
-      });
+      report(
+        "NS208",
+        part.span,
+        { detail: "a list cannot be put into text" },
+        {
+          hint: "loop over it with `for x in $list < … >`",
+        },
+      );
       return undefined;
     }
     out += String(v);

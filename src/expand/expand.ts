@@ -68,11 +68,7 @@ export function expand(script: A.Script, opts: ExpandOptions): ExpandResult {
  * body's default device. The handler's closure (from the expansion that produced it) gives
  * the body its defs; a handler read back from JSON has its variables only.
  */
-export function expandHandler(
-  handler: Handler,
-  env: { iface: string; ifindex?: number; ns?: string },
-  opts: ExpandOptions,
-): ExpandResult {
+export function expandHandler(handler: Handler, env: { iface: string; ifindex?: number; ns?: string }, opts: ExpandOptions): ExpandResult {
   const x = new Expansion(opts, statementTable);
   const scope = (handler.closure instanceof Scope ? handler.closure : x.rootScope(handler.scope)).child();
   scope.setVar("iface", env.iface);

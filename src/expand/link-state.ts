@@ -32,10 +32,15 @@ export function applyLinkStates(x: Expansion): void {
     if (!devs) {
       const candidates = countersOf(x, ls.ns).names;
       const suggestions = didYouMean(ls.name, candidates);
-      x.report("NS217", ls.span, { name: ls.name, ns: ls.ns === HOST ? "the host" : `namespace ${ls.ns}` }, {
-        suggestions,
-        hint: !suggestions.length && ls.ns === HOST ? `declare an existing host device with \`uplink ${ls.name}\`` : undefined,
-      });
+      x.report(
+        "NS217",
+        ls.span,
+        { name: ls.name, ns: ls.ns === HOST ? "the host" : `namespace ${ls.ns}` },
+        {
+          suggestions,
+          hint: !suggestions.length && ls.ns === HOST ? `declare an existing host device with \`uplink ${ls.name}\`` : undefined,
+        },
+      );
       continue;
     }
     for (const d of devs) d.up = ls.state === "up";

@@ -61,9 +61,14 @@ function vethPair(x: Expansion, s: A.VethStmt, body: Body, scope: Scope, { n, ns
       farName = `${ns}_veth${n}`;
       const reason = validateIfName(farName);
       if (reason) {
-        x.report("NS210", s.keyword, { name: farName, reason }, {
-          hint: `this is the default far-end name \${ns}_veth\${n}; use \`veth NAME\` to choose a shorter host-side name`,
-        });
+        x.report(
+          "NS210",
+          s.keyword,
+          { name: farName, reason },
+          {
+            hint: `this is the default far-end name \${ns}_veth\${n}; use \`veth NAME\` to choose a shorter host-side name`,
+          },
+        );
         return false;
       }
     } else {

@@ -140,7 +140,10 @@ export function buildGraph(t: AddressedTopology): GraphModel {
   }
   for (const p of t.proxyArps) cluster(p.ns).notes.push(`proxyarp on host:${p.uplink}`);
   for (const p of t.neighProxies) cluster(p.ns).notes.push(`neigh proxy ${p.addr} on ${p.dev}`);
-  for (const n of t.nats) cluster(n.ns).notes.push(`nat from ${n.source.kind === "subnet" ? n.source.cidr : n.source.pattern} to ${n.outDev.ns === n.ns ? "" : `${n.outDev.ns}:`}${n.outDev.name}`);
+  for (const n of t.nats)
+    cluster(n.ns).notes.push(
+      `nat from ${n.source.kind === "subnet" ? n.source.cidr : n.source.pattern} to ${n.outDev.ns === n.ns ? "" : `${n.outDev.ns}:`}${n.outDev.name}`,
+    );
   for (const m of t.portmaps) cluster(HOST).notes.push(`portmap ${m.proto} ${m.hostPort} to ${m.ns}:${m.port}`);
 
   // Segments: numbered in drawing order, so the numbers read top to bottom.
@@ -183,9 +186,7 @@ function partitionsInEffect(t: AddressedTopology): GraphPartition[] {
     if (!p.groups) continue;
     const members = new Set(p.groups.flat().map((m) => m.name));
     // the same rule as the planner's: the one namespace at the far end of every member's veths
-    const hubs = new Set(
-      t.devices.flatMap((d) => (d.kind === "veth" && members.has(d.ns) && d.peer.ns !== d.ns ? [d.peer.ns] : [])),
-    );
+    const hubs = new Set(t.devices.flatMap((d) => (d.kind === "veth" && members.has(d.ns) && d.peer.ns !== d.ns ? [d.peer.ns] : [])));
     out.push({
       n: out.length + 1,
       hub: hubs.size === 1 ? [...hubs][0]! : p.scope,

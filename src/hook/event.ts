@@ -28,7 +28,8 @@ export function eventFromEnv(env: NodeJS.ProcessEnv): HookEvent {
   const e: HookEvent = { action, iface };
   if (env.IFINDEX !== undefined && env.IFINDEX !== "") {
     const n = Number(env.IFINDEX);
-    if (!/^[0-9]+$/.test(env.IFINDEX) || !Number.isSafeInteger(n) || n < 1) throw new EventError(`IFINDEX=${JSON.stringify(env.IFINDEX)} is not an interface index`);
+    if (!/^[0-9]+$/.test(env.IFINDEX) || !Number.isSafeInteger(n) || n < 1)
+      throw new EventError(`IFINDEX=${JSON.stringify(env.IFINDEX)} is not an interface index`);
     e.ifindex = n;
   }
   if (env.DEVPATH) e.devpath = env.DEVPATH;

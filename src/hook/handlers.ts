@@ -5,15 +5,7 @@ import type { AllocationSnapshot } from "../ipam/snapshot.js";
 import { check } from "../check/check.js";
 import { validateNsName } from "../model/names.js";
 import { location } from "../diagnostics/render.js";
-import {
-  HOST,
-  devKey,
-  emptyTopology,
-  type AddressedTopology,
-  type Device,
-  type Handler,
-  type Topology,
-} from "../model/topology.js";
+import { HOST, devKey, emptyTopology, type AddressedTopology, type Device, type Handler, type Topology } from "../model/topology.js";
 import { derivedHandlers, type DerivedHandler } from "./derived.js";
 import { globMatch } from "./glob.js";
 
@@ -24,10 +16,7 @@ import { globMatch } from "./glob.js";
  * - a script without any: the derived handler whose host end is INTERFACE (add), and for
  *   remove the same name — the work is then empty, and the plan undoes what add applied.
  */
-export type Selection =
-  | { kind: "explicit"; handlers: Handler[] }
-  | { kind: "derived"; handler: DerivedHandler }
-  | { kind: "none" };
+export type Selection = { kind: "explicit"; handlers: Handler[] } | { kind: "derived"; handler: DerivedHandler } | { kind: "none" };
 
 export function selectHandlers(t: AddressedTopology, action: "add" | "remove", iface: string): Selection {
   if (t.handlers.length > 0) {

@@ -78,11 +78,16 @@ export async function runHook(compiled: CompiledWithAllocations, event: HookEven
   let explicit: AddressedTopology | undefined;
   const diagnostics = [...compiled.diagnostics];
   if (selection.kind === "explicit") {
-    const w = explicitWork(script, selection.handlers, { iface: event.iface, ...(event.ifindex !== undefined ? { ifindex: event.ifindex } : {}) }, {
-      file: compiled.file,
-      ...(opts.load ? { load: opts.load } : {}),
-      allocations: compiled.allocations ?? emptySnapshot(),
-    });
+    const w = explicitWork(
+      script,
+      selection.handlers,
+      { iface: event.iface, ...(event.ifindex !== undefined ? { ifindex: event.ifindex } : {}) },
+      {
+        file: compiled.file,
+        ...(opts.load ? { load: opts.load } : {}),
+        allocations: compiled.allocations ?? emptySnapshot(),
+      },
+    );
     diagnostics.push(...w.diagnostics);
     if (hasErrors(w.diagnostics)) return result("check-failed", { handled, diagnostics });
     explicit = w.topology;
@@ -97,7 +102,9 @@ export async function runHook(compiled: CompiledWithAllocations, event: HookEven
     handled = "undoing what earlier events applied";
   }
 
-  const release = opts.lockHeld ? async () => undefined : await new StateStore(opts.project, roots.state).lock({ waitMs: opts.lockWaitMs ?? HOOK_LOCK_WAIT_MS });
+  const release = opts.lockHeld
+    ? async () => undefined
+    : await new StateStore(opts.project, roots.state).lock({ waitMs: opts.lockWaitMs ?? HOOK_LOCK_WAIT_MS });
   try {
     await recover(opts.runner, { project: key, stateDir: root });
     const store = new StateStore(key, root);
@@ -151,7 +158,13 @@ export async function runHook(compiled: CompiledWithAllocations, event: HookEven
 
 /** The event's work: the handlers' topology (add), the derived host side (add), or
  *  nothing (remove of a derived handler: the plan then undoes what add applied). */
-function workOf(s: Selection, action: "add" | "remove", script: AddressedTopology, explicit: AddressedTopology | undefined, live: LiveState): AddressedTopology {
+function workOf(
+  s: Selection,
+  action: "add" | "remove",
+  script: AddressedTopology,
+  explicit: AddressedTopology | undefined,
+  live: LiveState,
+): AddressedTopology {
   if (s.kind === "explicit" && explicit) return explicit;
   if (s.kind === "derived" && action === "add") return hostSideOf(script, s.handler, live);
   return { ...emptyTopology(), resolved: [] };
@@ -161,11 +174,16 @@ function workOf(s: Selection, action: "add" | "remove", script: AddressedTopolog
  *  in effect and what an undo restores (read from /proc/sys, no process spawned). */
 async function withHostSysctls(opts: HookOptions, live: LiveState, work: AddressedTopology, previous: ProjectState): Promise<LiveState> {
   const keys = [
-    ...wantedSysctls(work).filter((w) => w.ns === HOST).map((w) => w.key),
+    ...wantedSysctls(work)
+      .filter((w) => w.ns === HOST)
+      .map((w) => w.key),
     ...previous.applied.flatMap((o) => (o.effect.k === "sysctl" && o.effect.ns === HOST ? [o.effect.key] : [])),
   ];
   if (keys.length === 0) return live;
-  const read = await readSysctls(opts.runner, [...new Set(keys)].map((key) => ({ ns: HOST, key })));
+  const read = await readSysctls(
+    opts.runner,
+    [...new Set(keys)].map((key) => ({ ns: HOST, key })),
+  );
   return { ...live, sysctls: read };
 }
 

@@ -38,7 +38,11 @@ export function importCni(text: string, file: string, opts: { uplink?: string } 
   const plugins = Array.isArray(json.plugins) ? (json.plugins as Record<string, unknown>[]) : [json];
   const main = plugins.filter((p) => !ADJUSTING.has(String(p.type)));
   if (main.length !== 1) {
-    throw new ImportError("plugins", lineOf(text, "plugins"), `expected one interface plugin (bridge or nsnet), found ${main.length}: ${main.map((p) => String(p.type)).join(", ") || "none"}`);
+    throw new ImportError(
+      "plugins",
+      lineOf(text, "plugins"),
+      `expected one interface plugin (bridge or nsnet), found ${main.length}: ${main.map((p) => String(p.type)).join(", ") || "none"}`,
+    );
   }
   const plugin = main[0]!;
   const others = plugins.filter((p) => p !== plugin).map((p) => String(p.type));
@@ -71,7 +75,11 @@ function nsnetForm(name: string, script: string, container: string): string[] {
     `# the container part: \`${def}(NAME, "eth0")\` attaches namespace NAME as ADD would`,
     `def ${def}(containerid, ifname) <`,
     `  ns $containerid <`,
-    ...container.split(/\n|;/).map((l) => l.trim()).filter(Boolean).map((l) => `    ${l}`),
+    ...container
+      .split(/\n|;/)
+      .map((l) => l.trim())
+      .filter(Boolean)
+      .map((l) => `    ${l}`),
     `  >`,
     `>`,
   ];
@@ -83,7 +91,8 @@ function ip(r: Range, a: bigint): string {
 
 function bridgeForm(conf: BridgeConf, text: string, uplink: string): string[] {
   if (conf.hairpinMode) throw new ImportError("hairpinMode", lineOf(text, "hairpinMode"), "nsnet has no hairpin setting for a bridge port");
-  if (!conf.ipam) throw new ImportError("ipam", lineOf(text, "bridge"), "a bridge without ipam (layer 2 only) has nothing nsnet would address; use `bridge NAME` by hand");
+  if (!conf.ipam)
+    throw new ImportError("ipam", lineOf(text, "bridge"), "a bridge without ipam (layer 2 only) has nothing nsnet would address; use `bridge NAME` by hand");
   const def = identFrom(conf.name, "net");
   const out: string[] = [];
   const pools: { name: string; range: Range }[] = [];
@@ -97,8 +106,11 @@ function bridgeForm(conf: BridgeConf, text: string, uplink: string): string[] {
     const lastHost = r.subnet.family === 4 ? last - 1n : last;
     const outside = r.start - firstHost + (lastHost - r.end);
     if (outside > BigInt(MAX_RESERVES)) {
-      throw new ImportError(r.start !== firstHost ? "rangeStart" : "rangeEnd", lineOf(text, r.start !== firstHost ? "rangeStart" : "rangeEnd"),
-        `leaves ${outside} addresses of ${ip(r, net)}/${r.subnet.prefix} out; nsnet pools reserve single addresses (at most ${MAX_RESERVES} here)`);
+      throw new ImportError(
+        r.start !== firstHost ? "rangeStart" : "rangeEnd",
+        lineOf(text, r.start !== firstHost ? "rangeStart" : "rangeEnd"),
+        `leaves ${outside} addresses of ${ip(r, net)}/${r.subnet.prefix} out; nsnet pools reserve single addresses (at most ${MAX_RESERVES} here)`,
+      );
     }
     for (let a = firstHost; a < r.start; a++) reserved.push(a);
     for (let a = r.end + 1n; a <= lastHost; a++) reserved.push(a);
@@ -126,7 +138,7 @@ function bridgeForm(conf: BridgeConf, text: string, uplink: string): string[] {
   if (conf.isDefaultGateway)
     for (const p of pools) {
       const v6 = p.range.subnet.family === 6;
-      const has = conf.ipam.routes.some((r) => r.gw !== undefined && (r.dst === (v6 ? "::/0" : "0.0.0.0/0")));
+      const has = conf.ipam.routes.some((r) => r.gw !== undefined && r.dst === (v6 ? "::/0" : "0.0.0.0/0"));
       if (!has) routes.push(`route default via ${ip(p.range, p.range.gateway)}`);
     }
   out.push(

@@ -88,7 +88,7 @@ export function importLxc(text: string, file: string, fallbackName: string): str
   }
   const top = new Set<string>();
   const body: string[] = [];
-  ifaces.forEach((iface, n) => body.push(...ifaceLines(iface, n, top, fullKey)));
+  for (const [n, iface] of ifaces.entries()) body.push(...ifaceLines(iface, n, top, fullKey));
   const head = [`# imported by \`nsnet import lxc\` from ${file}: the network of container ${nsName}`];
   const src = [...head, ...top, `ns ${nsName} <`, ...body.map((l) => `  ${l}`), ">"].join("\n") + "\n";
   const { output, diagnostics } = formatSource(src, file);
@@ -108,7 +108,23 @@ function ifaceLines(iface: Iface, n: number, top: Set<string>, fullKey: (s: Sett
   if (type === "none") throw err(typeS, fullKey(typeS), "`none` shares the host's network; nsnet gives every container a namespace of its own");
   if (type === "ipvlan") throw err(typeS, fullKey(typeS), "ipvlan is not one of the LXC types nsnet imports (veth, macvlan, vlan, phys, empty)");
 
-  const known = new Set(["type", "link", "flags", "name", "veth.pair", "ipv4", "ipv4.address", "ipv4.gateway", "ipv6", "ipv6.address", "ipv6.gateway", "hwaddr", "mtu", "macvlan.mode", "vlan.id"]);
+  const known = new Set([
+    "type",
+    "link",
+    "flags",
+    "name",
+    "veth.pair",
+    "ipv4",
+    "ipv4.address",
+    "ipv4.gateway",
+    "ipv6",
+    "ipv6.address",
+    "ipv6.gateway",
+    "hwaddr",
+    "mtu",
+    "macvlan.mode",
+    "vlan.id",
+  ]);
   for (const s of iface.settings) if (!known.has(s.key)) throw err(s, fullKey(s), "nsnet cannot express this key");
   if (type === "empty") {
     const extra = iface.settings.find((s) => s.key !== "type" && s.key !== "flags");
@@ -132,13 +148,15 @@ function ifaceLines(iface: Iface, n: number, top: Set<string>, fullKey: (s: Sett
   const attrs: string[] = [];
   const mtuS = one("mtu");
   if (mtuS) {
-    if (!/^\d+$/.test(mtuS.value) || Number(mtuS.value) < 68 || Number(mtuS.value) > 65535) throw err(mtuS, fullKey(mtuS), `${JSON.stringify(mtuS.value)} is not an MTU (68–65535)`);
+    if (!/^\d+$/.test(mtuS.value) || Number(mtuS.value) < 68 || Number(mtuS.value) > 65535)
+      throw err(mtuS, fullKey(mtuS), `${JSON.stringify(mtuS.value)} is not an MTU (68–65535)`);
     attrs.push(`mtu ${Number(mtuS.value)}`);
   }
   const hwS = one("hwaddr");
   if (hwS) {
     if (/x/i.test(hwS.value)) throw err(hwS, fullKey(hwS), `${hwS.value}: LXC fills the 'x' digits at random on every start; nsnet needs the whole address`);
-    if (!/^[0-9A-Fa-f]{2}(:[0-9A-Fa-f]{2}){5}$/.test(hwS.value) || parseInt(hwS.value.slice(0, 2), 16) % 2 === 1) throw err(hwS, fullKey(hwS), `${JSON.stringify(hwS.value)} is not a unicast MAC address`);
+    if (!/^[0-9A-Fa-f]{2}(:[0-9A-Fa-f]{2}){5}$/.test(hwS.value) || parseInt(hwS.value.slice(0, 2), 16) % 2 === 1)
+      throw err(hwS, fullKey(hwS), `${JSON.stringify(hwS.value)} is not a unicast MAC address`);
     attrs.push(`hwaddr ${hwS.value.toLowerCase()}`);
   }
   const tail = attrs.length ? ` ${attrs.join(" ")}` : "";
@@ -166,7 +184,8 @@ function ifaceLines(iface: Iface, n: number, top: Set<string>, fullKey: (s: Sett
       if (!parent) throw err(typeS, fullKey(typeS).replace(/type$/, "link"), "a vlan needs link (its parent device)");
       const idS = one("vlan.id");
       if (!idS) throw err(typeS, fullKey(typeS).replace(/type$/, "vlan.id"), "a vlan needs vlan.id");
-      if (!/^\d+$/.test(idS.value) || Number(idS.value) < 1 || Number(idS.value) > 4094) throw err(idS, fullKey(idS), `${JSON.stringify(idS.value)} is not a VLAN id (1–4094)`);
+      if (!/^\d+$/.test(idS.value) || Number(idS.value) < 1 || Number(idS.value) > 4094)
+        throw err(idS, fullKey(idS), `${JSON.stringify(idS.value)} is not a VLAN id (1–4094)`);
       top.add(`uplink ${parent}`);
       lines.push(`vlan ${Number(idS.value)} on ${parent} as ${name}${tail}`);
       break;

@@ -121,6 +121,7 @@ export function allocateSplitPool(ctx: SplitContext): Record<string, string> {
         }
       }
     }
+    // biome-ignore lint/suspicious/useIterableCallbackReturn: each `return dropped(…)` ends one request's case
     seg.requests.forEach((req, i) => {
       const o = olds[i];
       if (!o) return;
@@ -151,7 +152,11 @@ export function allocateSplitPool(ctx: SplitContext): Record<string, string> {
     if (seg.unit !== undefined) continue;
     const unit = free.take();
     if (unit === null) {
-      reportExhausted(ctx, order.slice(s).filter((x) => x.unit === undefined), fixed.size);
+      reportExhausted(
+        ctx,
+        order.slice(s).filter((x) => x.unit === undefined),
+        fixed.size,
+      );
       break;
     }
     seg.unit = unit;

@@ -113,10 +113,15 @@ function collectRequests(topo: Topology, plans: Map<string, PoolPlan>, diagnosti
       name = declared[0]!;
     } else if (!declared.includes(name)) {
       diagnostics.push(
-        diag("NS408", a.spec.poolSpan ?? a.valueSpan, { pool: name }, {
-          suggestions: didYouMean(name, declared),
-          hint: declared.length ? `declared pools: ${declared.join(", ")}` : "no pool is declared; add `pool NAME CIDR`",
-        }),
+        diag(
+          "NS408",
+          a.spec.poolSpan ?? a.valueSpan,
+          { pool: name },
+          {
+            suggestions: didYouMean(name, declared),
+            hint: declared.length ? `declared pools: ${declared.join(", ")}` : "no pool is declared; add `pool NAME CIDR`",
+          },
+        ),
       );
       return;
     }
@@ -219,9 +224,7 @@ function reportExhausted(
       },
       {
         related: [{ span: plan.pool.span, message: `pool ${plan.pool.name} is declared here${kept}` }],
-        hint: plan.split
-          ? "use a larger block or a longer split length"
-          : "use a larger block (a shorter prefix), or fewer `reserve`s",
+        hint: plan.split ? "use a larger block or a longer split length" : "use a larger block (a shorter prefix), or fewer `reserve`s",
       },
     ),
   );

@@ -11,18 +11,7 @@ import type { Pool } from "../model/topology.js";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { diag } from "../diagnostics/codes.js";
 import { bitsOf, formatIp, parseIp, type Family } from "./ip.js";
-import {
-  containsAddress,
-  firstUsable,
-  formatCidr,
-  hasHostBits,
-  lastUsable,
-  networkAddress,
-  networkOf,
-  overlaps,
-  parseCidr,
-  type Cidr,
-} from "./cidr.js";
+import { containsAddress, firstUsable, formatCidr, hasHostBits, lastUsable, networkAddress, networkOf, overlaps, parseCidr, type Cidr } from "./cidr.js";
 import { subnetCount } from "./subnet.js";
 
 export interface PoolPlan {
@@ -100,18 +89,14 @@ function planPool(pool: Pool, diagnostics: Diagnostic[]): PoolPlan | null {
   const block = networkOf(parsed);
   const cidr = formatCidr(block);
   if (hasHostBits(parsed)) {
-    diagnostics.push(
-      diag("NS403", pool.cidrSpan, { pool: pool.name, cidr: pool.cidr, network: cidr }, { suggestions: [cidr] }),
-    );
+    diagnostics.push(diag("NS403", pool.cidrSpan, { pool: pool.name, cidr: pool.cidr, network: cidr }, { suggestions: [cidr] }));
   }
   const max = bitsOf(block.family);
   let split = false;
   let unitPrefix = block.prefix;
   if (pool.split !== undefined) {
     if (!Number.isInteger(pool.split) || pool.split <= block.prefix || pool.split > max) {
-      diagnostics.push(
-        diag("NS407", pool.splitSpan ?? pool.span, { len: pool.split, pool: pool.name, cidr, prefix: block.prefix, max }),
-      );
+      diagnostics.push(diag("NS407", pool.splitSpan ?? pool.span, { len: pool.split, pool: pool.name, cidr, prefix: block.prefix, max }));
       return null;
     }
     split = true;

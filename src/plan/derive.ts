@@ -32,8 +32,7 @@ export interface SysctlWant {
 }
 
 const created = (d: Device): boolean => d.kind !== "uplink" && d.kind !== "moved";
-const parented = (d: Device): d is Extract<Device, { parent: unknown }> =>
-  d.kind === "macvlan" || d.kind === "ipvlan" || d.kind === "vlan";
+const parented = (d: Device): d is Extract<Device, { parent: unknown }> => d.kind === "macvlan" || d.kind === "ipvlan" || d.kind === "vlan";
 
 /** The creation of a link, run in `at`. */
 function creation(d: Device, at: string): LinkEffect {
@@ -132,7 +131,12 @@ export function deriveOps(desired: AddressedTopology, ctx: DeriveContext): { ops
   }
   for (const d of devs) {
     if (d.kind !== "moved") continue;
-    const o = op("host", { k: "move", fromNs: d.from.ns, from: d.from.name, ns: d.ns, name: d.name }, `move ${d.from.ns}:${d.from.name} into ${d.ns} as ${d.name}`, { span: d.span });
+    const o = op(
+      "host",
+      { k: "move", fromNs: d.from.ns, from: d.from.name, ns: d.ns, name: d.name },
+      `move ${d.from.ns}:${d.from.name} into ${d.ns} as ${d.name}`,
+      { span: d.span },
+    );
     if (d.from.ns === HOST) host.push(o);
     else later(d.from.ns, o);
   }
@@ -143,9 +147,12 @@ export function deriveOps(desired: AddressedTopology, ctx: DeriveContext): { ops
     const undoneWith = d.kind === "moved" ? "move-back" : "link";
     const note = d.kind === "moved" ? "" : " (undone with the link)";
     const out: Draft[] = [];
-    if (d.mtu !== undefined) out.push(op(phase, { k: "mtu", ns: d.ns, dev: d.name, mtu: d.mtu }, `mtu ${d.mtu} on ${d.name}${note}`, { span: d.span, undoneWith }));
+    if (d.mtu !== undefined)
+      out.push(op(phase, { k: "mtu", ns: d.ns, dev: d.name, mtu: d.mtu }, `mtu ${d.mtu} on ${d.name}${note}`, { span: d.span, undoneWith }));
     if (d.hwaddr !== undefined)
-      out.push(op(phase, { k: "hwaddr", ns: d.ns, dev: d.name, mac: d.hwaddr }, `hardware address ${d.hwaddr} on ${d.name}${note}`, { span: d.span, undoneWith }));
+      out.push(
+        op(phase, { k: "hwaddr", ns: d.ns, dev: d.name, mac: d.hwaddr }, `hardware address ${d.hwaddr} on ${d.name}${note}`, { span: d.span, undoneWith }),
+      );
     return out;
   };
   const resolvedIn = (ns: string) => desired.resolved.filter((a) => a.ns === ns);
@@ -155,13 +162,15 @@ export function deriveOps(desired: AddressedTopology, ctx: DeriveContext): { ops
     for (const d of here.filter(created))
       out.push(op(phase, { k: "alias", ns, dev: d.name, alias }, `mark ${d.name} as nsnet's (undone with the link)`, { span: d.span, undoneWith: "link" }));
     for (const d of here)
-      if (d.master) out.push(op(phase, { k: "master", ns, dev: d.name, master: d.master }, `enslave ${d.name} to bridge ${d.master}`, { span: d.masterSpan ?? d.span }));
+      if (d.master)
+        out.push(op(phase, { k: "master", ns, dev: d.name, master: d.master }, `enslave ${d.name} to bridge ${d.master}`, { span: d.masterSpan ?? d.span }));
     for (const d of here) out.push(...linkAttrOps(d, phase));
     for (const a of resolvedIn(ns))
       out.push(op(phase, { k: "addr", ns, dev: a.dev, cidr: a.cidr, add: true }, `address ${a.cidr} on ${a.dev}`, { span: a.span }));
     for (const d of here) {
       if (d.kind === "uplink") continue; // handled against live state in plan.ts
-      if (d.up) out.push(op(phase, { k: "updown", ns, dev: d.name, up: true }, `bring ${d.name} up (undone with the link)`, { span: d.span, undoneWith: "link" }));
+      if (d.up)
+        out.push(op(phase, { k: "updown", ns, dev: d.name, up: true }, `bring ${d.name} up (undone with the link)`, { span: d.span, undoneWith: "link" }));
     }
     return out;
   };
@@ -186,12 +195,24 @@ export function deriveOps(desired: AddressedTopology, ctx: DeriveContext): { ops
   const namespaces: Draft[] = [];
   for (const ns of nsNames) {
     const lo = desired.namespaces.find((n) => n.name === ns)!;
-    namespaces.push(op("namespaces", { k: "updown", ns, dev: "lo", up: true }, "bring lo up (undone with the namespace)", { span: lo.span, undoneWith: "namespace" }));
+    namespaces.push(
+      op("namespaces", { k: "updown", ns, dev: "lo", up: true }, "bring lo up (undone with the namespace)", { span: lo.span, undoneWith: "namespace" }),
+    );
     // the namespace's kernel-visible mark: found again (and told from a look-alike) without state
-    namespaces.push(op("namespaces", { k: "alias", ns, dev: "lo", alias }, `mark namespace ${ns} as nsnet's (undone with the namespace)`, { span: lo.span, undoneWith: "namespace" }));
+    namespaces.push(
+      op("namespaces", { k: "alias", ns, dev: "lo", alias }, `mark namespace ${ns} as nsnet's (undone with the namespace)`, {
+        span: lo.span,
+        undoneWith: "namespace",
+      }),
+    );
     namespaces.push(...devicePrep(ns, "namespaces"));
     for (const d of devs.filter((d) => d.kind === "moved" && d.ns === ns && d.up))
-      namespaces.push(op("namespaces", { k: "updown", ns, dev: d.name, up: true }, `bring ${d.name} up (moving it back brings it down)`, { span: d.span, undoneWith: "move-back" }));
+      namespaces.push(
+        op("namespaces", { k: "updown", ns, dev: d.name, up: true }, `bring ${d.name} up (moving it back brings it down)`, {
+          span: d.span,
+          undoneWith: "move-back",
+        }),
+      );
     for (const r of desired.routes.filter(inNs(ns))) namespaces.push(routeOp("namespaces", r));
     for (const r of pa.nsRoutes.filter(inNs(ns))) namespaces.push(routeOp("namespaces", r, " (on-link, answered by the host's proxy ARP)"));
     for (const p of desired.neighProxies.filter(inNs(ns))) namespaces.push(proxyOp("namespaces", p));
@@ -209,7 +230,12 @@ export function deriveOps(desired: AddressedTopology, ctx: DeriveContext): { ops
     for (const w of wants.filter(inNs(ns))) {
       const goesWith: UndoneWith | undefined = owned.has(ns) ? "namespace" : w.ownDevice === true ? "link" : undefined;
       const note = goesWith ? ` (undone with the ${goesWith})` : "";
-      sysctl.push(op("sysctl", { k: "sysctl", ns, key: w.key, value: w.value }, `${w.why}: ${w.key}=${w.value}${note}`, { span: w.span, ...(goesWith ? { undoneWith: goesWith } : {}) }));
+      sysctl.push(
+        op("sysctl", { k: "sysctl", ns, key: w.key, value: w.value }, `${w.why}: ${w.key}=${w.value}${note}`, {
+          span: w.span,
+          ...(goesWith ? { undoneWith: goesWith } : {}),
+        }),
+      );
     }
   }
 

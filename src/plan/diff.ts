@@ -67,11 +67,7 @@ export function effectPresent(e: Effect, live: LiveState, project: string): bool
     case "addr":
       return live.addrs.some((a) => a.ns === e.ns && a.dev === e.dev && cidrEq(a.cidr, e.cidr)) === e.add;
     case "route":
-      return (
-        live.routes.some(
-          (r) => r.ns === e.ns && dstEq(e.dst, r.dst) && ipEq(e.via, r.via) && (e.dev === undefined || r.dev === e.dev),
-        ) === e.add
-      );
+      return live.routes.some((r) => r.ns === e.ns && dstEq(e.dst, r.dst) && ipEq(e.via, r.via) && (e.dev === undefined || r.dev === e.dev)) === e.add;
     case "proxy":
       return live.proxies.some((p) => p.ns === e.ns && p.dev === e.dev && ipEq(p.addr, e.addr)) === e.add;
     case "sysctl":

@@ -21,8 +21,7 @@ export function shQuote(word: string): string {
   return /^[A-Za-z0-9_.,:/=+@%-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }
 
-const ipCmd = (ns: string, text: string): string =>
-  ["ip", ...(ns === HOST ? [] : ["-n", ns]), ...text.split(" ")].map(shQuote).join(" ");
+const ipCmd = (ns: string, text: string): string => ["ip", ...(ns === HOST ? [] : ["-n", ns]), ...text.split(" ")].map(shQuote).join(" ");
 
 const inNs = (ns: string, argv: string[]): string[] => (ns === HOST ? argv : ["ip", "netns", "exec", ns, ...argv]);
 

@@ -36,7 +36,12 @@ function partitionRules(t: AddressedTopology, p: Partition, diags: Diagnostic[])
   const legs = (ns: string) => t.devices.filter((d): d is VethDevice => d.kind === "veth" && d.ns === ns && d.peer.ns !== ns);
   const hubs = new Set(members.flatMap((m) => legs(m.name).map((v) => v.peer.ns)));
   const hub = hubs.size === 1 ? [...hubs][0]! : p.scope;
-  const ifaces = (group: { name: string }[]) => group.flatMap((m) => legs(m.name).filter((v) => v.peer.ns === hub).map((v) => v.peer.name));
+  const ifaces = (group: { name: string }[]) =>
+    group.flatMap((m) =>
+      legs(m.name)
+        .filter((v) => v.peer.ns === hub)
+        .map((v) => v.peer.name),
+    );
   for (const m of members)
     if (ifaces([m]).length === 0) {
       diags.push(planDiag("NS594", m.span, { ns: m.name, via: hub }));

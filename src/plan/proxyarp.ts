@@ -53,13 +53,14 @@ function classify(t: AddressedTopology, p: ProxyArp): Classified[] {
     .map((a) => ({ a, c: parseCidr(a.cidr) }))
     .filter((x): x is { a: typeof x.a; c: Cidr } => x.c !== null && !isLinkLocal6(x.c));
   const hostEndAddrs = (v: VethDevice) =>
-    t.resolved.filter((a) => a.ns === HOST && a.dev === v.peer.name).map((a) => parseCidr(a.cidr)).filter((c): c is Cidr => c !== null);
+    t.resolved
+      .filter((a) => a.ns === HOST && a.dev === v.peer.name)
+      .map((a) => parseCidr(a.cidr))
+      .filter((c): c is Cidr => c !== null);
   return parsed.map(({ a, c }) => {
     const veth = veths.find((v) => v.name === a.dev) ?? veths[0]!;
     const transit = hostEndAddrs(veth).some((h) => sameSubnet(h, c));
-    const via = parsed.find(
-      (x) => x.a.dev === veth.name && x.c.family === c.family && hostEndAddrs(veth).some((h) => sameSubnet(h, x.c)),
-    );
+    const via = parsed.find((x) => x.a.dev === veth.name && x.c.family === c.family && hostEndAddrs(veth).some((h) => sameSubnet(h, x.c)));
     const out: Classified = { cidr: c, text: formatIp(c.family, c.addr), dev: a.dev, span: a.span, veth, transit };
     if (via) out.via = formatIp(via.c.family, via.c.addr);
     return out;
@@ -93,9 +94,7 @@ function ops(t: AddressedTopology, ctx: { live: LiveState; hostGateway?: string 
       continue;
     }
     const subnets = uplinkSubnets(t, ctx.live, p.uplink);
-    const published = classify(t, p).filter(
-      (c) => !c.transit && (subnets.length === 0 || subnets.some((s) => containsAddress(s, c.cidr.family, c.cidr.addr))),
-    );
+    const published = classify(t, p).filter((c) => !c.transit && (subnets.length === 0 || subnets.some((s) => containsAddress(s, c.cidr.family, c.cidr.addr))));
     const families = new Set<Family>();
     for (const c of published) {
       const host = c.cidr.family === 4 ? "/32" : "/128";
@@ -110,7 +109,9 @@ function ops(t: AddressedTopology, ctx: { live: LiveState; hostGateway?: string 
       if (own) continue;
       const gw = gateway(t, ctx.live, family, ctx.hostGateway);
       if (!gw) {
-        diagnostics.push(planDiag("NS590", p.span, { ns: p.ns, family }, { hint: `add \`host < route default via GATEWAY >\` or a default route in ns ${p.ns}` }));
+        diagnostics.push(
+          planDiag("NS590", p.span, { ns: p.ns, family }, { hint: `add \`host < route default via GATEWAY >\` or a default route in ns ${p.ns}` }),
+        );
         continue;
       }
       const dev = published.find((c) => c.cidr.family === family)!.veth.name;

@@ -88,7 +88,13 @@ export function wellFormed(e: Effect): boolean {
         e.drop.every((d) => d.iif.length > 0 && d.oif.length > 0 && d.iif.every(ifname) && d.oif.every(ifname))
       );
     case "nft-del":
-      return place(e.ns) && /^nsnet_[A-Za-z0-9_]{1,32}$/.test(e.table) && e.families.length > 0 && e.families.every((f) => f === "inet" || f === "bridge") && new Set(e.families).size === e.families.length;
+      return (
+        place(e.ns) &&
+        /^nsnet_[A-Za-z0-9_]{1,32}$/.test(e.table) &&
+        e.families.length > 0 &&
+        e.families.every((f) => f === "inet" || f === "bridge") &&
+        new Set(e.families).size === e.families.length
+      );
     case "service":
     case "service-stop":
       return place(e.ns) && argv(e.argv);

@@ -38,8 +38,7 @@ export type ChainName = keyof typeof CHAIN_HEADERS;
 export const chainHeader = (c: ChainName): string => CHAIN_HEADERS[c];
 
 /** `"a"` or `{ "a", "b" }` */
-export const nftNameSet = (names: readonly string[]): string =>
-  names.length === 1 ? `"${names[0]}"` : `{ ${names.map((n) => `"${n}"`).join(", ")} }`;
+export const nftNameSet = (names: readonly string[]): string => (names.length === 1 ? `"${names[0]}"` : `{ ${names.map((n) => `"${n}"`).join(", ")} }`);
 
 /** The rules of each chain of one family's table, chains without rules left out. */
 export function nftChains(e: Extract<Effect, { k: "nft" }>, family: NftFamily): [ChainName, string[]][] {
@@ -51,7 +50,10 @@ export function nftChains(e: Extract<Effect, { k: "nft" }>, family: NftFamily): 
       : [
           ["prerouting", dnat],
           ["output", dnat],
-          ["postrouting", e.masquerade.map((m) => `${"saddr" in m ? `${saddrFamily(m.saddr)} saddr ${m.saddr}` : `iifname "${m.iif}"`} oifname "${m.oif}" masquerade`)],
+          [
+            "postrouting",
+            e.masquerade.map((m) => `${"saddr" in m ? `${saddrFamily(m.saddr)} saddr ${m.saddr}` : `iifname "${m.iif}"`} oifname "${m.oif}" masquerade`),
+          ],
           ["forward", drop],
         ];
   return chains.filter(([, rules]) => rules.length > 0);
@@ -99,7 +101,9 @@ function text(e: Effect): string {
     case "sysctl":
       return `${e.key}=${e.value}`;
     case "nft":
-      return nftFamilies(e).map((f) => nftTable(e, f)).join("");
+      return nftFamilies(e)
+        .map((f) => nftTable(e, f))
+        .join("");
     case "nft-del":
       return e.families.map((f) => `delete table ${f} ${e.table}\n`).join("");
     case "service":

@@ -18,7 +18,14 @@ import type { Effect } from "./effect.js";
  * is applied again (a namespace's default route after its address changed, for one).
  */
 export function afterRemovals(live: LiveState, effects: readonly Effect[]): LiveState {
-  const s: LiveState = { ...live, namespaces: [...live.namespaces], links: [...live.links], addrs: [...live.addrs], routes: [...live.routes], proxies: [...live.proxies] };
+  const s: LiveState = {
+    ...live,
+    namespaces: [...live.namespaces],
+    links: [...live.links],
+    addrs: [...live.addrs],
+    routes: [...live.routes],
+    proxies: [...live.proxies],
+  };
   const on = (ns: string, dev: string) => (x: { ns: string; dev?: string }) => x.ns === ns && x.dev === dev;
   const dropLinkState = (ns: string, dev: string) => {
     s.addrs = s.addrs.filter((a) => !on(ns, dev)(a));
@@ -66,7 +73,9 @@ export function afterRemovals(live: LiveState, effects: readonly Effect[]): Live
       }
       case "route":
         if (e.add) break;
-        s.routes = s.routes.filter((r) => !(r.ns === e.ns && sameDst(r.dst, e.dst) && (e.via === undefined || sameIp(r.via, e.via)) && (e.dev === undefined || r.dev === e.dev)));
+        s.routes = s.routes.filter(
+          (r) => !(r.ns === e.ns && sameDst(r.dst, e.dst) && (e.via === undefined || sameIp(r.via, e.via)) && (e.dev === undefined || r.dev === e.dev)),
+        );
         break;
       case "proxy":
         if (e.add) break;

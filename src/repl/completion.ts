@@ -33,7 +33,12 @@ export function complete(line: string, ctx: CompletionContext): [string[], strin
   if (file) return completeFile(file[1]!, ctx.listDir ?? listDirFs);
   if (/^\s*\.[A-Za-z]*$/.test(line)) {
     const word = line.trim();
-    return [commandWords().filter((c) => c.startsWith(word)).sort(), word];
+    return [
+      commandWords()
+        .filter((c) => c.startsWith(word))
+        .sort(),
+      word,
+    ];
   }
   const word = /[A-Za-z0-9_.:$-]*$/.exec(line)![0];
   const before = line.slice(0, line.length - word.length);
@@ -100,7 +105,7 @@ function candidates(before: string, ctx: CompletionContext): string[] {
  */
 function statementWords(before: string): string[] | null {
   const { tokens, groups } = mainLexer.tokenize(before);
-  if ((groups["comments"] ?? []).length) return null;
+  if ((groups.comments ?? []).length) return null;
   const words: string[] = [];
   for (const t of tokens) {
     const n = t.tokenType.name;

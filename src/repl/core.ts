@@ -189,7 +189,10 @@ export class ReplCore {
       return "ok";
     }
     const before = this.compiled;
-    const result = await this.engine.up(compiled, pieces.map((e) => e.piece));
+    const result = await this.engine.up(
+      compiled,
+      pieces.map((e) => e.piece),
+    );
     const outcome = this.report(result, compiled);
     if (outcome !== "ok") return outcome;
     const added = [...this.stagedEntries.splice(0), entry];
@@ -209,7 +212,10 @@ export class ReplCore {
 
   /** The outcome of an `up`, in one line unless `.verbose on`. */
   private report(result: UpResult, compiled: Compiled): Outcome {
-    this.render(result.diagnostics.filter((d) => !compiled.diagnostics.includes(d)), compiled);
+    this.render(
+      result.diagnostics.filter((d) => !compiled.diagnostics.includes(d)),
+      compiled,
+    );
     switch (result.status) {
       case "ok":
       case "expect-failed": {
@@ -369,7 +375,10 @@ export class ReplCore {
 
   async plan(): Promise<Outcome> {
     const compiled = this.compile([...this.entries, ...this.stagedEntries]);
-    this.render(compiled.diagnostics.filter((d) => d.severity === "error"), compiled);
+    this.render(
+      compiled.diagnostics.filter((d) => d.severity === "error"),
+      compiled,
+    );
     if (!compiled.ok) return "refused";
     const plan = await this.engine.plan(compiled);
     this.render(plan.diagnostics, compiled);
@@ -391,7 +400,10 @@ export class ReplCore {
       return "refused";
     }
     const before = this.compiled;
-    const result = await this.engine.up(compiled, pieces.map((e) => e.piece));
+    const result = await this.engine.up(
+      compiled,
+      pieces.map((e) => e.piece),
+    );
     const outcome = this.report(result, compiled);
     if (outcome !== "ok") return outcome;
     const added = this.stagedEntries.splice(0);
@@ -429,7 +441,10 @@ export class ReplCore {
       );
       return "refused";
     }
-    const result = await this.engine.up(compiled, rest.map((e) => e.piece));
+    const result = await this.engine.up(
+      compiled,
+      rest.map((e) => e.piece),
+    );
     const outcome = this.report(result, compiled);
     if (outcome !== "ok") {
       this.io.err(`could not undo ${describe(last)}\n`);
@@ -529,7 +544,9 @@ export class ReplCore {
   // ───────────────────────────── running things ─────────────────────────────
 
   private knownNamespaces(): string[] {
-    return this.topology().namespaces.map((n) => n.name).filter((n) => n !== HOST);
+    return this.topology()
+      .namespaces.map((n) => n.name)
+      .filter((n) => n !== HOST);
   }
 
   private async exec(ns: string, argv: string[]): Promise<Outcome> {

@@ -25,15 +25,19 @@ export function formatCell(r: PingResult | undefined): string {
  */
 export function formatMatrix(names: readonly string[], results: ReadonlyMap<string, PingResult>): string {
   const header = ["from\\to", ...names];
-  const rows = names.map((from) => [
-    from,
-    ...names.map((to) => (from === to ? "\u00b7" : formatCell(results.get(cellKey(from, to))))),
-  ]);
+  const rows = names.map((from) => [from, ...names.map((to) => (from === to ? "\u00b7" : formatCell(results.get(cellKey(from, to)))))]);
   const table = [header, ...rows];
   const widths = header.map((_, c) => Math.max(...table.map((r) => [...r[c]!].length)));
-  return table
-    .map((r) => r.map((cell, c) => (c === r.length - 1 ? cell : cell.padEnd(widths[c]! + 2))).join("").trimEnd())
-    .join("\n") + "\n";
+  return (
+    table
+      .map((r) =>
+        r
+          .map((cell, c) => (c === r.length - 1 ? cell : cell.padEnd(widths[c]! + 2)))
+          .join("")
+          .trimEnd(),
+      )
+      .join("\n") + "\n"
+  );
 }
 
 /** `pingall`'s summary line: "4/6 reachable" */

@@ -39,7 +39,10 @@ export async function realEngine(opts: EngineOptions, r: RealEngineOptions): Pro
       const seen = allocations ?? emptySnapshot();
       // under the project lock: the session as compiled, unless another run of this project
       // changed the allocations since — then compiled again against the store
-      const result = await up((onDisk) => applyOnly(sameSnapshot(onDisk, seen) ? (compiled as CompiledWithAllocations) : compileSession(pieces, { allocations: onDisk })), opts);
+      const result = await up(
+        (onDisk) => applyOnly(sameSnapshot(onDisk, seen) ? (compiled as CompiledWithAllocations) : compileSession(pieces, { allocations: onDisk })),
+        opts,
+      );
       const used = (result.compiled ?? compiled) as CompiledWithAllocations;
       if (used.allocations && (result.status === "ok" || result.status === "expect-failed")) allocations = used.allocations;
       return result;

@@ -20,7 +20,16 @@ function addrsOf(topo: AddressedTopology, ns: string, dev: string): string[] {
 function table(rows: string[][]): string {
   if (!rows.length) return "";
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? "").length)));
-  return rows.map((r) => r.map((cell, c) => (c === r.length - 1 ? cell : cell.padEnd(widths[c]! + 2))).join("").trimEnd()).join("\n") + "\n";
+  return (
+    rows
+      .map((r) =>
+        r
+          .map((cell, c) => (c === r.length - 1 ? cell : cell.padEnd(widths[c]! + 2)))
+          .join("")
+          .trimEnd(),
+      )
+      .join("\n") + "\n"
+  );
 }
 
 export function nodesView(topo: AddressedTopology, live?: LiveState): string {
@@ -93,7 +102,7 @@ export function graphView(topo: AddressedTopology): string {
       ...devs.map((d) => [d.name, d.kind, ...addrsOf(topo, ns, d.name), connection(topo, d)].join(" ")),
       ...loose.map((dev) => [dev, ...addrsOf(topo, ns, dev)].join(" ")),
     ];
-    items.forEach((item, i) => out.push(`${i === items.length - 1 ? "\u2514\u2500" : "\u251c\u2500"} ${item}`));
+    for (const [i, item] of items.entries()) out.push(`${i === items.length - 1 ? "\u2514\u2500" : "\u251c\u2500"} ${item}`);
     if (!items.length) out.push("\u2514\u2500 (no interfaces)");
   }
   return out.join("\n") + "\n";

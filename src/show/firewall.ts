@@ -105,7 +105,8 @@ function partitionLine(live: LiveState, sel: Selection, hub: string, drops: { ii
     for (const n of names) {
       const l: LiveLink | undefined = hubLinks.get(n);
       const far = l?.kind === "veth" ? sel.pairs.peerOf(l) : undefined;
-      if (!far || far.ns === hub || far.ns === HOST) return `# ${hub === HOST ? "host" : `ns ${hub}`}: a partition whose member behind ${n} is not a namespace shown (not expressible)`;
+      if (!far || far.ns === hub || far.ns === HOST)
+        return `# ${hub === HOST ? "host" : `ns ${hub}`}: a partition whose member behind ${n} is not a namespace shown (not expressible)`;
       if (!sel.shown.includes(far.ns)) return undefined;
       if (!nss.includes(far.ns)) nss.push(far.ns);
     }

@@ -212,7 +212,7 @@ class SourcePrinter {
       if (!this.expressible.has(l)) return `# ${l.name}: veth to ${p.ns}:${p.name}, a name nsnet cannot write (not expressible)`;
       const as = `as ${l.name}`;
       if (p.ns === HOST) return `veth ${p.name} ${as}${p.master !== undefined ? ` to ${p.master}` : ""}`;
-      const far = (p.ns);
+      const far = p.ns;
       if (p.master !== undefined) return `veth ${p.name} ${as} to ${far}:${p.master}`;
       return `veth ${as} peer ${far}:${p.name}`;
     }
@@ -223,7 +223,9 @@ class SourcePrinter {
 
   /** `veth to as eth0`: a far end named like a keyword, in the one place that matters. */
   private farNameMisread(l: LiveLink, p: LiveLink): boolean {
-    return this.writes(l, p) ? AFTER_VETH.has(p.name) && (p.ns === HOST || p.master !== undefined) : AFTER_VETH.has(l.name) && (l.ns === HOST || l.master !== undefined);
+    return this.writes(l, p)
+      ? AFTER_VETH.has(p.name) && (p.ns === HOST || p.master !== undefined)
+      : AFTER_VETH.has(l.name) && (l.ns === HOST || l.master !== undefined);
   }
 
   /** Which end of a pair between two namespaces writes the statement (see the file comment). */
@@ -236,7 +238,7 @@ class SourcePrinter {
   private childStatement(l: LiveLink): string | undefined {
     const parent = parentOf(l, this.live.links);
     if (!parent || !isWritableName(parent.name)) return undefined;
-    const on = parent.ns === HOST ? (parent.name) : `${parent.ns}:${parent.name}`;
+    const on = parent.ns === HOST ? parent.name : `${parent.ns}:${parent.name}`;
     const as = `as ${l.name}`;
     if (l.kind === "vlan") return l.vlanId === undefined ? undefined : `vlan ${l.vlanId} on ${on} ${as}`;
     const modes = l.kind === "macvlan" ? ["bridge", "private", "vepa", "passthru"] : ["l2", "l3", "l3s"];
@@ -295,7 +297,11 @@ class SourcePrinter {
   private sysctls(ns: string): string[] {
     return changedSysctls(this.live, ns)
       .filter(([key, value]) => !(value === "1" && this.absorbed.sysctls.has(`${ns}\0${key}`)))
-      .map(([key, value]) => (/^[A-Za-z0-9_.@+-]+$/.test(key) && /^[A-Za-z0-9_.:/-]+$/.test(value) ? `sysctl ${key} = ${value}` : `# sysctl ${JSON.stringify(key)} = ${JSON.stringify(value)} (not expressible)`));
+      .map(([key, value]) =>
+        /^[A-Za-z0-9_.@+-]+$/.test(key) && /^[A-Za-z0-9_.:/-]+$/.test(value)
+          ? `sysctl ${key} = ${value}`
+          : `# sysctl ${JSON.stringify(key)} = ${JSON.stringify(value)} (not expressible)`,
+      );
   }
 }
 

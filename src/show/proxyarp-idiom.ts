@@ -30,7 +30,10 @@ const ipEq = (a: string | undefined, b: string | undefined) => (a === undefined 
 export function findProxyArps(live: LiveState, sel: Selection): ProxyArpIdiom[] {
   const out: ProxyArpIdiom[] = [];
   const cidrs = (ns: string, dev: string) =>
-    live.addrs.filter((a) => a.ns === ns && a.dev === dev).map((a) => parseCidr(a.cidr)).filter((c): c is Cidr => c !== null && !isLinkLocal(c));
+    live.addrs
+      .filter((a) => a.ns === ns && a.dev === dev)
+      .map((a) => parseCidr(a.cidr))
+      .filter((c): c is Cidr => c !== null && !isLinkLocal(c));
   for (const ns of sel.shown) {
     // routed veths: this namespace's veths whose other end is in the host
     const legs: [LiveLink, LiveLink][] = [];
@@ -46,12 +49,7 @@ export function findProxyArps(live: LiveState, sel: Selection): ProxyArpIdiom[] 
   return out;
 }
 
-function recognise(
-  live: LiveState,
-  ns: string,
-  legs: [LiveLink, LiveLink][],
-  cidrs: (ns: string, dev: string) => Cidr[],
-): ProxyArpIdiom | undefined {
+function recognise(live: LiveState, ns: string, legs: [LiveLink, LiveLink][], cidrs: (ns: string, dev: string) => Cidr[]): ProxyArpIdiom | undefined {
   const routes = new Set<LiveRoute>();
   const proxies = new Set<LiveNeighProxy>();
   const families = new Set<4 | 6>();
@@ -84,7 +82,12 @@ function recognise(
   const sysctls = [
     { ns: HOST, key: "net.ipv4.ip_forward" },
     ...legs.map(([, h]) => ({ ns: HOST, key: proxyArpKey(h.name) })),
-    ...(families.has(6) ? [{ ns: HOST, key: "net.ipv6.conf.all.forwarding" }, { ns: HOST, key: proxyNdpKey(uplink) }] : []),
+    ...(families.has(6)
+      ? [
+          { ns: HOST, key: "net.ipv6.conf.all.forwarding" },
+          { ns: HOST, key: proxyNdpKey(uplink) },
+        ]
+      : []),
   ];
   // the on-link default route the planner adds via the host's gateway, when the namespace has no own
   for (const family of families) {

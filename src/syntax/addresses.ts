@@ -40,7 +40,17 @@ export function checkAddress(image: string): AddressProblem | undefined {
   const [addrPart, prefixPart] = ((): [{ text: string; start: number; end: number }, { text: string; start: number; end: number } | undefined] => {
     const ps = pieces(image, "/");
     if (ps.length === 1) return [ps[0]!, undefined];
-    return [ps[0]!, { text: ps.slice(1).map((p) => p.text).join("/"), start: ps[1]!.start, end: image.length }];
+    return [
+      ps[0]!,
+      {
+        text: ps
+          .slice(1)
+          .map((p) => p.text)
+          .join("/"),
+        start: ps[1]!.start,
+        end: image.length,
+      },
+    ];
   })();
   const { shape, interpolated } = shapeOf(addrPart.text);
   const v6 = isIpv6Shape(shape);

@@ -61,9 +61,7 @@ export function parse(text: string, file: string): ParseResult {
   }
   for (const t of stray) diagnostics.push(diag("NS108", at(t.startOffset, t.startOffset + 1), {}, { hint: 'in a command, quote it: ">"' }));
   for (const t of open)
-    diagnostics.push(
-      diag("NS103", at(t.startOffset, t.startOffset + 1), {}, { hint: "add '>' where the block ends (blocks may span lines)" }),
-    );
+    diagnostics.push(diag("NS103", at(t.startOffset, t.startOffset + 1), {}, { hint: "add '>' where the block ends (blocks may span lines)" }));
 
   parser.input = tokens;
   const cst = parser.script() as ScriptCstNode; // the rule's CST, as cst.ts describes it
@@ -82,7 +80,7 @@ export function parse(text: string, file: string): ParseResult {
   const body = builder.statements(cst);
   diagnostics.push(...builder.diagnostics);
 
-  const comments: Comment[] = (lexed.groups["comments"] ?? []).map((t) => ({
+  const comments: Comment[] = (lexed.groups.comments ?? []).map((t) => ({
     text: t.image,
     span: at(t.startOffset, t.startOffset + t.image.length),
   }));
@@ -144,7 +142,7 @@ export function isIncomplete(text: string): boolean {
     else if (tokenMatcher(t, RAngle) && depth > 0) depth--;
     end = Math.max(end, t.startOffset + t.image.length);
   }
-  for (const c of groups["comments"] ?? []) end = Math.max(end, c.startOffset + c.image.length);
+  for (const c of groups.comments ?? []) end = Math.max(end, c.startOffset + c.image.length);
   // a trailing `\` outside any string or comment is a line continuation
   const trailing = /\\[ \t]*(?:\r?\n|\r)?$/.exec(text);
   if (trailing && trailing.index >= end) return true;

@@ -61,12 +61,12 @@ export class NsnetParser extends CstParser {
       this.OR({
         IGNORE_AMBIGUITIES: true,
         DEF: [
-        { ALT: () => this.CONSUME(Newline) },
-        { ALT: () => this.CONSUME(Semicolon) },
-        { ALT: () => this.CONSUME(RAngle, { LABEL: "stray" }) },
-        { ALT: () => this.SUBRULE(this.statement) },
-        { ALT: () => this.SUBRULE(this.junk) },
-      ],
+          { ALT: () => this.CONSUME(Newline) },
+          { ALT: () => this.CONSUME(Semicolon) },
+          { ALT: () => this.CONSUME(RAngle, { LABEL: "stray" }) },
+          { ALT: () => this.SUBRULE(this.statement) },
+          { ALT: () => this.SUBRULE(this.junk) },
+        ],
       }),
     );
   });
@@ -224,9 +224,7 @@ export class NsnetParser extends CstParser {
 
   portmapStmt = this.RULE("portmapStmt", () => {
     this.CONSUME(kw("portmap"));
-    this.OPTION(() =>
-      this.OR([{ ALT: () => this.CONSUME(kw("tcp"), { LABEL: "proto" }) }, { ALT: () => this.CONSUME(kw("udp"), { LABEL: "proto" }) }]),
-    );
+    this.OPTION(() => this.OR([{ ALT: () => this.CONSUME(kw("tcp"), { LABEL: "proto" }) }, { ALT: () => this.CONSUME(kw("udp"), { LABEL: "proto" }) }]));
     this.SUBRULE(this.expression, { LABEL: "hostPort" });
     this.CONSUME(kw("to"));
     this.CONSUME(AnyWord, { LABEL: "target" });
@@ -254,11 +252,7 @@ export class NsnetParser extends CstParser {
     this.CONSUME(kw("expect"));
     this.OR({
       IGNORE_AMBIGUITIES: true,
-      DEF: [
-        { ALT: () => this.SUBRULE(this.expectHttp) },
-        { ALT: () => this.SUBRULE(this.expectTcp) },
-        { ALT: () => this.SUBRULE(this.expectReach) },
-      ],
+      DEF: [{ ALT: () => this.SUBRULE(this.expectHttp) }, { ALT: () => this.SUBRULE(this.expectTcp) }, { ALT: () => this.SUBRULE(this.expectReach) }],
     });
   });
 

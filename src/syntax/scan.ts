@@ -89,7 +89,7 @@ export function scanWord(text: string, i: number): number {
       j = k < 0 ? j + 1 : k;
       continue;
     }
-    if (c === "." && text[j + 1] === "." ) {
+    if (c === "." && text[j + 1] === ".") {
       break;
     }
     if (STOP.has(c)) break;

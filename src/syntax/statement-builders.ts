@@ -45,9 +45,14 @@ function childDevice(b: Builder, s: C.MacvlanStmtCstNode | C.IpvlanStmtCstNode, 
     if (modes.includes(modeTok.image)) mode = { value: modeTok.image, span: b.tokSpan(modeTok) };
     else
       b.diagnostics.push(
-        diag("NS111", b.tokSpan(modeTok), { what: isMac ? "macvlan" : "ipvlan", mode: modeTok.image, expected: modes.join(", ") }, {
-          suggestions: didYouMean(modeTok.image, modes),
-        }),
+        diag(
+          "NS111",
+          b.tokSpan(modeTok),
+          { what: isMac ? "macvlan" : "ipvlan", mode: modeTok.image, expected: modes.join(", ") },
+          {
+            suggestions: didYouMean(modeTok.image, modes),
+          },
+        ),
       );
   }
   const base = { ...at, parent, ...(as ? { as } : {}), ...b.linkAttrs(o.linkAttrs?.[0]) };

@@ -82,8 +82,7 @@ export function splitAtColon(t: Template): [Template, Template] | undefined {
   const beforeParts: TemplatePart[] = t.parts.slice(0, idx);
   const afterParts: TemplatePart[] = [];
   if (at > 0) beforeParts.push({ kind: "text", text: part.text.slice(0, at), span: { file, start: part.span.start, end: pos(at) } });
-  if (at + 1 < part.text.length)
-    afterParts.push({ kind: "text", text: part.text.slice(at + 1), span: { file, start: pos(at + 1), end: part.span.end } });
+  if (at + 1 < part.text.length) afterParts.push({ kind: "text", text: part.text.slice(at + 1), span: { file, start: pos(at + 1), end: part.span.end } });
   afterParts.push(...t.parts.slice(idx + 1));
   const colon = { file, start: pos(at), end: pos(at + 1) };
   const make = (ps: TemplatePart[], fallback: typeof colon): Template => ({

@@ -126,7 +126,10 @@ export class Builder {
     if (errors.length) {
       const e = errors[0]!;
       const here = isReal(e.token);
-      this.report("NS101", here ? e.token.startOffset : end, here ? endOf(e.token) : end + 1, { found: here ? describeToken(e.token) : "'}'", expected: e.message });
+      this.report("NS101", here ? e.token.startOffset : end, here ? endOf(e.token) : end + 1, {
+        found: here ? describeToken(e.token) : "'}'",
+        expected: e.message,
+      });
       return fallback;
     }
     return this.expression(cst.children.expression?.[0], true) ?? fallback;
@@ -218,15 +221,19 @@ export class Builder {
     for (const j of n.children.junk ?? []) {
       const t = allTokens(j)[0];
       if (t && !tokenMatcher(t, UnterminatedString))
-        this.report("NS101", t.startOffset, endOf(t), { found: describeToken(t), expected: "a statement (ns, host, bridge, addr, …)" }, {
-          hint: tokenMatcher(t, Pipe) ? 'nsnet never runs a shell: quote "|" to pass it as a word' : undefined,
-        });
+        this.report(
+          "NS101",
+          t.startOffset,
+          endOf(t),
+          { found: describeToken(t), expected: "a statement (ns, host, bridge, addr, …)" },
+          {
+            hint: tokenMatcher(t, Pipe) ? 'nsnet never runs a shell: quote "|" to pass it as a word' : undefined,
+          },
+        );
     }
-    const items: (StatementCstNode | IToken)[] = [
-      ...(n.children.statement ?? []),
-      ...reals(n.children.Newline),
-      ...reals(n.children.Semicolon),
-    ].sort((a, b) => firstOffset(a) - firstOffset(b));
+    const items: (StatementCstNode | IToken)[] = [...(n.children.statement ?? []), ...reals(n.children.Newline), ...reals(n.children.Semicolon)].sort(
+      (a, b) => firstOffset(a) - firstOffset(b),
+    );
     const out: A.Statement[] = [];
     let prevWasStatement = false;
     for (const item of items) {
@@ -237,9 +244,15 @@ export class Builder {
       if (prevWasStatement) {
         const lead = allTokens(item).sort((a, b) => a.startOffset - b.startOffset)[0];
         if (lead)
-          this.report("NS101", lead.startOffset, endOf(lead), { found: describeToken(lead), expected: "newline or ';'" }, {
-            hint: "put each statement on its own line or separate them with ';'",
-          });
+          this.report(
+            "NS101",
+            lead.startOffset,
+            endOf(lead),
+            { found: describeToken(lead), expected: "newline or ';'" },
+            {
+              hint: "put each statement on its own line or separate them with ';'",
+            },
+          );
       }
       prevWasStatement = true;
       const s = this.statement(item);

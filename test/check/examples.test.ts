@@ -10,7 +10,11 @@ import { parse } from "../../src/syntax/parse.js";
 
 /** docs/architecture.md §12: every teaching example passes the checker, before and after allocation. */
 const dir = fileURLToPath(new URL("../../examples/", import.meta.url));
-const examples = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith(".nsnet")).sort() : [];
+const examples = existsSync(dir)
+  ? readdirSync(dir)
+      .filter((f) => f.endsWith(".nsnet"))
+      .sort()
+  : [];
 
 describe("examples pass the checker", () => {
   it("there are examples", () => expect(examples.length).toBeGreaterThanOrEqual(6));
@@ -26,7 +30,10 @@ describe("examples pass the checker", () => {
       const after = check(a.topology);
       const show = (ds: typeof before) => ds.map((d) => `${d.code} ${d.span.start.line}:${d.span.start.column} ${d.message}`);
       expect(hasErrors(before), show(before).join("\n")).toBe(false);
-      expect(show(after).filter((s) => !show(before).includes(s)), "new findings after allocation").toEqual([]);
+      expect(
+        show(after).filter((s) => !show(before).includes(s)),
+        "new findings after allocation",
+      ).toEqual([]);
       expect(hasErrors(after)).toBe(false);
     });
   }

@@ -25,7 +25,9 @@ function expected(text: string): string[] {
 const found = (ds: Diagnostic[]) => ds.map((d) => `${d.code} ${d.span.start.line}:${d.span.start.column}`).sort();
 
 for (const kind of ["fail", "pass"] as const) {
-  const files = readdirSync(new URL(`${kind}/`, dir)).filter((f) => f.endsWith(".nsnet")).sort();
+  const files = readdirSync(new URL(`${kind}/`, dir))
+    .filter((f) => f.endsWith(".nsnet"))
+    .sort();
   describe(`check fixtures: ${kind}/`, () => {
     it("has fixtures", () => expect(files.length).toBeGreaterThan(10));
     for (const f of files) {

@@ -35,7 +35,22 @@ describe("live check: host routes someone else made", () => {
   it("is quiet when the live route is the same, is IPv6, or is this project's own", () => {
     expect(checkLive(compiled(), live([{ dst: "default", via: "192.0.2.254" }]), { project: "p" })).toEqual([]);
     expect(checkLive(compiled(), live([{ dst: "default", via: "2001:db8::1", family: 6 }]), { project: "p" })).toEqual([]);
-    const owned = { project: "p", ownedRoutes: [{ ns: HOST, dst: "default" }, { ns: HOST, dst: "198.51.100.0/24" }] };
-    expect(checkLive(compiled(), live([{ dst: "default", via: "192.0.2.1" }, { dst: "198.51.100.0/24", via: "192.0.2.7" }]), owned)).toEqual([]);
+    const owned = {
+      project: "p",
+      ownedRoutes: [
+        { ns: HOST, dst: "default" },
+        { ns: HOST, dst: "198.51.100.0/24" },
+      ],
+    };
+    expect(
+      checkLive(
+        compiled(),
+        live([
+          { dst: "default", via: "192.0.2.1" },
+          { dst: "198.51.100.0/24", via: "192.0.2.7" },
+        ]),
+        owned,
+      ),
+    ).toEqual([]);
   });
 });

@@ -72,9 +72,7 @@ describe("checkLive", () => {
       // Another namespace's address is in an isolated place: not a clash.
       .addr("zz", "eth0", "2001:db8::6/64");
     const ds = checkLive(b.addressed(), live.state, { project });
-    expect(ds.map((d) => [d.code, d.span, d.message])).toEqual([
-      ["NS504", taken.valueSpan, "address 192.0.2.5 is already on `host:eth0`, which is not ours"],
-    ]);
+    expect(ds.map((d) => [d.code, d.span, d.message])).toEqual([["NS504", taken.valueSpan, "address 192.0.2.5 is already on `host:eth0`, which is not ours"]]);
   });
 
   it("rejects a device to move that does not exist anywhere", () => {

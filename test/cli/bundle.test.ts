@@ -43,7 +43,10 @@ describe("the bundled nsnet", () => {
   });
 
   it("an event for an interface no handler matches exits 0 and prints nothing", async () => {
-    const r = await execa(BUNDLE, ["hook", example("udev-lxc.nsnet")], { reject: false, env: { ACTION: "add", INTERFACE: "nomatch0", SUBSYSTEM: "net", IFINDEX: "99" } });
+    const r = await execa(BUNDLE, ["hook", example("udev-lxc.nsnet")], {
+      reject: false,
+      env: { ACTION: "add", INTERFACE: "nomatch0", SUBSYSTEM: "net", IFINDEX: "99" },
+    });
     expect(r.exitCode).toBe(0);
     expect(r.stdout + r.stderr).toBe("");
   });

@@ -17,7 +17,9 @@ function refused(argv: string[]): string {
 
 describe("command-line options", () => {
   it("refuses --dry-run on up and points at plan (it used to apply for real)", () => {
-    expect(refused(["up", "x.nsnet", "--dry-run"])).toBe("unknown option --dry-run for `nsnet up`; to see what `up` would do without doing it, run `nsnet plan FILE`");
+    expect(refused(["up", "x.nsnet", "--dry-run"])).toBe(
+      "unknown option --dry-run for `nsnet up`; to see what `up` would do without doing it, run `nsnet plan FILE`",
+    );
     expect(refused(["x.nsnet", "--dry-run"])).toMatch(/^unknown option --dry-run/);
     expect(refused(["apply", "x.nsnet", "--dry-run"])).toMatch(/^unknown option --dry-run for `nsnet up`/);
   });
@@ -56,7 +58,11 @@ describe("command-line options", () => {
   });
 
   it("a missing file is just the error (exit 2), without the usage text", async () => {
-    for (const argv of [["check", "/nonexistent/x.nsnet"], ["/nonexistent/x.nsnet", "check"], ["graph", "/nonexistent/x.nsnet"]]) {
+    for (const argv of [
+      ["check", "/nonexistent/x.nsnet"],
+      ["/nonexistent/x.nsnet", "check"],
+      ["graph", "/nonexistent/x.nsnet"],
+    ]) {
       const r = await runCli(argv);
       expect(r.code).toBe(2);
       expect(r.stderr).toMatch(/^nsnet (check|graph): cannot read \/nonexistent\/x\.nsnet: no such file\n$/);

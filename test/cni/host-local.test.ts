@@ -6,7 +6,7 @@ import { CniError } from "../../src/cni/errors.js";
 
 const ranges = (...r: Record<string, string>[]) => [canonicalRangeSet(r)];
 
-function run(sets: ReturnType<typeof ranges>, steps: (["add" | "del", string])[]): string[] {
+function run(sets: ReturnType<typeof ranges>, steps: ["add" | "del", string][]): string[] {
   let snap: AllocationSnapshot = emptySnapshot();
   const out: string[] = [];
   for (const [op, id] of steps) {
@@ -22,30 +22,51 @@ function run(sets: ReturnType<typeof ranges>, steps: (["add" | "del", string])[]
 describe("host-local compatible allocation", () => {
   it("starts at rangeStart, skips the gateway, and goes round robin after a release", () => {
     const s = ranges({ subnet: "192.0.2.0/24" });
-    expect(run(s, [["add", "a"], ["add", "b"], ["add", "c"], ["del", "b"], ["add", "d"], ["add", "b"]])).toEqual([
-      "192.0.2.2/24",
-      "192.0.2.3/24",
-      "192.0.2.4/24",
-      "192.0.2.5/24",
-      "192.0.2.6/24",
-    ]);
+    expect(
+      run(s, [
+        ["add", "a"],
+        ["add", "b"],
+        ["add", "c"],
+        ["del", "b"],
+        ["add", "d"],
+        ["add", "b"],
+      ]),
+    ).toEqual(["192.0.2.2/24", "192.0.2.3/24", "192.0.2.4/24", "192.0.2.5/24", "192.0.2.6/24"]);
   });
 
   it("wraps from rangeEnd to rangeStart and reuses freed addresses only then", () => {
     const s = ranges({ subnet: "192.0.2.0/24", rangeStart: "192.0.2.10", rangeEnd: "192.0.2.12" });
-    expect(run(s, [["add", "a"], ["add", "b"], ["add", "c"], ["del", "a"], ["add", "d"]])).toEqual(["192.0.2.10/24", "192.0.2.11/24", "192.0.2.12/24", "192.0.2.10/24"]);
+    expect(
+      run(s, [
+        ["add", "a"],
+        ["add", "b"],
+        ["add", "c"],
+        ["del", "a"],
+        ["add", "d"],
+      ]),
+    ).toEqual(["192.0.2.10/24", "192.0.2.11/24", "192.0.2.12/24", "192.0.2.10/24"]);
   });
 
   it("an explicit gateway inside the range is skipped; the result carries it", () => {
     const s = ranges({ subnet: "192.0.2.0/29", gateway: "192.0.2.2" });
     const r = allocateHostLocal(s, emptySnapshot(), "a", "eth0");
     expect(r.ips).toEqual([{ address: "192.0.2.1/29", gateway: "192.0.2.2", family: 4 }]);
-    expect(run(s, [["add", "a"], ["add", "b"]])).toEqual(["192.0.2.1/29", "192.0.2.3/29"]);
+    expect(
+      run(s, [
+        ["add", "a"],
+        ["add", "b"],
+      ]),
+    ).toEqual(["192.0.2.1/29", "192.0.2.3/29"]);
   });
 
   it("IPv6: the last address is usable (no broadcast)", () => {
     const s = ranges({ subnet: "2001:db8::/126" });
-    expect(run(s, [["add", "a"], ["add", "b"]])).toEqual(["2001:db8::2/126", "2001:db8::3/126"]);
+    expect(
+      run(s, [
+        ["add", "a"],
+        ["add", "b"],
+      ]),
+    ).toEqual(["2001:db8::2/126", "2001:db8::3/126"]);
   });
 
   it("is exhausted exactly at capacity, and STATUS sees it", () => {

@@ -78,7 +78,11 @@ describe("bridge mode's kernel text (golden)", () => {
     ]);
     const routes = resultRoutes(c, ips);
     expect(routes).toEqual([{ dst: "0.0.0.0/0" }, { dst: "0.0.0.0/0", gw: "10.22.0.1" }]);
-    expect(containerLines("eth0", ips, [{ dst: "0.0.0.0/0" }])).toEqual(["addr add 10.22.0.2/16 dev eth0", "link set eth0 up", "route add 0.0.0.0/0 via 10.22.0.1 dev eth0"]);
+    expect(containerLines("eth0", ips, [{ dst: "0.0.0.0/0" }])).toEqual([
+      "addr add 10.22.0.2/16 dev eth0",
+      "link set eth0 up",
+      "route add 0.0.0.0/0 via 10.22.0.1 dev eth0",
+    ]);
     expect(masqRuleset("cni-p", ["10.22.0.0/16"])).toBe(
       "table inet nsnet_cni_p {\n}\ndelete table inet nsnet_cni_p\ntable inet nsnet_cni_p {\n\tchain postrouting {\n\t\ttype nat hook postrouting priority srcnat; policy accept;\n\t\tip saddr 10.22.0.0/16 ip daddr != 10.22.0.0/16 ip daddr != 224.0.0.0/4 masquerade\n\t}\n}\n",
     );
@@ -87,7 +91,10 @@ describe("bridge mode's kernel text (golden)", () => {
   it("results: a chained prevResult keeps its entries, indexes shift; old versions get ip versions", () => {
     const prev = { cniVersion: "1.0.0", interfaces: [{ name: "x" }], ips: [{ address: "192.0.2.9/24", interface: 0 }] };
     const r = mergeResult(prev, { interfaces: [{ name: "eth0", sandbox: "/n" }], ips: [{ address: "192.0.2.2/24", interface: 0 }] }, "1.0.0");
-    expect(r.ips).toEqual([{ address: "192.0.2.9/24", interface: 0 }, { address: "192.0.2.2/24", interface: 1 }]);
+    expect(r.ips).toEqual([
+      { address: "192.0.2.9/24", interface: 0 },
+      { address: "192.0.2.2/24", interface: 1 },
+    ]);
     expect(resultForVersion(r, "0.4.0").ips![1]).toEqual({ address: "192.0.2.2/24", interface: 1, version: "4" });
   });
 });

@@ -79,7 +79,7 @@ describe("catalog examples through the real pipeline", () => {
     expect(missing).toEqual([]);
   });
 
-  it("suggestions are rendered once: no hint says \"did you mean\", no diagnostic says it twice", () => {
+  it('suggestions are rendered once: no hint says "did you mean", no diagnostic says it twice', () => {
     for (const { c, r } of compiled) {
       for (const d of r.diagnostics) {
         expect(d.hint ?? "", `${c.code} example: ${d.code} hint`).not.toMatch(/did you mean/i);
@@ -89,7 +89,7 @@ describe("catalog examples through the real pipeline", () => {
     }
   });
 
-  it("no message, explanation or hint in the sources says \"did you mean\" (suggestions carry it)", () => {
+  it('no message, explanation or hint in the sources says "did you mean" (suggestions carry it)', () => {
     for (const c of catalog) expect(`${c.message} ${c.explanation}`, c.code).not.toMatch(/did you mean/i);
     const src = fileURLToPath(new URL("../../src/", import.meta.url));
     const offenders: string[] = [];

@@ -11,7 +11,9 @@ import { expectGolden } from "../golden.js";
  * test/diagnostics/golden/NAME.nsnet → NAME.out (UPDATE_GOLDEN=1 rewrites; review the diff).
  */
 const dir = new URL("./golden/", import.meta.url);
-const scripts = readdirSync(dir).filter((f) => f.endsWith(".nsnet")).sort();
+const scripts = readdirSync(dir)
+  .filter((f) => f.endsWith(".nsnet"))
+  .sort();
 
 describe("rendered diagnostics, golden", () => {
   it("has scripts", () => expect(scripts.length).toBeGreaterThanOrEqual(5));

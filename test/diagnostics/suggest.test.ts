@@ -39,8 +39,6 @@ describe("one suggestion list, rendered once", () => {
   it("`vet` gets one help line, best first, and no hint repeating it", () => {
     const c = compileText("vet a\n", "t.nsnet");
     const text = renderDiagnostics(c.diagnostics, { sources: c.sources, color: false });
-    expect(text).toBe(
-      ["t.nsnet:1:1: error[NS104]: unknown statement 'vet'", " 1 | vet a", "   | ^^^", "help: did you mean `veth`, `let`?", ""].join("\n"),
-    );
+    expect(text).toBe(["t.nsnet:1:1: error[NS104]: unknown statement 'vet'", " 1 | vet a", "   | ^^^", "help: did you mean `veth`, `let`?", ""].join("\n"));
   });
 });

@@ -29,11 +29,7 @@ describe("diag is checked against the catalog at compile time", () => {
       diag("NS307", span),
     ];
     expect(typeof rejected).toBe("function");
-    const ds = [
-      diag("NS302", span, { name: "eth1", ns: "a" }),
-      diag("NS110", span),
-      diag("NS221", span, {}, { hint: "lo is up anyway" }),
-    ];
+    const ds = [diag("NS302", span, { name: "eth1", ns: "a" }), diag("NS110", span), diag("NS221", span, {}, { hint: "lo is up anyway" })];
     expect(ds.at(-3)!.message).toBe("no interface `eth1` in namespace `a`");
     expect(ds.at(-2)!.message).toBe("'${' is never closed by '}'");
   });

@@ -10,7 +10,12 @@ const op = (text: string, tool: Op["tool"] = "ip", ns = "host"): Op => opFromTex
 describe("ownedNamespaces", () => {
   it("names the namespaces the project's applied ops created, and nothing else", () => {
     const state = emptyProjectState("p");
-    state.applied = [op("netns add lxc1"), op("link add lxc1_veth0 type veth peer name eth0 netns lxc1"), op("netns add web"), op("net.ipv4.ip_forward=1", "sysctl")];
+    state.applied = [
+      op("netns add lxc1"),
+      op("link add lxc1_veth0 type veth peer name eth0 netns lxc1"),
+      op("netns add web"),
+      op("net.ipv4.ip_forward=1", "sysctl"),
+    ];
     expect(ownedNamespaces(state)).toEqual(["lxc1", "web"]);
   });
 });

@@ -30,7 +30,10 @@ describe("expected effects of ops", () => {
   it("is satisfied by a live state that has them", () => {
     const live = emptyLiveState();
     live.namespaces = ["a"];
-    live.links = [{ ns: "host", name: "v0", ifindex: 3, kind: "veth", up: false }, { ns: "a", name: "eth0", ifindex: 2, kind: "veth", up: false }];
+    live.links = [
+      { ns: "host", name: "v0", ifindex: 3, kind: "veth", up: false },
+      { ns: "a", name: "eth0", ifindex: 2, kind: "veth", up: false },
+    ];
     live.addrs = [{ ns: "a", dev: "eth0", cidr: "2001:db8::1/64" }];
     live.routes = [{ ns: "a", dst: "default", via: "192.0.2.9", dev: "eth0", family: 4 }];
     live.proxies = [{ ns: "host", addr: "192.0.2.3", dev: "v0" }];

@@ -40,8 +40,16 @@ describe("execute (fake kernel)", () => {
     // each place read back in the process that changed it: the host's dumps (with the
     // namespace list) after the host batch, which nothing later can change
     expect(r.batches.slice(0, 2).map((c) => [c.argv.join(" "), c.input, c.dumps.join(",")])).toEqual([
-      ["ip -d -j -batch -", "netns add a\nlink add v0 type veth peer name eth0 netns a\nlink set v0 up\n", "link show,addr show,route show table all,neigh show proxy,netns list"],
-      ["nsenter --net=/run/netns/a -- ip -d -j -batch -", "addr add 192.0.2.1/24 dev eth0\nlink set eth0 up\n", "link show,addr show,route show table all,neigh show proxy"],
+      [
+        "ip -d -j -batch -",
+        "netns add a\nlink add v0 type veth peer name eth0 netns a\nlink set v0 up\n",
+        "link show,addr show,route show table all,neigh show proxy,netns list",
+      ],
+      [
+        "nsenter --net=/run/netns/a -- ip -d -j -batch -",
+        "addr add 192.0.2.1/24 dev eth0\nlink set eth0 up\n",
+        "link show,addr show,route show table all,neigh show proxy",
+      ],
     ]);
     // undo: reverse order, batched per place, ops with no inverse skipped; what goes with
     // namespace a (its address, the veth with an end in it, v0's state) is left to its deletion
@@ -69,8 +77,12 @@ describe("execute (fake kernel)", () => {
   });
 
   it("keeps undoing after an undo fails and reports what is left with the command to remove it", async () => {
-    const ops = [...OPS.slice(0, 1), op(2, "host", "host", "link add br0 type bridge", "link del br0"), ...OPS.slice(1).map((o) => ({ ...o, index: o.index + 1 }))];
-    const r = new FakeRunner((argv, input) => {
+    const ops = [
+      ...OPS.slice(0, 1),
+      op(2, "host", "host", "link add br0 type bridge", "link del br0"),
+      ...OPS.slice(1).map((o) => ({ ...o, index: o.index + 1 })),
+    ];
+    const r = new FakeRunner((_argv, input) => {
       if (input === "link del br0\nnetns del a\n") return { exitCode: 1, stderr: "RTNETLINK answers: Operation not permitted\nCommand failed -:1\n" };
       return undefined;
     });

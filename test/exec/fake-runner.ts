@@ -10,7 +10,15 @@ export class FakeRunner implements Runner {
     this.calls.push({ argv: [...argv], input: opts.input });
     const a = this.answer([...argv], opts.input) ?? {};
     // dumps answer "nothing": one empty JSON array per batched show command
-    const empty = argv.includes("-j") ? (argv.includes("-batch") ? (opts.input ?? "").split("\n").filter(Boolean).map(() => "[]").join("\n") : "[]") : "";
+    const empty = argv.includes("-j")
+      ? argv.includes("-batch")
+        ? (opts.input ?? "")
+            .split("\n")
+            .filter(Boolean)
+            .map(() => "[]")
+            .join("\n")
+        : "[]"
+      : "";
     return { exitCode: a.exitCode ?? 0, stdout: a.stdout ?? empty, stderr: a.stderr ?? "" };
   }
 

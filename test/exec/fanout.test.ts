@@ -30,7 +30,11 @@ describe("attribute: one xargs run cut into per-namespace results", () => {
   });
 
   it("a failure among the dumps keeps the dumps printed before it", () => {
-    const runs = attribute([job("a", 1, 3), job("b", 1, 1)], DIR, { exitCode: 123, stdout: "[a1]\n[b]\n", stderr: `Dump interrupted\nCommand failed ${DIR}/a:3\n` });
+    const runs = attribute([job("a", 1, 3), job("b", 1, 1)], DIR, {
+      exitCode: 123,
+      stdout: "[a1]\n[b]\n",
+      stderr: `Dump interrupted\nCommand failed ${DIR}/a:3\n`,
+    });
     expect(runs.map((r) => [r.place, r.exitCode, r.stdout])).toEqual([
       ["a", 1, "[a1]\n"],
       ["b", 0, "[b]\n"],
@@ -38,7 +42,11 @@ describe("attribute: one xargs run cut into per-namespace results", () => {
   });
 
   it("a namespace that is gone is named by nsenter", () => {
-    const runs = attribute([job("a", 0, 1), job("b", 0, 1)], DIR, { exitCode: 123, stdout: "[b]\n", stderr: "nsenter: cannot open /run/netns/a: No such file or directory\n" });
+    const runs = attribute([job("a", 0, 1), job("b", 0, 1)], DIR, {
+      exitCode: 123,
+      stdout: "[b]\n",
+      stderr: "nsenter: cannot open /run/netns/a: No such file or directory\n",
+    });
     expect(runs[0]).toMatchObject({ place: "a", exitCode: 1, stderr: "nsenter: cannot open /run/netns/a: No such file or directory\n" });
     expect(runs[1]).toMatchObject({ place: "b", exitCode: 0, stdout: "[b]\n" });
   });
@@ -66,11 +74,7 @@ describe("attribute: one xargs run cut into per-namespace results", () => {
 describe("fan-out argv and input", () => {
   it("is the one xargs shape the runner allows, with namespace names on stdin", async () => {
     expect(() => assertSafeArgv(fanoutArgv(DIR, ["-d", "-j"]))).not.toThrow();
-    for (const bad of [
-      ["xargs", "-I", "{}", "sh", "-c", "{}"],
-      [...fanoutArgv(DIR, []).slice(0, -1), "/run/../etc/{}"],
-      [...fanoutArgv(DIR, ["-n", "x"])],
-    ]) {
+    for (const bad of [["xargs", "-I", "{}", "sh", "-c", "{}"], [...fanoutArgv(DIR, []).slice(0, -1), "/run/../etc/{}"], [...fanoutArgv(DIR, ["-n", "x"])]]) {
       expect(() => assertSafeArgv(bad)).toThrow(UnsafeArgumentError);
     }
     await expect(new ProcessRunner().run(fanoutArgv(DIR, []), { input: "a\n../b\n" })).rejects.toThrow(UnsafeArgumentError);
@@ -78,7 +82,7 @@ describe("fan-out argv and input", () => {
 
   it("writes one batch file per namespace and splits the namespaces among the groups", async () => {
     const seen: string[] = [];
-    const r = new FakeRunner((argv, input) => {
+    const r = new FakeRunner((_argv, input) => {
       seen.push(input ?? "");
       const n = (input ?? "").split("\n").filter(Boolean).length;
       return { exitCode: 0, stdout: "[]\n".repeat(n), stderr: "" };

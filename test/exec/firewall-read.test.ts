@@ -26,21 +26,36 @@ describe("reading nsnet's nft tables back", () => {
         { rule: { family: "inet", table: "filter", chain: "input", expr: [{ accept: null }] } },
         { table: { family: "inet", name: "nsnet_p" } },
         { rule: { family: "inet", table: "nsnet_p", chain: "forward", expr: [{ counter: { packets: 0, bytes: 0 } }, { accept: null }] } },
-        { rule: { family: "inet", table: "nsnet_p", chain: "postrouting", expr: [
-          { match: { op: "==", left: { meta: { key: "iifname" } }, right: "ve-*" } },
-          { match: { op: "==", left: { meta: { key: "oifname" } }, right: "eth0" } },
-          { masquerade: null },
-        ] } },
+        {
+          rule: {
+            family: "inet",
+            table: "nsnet_p",
+            chain: "postrouting",
+            expr: [
+              { match: { op: "==", left: { meta: { key: "iifname" } }, right: "ve-*" } },
+              { match: { op: "==", left: { meta: { key: "oifname" } }, right: "eth0" } },
+              { masquerade: null },
+            ],
+          },
+        },
       ],
     };
     expect(parseNftJson("n1", JSON.stringify(doc))).toEqual([
-      { ns: "n1", table: "nsnet_p", family: "inet", rules: [{ kind: "other", chain: "forward" }, { kind: "masquerade", iif: "ve-*", oif: "eth0" }] },
+      {
+        ns: "n1",
+        table: "nsnet_p",
+        family: "inet",
+        rules: [
+          { kind: "other", chain: "forward" },
+          { kind: "masquerade", iif: "ve-*", oif: "eth0" },
+        ],
+      },
     ]);
     expect(parseNftJson("n1", "not json")).toEqual([]);
     expect(parseNftJson("n1", '{"nftables": 3}')).toEqual([]);
   });
 
-  it("reads a masquerade by source subnet (as nft 1.0 prints `ip saddr CIDR oifname \"IF\" masquerade`)", () => {
+  it('reads a masquerade by source subnet (as nft 1.0 prints `ip saddr CIDR oifname "IF" masquerade`)', () => {
     const text =
       '{"nftables": [{"table": {"family": "inet", "name": "nsnet_t", "handle": 1}}, {"rule": {"family": "inet", "table": "nsnet_t", "chain": "postrouting", "handle": 2, "expr": [' +
       '{"match": {"op": "==", "left": {"payload": {"protocol": "ip", "field": "saddr"}}, "right": {"prefix": {"addr": "192.0.2.0", "len": 24}}}}, ' +

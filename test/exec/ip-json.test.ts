@@ -1,5 +1,16 @@
 import { describe, expect, it } from "vitest";
-import { isDumpInterrupted, isValidSysctlKey, parseAddrs, parseLinks, parseNetnsList, parseProxies, parseRoutes, parseSysctlOutput, sysctlDisplayKey, sysctlPath } from "../../src/exec/ip-json.js";
+import {
+  isDumpInterrupted,
+  isValidSysctlKey,
+  parseAddrs,
+  parseLinks,
+  parseNetnsList,
+  parseProxies,
+  parseRoutes,
+  parseSysctlOutput,
+  sysctlDisplayKey,
+  sysctlPath,
+} from "../../src/exec/ip-json.js";
 
 // captured from iproute2-6.1.0 (`ip -d -j link show` etc.)
 const LINKS = `[{"ifindex":1,"ifname":"lo","flags":["LOOPBACK","UP","LOWER_UP"],"mtu":65536,"link_type":"loopback","address":"00:00:00:00:00:00"},
@@ -16,11 +27,20 @@ describe("ip -j parsers", () => {
   });
 
   it("parses addresses, routes (host routes get a prefix) and proxies", () => {
-    expect(parseAddrs("a", `[{"ifname":"eth0","addr_info":[{"family":"inet","local":"192.0.2.1","prefixlen":24},{"family":"inet6","local":"2001:db8::1","prefixlen":64}]}]`)).toEqual([
+    expect(
+      parseAddrs(
+        "a",
+        `[{"ifname":"eth0","addr_info":[{"family":"inet","local":"192.0.2.1","prefixlen":24},{"family":"inet6","local":"2001:db8::1","prefixlen":64}]}]`,
+      ),
+    ).toEqual([
       { ns: "a", dev: "eth0", cidr: "192.0.2.1/24" },
       { ns: "a", dev: "eth0", cidr: "2001:db8::1/64" },
     ]);
-    const rs = parseRoutes("host", 4, `[{"dst":"default","gateway":"192.0.2.9","dev":"x","flags":["onlink"]},{"dst":"203.0.113.5","dev":"x","scope":"link"},{"dst":"192.0.2.0/24","dev":"x","protocol":"kernel"}]`);
+    const rs = parseRoutes(
+      "host",
+      4,
+      `[{"dst":"default","gateway":"192.0.2.9","dev":"x","flags":["onlink"]},{"dst":"203.0.113.5","dev":"x","scope":"link"},{"dst":"192.0.2.0/24","dev":"x","protocol":"kernel"}]`,
+    );
     expect(rs).toEqual([
       { ns: "host", dst: "default", via: "192.0.2.9", dev: "x", family: 4, onlink: true },
       { ns: "host", dst: "203.0.113.5/32", dev: "x", family: 4, scope: "link" },
@@ -33,7 +53,10 @@ describe("ip -j parsers", () => {
   });
 
   it("handles sysctl keys in dotted and slashed forms", () => {
-    expect(parseSysctlOutput("net.ipv4.ip_forward = 1\nnet.ipv4.conf.eth0.5.proxy_arp = 0\n")).toEqual({ "net.ipv4.ip_forward": "1", "net.ipv4.conf.eth0.5.proxy_arp": "0" });
+    expect(parseSysctlOutput("net.ipv4.ip_forward = 1\nnet.ipv4.conf.eth0.5.proxy_arp = 0\n")).toEqual({
+      "net.ipv4.ip_forward": "1",
+      "net.ipv4.conf.eth0.5.proxy_arp": "0",
+    });
     expect(sysctlDisplayKey("net/ipv4/conf/eth0.5/proxy_arp")).toBe("net.ipv4.conf.eth0.5.proxy_arp");
     expect(sysctlPath("net.ipv4.ip_forward")).toBe("/proc/sys/net/ipv4/ip_forward");
     expect(sysctlPath("net/ipv4/conf/eth0.5/proxy_arp")).toBe("/proc/sys/net/ipv4/conf/eth0.5/proxy_arp");

@@ -47,9 +47,7 @@ export const id = (name: string, span = fresh()): A.Ident => ({ type: "Ident", n
 export function ref(text: string | A.Template, span = fresh()): A.IfRef {
   if (typeof text !== "string") return { type: "IfRef", name: text, span };
   const i = text.indexOf(":");
-  return i < 0
-    ? { type: "IfRef", name: tAt(span, text), span }
-    : { type: "IfRef", ns: tAt(span, text.slice(0, i)), name: tAt(span, text.slice(i + 1)), span };
+  return i < 0 ? { type: "IfRef", name: tAt(span, text), span } : { type: "IfRef", ns: tAt(span, text.slice(0, i)), name: tAt(span, text.slice(i + 1)), span };
 }
 
 const kw = () => fresh();

@@ -13,19 +13,14 @@ const dev = (topo: Topology, ns: string, name: string): Device => {
 
 describe("the card example (docs/architecture.md §9)", () => {
   it("uplink eth0; ns lxc1 < veth pair; addr 1.1.128.3/20; proxyarp on eth0 >", () => {
-    const { topology, diagnostics } = run(
-      h.uplink("eth0"),
-      h.ns("lxc1", [h.veth({ pair: true }), h.addr("1.1.128.3/20"), h.proxyarp("eth0")]),
-    );
+    const { topology, diagnostics } = run(h.uplink("eth0"), h.ns("lxc1", [h.veth({ pair: true }), h.addr("1.1.128.3/20"), h.proxyarp("eth0")]));
     expect(diagnostics).toEqual([]);
     expect(topology.namespaces.map((n) => n.name)).toEqual(["lxc1"]);
     expect(devs(topology)).toEqual(["host:eth0", "host:lxc1_veth0", "lxc1:eth0"]);
     expect(dev(topology, "host", "eth0")).toMatchObject({ kind: "uplink", up: true });
     expect(dev(topology, "host", "lxc1_veth0")).toMatchObject({ kind: "veth", primary: true, up: true, peer: { ns: "lxc1", name: "eth0" } });
     expect(dev(topology, "lxc1", "eth0")).toMatchObject({ kind: "veth", primary: false, up: true, peer: { ns: "host", name: "lxc1_veth0" } });
-    expect(topology.addresses).toEqual([
-      expect.objectContaining({ ns: "lxc1", dev: "eth0", spec: { kind: "static", cidr: "1.1.128.3/20", hostOnly: false } }),
-    ]);
+    expect(topology.addresses).toEqual([expect.objectContaining({ ns: "lxc1", dev: "eth0", spec: { kind: "static", cidr: "1.1.128.3/20", hostOnly: false } })]);
     expect(topology.proxyArps).toEqual([expect.objectContaining({ ns: "lxc1", uplink: "eth0" })]);
   });
 });
@@ -142,19 +137,16 @@ describe("addresses", () => {
   });
   it("addr auto [from POOL]", () => {
     const { topology } = run(h.pool("lan", "192.0.2.0/24", 30, ["192.0.2.1"]), h.ns("a", [h.veth(), h.addrAuto("lan"), h.addrAuto()]));
-    expect(topology.addresses.map((a) => a.spec)).toEqual([
-      { kind: "auto", pool: "lan", poolSpan: expect.anything() },
-      { kind: "auto" },
+    expect(topology.addresses.map((a) => a.spec)).toEqual([{ kind: "auto", pool: "lan", poolSpan: expect.anything() }, { kind: "auto" }]);
+    expect(topology.pools).toEqual([
+      expect.objectContaining({ name: "lan", cidr: "192.0.2.0/24", split: 30, reserve: [expect.objectContaining({ addr: "192.0.2.1" })] }),
     ]);
-    expect(topology.pools).toEqual([expect.objectContaining({ name: "lan", cidr: "192.0.2.0/24", split: 30, reserve: [expect.objectContaining({ addr: "192.0.2.1" })] })]);
   });
 });
 
 describe("routes, sysctls, link state, proxies", () => {
   it("routes keep via/dev/onlink; a bare address becomes /32", () => {
-    const { topology } = run(
-      h.ns("a", [h.veth(), h.route("default", { via: "192.0.2.1" }), h.route("198.51.100.7", { dev: "eth0", onlink: true })]),
-    );
+    const { topology } = run(h.ns("a", [h.veth(), h.route("default", { via: "192.0.2.1" }), h.route("198.51.100.7", { dev: "eth0", onlink: true })]));
     expect(topology.routes).toEqual([
       expect.objectContaining({ ns: "a", dst: "default", via: "192.0.2.1", onlink: false }),
       expect.objectContaining({ ns: "a", dst: "198.51.100.7/32", dev: "eth0", onlink: true }),
@@ -243,7 +235,10 @@ describe("let, def, for", () => {
 });
 
 describe("use", () => {
-  const lib = h.script(h.def("routed", ["name", "a"], h.ns(h.t(h.v("name")), [h.veth({ pair: true }), h.addr(h.t(h.v("a"))), h.proxyarp("eth0")])), h.pool("lan", "192.0.2.0/24"));
+  const lib = h.script(
+    h.def("routed", ["name", "a"], h.ns(h.t(h.v("name")), [h.veth({ pair: true }), h.addr(h.t(h.v("a"))), h.proxyarp("eth0")])),
+    h.pool("lan", "192.0.2.0/24"),
+  );
   it("imports defs (and pools, once) through the injected loader", () => {
     const loads: string[] = [];
     const load = (path: string, from: string) => {
@@ -290,7 +285,9 @@ describe("everything else lands in the topology", () => {
       h.exec("host", h.t("ip"), h.q("link")),
     );
     expect(diagnostics).toEqual([]);
-    expect(topology.nats).toEqual([expect.objectContaining({ ns: "host", source: { kind: "interfaces", pattern: "ve-+" }, outDev: { ns: "host", name: "eth0" } })]);
+    expect(topology.nats).toEqual([
+      expect.objectContaining({ ns: "host", source: { kind: "interfaces", pattern: "ve-+" }, outDev: { ns: "host", name: "eth0" } }),
+    ]);
     expect(topology.portmaps).toEqual([expect.objectContaining({ proto: "tcp", hostPort: 8080, ns: "web", port: 80 })]);
     expect(topology.partitions.map((p) => p.groups && p.groups.map((g) => g.map((x) => x.name)))).toEqual([[["a", "b"], ["c"]], null]);
     expect(topology.expects.map((e) => e.kind)).toEqual(["reach", "http", "tcp"]);
@@ -312,7 +309,9 @@ describe("udev handlers", () => {
     expect(handler).toMatchObject({ action: "add", pattern: "ve-*", scope: { net: "198.51.100" } });
     const ev = expandHandler(handler, { iface: "ve-web", ifindex: 7 }, { file: h.FILE });
     expect(ev.diagnostics).toEqual([]);
-    expect(ev.topology.addresses).toEqual([expect.objectContaining({ ns: "host", dev: "ve-web", spec: { kind: "static", cidr: "198.51.100.7/32", hostOnly: false } })]);
+    expect(ev.topology.addresses).toEqual([
+      expect.objectContaining({ ns: "host", dev: "ve-web", spec: { kind: "static", cidr: "198.51.100.7/32", hostOnly: false } }),
+    ]);
     expect(ev.topology.sysctls.map((s) => s.key)).toEqual(["net.ipv4.conf.ve-web.proxy_arp"]);
     expect(ev.topology.devices).toEqual([expect.objectContaining({ kind: "uplink", ns: "host", name: "ve-web" })]);
   });

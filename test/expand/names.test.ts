@@ -1,13 +1,5 @@
 import { describe, it, expect } from "vitest";
-import {
-  isValidIfName,
-  isValidNsName,
-  validateIdent,
-  validateIfName,
-  validateNsName,
-  validateSysctlKey,
-  validateSysctlValue,
-} from "../../src/model/names.js";
+import { isValidIfName, isValidNsName, validateIdent, validateIfName, validateNsName, validateSysctlKey, validateSysctlValue } from "../../src/model/names.js";
 
 describe("interface names (docs/architecture.md §8)", () => {
   it("accepts kernel-valid names up to 15 bytes", () => {

@@ -30,7 +30,12 @@ const arbExpr: fc.Arbitrary<A.Expr> = fc.letrec<{ e: A.Expr }>((tie) => ({
 })).e;
 
 const arbTemplate: fc.Arbitrary<A.Template> = fc
-  .record({ prefix: fc.constantFrom("c", "198.51.100.", "x", "", "averyverylongname"), expr: fc.option(arbExpr), suffix: fc.constantFrom("", "/24", "_a"), span: arbSpan })
+  .record({
+    prefix: fc.constantFrom("c", "198.51.100.", "x", "", "averyverylongname"),
+    expr: fc.option(arbExpr),
+    suffix: fc.constantFrom("", "/24", "_a"),
+    span: arbSpan,
+  })
   .map(({ prefix, expr, suffix, span }) => ({
     type: "Template" as const,
     quoted: false,
@@ -50,8 +55,20 @@ const arbInner: fc.Arbitrary<A.Statement> = fc.oneof(
 const arbStmt: fc.Arbitrary<A.Statement> = fc.letrec<{ s: A.Statement }>((tie) => ({
   s: fc.oneof(
     { depthSize: "small", withCrossShrink: true },
-    fc.record({ type: fc.constant("Let" as const), keyword: arbSpan, name: fc.record({ type: fc.constant("Ident" as const), name: names, span: arbSpan }), value: arbExpr, span: arbSpan }),
-    fc.record({ type: fc.constant("Ns" as const), keyword: arbSpan, name: arbTemplate, body: fc.array(fc.oneof(arbInner, tie("s")), { maxLength: 3 }), span: arbSpan }),
+    fc.record({
+      type: fc.constant("Let" as const),
+      keyword: arbSpan,
+      name: fc.record({ type: fc.constant("Ident" as const), name: names, span: arbSpan }),
+      value: arbExpr,
+      span: arbSpan,
+    }),
+    fc.record({
+      type: fc.constant("Ns" as const),
+      keyword: arbSpan,
+      name: arbTemplate,
+      body: fc.array(fc.oneof(arbInner, tie("s")), { maxLength: 3 }),
+      span: arbSpan,
+    }),
     fc.record({
       type: fc.constant("For" as const),
       keyword: arbSpan,
@@ -68,7 +85,12 @@ const arbStmt: fc.Arbitrary<A.Statement> = fc.letrec<{ s: A.Statement }>((tie) =
 })).s;
 
 const inside = (s: Span) =>
-  s.file === "p.nsnet" && s.start.line >= 1 && s.start.line <= LINES && s.start.column >= 1 && s.end.offset >= s.start.offset && s.end.offset <= LINES * (WIDTH + 1);
+  s.file === "p.nsnet" &&
+  s.start.line >= 1 &&
+  s.start.line <= LINES &&
+  s.start.column >= 1 &&
+  s.end.offset >= s.start.offset &&
+  s.end.offset <= LINES * (WIDTH + 1);
 
 describe("expansion properties", () => {
   it("random let/for/ns programs never throw and every diagnostic lies inside the source", () => {

@@ -14,9 +14,7 @@ export function across(from: Span, to: Span): Span {
 const S = at(1);
 
 export function tpl(...pieces: (string | Expr)[]): Template {
-  const parts: TemplatePart[] = pieces.map((p) =>
-    typeof p === "string" ? { kind: "text", text: p, span: S } : { kind: "expr", expr: p, span: S },
-  );
+  const parts: TemplatePart[] = pieces.map((p) => (typeof p === "string" ? { kind: "text", text: p, span: S } : { kind: "expr", expr: p, span: S }));
   return { type: "Template", parts, quoted: false, span: S };
 }
 export function q(...pieces: (string | Expr)[]): Template {

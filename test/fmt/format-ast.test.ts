@@ -58,9 +58,7 @@ describe("layout", () => {
 
   it("breaks a block of four statements, or one holding a block, over lines", () => {
     const four: Statement = { type: "Ns", keyword: K, name: tpl("a"), body: [veth, addr("1.1.1.1/24"), addr("1.1.1.2/24"), proxyarp], span: K };
-    expect(format(script(four))).toBe(
-      "ns a <\n  veth pair\n  addr 1.1.1.1/24\n  addr 1.1.1.2/24\n  proxyarp on eth0\n>\n",
-    );
+    expect(format(script(four))).toBe("ns a <\n  veth pair\n  addr 1.1.1.1/24\n  addr 1.1.1.2/24\n  proxyarp on eth0\n>\n");
     const nested: Statement = {
       type: "Ns",
       keyword: K,

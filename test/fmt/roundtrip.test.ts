@@ -4,8 +4,7 @@ import { format, formatSource } from "../../src/fmt/format.js";
 import { corpusFiles, readSource } from "./corpus.js";
 import { stripSpans } from "./strip.js";
 
-const commentTexts = (cs: { text: string }[] | undefined) =>
-  (cs ?? []).map((c) => c.text.replace(/\s+$/, "").replace(/^#?/, "#"));
+const commentTexts = (cs: { text: string }[] | undefined) => (cs ?? []).map((c) => c.text.replace(/\s+$/, "").replace(/^#?/, "#"));
 
 // Over every example, valid fixture and golden input: formatting is a fixed point, keeps
 // the tree (modulo spans) and keeps every comment, in order.

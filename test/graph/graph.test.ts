@@ -61,7 +61,17 @@ describe("graph goldens", () => {
 describe("graph model", () => {
   it("draws the partition in effect (the last of its scope) with its groups and where it drops", () => {
     const g = buildGraph(compile(SCRIPTS.partition));
-    expect(g.partitions).toEqual([{ n: 1, hub: "cmd", at: "graph.nsnet:5", groups: [{ label: "A", namespaces: ["g1", "g2"] }, { label: "B", namespaces: ["g3"] }] }]);
+    expect(g.partitions).toEqual([
+      {
+        n: 1,
+        hub: "cmd",
+        at: "graph.nsnet:5",
+        groups: [
+          { label: "A", namespaces: ["g1", "g2"] },
+          { label: "B", namespaces: ["g3"] },
+        ],
+      },
+    ]);
     const text = toText(compile(SCRIPTS.partition));
     expect(text).toMatch(/^ns g3 {2}\[partition #1 B\]$/m);
     expect(text).toMatch(/^ns solo$/m);
@@ -133,7 +143,8 @@ describe("graph model", () => {
       for (const d of c.addressed.devices) expect(drawn.has(`${d.ns}:${d.name}`), `${f}: ${d.ns}:${d.name}`).toBe(true);
       for (const s of g.segments) for (const m of s.members) expect(drawn.has(m)).toBe(true);
       const text = toText(c.addressed);
-      for (const n of c.addressed.namespaces) expect(text, f).toMatch(new RegExp(`^ns ${n.name.replace(/[.]/g, "\\.")}( {2}\\[partition #\\d+ [A-Z]\\])?$`, "m"));
+      for (const n of c.addressed.namespaces)
+        expect(text, f).toMatch(new RegExp(`^ns ${n.name.replace(/[.]/g, "\\.")}( {2}\\[partition #\\d+ [A-Z]\\])?$`, "m"));
     }
   });
 });

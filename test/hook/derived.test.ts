@@ -76,7 +76,10 @@ describe("derived handlers: the host side of `ns X < veth … >`", () => {
 
     // the manager deletes the veth: its address, routes and proxy_arp go with it
     const gone = simulate(after, [{ k: "link-del", ns: HOST, name: "lxc1_veth0" }]);
-    const remove = plan({ ...hostSideOf(t, lxc1, gone), devices: [], resolved: [], addresses: [], routes: [], neighProxies: [], sysctls: [] }, gone, { project: "k", previous: state });
+    const remove = plan({ ...hostSideOf(t, lxc1, gone), devices: [], resolved: [], addresses: [], routes: [], neighProxies: [], sysctls: [] }, gone, {
+      project: "k",
+      previous: state,
+    });
     expect(remove.ops.map((o) => o.text)).toEqual([
       "net.ipv4.ip_forward=0",
       "neigh del proxy 1.1.128.6 dev eth0",

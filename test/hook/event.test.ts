@@ -3,7 +3,15 @@ import { describeEvent, eventFromEnv, EventError, isActionable } from "../../src
 import { hookKey, hooksRoot } from "../../src/hook/state-key.js";
 
 // what systemd-udevd puts in a RUN program's environment for a veth coming up
-const UDEV = { ACTION: "add", DEVPATH: "/devices/virtual/net/lxc1_veth0", SUBSYSTEM: "net", INTERFACE: "lxc1_veth0", IFINDEX: "7", SEQNUM: "4242", USEC_INITIALIZED: "123" };
+const UDEV = {
+  ACTION: "add",
+  DEVPATH: "/devices/virtual/net/lxc1_veth0",
+  SUBSYSTEM: "net",
+  INTERFACE: "lxc1_veth0",
+  IFINDEX: "7",
+  SEQNUM: "4242",
+  USEC_INITIALIZED: "123",
+};
 
 describe("the udev event from the environment", () => {
   it("reads ACTION, INTERFACE, IFINDEX, DEVPATH, SUBSYSTEM", () => {

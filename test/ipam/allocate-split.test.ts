@@ -75,7 +75,12 @@ ns b < veth pair; addr 198.51.100.6/30 on host:b_veth0; addr auto from links >
   it("a snapshot from before segments (a subnet per owner) keeps the first end's subnet and moves the other end in", () => {
     const old: AllocationSnapshot = {
       version: 1,
-      pools: { links: { cidr: "172.18.192.0/19", owners: { "build:eth0#0": "172.18.192.8/30", "gw:build#0": "172.18.192.12/30", "test:eth0#0": "172.18.192.0/30", "gw:test#0": "172.18.192.4/30" } } },
+      pools: {
+        links: {
+          cidr: "172.18.192.0/19",
+          owners: { "build:eth0#0": "172.18.192.8/30", "gw:build#0": "172.18.192.12/30", "test:eth0#0": "172.18.192.0/30", "gw:test#0": "172.18.192.4/30" },
+        },
+      },
     };
     const { addr, c } = compile(VAGGA, old);
     expect(addr("build", "eth0")).toEqual(["172.18.192.9/30"]);

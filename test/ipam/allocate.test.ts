@@ -95,7 +95,12 @@ describe("allocate: stickiness", () => {
   it("drops remembered values that are garbage, outside the pool or duplicated", () => {
     const snap: AllocationSnapshot = {
       version: 1,
-      pools: { lan: { cidr: "10.0.0.0/24", owners: { "a:eth0#0": "junk", "b:eth0#0": "10.9.0.1/24", "c:eth0#0": "10.0.0.7/24", "d:eth0#0": "10.0.0.7/24", "e:eth0#0": "10.0.0.255/24" } } },
+      pools: {
+        lan: {
+          cidr: "10.0.0.0/24",
+          owners: { "a:eth0#0": "junk", "b:eth0#0": "10.9.0.1/24", "c:eth0#0": "10.0.0.7/24", "d:eth0#0": "10.0.0.7/24", "e:eth0#0": "10.0.0.255/24" },
+        },
+      },
     };
     const r = allocate(topo(pools, [auto("a"), auto("b"), auto("c"), auto("d"), auto("e")]), snap);
     expect(codes(r)).toEqual(["NS412", "NS412", "NS412", "NS412"]);

@@ -7,10 +7,22 @@ describe("parseIpv4", () => {
     expect(parseIpv4("255.255.255.255")).toBe(0xffffffff);
     expect(parseIpv4("192.0.2.1")).toBe(0xc0000201);
   });
-  it.each(["10.0.0.300", "010.0.0.1", "10.0.0.01", "10.0.0", "10.0.0.0.1", "10..0.1", "10.0.0.", ".10.0.0", " 10.0.0.1", "10.0.0.1 ", "1e1.0.0.1", "", "a.b.c.d", "-1.0.0.0"])(
-    "refuses %j",
-    (text) => expect(parseIpv4(text)).toBeNull(),
-  );
+  it.each([
+    "10.0.0.300",
+    "010.0.0.1",
+    "10.0.0.01",
+    "10.0.0",
+    "10.0.0.0.1",
+    "10..0.1",
+    "10.0.0.",
+    ".10.0.0",
+    " 10.0.0.1",
+    "10.0.0.1 ",
+    "1e1.0.0.1",
+    "",
+    "a.b.c.d",
+    "-1.0.0.0",
+  ])("refuses %j", (text) => expect(parseIpv4(text)).toBeNull());
   it("formats back", () => {
     expect(formatIpv4(0xc0000201)).toBe("192.0.2.1");
     expect(formatIpv4(0xffffffff)).toBe("255.255.255.255");
@@ -33,10 +45,22 @@ describe("IPv6", () => {
     ["ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff", "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff"],
   ];
   it.each(canon)("canonicalises %s → %s (RFC 5952)", (text, want) => expect(canonicalIp(text)).toBe(want));
-  it.each([":::", "1::2::3", "12345::", "1:2:3:4:5:6:7:8:9", "1:2:3:4:5:6:7", "1:2:3:4:5:6:7:8::", "g::1", "fe80::1%eth0", "[::1]", "::1.2.3.4.5", "1.2.3.4::", ":1::", "::ffff:010.0.0.1", "::ffff:1.2.3.256"])(
-    "refuses %j",
-    (text) => expect(parseIp(text)).toBeNull(),
-  );
+  it.each([
+    ":::",
+    "1::2::3",
+    "12345::",
+    "1:2:3:4:5:6:7:8:9",
+    "1:2:3:4:5:6:7",
+    "1:2:3:4:5:6:7:8::",
+    "g::1",
+    "fe80::1%eth0",
+    "[::1]",
+    "::1.2.3.4.5",
+    "1.2.3.4::",
+    ":1::",
+    "::ffff:010.0.0.1",
+    "::ffff:1.2.3.256",
+  ])("refuses %j", (text) => expect(parseIp(text)).toBeNull());
   it("round-trips through bigint", () => {
     const ip = parseIp("2001:db8::dead:beef")!;
     expect(ip.family).toBe(6);

@@ -46,7 +46,7 @@ describe.skipIf(!ok)("execute in a sandbox", () => {
     expect(r.pingMissing).not.toBe(0);
     expect(r.reapply).toEqual({ status: "ok", changed: 0, diff: [] });
     // the look-alike br0 (no alias) stays; everything of ours is gone; ip_forward restored
-    expect(r.down.skipped).toEqual(['host:br0 (alias none)']);
+    expect(r.down.skipped).toEqual(["host:br0 (alias none)"]);
     expect(r.down.left).toEqual([]);
     expect(r.afterDown.namespaces).toEqual([]);
     expect(r.afterDown.links.sort()).toEqual(["host:br0:", "host:lo:"]);

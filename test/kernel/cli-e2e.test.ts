@@ -6,16 +6,18 @@ import { inSandbox, nsnet, scriptFile, type Dump } from "./cli-sandbox.js";
 const BASE = `uplink eth0
 host < addr 198.51.100.2/24 on eth0; route default via 198.51.100.1 >
 `;
-const CARD = BASE + `ns lxc1 < veth pair; addr 198.51.100.3/24; proxyarp on eth0 >
+const CARD =
+  BASE +
+  `ns lxc1 < veth pair; addr 198.51.100.3/24; proxyarp on eth0 >
 `;
-const CARD2 = CARD + `ns lxc2 < veth pair; addr 198.51.100.7/24; proxyarp on eth0 >
+const CARD2 =
+  CARD +
+  `ns lxc2 < veth pair; addr 198.51.100.7/24; proxyarp on eth0 >
 `;
 
 /** The kernel state without nsnet's ownership marks (a hand-typed recipe has none). */
 function unmarked(d: Dump): Dump {
-  const places = Object.fromEntries(
-    Object.entries(d.places).map(([p, s]) => [p, { ...s, links: s.links.map(({ alias: _a, ...l }) => l) }]),
-  );
+  const places = Object.fromEntries(Object.entries(d.places).map(([p, s]) => [p, { ...s, links: s.links.map(({ alias: _a, ...l }) => l) }]));
   return { ...d, places };
 }
 
@@ -27,7 +29,9 @@ describe("nsnet up/down in the sandbox (card example, docs/architecture.md §9)"
     const r = await inSandbox(card, [
       // proxy ARP answers after a random delay (proxy_delay, up to 0.8 s) on both legs: up
       // to three probes, 2 s each, succeed on the first reply
-      { run: ["ip", "netns", "exec", "lan", "ping", "-n", "-c3", "-i0.5", "-W2", "198.51.100.3"] }, { dump: "after" }]);
+      { run: ["ip", "netns", "exec", "lan", "ping", "-n", "-c3", "-i0.5", "-W2", "198.51.100.3"] },
+      { dump: "after" },
+    ]);
     expect(r.exitCode, r.stderr).toBe(0);
     expect(r.runs[0]!.status, r.runs[0]!.stdout).toBe(0);
     const host = r.dumps.after!.places.host!;
@@ -60,7 +64,10 @@ describe("nsnet up/down in the sandbox (card example, docs/architecture.md §9)"
       ].map((run) => ({ run })),
       { dump: "s" },
     ]);
-    expect(byHand.runs.every((x) => x.status === 0), JSON.stringify(byHand.runs)).toBe(true);
+    expect(
+      byHand.runs.every((x) => x.status === 0),
+      JSON.stringify(byHand.runs),
+    ).toBe(true);
     expect(unmarked(byNsnet.dumps.s!)).toEqual(unmarked(byHand.dumps.s!));
   });
 
@@ -84,7 +91,10 @@ describe("nsnet up/down in the sandbox (card example, docs/architecture.md §9)"
     expect(ipJsonOut(again!.stdout).ops).toBe(0);
     const applied = ipJsonOut(edited!.stdout).applied;
     expect(applied.length).toBeGreaterThan(0);
-    expect(applied.every((s) => !/lxc1/.test(s)), applied.join("\n")).toBe(true);
+    expect(
+      applied.every((s) => !/lxc1/.test(s)),
+      applied.join("\n"),
+    ).toBe(true);
     expect(applied.some((s) => /lxc2/.test(s))).toBe(true);
     expect(down!.status, down!.stderr).toBe(0);
     expect(r.dumps.after).toEqual(r.dumps.before);
@@ -94,11 +104,7 @@ describe("nsnet up/down in the sandbox (card example, docs/architecture.md §9)"
     const base = scriptFile("base.nsnet", BASE);
     const card2 = scriptFile("card2.nsnet", CARD2);
     const steps = [{ dump: "before" as const }];
-    const r = await inSandbox(base, [
-      { dump: "before" },
-      { ...nsnet("up", card2, "--project", "f"), env: { NSNET_FAIL_AT: "9" } },
-      { dump: "after" },
-    ]);
+    const r = await inSandbox(base, [{ dump: "before" }, { ...nsnet("up", card2, "--project", "f"), env: { NSNET_FAIL_AT: "9" } }, { dump: "after" }]);
     void steps;
     expect(r.runs[0]!.status, r.runs[0]!.stderr).toBe(3);
     expect(r.runs[0]!.stderr).toMatch(/rolled back/);

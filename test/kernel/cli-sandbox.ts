@@ -45,7 +45,16 @@ export type Step =
   | { read: string; as: string };
 export interface Dump {
   namespaces: string[];
-  places: Record<string, { links: { name: string; kind: string; up: boolean; master?: string; alias?: string }[]; addrs: string[]; routes: string[]; proxies: string[]; ip_forward: string }>;
+  places: Record<
+    string,
+    {
+      links: { name: string; kind: string; up: boolean; master?: string; alias?: string }[];
+      addrs: string[];
+      routes: string[];
+      proxies: string[];
+      ip_forward: string;
+    }
+  >;
 }
 export interface StepsResult {
   exitCode: number;
@@ -75,7 +84,22 @@ export function scriptFile(name: string, text: string): string {
 export async function inSandbox(file: string, steps: Step[], opts: { project?: string; timeoutMs?: number } = {}): Promise<StepsResult> {
   const r = await execa(
     "unshare",
-    ["--pid", "--fork", "--mount-proc", "--", process.execPath, CLI, "sandbox", file, "--quiet", ...(opts.project ? ["--project", opts.project] : []), "--", process.execPath, STEPS, JSON.stringify({ steps })],
+    [
+      "--pid",
+      "--fork",
+      "--mount-proc",
+      "--",
+      process.execPath,
+      CLI,
+      "sandbox",
+      file,
+      "--quiet",
+      ...(opts.project ? ["--project", opts.project] : []),
+      "--",
+      process.execPath,
+      STEPS,
+      JSON.stringify({ steps }),
+    ],
     { reject: false, timeout: opts.timeoutMs ?? 120_000, detached: true },
   );
   const last = String(r.stdout).trim().split("\n").pop() ?? "";

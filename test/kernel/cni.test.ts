@@ -77,7 +77,10 @@ describe("nsnet cni: the reference bridge netconf as a drop-in", () => {
     expect(chain.ok, JSON.stringify(chain.calls)).toBe(true);
     expect(chain.calls.map((c) => c.type)).toEqual(["nsnet", "tuning", "portmap"]);
     // tuning and portmap passed nsnet's result on: interfaces with sandbox, ips by interface index
-    expect(shape(chain.result)).toMatchObject({ interfaces: [{ name: "cni0" }, { name: "veth*" }, { name: "eth0", sandbox: "/run/netns/ctr1" }], ips: [{ address: "192.0.2.2/24", interface: 2 }] });
+    expect(shape(chain.result)).toMatchObject({
+      interfaces: [{ name: "cni0" }, { name: "veth*" }, { name: "eth0", sandbox: "/run/netns/ctr1" }],
+      ips: [{ address: "192.0.2.2/24", interface: 2 }],
+    });
     expect((out[2] as Run).stdout.trim()).toBe("512");
     expect((out[5] as Run).stdout.trim(), (out[5] as Run).stderr).toBe("hello from ctr1");
     expect((out[6] as NetRun).ok, JSON.stringify((out[6] as NetRun).calls)).toBe(true);
@@ -89,13 +92,17 @@ describe("nsnet cni: the reference bridge netconf as a drop-in", () => {
     const c = seedConflist("nsnet");
     const n = Array.from({ length: 20 }, (_, i) => i + 1);
     const project = cniProject("cni-bridge");
-    const out = await runtime([
-      ...n.map((i) => ({ netns: `ctr${i}` })),
-      { parallel: n.map((i) => add(c, i)) },
-      { run: ["cat", `/var/lib/nsnet/${project}/allocations.json`] },
-      { run: ["cat", `/run/nsnet/${project}/attachments.json`] },
-      { run: ["ip", "-j", "link", "show", "master", "cni0"] },
-    ], undefined, 470_000);
+    const out = await runtime(
+      [
+        ...n.map((i) => ({ netns: `ctr${i}` })),
+        { parallel: n.map((i) => add(c, i)) },
+        { run: ["cat", `/var/lib/nsnet/${project}/allocations.json`] },
+        { run: ["cat", `/run/nsnet/${project}/attachments.json`] },
+        { run: ["ip", "-j", "link", "show", "master", "cni0"] },
+      ],
+      undefined,
+      470_000,
+    );
     const adds = out[20] as NetRun[];
     for (const r of adds) expect(r.ok, JSON.stringify(r.calls)).toBe(true);
     const addrs = adds.flatMap(ipsOf);
@@ -257,4 +264,3 @@ describe("nsnet cni: nsnet's own netconf form", () => {
     expect(bad.json!.details).toMatch(/br-nope/);
   }, 240_000);
 });
-

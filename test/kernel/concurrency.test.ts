@@ -19,7 +19,10 @@ describe("concurrent runs of one project (sandbox)", () => {
       { run: ["mkdir", "-p", "-m", "700", "/run/nsnet/c"] },
       { spawn: ["sleep", "1.5"], name: "holder" },
       { write: "/run/nsnet/c/lock", text: "{pid:holder}\n" },
-      { parallel: [{ run: up }, { run: up }, { run: up }] }, nsnet("down", file, "--project", "c"), { dump: "after" }]);
+      { parallel: [{ run: up }, { run: up }, { run: up }] },
+      nsnet("down", file, "--project", "c"),
+      { dump: "after" },
+    ]);
     expect(r.exitCode, r.stderr).toBe(0);
     const ups = r.runs.slice(1, 4);
     for (const u of ups) expect(u.status, u.stderr).toBe(0);

@@ -43,14 +43,19 @@ describe("damaged state files (sandbox)", () => {
       const what = `${name} = ${JSON.stringify(text)}`;
       expect(up1!.status, up1!.stderr).toBe(0);
       expect(up2!.status, `${what}: ${up2!.stderr}`).toBe(2);
-      expect(up2!.stderr, what).toMatch(new RegExp(`/run/nsnet/c${i}/${name.replace(".", "\\.")}: .*a copy was kept as /run/nsnet/c${i}/${name.replace(".", "\\.")}\\.corrupt-`));
+      expect(up2!.stderr, what).toMatch(
+        new RegExp(`/run/nsnet/c${i}/${name.replace(".", "\\.")}: .*a copy was kept as /run/nsnet/c${i}/${name.replace(".", "\\.")}\\.corrupt-`),
+      );
       expect(up2!.stderr, what).not.toMatch(/\n\s+at /);
       expect(down!.status, `${what}: ${down!.stderr}`).toBe(0);
       expect(ls!.stdout, what).toMatch(new RegExp(`${name.replace(".", "\\.")}\\.corrupt-`));
       // nothing of the project is left: no namespace, no bridge, no service
       const d = r.dumps[`c${i}`]!;
       expect(d.namespaces, what).toEqual(["z"]);
-      expect(d.places.host!.links.map((l) => l.name), what).not.toContain("brq");
+      expect(
+        d.places.host!.links.map((l) => l.name),
+        what,
+      ).not.toContain("brq");
     });
     const left = await inSandbox(scriptFile("empty.nsnet", "ns z\n"), [{ run: ["pgrep", "-x", "sleep"] }]);
     expect(left.runs[0]!.stdout).toBe("");

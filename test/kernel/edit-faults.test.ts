@@ -39,10 +39,14 @@ ns lxc2 < veth pair; addr 198.51.100.7/24; proxyarp on eth0 >
  *  makes the rollback build c again) */
 const withC = (c: boolean) => `${HOST}bridge br0 < addr 192.0.2.1/24 >
 ns a < veth to br0; addr 192.0.2.10/24; route default via 192.0.2.1 >
-${c ? `ns c < veth to br0; addr 192.0.2.12/24; route default via 192.0.2.1; sysctl net.ipv4.ip_forward = 1
+${
+  c
+    ? `ns c < veth to br0; addr 192.0.2.12/24; route default via 192.0.2.1; sysctl net.ipv4.ip_forward = 1
   veth pair cx as e1; addr 203.0.113.1/26 on e1; nat from e1 to eth0 >
 run in c sleep 1000
-` : "ns d < veth to br0; addr 192.0.2.13/24 >\n"}`;
+`
+    : "ns d < veth to br0; addr 192.0.2.13/24 >\n"
+}`;
 const port = (bridge: string) => `${HOST}bridge br0 < addr 192.0.2.1/24 >
 bridge br1 < addr 203.0.113.129/25 >
 ns a < veth to ${bridge}; addr 192.0.2.10/24 >

@@ -22,7 +22,9 @@ const PROBES: Record<string, { run: string[] }[]> = {
   "vagga.nsnet": ["build_g1", "test_g3"].map((ns) => ({ run: ["ip", "netns", "exec", ns, "ping", "-n", "-c3", "-i0.5", "-W2", "203.0.113.129"] })),
 };
 
-const examples = readdirSync(join(repo, "examples")).filter((f) => f.endsWith(".nsnet")).sort();
+const examples = readdirSync(join(repo, "examples"))
+  .filter((f) => f.endsWith(".nsnet"))
+  .sort();
 
 describe("examples applied in the sandbox", () => {
   it("has a translation for every example", () => {

@@ -24,7 +24,10 @@ const FORGED = {
   applied: [
     op(1, "host", "ip", "netns add x1", { tool: "ip", text: "netns del lan" }),
     op(2, "host-routes", "ip", "route add 203.0.113.0/24 dev x1veth", { tool: "ip", text: "link set eth0 down" }),
-    op(3, "firewall", "nft", "table inet nsnet_forged {\n}\ndelete table inet nsnet_forged\ntable inet nsnet_forged {\n}\n", { tool: "nft", text: "flush ruleset\n" }),
+    op(3, "firewall", "nft", "table inet nsnet_forged {\n}\ndelete table inet nsnet_forged\ntable inet nsnet_forged {\n}\n", {
+      tool: "nft",
+      text: "flush ruleset\n",
+    }),
   ],
   sysctlOriginals: {},
   services: [],
@@ -89,7 +92,10 @@ describe("a forged state file cannot make down run its own commands", () => {
 
   it("never runs a state whose ops nsnet never plans: down keeps a copy and goes by the marks", async () => {
     const base = scriptFile("base.nsnet", BASE);
-    const bad = { ...FORGED, applied: [op(1, "firewall", "nft", "flush ruleset\n", { tool: "nft", text: "flush ruleset\n" }), op(2, "host", "ip", "netns add x1", null)] };
+    const bad = {
+      ...FORGED,
+      applied: [op(1, "firewall", "nft", "flush ruleset\n", { tool: "nft", text: "flush ruleset\n" }), op(2, "host", "ip", "netns add x1", null)],
+    };
     const r = await inSandbox(base, [
       { run: ["nft", "add", "table", "inet", "keepme"] },
       writeState(bad),
@@ -97,7 +103,9 @@ describe("a forged state file cannot make down run its own commands", () => {
       { run: ["nft", "list", "tables"] },
     ]);
     expect(r.runs[2]!.status, r.runs[2]!.stderr).toBe(0);
-    expect(r.runs[2]!.stderr).toMatch(/state\.json: `applied\[0\]` \(op 1\) is not an op nsnet plans .*a copy was kept as .*state\.json\.corrupt-.*; went by the kernel's marks/);
+    expect(r.runs[2]!.stderr).toMatch(
+      /state\.json: `applied\[0\]` \(op 1\) is not an op nsnet plans .*a copy was kept as .*state\.json\.corrupt-.*; went by the kernel's marks/,
+    );
     expect(r.runs[3]!.stdout).toContain("table inet keepme");
   });
 });

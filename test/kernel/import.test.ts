@@ -165,7 +165,10 @@ describe("nsnet import lxc", () => {
       { dump: "s" },
       ...detail,
     ]);
-    expect(byHand.runs.slice(0, 12).every((x) => x.status === 0), JSON.stringify(byHand.runs)).toBe(true);
+    expect(
+      byHand.runs.slice(0, 12).every((x) => x.status === 0),
+      JSON.stringify(byHand.runs),
+    ).toBe(true);
     expect(ours.exitCode, ours.stderr).toBe(0);
     expect(unmarked(ours.dumps.s!)).toEqual(unmarked(byHand.dumps.s!));
     const pick = (runs: { stdout: string }[], i: number) => {

@@ -34,17 +34,21 @@ const names = (d: Dump, ns: string) => (d.places[ns]?.links ?? []).map((l) => l.
 describe("marks: a project without its state (sandbox)", () => {
   it("down with the state directory gone removes the namespace, the bridge and the service, and no look-alike", async () => {
     const file = scriptFile("marks.nsnet", SCRIPT);
-    const r = await inSandbox(file, [
-      ...lookAlikes,
-      { pidFrom: STATE, at: ["services", 0, "pid"], name: "svc" },
-      { run: ["rm", "-rf", "/run/nsnet/p"] },
-      nsnet("down", "--project", "p"),
-      { alive: "svc" },
-      { alive: "inForeignNs" },
-      { alive: "notLeader" },
-      { alive: "otherProject" },
-      { dump: "after" },
-    ], { project: "p" });
+    const r = await inSandbox(
+      file,
+      [
+        ...lookAlikes,
+        { pidFrom: STATE, at: ["services", 0, "pid"], name: "svc" },
+        { run: ["rm", "-rf", "/run/nsnet/p"] },
+        nsnet("down", "--project", "p"),
+        { alive: "svc" },
+        { alive: "inForeignNs" },
+        { alive: "notLeader" },
+        { alive: "otherProject" },
+        { dump: "after" },
+      ],
+      { project: "p" },
+    );
     expect(r.exitCode, r.stderr).toBe(0);
     const down = r.runs.find((x) => x.argv.includes("down"))!;
     expect(down.status, down.stderr).toBe(0);
@@ -56,16 +60,20 @@ describe("marks: a project without its state (sandbox)", () => {
 
   it("up with the state directory gone takes over what is marked: one service, not two", async () => {
     const file = scriptFile("marks.nsnet", SCRIPT);
-    const r = await inSandbox(file, [
-      { pidFrom: STATE, at: ["services", 0, "pid"], name: "svc" },
-      { run: ["rm", "-rf", "/run/nsnet/p"] },
-      nsnet("up", file, "--project", "p"),
-      { pidFrom: STATE, at: ["services", 0, "pid"], name: "svcAfter" },
-      { read: STATE, as: "state" },
-      nsnet("down", file, "--project", "p"),
-      { alive: "svc" },
-      { dump: "after" },
-    ], { project: "p" });
+    const r = await inSandbox(
+      file,
+      [
+        { pidFrom: STATE, at: ["services", 0, "pid"], name: "svc" },
+        { run: ["rm", "-rf", "/run/nsnet/p"] },
+        nsnet("up", file, "--project", "p"),
+        { pidFrom: STATE, at: ["services", 0, "pid"], name: "svcAfter" },
+        { read: STATE, as: "state" },
+        nsnet("down", file, "--project", "p"),
+        { alive: "svc" },
+        { dump: "after" },
+      ],
+      { project: "p" },
+    );
     expect(r.exitCode, r.stderr).toBe(0);
     const [, up, down] = r.runs;
     expect(up!.status, up!.stderr).toBe(0);

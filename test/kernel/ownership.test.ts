@@ -13,15 +13,19 @@ describe("namespace ownership (sandbox)", () => {
     const two = scriptFile("two.nsnet", "ns r4 < veth pair >\nns r5\n");
     const one = scriptFile("one.nsnet", "ns r5\n");
     const p = ["--project", "p"];
-    const r = await inSandbox(two, [
-      { run: ["ip", "netns", "del", "r4"] },
-      { run: ["ip", "netns", "add", "r4"] },
-      { run: ["ip", "-n", "r4", "link", "add", "br9", "type", "bridge"] },
-      nsnet("up", one, ...p),
-      { dump: "afterUp" },
-      nsnet("down", two, ...p),
-      { dump: "afterDown" },
-    ], { project: "p" });
+    const r = await inSandbox(
+      two,
+      [
+        { run: ["ip", "netns", "del", "r4"] },
+        { run: ["ip", "netns", "add", "r4"] },
+        { run: ["ip", "-n", "r4", "link", "add", "br9", "type", "bridge"] },
+        nsnet("up", one, ...p),
+        { dump: "afterUp" },
+        nsnet("down", two, ...p),
+        { dump: "afterDown" },
+      ],
+      { project: "p" },
+    );
     expect(r.exitCode, r.stderr).toBe(0);
     const [, , , up, down] = r.runs;
     expect(up!.status, up!.stderr).toBe(0);
@@ -37,14 +41,18 @@ describe("namespace ownership (sandbox)", () => {
   it("down of project A leaves A's namespace while project B has a link in it, and removes it once B is gone", async () => {
     const a = scriptFile("a.nsnet", "ns common\n");
     const b = scriptFile("b.nsnet", "ns common\nns b < veth peer common >\n");
-    const r = await inSandbox(a, [
-      nsnet("up", b, "--project", "b"),
-      nsnet("down", a, "--project", "a"),
-      { dump: "afterDownA" },
-      nsnet("down", b, "--project", "b"),
-      nsnet("down", a, "--project", "a"),
-      { dump: "afterAll" },
-    ], { project: "a" });
+    const r = await inSandbox(
+      a,
+      [
+        nsnet("up", b, "--project", "b"),
+        nsnet("down", a, "--project", "a"),
+        { dump: "afterDownA" },
+        nsnet("down", b, "--project", "b"),
+        nsnet("down", a, "--project", "a"),
+        { dump: "afterAll" },
+      ],
+      { project: "a" },
+    );
     expect(r.exitCode, r.stderr).toBe(0);
     const [upB, downA] = r.runs;
     expect(upB!.status, upB!.stderr).toBe(0);

@@ -20,11 +20,11 @@ describe("large output through a pipe arrives whole (sandbox)", () => {
   it("plan --format json, show --json and the piped REPL", async () => {
     const many = scriptFile("many.nsnet", MANY);
     const planned = scriptFile("planned.nsnet", PLANNED);
-    const r = await inSandbox(many, [
-      piped("plan", planned, "--format", "json"),
-      piped("show", "--json"),
-      { ...piped("repl", "--project", "pipe"), input: ".help\n".repeat(60) },
-    ], { timeoutMs: 280_000 });
+    const r = await inSandbox(
+      many,
+      [piped("plan", planned, "--format", "json"), piped("show", "--json"), { ...piped("repl", "--project", "pipe"), input: ".help\n".repeat(60) }],
+      { timeoutMs: 280_000 },
+    );
     expect(r.exitCode, r.stderr).toBe(0);
     const [plan, show, repl] = r.runs;
     expect(plan!.status, plan!.stderr).toBe(0);

@@ -21,7 +21,23 @@ export function buildForKernelTests(): Promise<string> {
     const files = ["execute", "live", "recover", "sandbox", "state-store", "runner", "compare", "effects"].map((f) => join(repo, "src/exec", `${f}.ts`));
     const r = await execa(
       join(repo, "node_modules/.bin/tsc"),
-      ["--outDir", buildDir, "--rootDir", join(repo, "src"), "--module", "NodeNext", "--moduleResolution", "NodeNext", "--target", "ES2022", "--skipLibCheck", "--types", "node", "--strict", ...files],
+      [
+        "--outDir",
+        buildDir,
+        "--rootDir",
+        join(repo, "src"),
+        "--module",
+        "NodeNext",
+        "--moduleResolution",
+        "NodeNext",
+        "--target",
+        "ES2022",
+        "--skipLibCheck",
+        "--types",
+        "node",
+        "--strict",
+        ...files,
+      ],
       { reject: false },
     );
     if (r.exitCode !== 0) throw new Error(`kernel-test build failed:\n${r.stdout}\n${r.stderr}`);
@@ -52,16 +68,26 @@ export async function runScenario<T = unknown>(
 ): Promise<ScenarioRun<T>> {
   const build = opts.dist ? "" : await buildForKernelTests();
   const outer = await readlink("/proc/self/ns/net");
-  const inner = ["unshare", "--mount", "--net", "--propagation", "private", "--", process.execPath, join(here, "scenarios", `${name}.mjs`), JSON.stringify(args)];
+  const inner = [
+    "unshare",
+    "--mount",
+    "--net",
+    "--propagation",
+    "private",
+    "--",
+    process.execPath,
+    join(here, "scenarios", `${name}.mjs`),
+    JSON.stringify(args),
+  ];
   // In a pid namespace, its first process stays in this network namespace (the sandbox
   // guard compares with PID 1's) and runs the scenario; all else dies with it.
   const relay = `const r=require("child_process").spawnSync(process.argv[1],process.argv.slice(2),{stdio:"inherit"});process.exit(r.status??1)`;
   const argv = opts.pidNamespace ? ["--pid", "--fork", "--mount-proc", "--", process.execPath, "-e", relay, ...inner] : inner.slice(1);
-  const r = await execa(
-    "unshare",
-    argv,
-    { reject: false, timeout: timeoutMs, env: { ...(opts.dist ? { NSNET_DIST: join(repo, "dist") } : { NSNET_BUILD: build }), NSNET_SANDBOX_OUTER_NETNS: outer } },
-  );
+  const r = await execa("unshare", argv, {
+    reject: false,
+    timeout: timeoutMs,
+    env: { ...(opts.dist ? { NSNET_DIST: join(repo, "dist") } : { NSNET_BUILD: build }), NSNET_SANDBOX_OUTER_NETNS: outer },
+  });
   const lines = String(r.stdout).trim().split("\n");
   let result: T;
   try {

@@ -17,17 +17,21 @@ describe("services: edits of `run in` (sandbox)", () => {
     const two = scriptFile("two.nsnet", TWO);
     const none = scriptFile("none.nsnet", NONE);
     // the sandbox applies `one` as project p first
-    const r = await inSandbox(one, [
-      nsnet("up", one, ...p),
-      { pidFrom: STATE, at: ["services", 0, "pid"], name: "first" },
-      nsnet("up", two, ...p),
-      { alive: "first" },
-      { pidFrom: STATE, at: ["services", 0, "pid"], name: "second" },
-      { read: STATE, as: "changed" },
-      nsnet("up", none, ...p),
-      { alive: "second" },
-      { read: STATE, as: "removed" },
-    ], { project: "p" });
+    const r = await inSandbox(
+      one,
+      [
+        nsnet("up", one, ...p),
+        { pidFrom: STATE, at: ["services", 0, "pid"], name: "first" },
+        nsnet("up", two, ...p),
+        { alive: "first" },
+        { pidFrom: STATE, at: ["services", 0, "pid"], name: "second" },
+        { read: STATE, as: "changed" },
+        nsnet("up", none, ...p),
+        { alive: "second" },
+        { read: STATE, as: "removed" },
+      ],
+      { project: "p" },
+    );
     expect(r.exitCode, r.stderr).toBe(0);
     const [up1, up2, up3] = r.runs;
     expect(up1!.status, up1!.stderr).toBe(0);
@@ -43,18 +47,22 @@ describe("services: edits of `run in` (sandbox)", () => {
   it("a rolled-back edit restarts the service it stopped, and down stops that one", async () => {
     const one = scriptFile("one.nsnet", ONE);
     const two = scriptFile("two.nsnet", TWO);
-    const r = await inSandbox(one, [
-      nsnet("up", one, ...p),
-      { pidFrom: STATE, at: ["services", 0, "pid"], name: "first" },
-      // op 1 stops `sleep 1000`, op 2 starts `sleep 2000`: fail at 2
-      { ...nsnet("up", two, ...p), env: { NSNET_FAIL_AT: "2" } },
-      { alive: "first" },
-      { pidFrom: STATE, at: ["services", 0, "pid"], name: "restarted" },
-      { alive: "restarted" },
-      { read: STATE, as: "state" },
-      nsnet("down", one, ...p),
-      { alive: "restarted", as: "afterDown" },
-    ], { project: "p" });
+    const r = await inSandbox(
+      one,
+      [
+        nsnet("up", one, ...p),
+        { pidFrom: STATE, at: ["services", 0, "pid"], name: "first" },
+        // op 1 stops `sleep 1000`, op 2 starts `sleep 2000`: fail at 2
+        { ...nsnet("up", two, ...p), env: { NSNET_FAIL_AT: "2" } },
+        { alive: "first" },
+        { pidFrom: STATE, at: ["services", 0, "pid"], name: "restarted" },
+        { alive: "restarted" },
+        { read: STATE, as: "state" },
+        nsnet("down", one, ...p),
+        { alive: "restarted", as: "afterDown" },
+      ],
+      { project: "p" },
+    );
     expect(r.exitCode, r.stderr).toBe(0);
     const [, failed, down] = r.runs;
     expect(failed!.status, failed!.stderr).toBe(3);

@@ -23,14 +23,24 @@ partition web | db cache
 `;
 
 const CASES: { name: string; text: string; namespaces: string[]; idiom?: RegExp[] }[] = [
-  { name: "card.nsnet", text: translate("card.nsnet", readFileSync(join(repo, "examples/card.nsnet"), "utf8")), namespaces: ["lxc1"], idiom: [/^ {2}proxyarp on eth0$/m] },
+  {
+    name: "card.nsnet",
+    text: translate("card.nsnet", readFileSync(join(repo, "examples/card.nsnet"), "utf8")),
+    namespaces: ["lxc1"],
+    idiom: [/^ {2}proxyarp on eth0$/m],
+  },
   {
     name: "routed-proxyarp.nsnet",
     text: translate("routed-proxyarp.nsnet", readFileSync(join(repo, "examples/routed-proxyarp.nsnet"), "utf8")),
     namespaces: ["lxc1", "lxc2"],
     idiom: [/^ns lxc1 <\n(?: {2}.*\n)* {2}proxyarp on eth0\n/m, /^ns lxc2 <\n(?: {2}.*\n)* {2}proxyarp on eth0\n/m],
   },
-  { name: "nat-bridge.nsnet", text: NAT_BRIDGE, namespaces: ["web", "db", "cache"], idiom: [/^nat from cni0 to eth0$/m, /^portmap tcp 8080 to web:80$/m, /^partition web \| db cache$/m] },
+  {
+    name: "nat-bridge.nsnet",
+    text: NAT_BRIDGE,
+    namespaces: ["web", "db", "cache"],
+    idiom: [/^nat from cni0 to eth0$/m, /^portmap tcp 8080 to web:80$/m, /^partition web \| db cache$/m],
+  },
 ];
 
 /** The kernel state besides the links/addresses/routes dump: sysctls and firewall per place. */
@@ -46,7 +56,13 @@ function extras(places: string[]): Step[] {
 function state(r: StepsResult, places: string[], skip: number): { dump: Dump; extras: string[] } {
   const d = r.dumps.s!;
   const places_ = Object.fromEntries(Object.entries(d.places).map(([p, s]) => [p, { ...s, links: s.links.map(({ alias: _a, ...l }) => l) }]));
-  const runs = r.runs.slice(skip, skip + places.length * 2).map((x) => x.stdout.replace(/nsnet_[A-Za-z0-9_]+/g, "nsnet_PROJECT").split("\n").sort().join("\n"));
+  const runs = r.runs.slice(skip, skip + places.length * 2).map((x) =>
+    x.stdout
+      .replace(/nsnet_[A-Za-z0-9_]+/g, "nsnet_PROJECT")
+      .split("\n")
+      .sort()
+      .join("\n"),
+  );
   return { dump: { ...d, places: places_ }, extras: runs };
 }
 

@@ -31,7 +31,16 @@ describe("where state and allocations land", () => {
     const sandboxFile = scriptFile("inside.nsnet", NET);
     const r = await execa(
       "unshare",
-      ["--mount", "--net", "--propagation", "private", "--", process.execPath, join(repo, "test/kernel/scenarios/state-roots.mjs"), JSON.stringify({ cli: CLI, file, sandboxFile })],
+      [
+        "--mount",
+        "--net",
+        "--propagation",
+        "private",
+        "--",
+        process.execPath,
+        join(repo, "test/kernel/scenarios/state-roots.mjs"),
+        JSON.stringify({ cli: CLI, file, sandboxFile }),
+      ],
       { reject: false, timeout: 120_000, env: { NSNET_SANDBOX_OUTER_NETNS: await readlink("/proc/self/ns/net") } },
     );
     const res = JSON.parse(String(r.stdout).trim().split("\n").pop() ?? "null") as Result;

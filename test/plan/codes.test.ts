@@ -7,7 +7,10 @@ import { emptyProjectState } from "../../src/model/state.js";
 /** The planner's own findings (NS59x), from source text through the real pipeline. */
 function planCodes(src: string): { code: string; line: number }[] {
   const c = compileText(src, "t.nsnet");
-  expect(c.diagnostics.filter((d) => d.severity === "error"), JSON.stringify(c.diagnostics)).toEqual([]);
+  expect(
+    c.diagnostics.filter((d) => d.severity === "error"),
+    JSON.stringify(c.diagnostics),
+  ).toEqual([]);
   const r = plan(c.addressed!, emptyLiveState(), { project: "p", previous: emptyProjectState("p") });
   return r.diagnostics.map((d) => ({ code: d.code, line: d.span.start.line }));
 }

@@ -68,6 +68,13 @@ export function bridged(): AddressedTopology {
   t.devices.push(dev({ kind: "veth", ns: "c", name: "eth0", peer: { ns: "sw", name: "c_veth0" }, primary: true }, 7, f));
   t.devices.push(dev({ kind: "veth", ns: "sw", name: "c_veth0", peer: { ns: "c", name: "eth0" }, primary: false, master: "br1" }, 7, f));
   t.resolved.push({ ns: "c", dev: "eth0", cidr: "198.51.100.1/24", span: at(7, f) });
-  t.nats.push({ ns: HOST, source: { kind: "interfaces", pattern: "br0" }, sourceSpan: at(8, f), outDev: { ns: HOST, name: "eth0" }, outSpan: at(8, f), span: at(8, f) });
+  t.nats.push({
+    ns: HOST,
+    source: { kind: "interfaces", pattern: "br0" },
+    sourceSpan: at(8, f),
+    outDev: { ns: HOST, name: "eth0" },
+    outSpan: at(8, f),
+    span: at(8, f),
+  });
   return t;
 }

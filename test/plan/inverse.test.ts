@@ -55,7 +55,15 @@ describe("effectOf reads back only what render writes", () => {
 });
 
 describe("reviveOp: ops read back from files", () => {
-  const old = (text: string, inverse: OpStep | null, tool: OpStep["tool"] = "ip") => ({ index: 1, phase: "host", tool, ns: "host", text, summary: text, inverse });
+  const old = (text: string, inverse: OpStep | null, tool: OpStep["tool"] = "ip") => ({
+    index: 1,
+    phase: "host",
+    tool,
+    ns: "host",
+    text,
+    summary: text,
+    inverse,
+  });
 
   it("recomputes the inverse, keeps an absent one absent", () => {
     expect(reviveOp(old("netns add a", ip("netns del lan")), ctx).inverse).toEqual({ k: "netns-del", name: "a" });

@@ -41,7 +41,12 @@ describe("mtu and hwaddr on device statements", () => {
 
   it("reads its own text back; it has no inverse of its own (it goes with its link, or stays on a moved device)", () => {
     expect(effectOf({ tool: "ip", ns: "a", text: "link set eth0 mtu 1400" })).toEqual({ k: "mtu", ns: "a", dev: "eth0", mtu: 1400 });
-    expect(effectOf({ tool: "ip", ns: "a", text: "link set eth0 address 02:00:5e:00:53:01" })).toEqual({ k: "hwaddr", ns: "a", dev: "eth0", mac: "02:00:5e:00:53:01" });
+    expect(effectOf({ tool: "ip", ns: "a", text: "link set eth0 address 02:00:5e:00:53:01" })).toEqual({
+      k: "hwaddr",
+      ns: "a",
+      dev: "eth0",
+      mac: "02:00:5e:00:53:01",
+    });
     const ctx = { project: "p", originals: {} };
     expect(inverseOf({ k: "mtu", ns: "a", dev: "eth9", mtu: 9000 }, ctx)).toBeNull();
     expect(inverseOf({ k: "hwaddr", ns: "a", dev: "eth0", mac: "02:00:5e:00:53:01" }, ctx)).toBeNull();

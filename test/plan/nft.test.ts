@@ -21,7 +21,14 @@ describe("nft rulesets", () => {
 
   it("golden: nat + portmap in the host, partition where the members' veths meet", () => {
     const t = bridged();
-    t.nats.push({ ns: HOST, source: { kind: "interfaces", pattern: "ve-+" }, sourceSpan: at(9), outDev: { ns: HOST, name: "eth0" }, outSpan: at(9), span: at(9) });
+    t.nats.push({
+      ns: HOST,
+      source: { kind: "interfaces", pattern: "ve-+" },
+      sourceSpan: at(9),
+      outDev: { ns: HOST, name: "eth0" },
+      outSpan: at(9),
+      span: at(9),
+    });
     t.portmaps.push({ proto: "tcp", hostPort: 8080, ns: "a", nsSpan: at(10), port: 80, span: at(10) });
     t.partitions.push({ scope: HOST, groups: [[{ name: "a", span: at(11) }], [{ name: "b", span: at(11) }]], span: at(11) });
     const r = firewallOps(t, "br", inv);
@@ -37,7 +44,14 @@ describe("nft rulesets", () => {
     const out = { ns: HOST, name: "eth0" };
     t.nats.push({ ns: HOST, source: { kind: "subnet", cidr: "192.0.2.0/24" }, sourceSpan: at(9), outDev: out, outSpan: at(9), span: at(9) });
     t.nats.push({ ns: HOST, source: { kind: "subnet", cidr: "2001:db8::/64" }, sourceSpan: at(10), outDev: out, outSpan: at(10), span: at(10) });
-    t.nats.push({ ns: "sw", source: { kind: "interfaces", pattern: "br1" }, sourceSpan: at(11), outDev: { ns: "sw", name: "eth0" }, outSpan: at(11), span: at(11) });
+    t.nats.push({
+      ns: "sw",
+      source: { kind: "interfaces", pattern: "br1" },
+      sourceSpan: at(11),
+      outDev: { ns: "sw", name: "eth0" },
+      outSpan: at(11),
+      span: at(11),
+    });
     const r = firewallOps(t, "br", inv);
     expect(r.diagnostics).toEqual([]);
     expect(r.ops.map((o) => o.ns)).toEqual([HOST, "sw"]);
@@ -46,7 +60,14 @@ describe("nft rulesets", () => {
 
   it("reports a bad pattern and a portmap target without an address", () => {
     const t = bridged();
-    t.nats.push({ ns: HOST, source: { kind: "interfaces", pattern: "ve-*-x" }, sourceSpan: at(9), outDev: { ns: HOST, name: "eth0" }, outSpan: at(9), span: at(9) });
+    t.nats.push({
+      ns: HOST,
+      source: { kind: "interfaces", pattern: "ve-*-x" },
+      sourceSpan: at(9),
+      outDev: { ns: HOST, name: "eth0" },
+      outSpan: at(9),
+      span: at(9),
+    });
     t.portmaps.push({ proto: "udp", hostPort: 53, ns: "sw", nsSpan: at(10), port: 53, span: at(10) });
     t.resolved = t.resolved.filter((a) => a.ns !== "sw");
     expect(firewallOps(t, "br", inv).diagnostics.map((d) => d.code)).toEqual(["NS595", "NS593"]);

@@ -19,8 +19,7 @@ function apply(ops: Op[], live: LiveState, prev: ProjectState): { live: LiveStat
   const undone = new Set(ops.filter(isUndo).map((o) => opKey(render(o.inverse!))));
   const applied = [...prev.applied.filter((o) => !undone.has(opKey(o))), ...ops.filter((o) => !isUndo(o))];
   const sysctlOriginals = structuredClone(prev.sysctlOriginals);
-  for (const o of ops)
-    if (o.inverse?.k === "sysctl" && !isUndo(o)) (sysctlOriginals[o.inverse.ns] ??= {})[o.inverse.key] ??= o.inverse.value;
+  for (const o of ops) if (o.inverse?.k === "sysctl" && !isUndo(o)) (sysctlOriginals[o.inverse.ns] ??= {})[o.inverse.key] ??= o.inverse.value;
   return { live: simulate(live, ops), state: { ...prev, applied, sysctlOriginals } };
 }
 

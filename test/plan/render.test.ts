@@ -15,21 +15,35 @@ const ipv6 = fc.bigInt({ min: 0n, max: (1n << 128n) - 1n }).map((a) => formatIp(
 const ip = fc.oneof(ipv4, ipv6);
 const cidr = fc.oneof(fc.tuple(ipv4, fc.integer({ min: 0, max: 32 })), fc.tuple(ipv6, fc.integer({ min: 0, max: 128 }))).map(([a, l]) => `${a}/${l}`);
 const port = fc.integer({ min: 1, max: 65535 });
-const argv = fc.array(fc.string({ unit: "grapheme" }).filter((s) => !s.includes("\0")), { minLength: 1, maxLength: 4 });
+const argv = fc.array(
+  fc.string({ unit: "grapheme" }).filter((s) => !s.includes("\0")),
+  { minLength: 1, maxLength: 4 },
+);
 const names = fc.array(ifname, { minLength: 1, maxLength: 3 });
 
 const link: fc.Arbitrary<Effect> = fc.tuple(place, place, ifname).chain(([at, ns, name]) =>
   fc.oneof(
     fc.constant({ k: "link" as const, at, ns, name, kind: "bridge" as const }),
     fc.record({ ns: place, name: ifname }).map((peer) => ({ k: "link" as const, at, ns, name, kind: "veth" as const, peer })),
-    fc.tuple(ifname, fc.constantFrom("bridge", "private", "vepa", "passthru")).map(([parent, mode]) => ({ k: "link" as const, at, ns, name, kind: "macvlan" as const, parent, mode })),
+    fc
+      .tuple(ifname, fc.constantFrom("bridge", "private", "vepa", "passthru"))
+      .map(([parent, mode]) => ({ k: "link" as const, at, ns, name, kind: "macvlan" as const, parent, mode })),
     fc.tuple(ifname, fc.constantFrom("l2", "l3", "l3s")).map(([parent, mode]) => ({ k: "link" as const, at, ns, name, kind: "ipvlan" as const, parent, mode })),
-    fc.tuple(ifname, fc.integer({ min: 0, max: 4095 })).map(([parent, vlanId]) => ({ k: "link" as const, at, ns, name, kind: "vlan" as const, parent, vlanId })),
+    fc
+      .tuple(ifname, fc.integer({ min: 0, max: 4095 }))
+      .map(([parent, vlanId]) => ({ k: "link" as const, at, ns, name, kind: "vlan" as const, parent, vlanId })),
   ),
 );
 
 const route: fc.Arbitrary<Effect> = fc
-  .record({ ns: place, dst: fc.oneof(fc.constant("default"), cidr, ip), via: fc.option(ip, { nil: undefined }), dev: fc.option(ifname, { nil: undefined }), add: fc.boolean(), onlink: fc.boolean() })
+  .record({
+    ns: place,
+    dst: fc.oneof(fc.constant("default"), cidr, ip),
+    via: fc.option(ip, { nil: undefined }),
+    dev: fc.option(ifname, { nil: undefined }),
+    add: fc.boolean(),
+    onlink: fc.boolean(),
+  })
   .filter((r) => r.via !== undefined || r.dev !== undefined)
   .map(({ ns, dst, via, dev, add, onlink }) => {
     const e: Extract<Effect, { k: "route" }> = { k: "route", ns, dst, add };
@@ -46,10 +60,9 @@ const nft: fc.Arbitrary<Effect> = fc
   .record({
     ns: place,
     table: fc.stringMatching(/^nsnet_[A-Za-z0-9_]{1,12}$/),
-    masquerade: fc.array(
-      fc.oneof(fc.record({ iif: fc.stringMatching(/^[a-z0-9_.@-]{1,8}\*?$/), oif: ifname }), fc.record({ saddr: cidr, oif: ifname })),
-      { maxLength: 3 },
-    ),
+    masquerade: fc.array(fc.oneof(fc.record({ iif: fc.stringMatching(/^[a-z0-9_.@-]{1,8}\*?$/), oif: ifname }), fc.record({ saddr: cidr, oif: ifname })), {
+      maxLength: 3,
+    }),
     dnat: fc.array(fc.record({ proto: fc.constantFrom("tcp" as const, "udp" as const), port, to: ipv4, toPort: port }), { maxLength: 3 }),
     drop: fc.array(fc.record({ iif: names, oif: names }), { maxLength: 3 }),
   })
@@ -73,7 +86,11 @@ const effect: fc.Arbitrary<Effect> = fc.oneof(
   fc.record({ ns: place, key: sysctlKey, value: sysctlValue }).map((x) => ({ k: "sysctl" as const, ...x })),
   nft,
   fc
-    .record({ ns: place, table: fc.stringMatching(/^nsnet_[a-z0-9_]{1,12}$/), families: fc.constantFrom<("inet" | "bridge")[]>(["inet"], ["bridge"], ["inet", "bridge"]) })
+    .record({
+      ns: place,
+      table: fc.stringMatching(/^nsnet_[a-z0-9_]{1,12}$/),
+      families: fc.constantFrom<("inet" | "bridge")[]>(["inet"], ["bridge"], ["inet", "bridge"]),
+    })
     .map((x) => ({ k: "nft-del" as const, ...x })),
   fc.record({ ns: place, argv }).map((x) => ({ k: "service" as const, ...x })),
   fc.record({ ns: place, argv }).map((x) => ({ k: "service-stop" as const, ...x })),
@@ -91,7 +108,10 @@ describe("render and effectOf agree", () => {
 
   it("the texts are those earlier versions stored (state files keep being read)", () => {
     const texts: [Effect, string][] = [
-      [{ k: "link", at: HOST, ns: HOST, name: "lxc1_veth0", kind: "veth", peer: { ns: "lxc1", name: "eth0" } }, "link add lxc1_veth0 type veth peer name eth0 netns lxc1"],
+      [
+        { k: "link", at: HOST, ns: HOST, name: "lxc1_veth0", kind: "veth", peer: { ns: "lxc1", name: "eth0" } },
+        "link add lxc1_veth0 type veth peer name eth0 netns lxc1",
+      ],
       [{ k: "link", at: HOST, ns: "sw", name: "br0", kind: "bridge" }, "link add br0 netns sw type bridge"],
       [{ k: "link", at: "a", ns: "a", name: "mv0", kind: "macvlan", parent: "eth0", mode: "bridge" }, "link add link eth0 name mv0 type macvlan mode bridge"],
       [{ k: "link", at: HOST, ns: HOST, name: "eth0.5", kind: "vlan", parent: "eth0", vlanId: 5 }, "link add link eth0 name eth0.5 type vlan id 5"],

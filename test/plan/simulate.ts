@@ -70,7 +70,14 @@ export function simulate(before: LiveState, effects: readonly (Effect | { effect
         else s.addrs = s.addrs.filter((a) => !(a.ns === e.ns && a.dev === e.dev && a.cidr === e.cidr));
         break;
       case "route":
-        if (e.add) s.routes.push({ ns: e.ns, dst: e.dst, family: e.dst.includes(":") || e.via?.includes(":") ? 6 : 4, ...(e.via ? { via: e.via } : {}), ...(e.dev ? { dev: e.dev } : {}) });
+        if (e.add)
+          s.routes.push({
+            ns: e.ns,
+            dst: e.dst,
+            family: e.dst.includes(":") || e.via?.includes(":") ? 6 : 4,
+            ...(e.via ? { via: e.via } : {}),
+            ...(e.dev ? { dev: e.dev } : {}),
+          });
         else s.routes = s.routes.filter((r) => !(r.ns === e.ns && r.dst === e.dst && r.via === e.via));
         break;
       case "proxy":

@@ -13,12 +13,12 @@ import { TopoBuilder } from "../check/topo-builder.js";
 const nsName = fc.constantFrom("a", "b", "c", "host", "d");
 const devName = fc.constantFrom("eth0", "eth1", "br0", "lo", "vh0", "mv0");
 const addrText = fc.oneof(
-  fc.tuple(fc.constantFrom("10.0.0.", "10.0.1.", "192.0.2."), fc.integer({ min: 0, max: 300 }), fc.constantFrom("/24", "/31", "/32", "", "/16", "/40")).map(
-    ([p, n, l]) => `${p}${n}${l}`,
-  ),
-  fc.tuple(fc.constantFrom("2001:db8::", "2001:db8:1::", "fe80::"), fc.integer({ min: 0, max: 3 }), fc.constantFrom("/64", "/127", "", "/129")).map(
-    ([p, n, l]) => `${p}${n.toString(16)}${l}`,
-  ),
+  fc
+    .tuple(fc.constantFrom("10.0.0.", "10.0.1.", "192.0.2."), fc.integer({ min: 0, max: 300 }), fc.constantFrom("/24", "/31", "/32", "", "/16", "/40"))
+    .map(([p, n, l]) => `${p}${n}${l}`),
+  fc
+    .tuple(fc.constantFrom("2001:db8::", "2001:db8:1::", "fe80::"), fc.integer({ min: 0, max: 3 }), fc.constantFrom("/64", "/127", "", "/129"))
+    .map(([p, n, l]) => `${p}${n.toString(16)}${l}`),
   fc.constantFrom("nonsense", "1.2.3", "::::", "default"),
 );
 
@@ -68,21 +68,51 @@ function build(steps: Step[], addressed: boolean) {
   const autos: ReturnType<TopoBuilder["auto"]>[] = [];
   for (const s of steps) {
     switch (s.t) {
-      case "ns": b.ns(s.name); break;
-      case "bridge": b.bridge(s.ns, s.name); break;
-      case "uplink": b.uplink(s.name); break;
-      case "veth": b.veth(s.ns, s.name, { ns: s.farNs, name: s.far }, s.master ? { farMaster: s.master } : {}); break;
-      case "macvlan": b.macvlan(s.ns, s.name, { ns: s.pns, name: s.parent }); break;
-      case "vlan": b.vlan(s.ns, s.name, { ns: HOST, name: s.parent }, s.id); break;
-      case "addr": b.addr(s.ns, s.dev, s.cidr); break;
-      case "auto": autos.push(b.auto(s.ns, s.dev, s.pool)); break;
-      case "route": b.route(s.ns, s.dst, s.via, { dev: s.dev, onlink: s.onlink }); break;
-      case "proxyarp": b.proxyarp(s.ns, s.uplink); break;
-      case "pool": b.pool(s.name, s.cidr); break;
-      case "nat": b.nat(s.ns, s.pattern, { ns: HOST, name: s.out }); break;
-      case "portmap": b.portmap("tcp", s.hostPort, s.ns, s.port); break;
-      case "partition": b.partition(s.groups); break;
-      case "reach": b.reach(s.from, s.to); break;
+      case "ns":
+        b.ns(s.name);
+        break;
+      case "bridge":
+        b.bridge(s.ns, s.name);
+        break;
+      case "uplink":
+        b.uplink(s.name);
+        break;
+      case "veth":
+        b.veth(s.ns, s.name, { ns: s.farNs, name: s.far }, s.master ? { farMaster: s.master } : {});
+        break;
+      case "macvlan":
+        b.macvlan(s.ns, s.name, { ns: s.pns, name: s.parent });
+        break;
+      case "vlan":
+        b.vlan(s.ns, s.name, { ns: HOST, name: s.parent }, s.id);
+        break;
+      case "addr":
+        b.addr(s.ns, s.dev, s.cidr);
+        break;
+      case "auto":
+        autos.push(b.auto(s.ns, s.dev, s.pool));
+        break;
+      case "route":
+        b.route(s.ns, s.dst, s.via, { dev: s.dev, onlink: s.onlink });
+        break;
+      case "proxyarp":
+        b.proxyarp(s.ns, s.uplink);
+        break;
+      case "pool":
+        b.pool(s.name, s.cidr);
+        break;
+      case "nat":
+        b.nat(s.ns, s.pattern, { ns: HOST, name: s.out });
+        break;
+      case "portmap":
+        b.portmap("tcp", s.hostPort, s.ns, s.port);
+        break;
+      case "partition":
+        b.partition(s.groups);
+        break;
+      case "reach":
+        b.reach(s.from, s.to);
+        break;
     }
   }
   return addressed ? b.addressed(autos.map((of, i) => ({ of, cidr: `10.0.0.${i % 4}/24` }))) : b.topo;
@@ -90,12 +120,7 @@ function build(steps: Step[], addressed: boolean) {
 
 function validSpan(s: Span | undefined): boolean {
   return (
-    s !== undefined &&
-    s.start.line >= 1 &&
-    s.start.column >= 1 &&
-    s.end.line >= s.start.line &&
-    s.end.offset >= s.start.offset &&
-    typeof s.file === "string"
+    s !== undefined && s.start.line >= 1 && s.start.column >= 1 && s.end.line >= s.start.line && s.end.offset >= s.start.offset && typeof s.file === "string"
   );
 }
 

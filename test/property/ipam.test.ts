@@ -67,7 +67,8 @@ function modelSubnets(s: Scenario): Cidr[] {
   const taken = (lo: bigint, hi: bigint) => [...s.reserve, ...s.statics].some((a) => a >= lo && a <= hi);
   const out: Cidr[] = [];
   const step = 1n << BigInt(bitsOf(s.block.family) - s.split!);
-  for (let a = s.block.addr; a <= broadcastAddress(s.block); a += step) if (!taken(a, a + step - 1n)) out.push({ family: s.block.family, addr: a, prefix: s.split! });
+  for (let a = s.block.addr; a <= broadcastAddress(s.block); a += step)
+    if (!taken(a, a + step - 1n)) out.push({ family: s.block.family, addr: a, prefix: s.split! });
   return out;
 }
 
@@ -159,18 +160,14 @@ describe("ipam laws", () => {
 
   it("stickiness under insertion: new owners anywhere never move existing ones", () => {
     fc.assert(
-      fc.property(
-        withCount,
-        fc.array(fc.nat(), { maxLength: 6 }),
-        ([s, n], positions) => {
-          const before = names(n);
-          const first = allocate(build(s, before), emptySnapshot()).allocations;
-          const after = [...before];
-          positions.forEach((p, i) => after.splice(p % (after.length + 1), 0, `new${i}`));
-          const again = allocate(build(s, after), first).allocations;
-          for (const [owner, unit] of Object.entries(ownersOf(first))) expect(ownersOf(again)[owner]).toBe(unit);
-        },
-      ),
+      fc.property(withCount, fc.array(fc.nat(), { maxLength: 6 }), ([s, n], positions) => {
+        const before = names(n);
+        const first = allocate(build(s, before), emptySnapshot()).allocations;
+        const after = [...before];
+        for (const [i, p] of positions.entries()) after.splice(p % (after.length + 1), 0, `new${i}`);
+        const again = allocate(build(s, after), first).allocations;
+        for (const [owner, unit] of Object.entries(ownersOf(first))) expect(ownersOf(again)[owner]).toBe(unit);
+      }),
     );
   });
 
@@ -186,8 +183,7 @@ describe("ipam laws", () => {
           const had = ownersOf(first)[key];
           if (kept.includes(owner)) {
             if (had !== undefined) expect(again[key]).toBe(had);
-          }
-          else expect(again).not.toHaveProperty(key);
+          } else expect(again).not.toHaveProperty(key);
         }
       }),
     );
@@ -276,7 +272,11 @@ describe("ipam laws", () => {
   it("IPv6 /120: 255 hosts, exhausted exactly at 255 minus reserves", () => {
     fc.assert(
       fc.property(fc.uniqueArray(fc.integer({ min: 1, max: 255 }), { maxLength: 10 }), (offsets) => {
-        const s: Scenario = { block: parseCidr("2001:db8::100/120")!, reserve: offsets.map((o) => 0x20010db8n * (1n << 96n) + 0x100n + BigInt(o)), statics: [] };
+        const s: Scenario = {
+          block: parseCidr("2001:db8::100/120")!,
+          reserve: offsets.map((o) => 0x20010db8n * (1n << 96n) + 0x100n + BigInt(o)),
+          statics: [],
+        };
         const capacity = 255 - offsets.length;
         expect(allocate(build(s, names(capacity)), emptySnapshot()).diagnostics).toEqual([]);
         expect(allocate(build(s, names(capacity + 1)), emptySnapshot()).diagnostics.map((d) => d.code)).toEqual(["NS401"]);
@@ -292,7 +292,7 @@ describe("ipam laws", () => {
     const t = build(sc, names);
     const b = new TopoBuilder();
     for (const g of new Set(groups)) b.bridge(HOST, `br${g}`);
-    names.forEach((n, i) => b.veth(n, "eth0", { ns: HOST, name: `${n}_v` }, { farMaster: `br${groups[i]}` }));
+    for (const [i, n] of names.entries()) b.veth(n, "eth0", { ns: HOST, name: `${n}_v` }, { farMaster: `br${groups[i]}` });
     return { ...t, devices: b.topo.devices };
   }
 
@@ -315,10 +315,10 @@ describe("ipam laws", () => {
             return;
           }
           const hosts = Number(usableCount(sub));
-          members.forEach((m, j) => {
-            if (j >= hosts) return expect(owners).not.toHaveProperty(m);
-            expect(owners[m]).toBe(`${text(sc, firstUsable(sub) + BigInt(j))}/${sc.split}`);
-          });
+          for (const [j, m] of members.entries()) {
+            if (j >= hosts) expect(owners).not.toHaveProperty(m);
+            else expect(owners[m]).toBe(`${text(sc, firstUsable(sub) + BigInt(j))}/${sc.split}`);
+          }
         });
         const codes = r.diagnostics.map((d) => d.code).sort();
         const tooBig = order.filter((g, k) => k < subnets.length && groups.filter((x) => x === g).length > Number(usableCount(subnets[k]!))).length;

@@ -9,7 +9,11 @@ const s = noSpan();
 function topo(): AddressedTopology {
   const t: AddressedTopology = { ...emptyTopology(), resolved: [] };
   t.namespaces.push({ name: "h1", span: s, nameSpan: s }, { name: "h2", span: s, nameSpan: s }, { name: "h3", span: s, nameSpan: s });
-  for (const [ns, name] of [["h1", "eth0"], ["h1", "eth1"], ["h2", "eth0"]] as const) {
+  for (const [ns, name] of [
+    ["h1", "eth0"],
+    ["h1", "eth1"],
+    ["h2", "eth0"],
+  ] as const) {
     t.devices.push({ kind: "veth", ns, name, span: s, nameSpan: s, up: true, peer: { ns: "host", name: `${ns}_${name}` }, primary: false });
   }
   // resolved order deliberately not device order: eth1's address was written first

@@ -6,8 +6,18 @@ import { keywordTokens, STATEMENT_KEYWORDS } from "../../src/syntax/tokens.js";
 
 const ctx: CompletionContext = {
   namespaces: ["h1", "h2", "nat-gw"],
-  bridges: [["host", "br0"], ["host", "lan0"], ["h1", "inner"]],
-  interfaces: [["h1", "eth0"], ["host", "h1_veth0"], ["host", "eth0"], ["host", "br0"], ["host", "lan0"]],
+  bridges: [
+    ["host", "br0"],
+    ["host", "lan0"],
+    ["h1", "inner"],
+  ],
+  interfaces: [
+    ["h1", "eth0"],
+    ["host", "h1_veth0"],
+    ["host", "eth0"],
+    ["host", "br0"],
+    ["host", "lan0"],
+  ],
   pools: ["lab"],
   listDir: (dir) => (dir === "" ? ["lab.nsnet", "lib/", ".hidden"] : dir === "lib/" ? ["a.nsnet"] : []),
 };
@@ -34,7 +44,17 @@ describe("complete", () => {
 
   it("other slots take their own kind of name", () => {
     expect(complete("ns a < addr auto from l", ctx)).toEqual([["lab"], "l"]);
-    expect(complete("nat from ve-+ to ", ctx)[0]).toEqual(["br0", "eth0", "h1:eth0", "h1_veth0", "host:br0", "host:eth0", "host:h1_veth0", "host:lan0", "lan0"]);
+    expect(complete("nat from ve-+ to ", ctx)[0]).toEqual([
+      "br0",
+      "eth0",
+      "h1:eth0",
+      "h1_veth0",
+      "host:br0",
+      "host:eth0",
+      "host:h1_veth0",
+      "host:lan0",
+      "lan0",
+    ]);
     expect(complete("expect h1 reaches ", ctx)[0]).toEqual(["h1", "h2", "nat-gw"]);
     expect(complete("run in ", ctx)[0]).toEqual(["h1", "h2", "nat-gw"]);
     expect(complete("ping h1 ", ctx)[0]).toEqual(["h1", "h2", "nat-gw"]);

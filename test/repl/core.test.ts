@@ -1,3 +1,4 @@
+import { isIncomplete } from "../../src/syntax/parse.js";
 import { describe, it, expect } from "vitest";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -150,21 +151,25 @@ describe("ReplCore diagnostics point at the file and line the text came from", (
     const { io, repl } = setup();
     const file = tempFile("bad.nsnet", "# a lab\nns h1 < veth to br9; addr 192.0.2.1/24 >\n");
     expect(await repl.handle(`.load ${file}`)).toBe(false);
-    expect(io.errText).toContain(`${file}:2:17: error[NS304]: no bridge \`br9\` in namespace \`host\`\n 2 | ns h1 < veth to br9; addr 192.0.2.1/24 >\n   |                 ^^^\n`);
+    expect(io.errText).toContain(
+      `${file}:2:17: error[NS304]: no bridge \`br9\` in namespace \`host\`\n 2 | ns h1 < veth to br9; addr 192.0.2.1/24 >\n   |                 ^^^\n`,
+    );
   });
 
   it("piped input: lines of the stream, comments and blank lines counted", async () => {
     const { io, repl } = setup();
     const input = "# a lab\n\nbridge br0\n# h1 next\nns h1 <\n  veth to br0\n  addr 192.0.2.1/24\n>\n\n  ns h2 < veth to br9 >\n";
-    const status = await runPiped(repl, (t) => repl["engine"].isIncomplete(t), Readable.from([input]));
-    expect(io.errText).toContain("<stdin>:10:19: error[NS304]: no bridge `br9` in namespace `host`\n 10 |   ns h2 < veth to br9 >\n    |                   ^^^\n");
+    const status = await runPiped(repl, (t) => isIncomplete(t), Readable.from([input]));
+    expect(io.errText).toContain(
+      "<stdin>:10:19: error[NS304]: no bridge `br9` in namespace `host`\n 10 |   ns h2 < veth to br9 >\n    |                   ^^^\n",
+    );
     expect(status).toBe(1);
   });
 
   it("piped input: a multi-line block keeps the lines it was written on", async () => {
     const { io, repl } = setup();
     const input = "# one\n# two\nns h1 <\n  veth pair\n  addr 192.0.2.1/99\n>\n";
-    await runPiped(repl, (t) => repl["engine"].isIncomplete(t), Readable.from([input]));
+    await runPiped(repl, (t) => isIncomplete(t), Readable.from([input]));
     expect(io.errText).toContain("<stdin>:5:18: error[NS107]");
   });
 });
@@ -339,7 +344,23 @@ describe("ReplCore never dies", () => {
     const fc = await import("fast-check");
     const piece = fc.oneof(
       fc.string(),
-      fc.constantFrom(".undo", ".plan", ".apply", ".dry on", ".dry off", ".nodes", ".graph", ".expect", ".verbose on", "pingall", "ping h1 9", "h1:", "exec", ".save", ".load"),
+      fc.constantFrom(
+        ".undo",
+        ".plan",
+        ".apply",
+        ".dry on",
+        ".dry off",
+        ".nodes",
+        ".graph",
+        ".expect",
+        ".verbose on",
+        "pingall",
+        "ping h1 9",
+        "h1:",
+        "exec",
+        ".save",
+        ".load",
+      ),
       fc.tuple(fc.constantFrom("ns ", "h1: ", "exec h1 ", "ping ", ".", "expect "), fc.string()).map(([a, b]) => a + b),
     );
     // never `.save PATH` or `.load PATH`: a property test must not touch files wherever a string points

@@ -76,13 +76,10 @@ export class FakeKernel implements ReplEngine {
     const ranKeys = new Set(ran.map(opKey));
     const undone = new Set(this.state.applied.filter((a) => a.inverse && ranKeys.has(opKey(render(a.inverse)))));
     const removals = new Set([...undone].map((a) => opKey(render(a.inverse!))));
-    this.state.applied = [
-      ...this.state.applied.filter((a) => !undone.has(a) && !ranKeys.has(opKey(a))),
-      ...ran.filter((o) => !removals.has(opKey(o))),
-    ];
+    this.state.applied = [...this.state.applied.filter((a) => !undone.has(a) && !ranKeys.has(opKey(a))), ...ran.filter((o) => !removals.has(opKey(o)))];
   }
 
-  async expect(compiled: Compiled, which: readonly Expectation[]): Promise<ExpectResult[]> {
+  async expect(_compiled: Compiled, which: readonly Expectation[]): Promise<ExpectResult[]> {
     return which.map((e) => {
       const ok = e.kind === "reach" ? this.reachable(e.from, e.to) !== e.negate : true;
       return { text: describeExpectation(e), ok, detail: ok ? "fake kernel" : "unreachable in the fake kernel" };

@@ -10,12 +10,7 @@ describe("formatMatrix", () => {
       [cellKey("h1", "router"), { ok: true, ms: 12.34 }],
     ]);
     expect(formatMatrix(["h1", "h2", "router"], r)).toBe(
-      [
-        "from\\to  h1  h2         router",
-        "h1       ·   ok 0.05ms  ok 12.3ms",
-        "h2       --  ·",
-        "router" + " ".repeat(18) + "·",
-      ].join("\n") + "\n",
+      ["from\\to  h1  h2         router", "h1       ·   ok 0.05ms  ok 12.3ms", "h2       --  ·", "router" + " ".repeat(18) + "·"].join("\n") + "\n",
     );
     expect(summarizeProbes(r)).toBe("2/3 reachable");
   });

@@ -55,9 +55,7 @@ export async function drive(spec: DriverSpec, timeoutMs = 120_000): Promise<Driv
   const file = join(dir, "spec.json");
   writeFileSync(file, JSON.stringify(spec));
   const driver = join(here, "pty-driver.py");
-  const argv = spec.sandbox
-    ? ["unshare", ["--mount", "--net", "--propagation", "private", "--", "python3", driver, file]]
-    : ["python3", [driver, file]];
+  const argv = spec.sandbox ? ["unshare", ["--mount", "--net", "--propagation", "private", "--", "python3", driver, file]] : ["python3", [driver, file]];
   const r = await execa(argv[0] as string, argv[1] as string[], {
     reject: false,
     timeout: timeoutMs,
@@ -81,7 +79,23 @@ let fakeBuild: Promise<string> | undefined;
 export function buildFakeRepl(): Promise<string> {
   fakeBuild ??= (async () => {
     const out = join(cache, `nsnet-repl-fake-${process.pid}`);
-    await tsc(["--outDir", out, "--rootDir", repo, "--module", "NodeNext", "--moduleResolution", "NodeNext", "--target", "ES2022", "--skipLibCheck", "--types", "node", "--strict", join(here, "fake-repl-main.ts")]);
+    await tsc([
+      "--outDir",
+      out,
+      "--rootDir",
+      repo,
+      "--module",
+      "NodeNext",
+      "--moduleResolution",
+      "NodeNext",
+      "--target",
+      "ES2022",
+      "--skipLibCheck",
+      "--types",
+      "node",
+      "--strict",
+      join(here, "fake-repl-main.ts"),
+    ]);
     return join(out, "test/repl/fake-repl-main.js");
   })();
   return fakeBuild;

@@ -36,13 +36,21 @@ function normalize(dumps: Captured[]): string[] {
     const where = d.argv.includes("-n") ? d.argv[d.argv.indexOf("-n") + 1] : "host";
     if (d.argv.includes("netns")) {
       const list = d.stdout.trim() ? (JSON.parse(d.stdout) as { name: string }[]) : [];
-      out.push(`netns ${list.map((n) => n.name).sort().join(",")}`);
+      out.push(
+        `netns ${list
+          .map((n) => n.name)
+          .sort()
+          .join(",")}`,
+      );
       continue;
     }
     const entries = d.stdout.trim() ? (JSON.parse(d.stdout) as IpAddrEntry[]) : [];
     for (const e of entries) {
       if (e.ifname === "lo") continue;
-      const addrs = (e.addr_info ?? []).filter((a) => a.scope !== "link").map((a) => `${a.local}/${a.prefixlen}`).sort();
+      const addrs = (e.addr_info ?? [])
+        .filter((a) => a.scope !== "link")
+        .map((a) => `${a.local}/${a.prefixlen}`)
+        .sort();
       out.push(`${where} ${e.ifname} ${e.link_type ?? ""} up=${(e.flags ?? []).includes("UP")} master=${e.master ?? "-"} ${addrs.join(",")}`);
     }
   }
@@ -216,13 +224,31 @@ describe.skipIf(!ready)("REPL in a sandbox (real engine, real kernel)", () => {
     writeFileSync(lab, "bridge br0\nns h1 < veth to br0; addr 192.0.2.1/24 >\nns h2 < veth to br0; addr 192.0.2.2/24 >\nexpect h1 reaches h2\n");
     writeFileSync(svc, "ns s1 < veth pair; addr 192.0.2.9/24 >\nrun in s1 sleep 1000\n");
     writeFileSync(bad, "# one namespace\nns h4 < veth to br9 >\n");
-    writeFileSync(input, [`.load ${lab}`, "ns h3 < veth to br0; addr 192.0.2.3/24 >", ".undo", ".undo", `.load ${svc}`, ".undo", `.load ${bad}`, ".show", "s1: pgrep -x sleep", ".down", ""].join("\n"));
+    writeFileSync(
+      input,
+      [
+        `.load ${lab}`,
+        "ns h3 < veth to br0; addr 192.0.2.3/24 >",
+        ".undo",
+        ".undo",
+        `.load ${svc}`,
+        ".undo",
+        `.load ${bad}`,
+        ".show",
+        "s1: pgrep -x sleep",
+        ".down",
+        "",
+      ].join("\n"),
+    );
     const r = await drive({
       sandbox: true,
       argv: [process.execPath, main, "repl", ...STATE],
       pipe: input,
       env: { NO_COLOR: "1" },
-      post: [["ip", "netns", "list"], ["ip", "-br", "link", "show", "br0"]],
+      post: [
+        ["ip", "netns", "list"],
+        ["ip", "-br", "link", "show", "br0"],
+      ],
     });
     expect(r.stdout).toContain("expect h1 reaches h2: ok");
     expect(r.stdout).toContain("undone: `ns h3 <");

@@ -94,10 +94,12 @@ describe("liveToSource", () => {
     const text = liveToSource(b.live);
     expect(text).toContain("ns p <\n  bridge brp <\n    veth toq as top to q:brq\n  >\n>");
     const t = compileClean(text);
-    expect(t.devices.filter((d) => d.kind === "veth").map(describeDevice).sort()).toEqual([
-      "p:top veth peer q:toq master brp",
-      "q:toq veth peer p:top master brq",
-    ]);
+    expect(
+      t.devices
+        .filter((d) => d.kind === "veth")
+        .map(describeDevice)
+        .sort(),
+    ).toEqual(["p:top veth peer q:toq master brp", "q:toq veth peer p:top master brq"]);
   });
 
   it("writes names bare (the grammar takes `1box`, `x@y`, even `on`) and comments out the unwritable", () => {

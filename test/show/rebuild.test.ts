@@ -23,7 +23,10 @@ const table = (ns: string, rules: LiveFirewall["rules"], family: LiveFirewall["f
 
 function compileClean(text: string) {
   const c = compileText(text, "shown.nsnet");
-  expect(c.diagnostics.filter((d) => d.severity === "error").map((d) => d.message), text).toEqual([]);
+  expect(
+    c.diagnostics.filter((d) => d.severity === "error").map((d) => d.message),
+    text,
+  ).toEqual([]);
   return c.addressed!;
 }
 
@@ -40,7 +43,9 @@ describe("show: sysctls", () => {
     expect(withNat).toMatch(/^ {2}nat from br0 to eth0\n {2}sysctl net\.ipv4\.conf\.all\.proxy_arp = 1\n>/m);
     expect(withNat).not.toMatch(/ns cmd <[^>]*ip_forward/);
     const t = compileClean(withNat);
-    expect(t.nats.map((n) => `${n.ns} ${n.source.kind === "interfaces" ? n.source.pattern : n.source.cidr} ${n.outDev.ns}:${n.outDev.name}`)).toEqual(["cmd br0 cmd:eth0"]);
+    expect(t.nats.map((n) => `${n.ns} ${n.source.kind === "interfaces" ? n.source.pattern : n.source.cidr} ${n.outDev.ns}:${n.outDev.name}`)).toEqual([
+      "cmd br0 cmd:eth0",
+    ]);
     expect(t.sysctls.map((s) => `${s.ns} ${s.key}=${s.value}`)).toEqual(["cmd net.ipv4.conf.all.proxy_arp=1", "host net.ipv4.ip_forward=1"]);
   });
 });
@@ -91,7 +96,9 @@ describe("show: nsnet's nft tables", () => {
     const text = liveToSource(b.live, { namespaces: ["ve1"], firewall: fw });
     expect(text).toMatch(/^uplink eth0$/m);
     expect(text).not.toMatch(/wlan0|docker0|other|udp/);
-    expect(text).toMatch(/^host <\n {2}addr 203\.0\.113\.2\/24 on eth0\n {2}addr 192\.0\.2\.1\/24 on ve-web\n {2}route default via 203\.0\.113\.1 dev eth0\n>\n\nnat from ve-\+ to eth0\nportmap tcp 8080 to ve1:80\n$/m);
+    expect(text).toMatch(
+      /^host <\n {2}addr 203\.0\.113\.2\/24 on eth0\n {2}addr 192\.0\.2\.1\/24 on ve-web\n {2}route default via 203\.0\.113\.1 dev eth0\n>\n\nnat from ve-\+ to eth0\nportmap tcp 8080 to ve1:80\n$/m,
+    );
     const t = compileClean(text);
     expect(t.portmaps.map((m) => `${m.proto} ${m.hostPort} ${m.ns}:${m.port}`)).toEqual(["tcp 8080 ve1:80"]);
     expect(t.sysctls).toEqual([]);

@@ -48,6 +48,4 @@ const cli = (...args) => {
   const r = spawnSync(process.execPath, [join(build, "cli/main.js"), ...args], { encoding: "utf8" });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 };
-process.stdout.write(
-  JSON.stringify({ source, showBeta: cli("show", "beta"), typo: cli("show", "alpa"), json: cli("show", "alpha", "--json") }) + "\n",
-);
+process.stdout.write(JSON.stringify({ source, showBeta: cli("show", "beta"), typo: cli("show", "alpa"), json: cli("show", "alpha", "--json") }) + "\n");

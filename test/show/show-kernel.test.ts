@@ -35,7 +35,27 @@ describe.skipIf(!sandboxed)("nsnet show on a real kernel (sandboxed)", () => {
   beforeAll(async () => {
     const entries = ["cli/main.ts", "cli/commands/show.ts", "show/live-to-source.ts", "exec/live.ts", "exec/runner.ts"].map((p) => join(repo, "src", p));
     // tsc emits even when a file elsewhere in the tree has type errors; main.js is what we need
-    await execa(join(repo, "node_modules/.bin/tsc"), ["--outDir", build, "--rootDir", join(repo, "src"), "--module", "NodeNext", "--moduleResolution", "NodeNext", "--target", "ES2022", "--skipLibCheck", "--types", "node", "--strict", ...entries], { reject: false });
+    await execa(
+      join(repo, "node_modules/.bin/tsc"),
+      [
+        "--outDir",
+        build,
+        "--rootDir",
+        join(repo, "src"),
+        "--module",
+        "NodeNext",
+        "--moduleResolution",
+        "NodeNext",
+        "--target",
+        "ES2022",
+        "--skipLibCheck",
+        "--types",
+        "node",
+        "--strict",
+        ...entries,
+      ],
+      { reject: false },
+    );
     expect(existsSync(join(build, "cli/main.js"))).toBe(true);
     const r = await execa("unshare", ["--mount", "--net", "--propagation", "private", "--", process.execPath, join(here, "show-kernel.mjs")], {
       reject: false,

@@ -62,12 +62,18 @@ describe("AST shapes", () => {
     expect(shape((one("ns c$i") as Extract<Statement, { type: "Ns" }>).name)).toEqual({
       type: "Template",
       quoted: false,
-      parts: [{ kind: "text", text: "c" }, { kind: "expr", expr: { type: "Var", name: "i" } }],
+      parts: [
+        { kind: "text", text: "c" },
+        { kind: "expr", expr: { type: "Var", name: "i" } },
+      ],
     });
     expect(shape((one("veth ${ns}_veth0") as Extract<Statement, { type: "Veth" }>).farName)).toEqual({
       type: "Template",
       quoted: false,
-      parts: [{ kind: "expr", expr: { type: "Var", name: "ns" } }, { kind: "text", text: "_veth0" }],
+      parts: [
+        { kind: "expr", expr: { type: "Var", name: "ns" } },
+        { kind: "text", text: "_veth0" },
+      ],
     });
   });
 
@@ -159,7 +165,14 @@ describe("AST shapes", () => {
     expect(r.diagnostics).toEqual([]);
     expect(shape(r.script.body)).toEqual([
       { type: "Pool", name: { type: "Ident", name: "p" }, cidr: text("10.0.0.0/8"), split: { prefix: 24 }, reserve: [] },
-      { type: "Ns", name: text("a"), body: [{ type: "Veth", pair: false }, { type: "Addr", value: { kind: "auto", pool: { type: "Ident", name: "p" } } }] },
+      {
+        type: "Ns",
+        name: text("a"),
+        body: [
+          { type: "Veth", pair: false },
+          { type: "Addr", value: { kind: "auto", pool: { type: "Ident", name: "p" } } },
+        ],
+      },
     ]);
     expect(r.script.body[0]!.span.end.line).toBe(3);
   });
@@ -181,7 +194,13 @@ describe("AST shapes", () => {
       callee: { type: "Ident", name: "mk" },
       args: [
         { type: "String", value: text("web") },
-        { type: "List", items: [{ type: "Number", value: 1 }, { type: "Number", value: 2 }] },
+        {
+          type: "List",
+          items: [
+            { type: "Number", value: 1 },
+            { type: "Number", value: 2 },
+          ],
+        },
         { type: "Call", callee: { type: "Ident", name: "f" }, args: [{ type: "Number", value: 3 }] },
       ],
     });

@@ -31,9 +31,7 @@ describe("invalid fixtures report exactly the expected codes and positions", () 
     });
   }
   it("every syntax code has an invalid fixture", () => {
-    const all = files("invalid").flatMap((f) =>
-      [...readFileSync(join(root, "invalid", f), "utf8").matchAll(/^# expect: (NS\d{3})/gm)].map((m) => m[1]),
-    );
+    const all = files("invalid").flatMap((f) => [...readFileSync(join(root, "invalid", f), "utf8").matchAll(/^# expect: (NS\d{3})/gm)].map((m) => m[1]));
     for (const c of syntaxCodes) expect(all, c.code).toContain(c.code);
   });
 });

@@ -8,7 +8,39 @@ import type { Span } from "../../src/model/span.js";
 
 const dir = join(import.meta.dirname, "../fixtures/syntax/valid");
 const seeds = readdirSync(dir).map((f) => readFileSync(join(dir, f), "utf8"));
-const PIECES = ["<", ">", ";", "\n", '"', "${", "}", "$", "\\", "\\\n", "#", ":", "..", "/", "(", ")", "[", "]", ",", "=", "|", "ns", "veth", "to", "addr", "10.0.0.1/24", "2001:db8::1", "${i+1}", "-", "*", " "];
+const PIECES = [
+  "<",
+  ">",
+  ";",
+  "\n",
+  '"',
+  "${",
+  "}",
+  "$",
+  "\\",
+  "\\\n",
+  "#",
+  ":",
+  "..",
+  "/",
+  "(",
+  ")",
+  "[",
+  "]",
+  ",",
+  "=",
+  "|",
+  "ns",
+  "veth",
+  "to",
+  "addr",
+  "10.0.0.1/24",
+  "2001:db8::1",
+  "${i+1}",
+  "-",
+  "*",
+  " ",
+];
 
 type Mutation = { kind: "delete" | "insert" | "duplicate" | "swap"; at: number; len: number; piece: number };
 const mutation = fc.record({
@@ -63,7 +95,7 @@ describe("grammar fuzz", () => {
 
   it("random printable text never throws", () => {
     fc.assert(
-      fc.property(fc.string({ unit: fc.constantFrom(...PIECES, "a", "1", "\t", "é", "\r", "{", "'") , maxLength: 80 }), (text) => {
+      fc.property(fc.string({ unit: fc.constantFrom(...PIECES, "a", "1", "\t", "é", "\r", "{", "'"), maxLength: 80 }), (text) => {
         const r = parse(text, "r.nsnet");
         const lines = new LineIndex(text, "r.nsnet");
         for (const d of r.diagnostics) checkSpan(text, lines, d.span);

@@ -20,13 +20,18 @@ export function addressConflicts(ctx: CheckContext): void {
       }
       const addr = ipText(a.value);
       const where = (x: CheckedAddress) => `${x.ns}:${x.dev}`;
-      ctx.accept("NS312", a.span, { addr }, {
-        related: [{ span: seen.span, message: `${addr} is also on \`${where(seen)}\` here` }],
-        hint:
-          where(seen) === where(a)
-            ? `\`${where(a)}\` is given ${addr} twice`
-            : `\`${where(seen)}\` and \`${where(a)}\` share a segment (a bridge, a veth pair or a macvlan parent); give one another address`,
-      });
+      ctx.accept(
+        "NS312",
+        a.span,
+        { addr },
+        {
+          related: [{ span: seen.span, message: `${addr} is also on \`${where(seen)}\` here` }],
+          hint:
+            where(seen) === where(a)
+              ? `\`${where(a)}\` is given ${addr} twice`
+              : `\`${where(seen)}\` and \`${where(a)}\` share a segment (a bridge, a veth pair or a macvlan parent); give one another address`,
+        },
+      );
     }
   }
 }

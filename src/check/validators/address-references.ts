@@ -8,9 +8,14 @@ export function addressReferences(a: AddressAssignment, ctx: CheckContext): void
   requireDevice(ctx, a.ns, a.dev, a.devSpan ?? a.valueSpan);
   if (a.spec.kind === "auto" && a.spec.pool !== undefined && !ctx.pools.has(a.spec.pool)) {
     const suggestions = didYouMean(a.spec.pool, ctx.pools.keys());
-    ctx.accept("NS306", a.spec.poolSpan ?? a.valueSpan, { name: a.spec.pool }, {
-      suggestions,
-      hint: suggestions.length ? undefined : `declare it with \`pool ${a.spec.pool} CIDR\``,
-    });
+    ctx.accept(
+      "NS306",
+      a.spec.poolSpan ?? a.valueSpan,
+      { name: a.spec.pool },
+      {
+        suggestions,
+        hint: suggestions.length ? undefined : `declare it with \`pool ${a.spec.pool} CIDR\``,
+      },
+    );
   }
 }

@@ -10,8 +10,13 @@ export function duplicateDevice(d: Device, ctx: CheckContext): void {
   const first = ctx.devices.get(devKey(d.ns, d.name));
   if (!first || first === d) return;
   const veth = d.kind === "veth" || first.kind === "veth";
-  ctx.accept(veth ? "NS309" : "NS308", d.nameSpan, { name: d.name, ns: d.ns }, {
-    related: [{ span: first.nameSpan, message: `\`${d.ns}:${d.name}\` is first produced here` }],
-    hint: veth ? "name one of the ends explicitly (`veth NAME` for the far end, `as IF` for this end)" : undefined,
-  });
+  ctx.accept(
+    veth ? "NS309" : "NS308",
+    d.nameSpan,
+    { name: d.name, ns: d.ns },
+    {
+      related: [{ span: first.nameSpan, message: `\`${d.ns}:${d.name}\` is first produced here` }],
+      hint: veth ? "name one of the ends explicitly (`veth NAME` for the far end, `as IF` for this end)" : undefined,
+    },
+  );
 }

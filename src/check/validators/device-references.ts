@@ -16,14 +16,24 @@ export function deviceReferences(d: Device, ctx: CheckContext): void {
     if (!m) {
       const bridges = (ctx.deviceNames.get(d.ns) ?? []).filter((n) => ctx.device(d.ns, n)?.kind === "bridge");
       const suggestions = didYouMean(d.master, bridges);
-      ctx.accept("NS304", span, { name: d.master, ns: d.ns }, {
-        suggestions,
-        hint: d.ns === HOST ? `declare it with \`bridge ${d.master}\`` : `declare it inside \`ns ${d.ns}\` with \`bridge ${d.master}\``,
-      });
+      ctx.accept(
+        "NS304",
+        span,
+        { name: d.master, ns: d.ns },
+        {
+          suggestions,
+          hint: d.ns === HOST ? `declare it with \`bridge ${d.master}\`` : `declare it inside \`ns ${d.ns}\` with \`bridge ${d.master}\``,
+        },
+      );
     } else if (m.kind !== "bridge") {
-      ctx.accept("NS305", span, { name: d.master, kind: m.kind }, {
-        related: [{ span: m.nameSpan, message: `\`${d.master}\` is declared here` }],
-      });
+      ctx.accept(
+        "NS305",
+        span,
+        { name: d.master, kind: m.kind },
+        {
+          related: [{ span: m.nameSpan, message: `\`${d.master}\` is declared here` }],
+        },
+      );
     }
   }
   switch (d.kind) {

@@ -30,8 +30,13 @@ export function natRule(n: Nat, ctx: CheckContext): void {
   const { pattern } = n.source;
   const names = ctx.deviceNames.get(n.ns) ?? [];
   if (!names.some((name) => patternMatches(pattern, name))) {
-    ctx.accept("NS324", n.sourceSpan, { pattern, ns: n.ns }, {
-      hint: "links created later by `on add` handlers still match at run time; end a prefix with `+` (`ve-+`)",
-    });
+    ctx.accept(
+      "NS324",
+      n.sourceSpan,
+      { pattern, ns: n.ns },
+      {
+        hint: "links created later by `on add` handlers still match at run time; end a prefix with `+` (`ve-+`)",
+      },
+    );
   }
 }

@@ -15,10 +15,15 @@ export function partitionReplaced(ctx: CheckContext): void {
     last.set(p.scope, p);
     if (!before) continue;
     const where = p.scope === HOST ? "" : ` in namespace \`${p.scope}\``;
-    ctx.accept("NS328", p.span, { where }, {
-      related: [{ span: before.span, message: "this earlier partition no longer holds" }],
-      hint: "a script says what the network is, not steps: write one partition (or none) per namespace",
-    });
+    ctx.accept(
+      "NS328",
+      p.span,
+      { where },
+      {
+        related: [{ span: before.span, message: "this earlier partition no longer holds" }],
+        hint: "a script says what the network is, not steps: write one partition (or none) per namespace",
+      },
+    );
   }
 }
 

@@ -23,8 +23,13 @@ export function portmapDuplicates(ctx: CheckContext): void {
       first.set(key, p);
       continue;
     }
-    ctx.accept("NS322", p.hostPortSpan ?? p.span, { proto: p.proto, port: p.hostPort }, {
-      related: [{ span: seen.hostPortSpan ?? seen.span, message: `${key} first goes to \`${seen.ns}:${seen.port}\` here` }],
-    });
+    ctx.accept(
+      "NS322",
+      p.hostPortSpan ?? p.span,
+      { proto: p.proto, port: p.hostPort },
+      {
+        related: [{ span: seen.hostPortSpan ?? seen.span, message: `${key} first goes to \`${seen.ns}:${seen.port}\` here` }],
+      },
+    );
   }
 }

@@ -17,16 +17,19 @@ export function proxyArp(p: ProxyArp, ctx: CheckContext): void {
   if (!dev || dev.kind !== "uplink") {
     const uplinks = ctx.topo.devices.filter((d) => d.ns === HOST && d.kind === "uplink").map((d) => d.name);
     const suggestions = didYouMean(p.uplink, uplinks);
-    ctx.accept("NS319", p.uplinkSpan, { name: p.uplink }, {
-      hint: suggestions.length ? undefined : `declare it with \`uplink ${p.uplink}\``,
-      suggestions,
-      related: dev ? [{ span: dev.nameSpan, message: `\`${p.uplink}\` is a ${dev.kind} declared here` }] : undefined,
-    });
+    ctx.accept(
+      "NS319",
+      p.uplinkSpan,
+      { name: p.uplink },
+      {
+        hint: suggestions.length ? undefined : `declare it with \`uplink ${p.uplink}\``,
+        suggestions,
+        related: dev ? [{ span: dev.nameSpan, message: `\`${p.uplink}\` is a ${dev.kind} declared here` }] : undefined,
+      },
+    );
     return;
   }
-  const uplinkNets = (ctx.addressesByNs.get(HOST) ?? []).filter(
-    (a) => a.dev === p.uplink && a.value && a.value.prefix < bitsOf(a.value.family),
-  );
+  const uplinkNets = (ctx.addressesByNs.get(HOST) ?? []).filter((a) => a.dev === p.uplink && a.value && a.value.prefix < bitsOf(a.value.family));
   for (const a of ctx.addressesByNs.get(p.ns) ?? []) {
     const v = a.value;
     if (!v || a.dev === "lo" || isLinkLocal6(v)) continue;
@@ -34,13 +37,18 @@ export function proxyArp(p: ProxyArp, ctx: CheckContext): void {
     // Without a declared address on the uplink its subnet is known only at plan time.
     if (nets.length === 0 || nets.some((u) => contains(u.value!, v)) || isTransit(a, ctx)) continue;
     const net = nets[0]!;
-    ctx.accept("NS318", a.span, { addr: ipText(v), uplink: p.uplink, subnet: subnetText(net.value!) }, {
-      related: [
-        { span: p.uplinkSpan, message: `\`${p.ns}\` is published on \`${p.uplink}\` here` },
-        { span: net.span, message: `the uplink's subnet comes from this address` },
-      ],
-      hint: "use an address of the uplink's subnet, or give the other end of the link an address in the same subnet (a transit subnet)",
-    });
+    ctx.accept(
+      "NS318",
+      a.span,
+      { addr: ipText(v), uplink: p.uplink, subnet: subnetText(net.value!) },
+      {
+        related: [
+          { span: p.uplinkSpan, message: `\`${p.ns}\` is published on \`${p.uplink}\` here` },
+          { span: net.span, message: `the uplink's subnet comes from this address` },
+        ],
+        hint: "use an address of the uplink's subnet, or give the other end of the link an address in the same subnet (a transit subnet)",
+      },
+    );
   }
 }
 

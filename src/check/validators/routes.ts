@@ -42,9 +42,14 @@ export function routeShape(r: Route, ctx: CheckContext): void {
   const subnets = [...new Set(own.filter((a) => a.value!.family === via.family).map((a) => subnetText(a.value!)))];
   const scope = r.dev !== undefined ? ` on \`${r.dev}\`` : "";
   const connected = subnets.length ? `connected${scope}: ${subnets.slice(0, 4).join(", ")}${subnets.length > 4 ? ", …" : ""}; ` : "";
-  ctx.accept("NS316", viaSpan, { via: r.via, ns: r.ns }, {
-    hint: `${connected}add an address in the gateway's subnet, or write \`onlink\` if it answers on the link`,
-    // The host may well have addresses the script does not declare (DHCP on eth0).
-    severity: r.ns === HOST ? "warning" : undefined,
-  });
+  ctx.accept(
+    "NS316",
+    viaSpan,
+    { via: r.via, ns: r.ns },
+    {
+      hint: `${connected}add an address in the gateway's subnet, or write \`onlink\` if it answers on the link`,
+      // The host may well have addresses the script does not declare (DHCP on eth0).
+      severity: r.ns === HOST ? "warning" : undefined,
+    },
+  );
 }

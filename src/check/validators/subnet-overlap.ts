@@ -33,13 +33,18 @@ export function subnetOverlap(ctx: CheckContext): void {
           const pair = [widest.a.dev, r.a.dev].sort().join("\0");
           if (!reported.has(pair)) {
             reported.add(pair);
-            ctx.accept("NS320", r.a.span, {
-              subnet: subnetText(r.a.value!),
-              dev: r.a.dev,
-              other: subnetText(widest.a.value!),
-              otherDev: widest.a.dev,
-              ns,
-            }, { related: [{ span: widest.a.span, message: `${subnetText(widest.a.value!)} is connected on \`${widest.a.dev}\` here` }] });
+            ctx.accept(
+              "NS320",
+              r.a.span,
+              {
+                subnet: subnetText(r.a.value!),
+                dev: r.a.dev,
+                other: subnetText(widest.a.value!),
+                otherDev: widest.a.dev,
+                ns,
+              },
+              { related: [{ span: widest.a.span, message: `${subnetText(widest.a.value!)} is connected on \`${widest.a.dev}\` here` }] },
+            );
           }
         }
         if (r.hi > widest.hi) widest = r;

@@ -15,7 +15,16 @@ export async function runDown(inv: Invocation): Promise<number> {
   const r = await down(opts);
   if (inv.global.json) {
     const known = existed || r.undone ? undefined : (await knownProjects(opts)).filter((p) => p.name !== opts.project).map((p) => p.name);
-    const out = { status: r.status, project: opts.project, existed, undone: r.undone, skipped: r.skipped, notes: r.notes, leftovers: r.leftovers ?? [], ...(known ? { knownProjects: known } : {}) };
+    const out = {
+      status: r.status,
+      project: opts.project,
+      existed,
+      undone: r.undone,
+      skipped: r.skipped,
+      notes: r.notes,
+      leftovers: r.leftovers ?? [],
+      ...(known ? { knownProjects: known } : {}),
+    };
     process.stdout.write(JSON.stringify(out, null, 2) + "\n");
     return r.status === "ok" ? EXIT.ok : EXIT.rollbackIncomplete;
   }

@@ -19,12 +19,7 @@ export const SANDBOX_STATE_DIR = "/run/nsnet";
 /** Global flags worth carrying into the inner half. */
 function globalFlags(inv: Invocation): string[] {
   const g = inv.global;
-  return [
-    ...(g.verbose ? ["--verbose"] : []),
-    ...(g.quiet ? ["--quiet"] : []),
-    ...(g.json ? ["--json"] : []),
-    ...(g.project ? ["--project", g.project] : []),
-  ];
+  return [...(g.verbose ? ["--verbose"] : []), ...(g.quiet ? ["--quiet"] : []), ...(g.json ? ["--json"] : []), ...(g.project ? ["--project", g.project] : [])];
 }
 
 /** Outer half of `nsnet sandbox FILE [-- CMD…]`: re-run ourselves under unshare. */

@@ -28,7 +28,23 @@ export async function runUp(inv: Invocation): Promise<number> {
 export function reportUp(r: UpResult, inv: Pick<Invocation, "global">, file: string): number {
   const g = inv.global;
   if (g.json) {
-    process.stdout.write(JSON.stringify({ status: r.status, ops: r.ops.length, applied: r.ops.map((o) => o.summary), elapsedMs: r.elapsedMs, diagnostics: r.diagnostics, failure: r.failure, leftovers: r.leftovers, expects: r.expectResults, skipped: r.skipped }, null, 2) + "\n");
+    process.stdout.write(
+      JSON.stringify(
+        {
+          status: r.status,
+          ops: r.ops.length,
+          applied: r.ops.map((o) => o.summary),
+          elapsedMs: r.elapsedMs,
+          diagnostics: r.diagnostics,
+          failure: r.failure,
+          leftovers: r.leftovers,
+          expects: r.expectResults,
+          skipped: r.skipped,
+        },
+        null,
+        2,
+      ) + "\n",
+    );
   }
   const bad = (s: string) => (useColor(process.stderr) ? kleur.red().bold(s) : s);
   switch (r.status) {

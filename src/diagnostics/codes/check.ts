@@ -202,7 +202,8 @@ export const checkCodes = [
     code: "NS329",
     severity: "error",
     message: "interface name `{name}` is read by `ip` as its keyword `{keyword}`",
-    explanation: "`ip link` reads a bare interface name only when it is none of its own words (and any prefix of `address`, `type`, `help`, `link`, `master` … counts): such a name would change the command nsnet sends.",
+    explanation:
+      "`ip link` reads a bare interface name only when it is none of its own words (and any prefix of `address`, `type`, `help`, `link`, `master` … counts): such a name would change the command nsnet sends.",
     example: "ns a < veth dev as help >",
   },
 ] as const satisfies readonly CodeInfo[];

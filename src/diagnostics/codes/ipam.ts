@@ -84,7 +84,8 @@ export const ipamCodes = [
     code: "NS413",
     severity: "error",
     message: "no host address left for {owner} in {subnet}, the subnet pool {pool} gave its L2 segment ({hosts} usable)",
-    explanation: "A split pool gives each L2 segment one subnet, and every `addr auto` on the segment a host of it: more requests than the subnet has hosts cannot fit.",
+    explanation:
+      "A split pool gives each L2 segment one subnet, and every `addr auto` on the segment a host of it: more requests than the subnet has hosts cannot fit.",
     example: "pool links 198.51.100.0/24 split /30\nbridge br0 < addr auto from links >\nfor i in 1..3 < ns n$i < veth to br0; addr auto from links > >",
   },
 ] as const satisfies readonly CodeInfo[];

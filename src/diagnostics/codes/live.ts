@@ -41,7 +41,8 @@ export const liveCodes = [
     code: "NS506",
     severity: "error",
     message: "the host already has a route to {dst} ({existing}), which is not ours",
-    explanation: "A host route of the script has the destination of a route someone else made: the kernel would refuse to add it (File exists), and nsnet never replaces a route it did not create.",
+    explanation:
+      "A host route of the script has the destination of a route someone else made: the kernel would refuse to add it (File exists), and nsnet never replaces a route it did not create.",
     example: "host < route default via 192.0.2.254 >   # the host routes default via 192.0.2.1",
   },
 ] as const satisfies readonly CodeInfo[];

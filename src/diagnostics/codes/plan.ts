@@ -9,8 +9,7 @@ export const planCodes = [
     code: "NS590",
     severity: "error",
     message: "no IPv{family} gateway for the default route of namespace '{ns}'",
-    explanation:
-      "proxyarp gives a namespace a default route via the uplink's gateway; none was found in the host block, the live host or the caller.",
+    explanation: "proxyarp gives a namespace a default route via the uplink's gateway; none was found in the host block, the live host or the caller.",
     example: "uplink eth0\nns lxc1 < veth pair; addr 1.1.128.3/20; proxyarp on eth0 >   # host has no default route",
   },
   {
@@ -38,8 +37,7 @@ export const planCodes = [
     code: "NS594",
     severity: "error",
     message: "cannot partition: '{ns}' has no veth into the namespace '{via}' that forwards for the other groups",
-    explanation:
-      "partition drops traffic where it is forwarded: the one namespace (or the host) holding the other ends of every member's veths.",
+    explanation: "partition drops traffic where it is forwarded: the one namespace (or the host) holding the other ends of every member's veths.",
     example: "ns a < veth pair >\nns b < macvlan on eth0 >\npartition a | b",
   },
   {
@@ -57,4 +55,3 @@ export const planCodes = [
     example: "ns a < veth pair >\nns b < macvlan on a:eth0 >",
   },
 ] as const satisfies readonly CodeInfo[];
-

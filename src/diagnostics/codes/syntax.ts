@@ -55,7 +55,7 @@ export const syntaxCodes = [
     code: "NS108",
     severity: "error",
     message: "stray '>' closes no block",
-    explanation: "A `>` at the top level has no `<` to close (in a command, quote it: \">\").",
+    explanation: 'A `>` at the top level has no `<` to close (in a command, quote it: ">").',
     example: "ns a\n>",
   },
   {

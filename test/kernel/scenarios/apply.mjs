@@ -30,17 +30,28 @@ if (args.faults) {
 
 const ok = await execute(ops, runner, { project, stateDir, onProgress: () => {} });
 res.apply = { status: ok.status, changed: ok.changed, failure: ok.failure };
-const live = await readLive(runner, { sysctls: [{ ns: "host", key: "net.ipv4.ip_forward" }, { ns: "a", key: "net.ipv4.conf.all.forwarding" }] });
+const live = await readLive(runner, {
+  sysctls: [
+    { ns: "host", key: "net.ipv4.ip_forward" },
+    { ns: "a", key: "net.ipv4.conf.all.forwarding" },
+  ],
+});
 res.live = {
   namespaces: live.namespaces,
-  links: live.links.filter((l) => l.name !== "lo").map((l) => ({ ns: l.ns, name: l.name, kind: l.kind, alias: l.alias ?? null, master: l.master ?? null, up: l.up })),
+  links: live.links
+    .filter((l) => l.name !== "lo")
+    .map((l) => ({ ns: l.ns, name: l.name, kind: l.kind, alias: l.alias ?? null, master: l.master ?? null, up: l.up })),
   addrs: live.addrs.filter((a) => !a.cidr.startsWith("fe80") && a.cidr !== "127.0.0.1/8" && a.cidr !== "::1/128"),
   routes: live.routes.filter((r) => r.family === 4).map((r) => ({ ns: r.ns, dst: r.dst, via: r.via ?? null, dev: r.dev ?? null })),
   proxies: live.proxies,
   sysctls: live.sysctls,
 };
 const state = await new StateStore(project, stateDir).readState();
-res.state = { applied: state.applied.length, originals: state.sysctlOriginals, sysctlInverse: state.applied.filter((o) => o.tool === "sysctl").map((o) => (o.inverse ? `${o.inverse.key}=${o.inverse.value}` : null)) };
+res.state = {
+  applied: state.applied.length,
+  originals: state.sysctlOriginals,
+  sysctlInverse: state.applied.filter((o) => o.tool === "sysctl").map((o) => (o.inverse ? `${o.inverse.key}=${o.inverse.value}` : null)),
+};
 
 const { execa } = await import("execa");
 const ping = await execa("ip", ["netns", "exec", "a", "ping", "-c1", "-W1", "192.0.2.2"], { reject: false });
@@ -49,7 +60,19 @@ const noping = await execa("ip", ["netns", "exec", "a", "ping", "-c1", "-W1", "1
 res.pingMissing = noping.exitCode;
 
 const again = await execute([], runner, { project, stateDir });
-res.reapply = { status: again.status, changed: again.changed, diff: sameWorld(live, await readLive(runner, { sysctls: [{ ns: "host", key: "net.ipv4.ip_forward" }, { ns: "a", key: "net.ipv4.conf.all.forwarding" }] })) };
+res.reapply = {
+  status: again.status,
+  changed: again.changed,
+  diff: sameWorld(
+    live,
+    await readLive(runner, {
+      sysctls: [
+        { ns: "host", key: "net.ipv4.ip_forward" },
+        { ns: "a", key: "net.ipv4.conf.all.forwarding" },
+      ],
+    }),
+  ),
+};
 
 // someone deletes our bridge and makes their own with the same name, no alias
 await execa("ip", ["link", "del", "br0"]);

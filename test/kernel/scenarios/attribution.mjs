@@ -9,10 +9,16 @@ const stateDir = "/run/nsnet";
 const op = (index, effect, text) => ({ index, phase: "host", tool: "ip", ns: "host", text, summary: text, effect, inverse: null });
 const ops = [
   { ...op(1, { k: "netns", name: "x1" }, "netns add x1"), inverse: { k: "netns-del", name: "x1" } },
-  { ...op(2, { k: "link", at: "host", ns: "host", name: "br7", kind: "bridge" }, "link add br7 type bridge"), inverse: { k: "link-del", ns: "host", name: "br7" } },
+  {
+    ...op(2, { k: "link", at: "host", ns: "host", name: "br7", kind: "bridge" }, "link add br7 type bridge"),
+    inverse: { k: "link-del", ns: "host", name: "br7" },
+  },
   { ...op(3, { k: "alias", ns: "host", dev: "br7", alias: "nsnet:at" }, "link set br7 alias nsnet:at"), undoneWith: "link" },
   // `help` is read by `ip link` as its keyword: ip prints its usage and exits, naming no line
-  { ...op(4, { k: "link", at: "host", ns: "host", name: "help", kind: "bridge" }, "link add help type bridge"), inverse: { k: "link-del", ns: "host", name: "help" } },
+  {
+    ...op(4, { k: "link", at: "host", ns: "host", name: "help", kind: "bridge" }, "link add help type bridge"),
+    inverse: { k: "link-del", ns: "host", name: "help" },
+  },
   { ...op(5, { k: "netns", name: "x2" }, "netns add x2"), inverse: { k: "netns-del", name: "x2" } },
 ];
 const before = await readLive(runner);
@@ -22,5 +28,8 @@ out({
   failedOp: r.failure?.op?.index,
   left: (r.left ?? []).map((l) => l.command),
   diff: sameWorld(before, await readLive(runner)),
-  applied: await new StateStore(project, stateDir).readState().then((s) => s.applied.map((o) => o.text), (e) => e.message),
+  applied: await new StateStore(project, stateDir).readState().then(
+    (s) => s.applied.map((o) => o.text),
+    (e) => e.message,
+  ),
 });

@@ -19,14 +19,16 @@ if (install.status !== 0) throw new Error(`nsnet cni install failed: ${install.s
 const CNI_PATH = `${BIN}:/usr/lib/cni`;
 
 function execPlugin(type, command, conf, env) {
-  const path = CNI_PATH.split(":").map((d) => `${d}/${type}`).find((f) => {
-    try {
-      accessSync(f, constants.X_OK);
-      return true;
-    } catch {
-      return false;
-    }
-  });
+  const path = CNI_PATH.split(":")
+    .map((d) => `${d}/${type}`)
+    .find((f) => {
+      try {
+        accessSync(f, constants.X_OK);
+        return true;
+      } catch {
+        return false;
+      }
+    });
   if (!path) return Promise.resolve({ status: 127, stdout: "", stderr: `plugin ${type} not found in ${CNI_PATH}` });
   return new Promise((resolve) => {
     const child = spawn(path, [], {
@@ -55,7 +57,7 @@ async function runNetwork(a) {
   const env = { CNI_CONTAINERID: a.id ?? "", CNI_NETNS: a.netns ?? "", CNI_IFNAME: a.ifname ?? "eth0", ...(a.env ?? {}) };
   const key = `${list.name}/${a.id}/${a.ifname ?? "eth0"}`;
   const plugins = a.command === "DEL" ? [...list.plugins].reverse() : list.plugins;
-  let prev = a.command === "ADD" ? undefined : a.prevResult ?? results.get(key);
+  let prev = a.command === "ADD" ? undefined : (a.prevResult ?? results.get(key));
   const calls = [];
   for (const p of plugins) {
     const conf = { ...p, name: list.name, cniVersion: list.cniVersion };
@@ -89,19 +91,39 @@ function ipJson(args) {
 function dump(a) {
   const br = a.bridge ?? "cni0";
   const brLink = ipJson(["-d", "addr", "show", "dev", br])[0];
-  const ports = ipJson(["-d", "link", "show", "master", br]).map((l) => ({ kind: l.linkinfo?.info_kind, up: l.flags.includes("UP"), hairpin: l.linkinfo?.info_slave_data?.hairpin ?? null, mtu: l.mtu }));
+  const ports = ipJson(["-d", "link", "show", "master", br]).map((l) => ({
+    kind: l.linkinfo?.info_kind,
+    up: l.flags.includes("UP"),
+    hairpin: l.linkinfo?.info_slave_data?.hairpin ?? null,
+    mtu: l.mtu,
+  }));
   const containers = {};
   for (const ns of a.netns ?? []) {
     const pre = ["-n", ns];
     const links = ipJson([...pre, "-d", "addr", "show"]).filter((l) => l.ifname !== "lo");
     containers[ns] = {
-      links: links.map((l) => ({ name: l.ifname, kind: l.linkinfo?.info_kind, up: l.flags.includes("UP"), mtu: l.mtu, addrs: (l.addr_info ?? []).filter((x) => x.scope === "global").map((x) => `${x.local}/${x.prefixlen}`) })),
-      routes: ipJson([...pre, "route", "show"]).map((r) => `${r.dst} via=${r.gateway ?? "-"} dev=${r.dev}`).sort(),
+      links: links.map((l) => ({
+        name: l.ifname,
+        kind: l.linkinfo?.info_kind,
+        up: l.flags.includes("UP"),
+        mtu: l.mtu,
+        addrs: (l.addr_info ?? []).filter((x) => x.scope === "global").map((x) => `${x.local}/${x.prefixlen}`),
+      })),
+      routes: ipJson([...pre, "route", "show"])
+        .map((r) => `${r.dst} via=${r.gateway ?? "-"} dev=${r.dev}`)
+        .sort(),
     };
   }
   const fwd = spawnSync("sysctl", ["-n", "net.ipv4.ip_forward"], { encoding: "utf8" }).stdout.trim();
   return {
-    bridge: brLink ? { kind: brLink.linkinfo?.info_kind, up: brLink.flags.includes("UP"), mtu: brLink.mtu, addrs: (brLink.addr_info ?? []).filter((x) => x.scope === "global").map((x) => `${x.local}/${x.prefixlen}`) } : null,
+    bridge: brLink
+      ? {
+          kind: brLink.linkinfo?.info_kind,
+          up: brLink.flags.includes("UP"),
+          mtu: brLink.mtu,
+          addrs: (brLink.addr_info ?? []).filter((x) => x.scope === "global").map((x) => `${x.local}/${x.prefixlen}`),
+        }
+      : null,
     ports: ports.sort((x, y) => JSON.stringify(x).localeCompare(JSON.stringify(y))),
     containers,
     ip_forward: fwd,

@@ -37,7 +37,11 @@ async function world() {
   const live = await readLive(runner, { sysctls: sysctls.filter((s) => s.ns === "host" || readFileSafe(`/run/netns/${s.ns}`) !== null) });
   let services = [];
   const state = readFileSafe(`${stateDir}/${project}/state.json`);
-  if (state) services = JSON.parse(state).services.filter((s) => running(s.pid)).map((s) => s.argv.join(" ")).sort();
+  if (state)
+    services = JSON.parse(state)
+      .services.filter((s) => running(s.pid))
+      .map((s) => s.argv.join(" "))
+      .sort();
   return { live, services };
 }
 function readFileSafe(p) {
@@ -51,7 +55,10 @@ function running(pid) {
   const stat = readFileSafe(`/proc/${pid}/stat`);
   return stat !== null && stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !== "Z";
 }
-const differs = (a, b) => [...sameWorld(a.live, b.live), ...(JSON.stringify(a.services) === JSON.stringify(b.services) ? [] : [`services ${JSON.stringify(a.services)} → ${JSON.stringify(b.services)}`])];
+const differs = (a, b) => [
+  ...sameWorld(a.live, b.live),
+  ...(JSON.stringify(a.services) === JSON.stringify(b.services) ? [] : [`services ${JSON.stringify(a.services)} → ${JSON.stringify(b.services)}`]),
+];
 
 /** Fail each op of applying `c` in turn; every one must leave `expected` as it was. */
 async function faults(c, expected) {

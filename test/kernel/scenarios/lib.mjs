@@ -30,13 +30,27 @@ export function sameWorld(a, b) {
 
 /** ≥ 15 ops over two namespaces, a bridge, veths, addresses, routes, a proxy, sysctls. */
 export function midOps(project, p = "", { net = 2, hostSysctl = true } = {}) {
-  const A = `${p}a`, Bn = `${p}b`, br = `${p}br0`, va = `${p}a_veth0`, vb = `${p}b_veth0`;
+  const A = `${p}a`,
+    Bn = `${p}b`,
+    br = `${p}br0`,
+    va = `${p}a_veth0`,
+    vb = `${p}b_veth0`;
   const alias = `nsnet:${project}`;
   // documentation ranges only: net 2 is the default; 3 and 4 keep parallel projects apart
   const table = {
     2: [],
-    3: [[/192\.0\.2\.(\d+)\/24/g, "198.51.100.$1/24"], [/192\.0\.2\./g, "198.51.100."], [/203\.0\.113\.0\/24/g, "203.0.113.0/26"], [/198\.51\.100\.0\/24/g, "203.0.113.64/26"]],
-    4: [[/192\.0\.2\.(\d+)\/24/g, "203.0.113.$1/24"], [/192\.0\.2\./g, "203.0.113."], [/203\.0\.113\.0\/24/g, "192.0.2.0/26"], [/198\.51\.100\.0\/24/g, "192.0.2.64/26"]],
+    3: [
+      [/192\.0\.2\.(\d+)\/24/g, "198.51.100.$1/24"],
+      [/192\.0\.2\./g, "198.51.100."],
+      [/203\.0\.113\.0\/24/g, "203.0.113.0/26"],
+      [/198\.51\.100\.0\/24/g, "203.0.113.64/26"],
+    ],
+    4: [
+      [/192\.0\.2\.(\d+)\/24/g, "203.0.113.$1/24"],
+      [/192\.0\.2\./g, "203.0.113."],
+      [/203\.0\.113\.0\/24/g, "192.0.2.0/26"],
+      [/198\.51\.100\.0\/24/g, "192.0.2.64/26"],
+    ],
   }[net];
   const n = (s) => table.reduce((t, [re, to]) => t.replace(re, to), s);
   const list = [

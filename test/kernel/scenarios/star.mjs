@@ -16,14 +16,17 @@ const N = 12;
 const res = {};
 
 const file = "/run/star.nsnet";
-writeFileSync(file, [
-  "pool p 2001:db8:100::/64",
-  "bridge br0 < addr 2001:db8:100::1/64 >",
-  `for i in 1..${N} <`,
-  "  ns c$i < veth to br0; addr auto from p; route default via 2001:db8:100::1 >",
-  ">",
-  "",
-].join("\n"));
+writeFileSync(
+  file,
+  [
+    "pool p 2001:db8:100::/64",
+    "bridge br0 < addr 2001:db8:100::1/64 >",
+    `for i in 1..${N} <`,
+    "  ns c$i < veth to br0; addr auto from p; route default via 2001:db8:100::1 >",
+    ">",
+    "",
+  ].join("\n"),
+);
 const cli = (...args) => {
   const r = spawnSync(process.execPath, [CLI, ...args, file, "--state-dir", "/run/st"], { encoding: "utf8", timeout: 120_000 });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
@@ -71,7 +74,10 @@ res.reapply = again.status === 0 ? JSON.parse(again.stdout).ops : again.stderr;
 // --- the executor alone, another project in namespaces v1..v9 on bridge br1
 const alias = "nsnet:vm";
 function vOps({ sysctlIn } = {}) {
-  const list = [["host", "host", "link add br1 type bridge", "link del br1"], ["host", "host", `link set br1 alias ${alias}`, null]];
+  const list = [
+    ["host", "host", "link add br1 type bridge", "link del br1"],
+    ["host", "host", `link set br1 alias ${alias}`, null],
+  ];
   for (let i = 1; i <= 9; i++) {
     list.push(["host", "host", `netns add v${i}`, `netns del v${i}`]);
     list.push(["host", "host", `link add v${i}_veth0 type veth peer name eth0 netns v${i}`, `link del v${i}_veth0`]);
@@ -89,7 +95,16 @@ function vOps({ sysctlIn } = {}) {
   if (sysctlIn) list.push(["sysctl", sysctlIn, "net.ipv6.conf.eth0.disable_ipv6=1", null]);
   return list.map(([phase, ns, text, inv], k) => {
     const tool = phase === "sysctl" ? "sysctl" : "ip";
-    const op = { index: k + 1, phase, tool, ns, text, summary: text, effect: effectOf({ tool, ns, text }), inverse: inv === null ? null : effectOf({ tool, ns, text: inv }) };
+    const op = {
+      index: k + 1,
+      phase,
+      tool,
+      ns,
+      text,
+      summary: text,
+      effect: effectOf({ tool, ns, text }),
+      inverse: inv === null ? null : effectOf({ tool, ns, text: inv }),
+    };
     if (!op.effect || (inv !== null && !op.inverse)) throw new Error(`vOps: not an nsnet text: ${text} / ${inv}`);
     // an alias goes with its link; a sysctl without inverse is restored from what was found
     if (inv === null && tool === "ip") op.undoneWith = "link";
@@ -115,5 +130,10 @@ for (const failAt of [at("v1", "link set lo up"), at("v4", "addr add"), at("v9",
 // --- down: when it returns, nothing of the star is left (veth ends go with their namespaces)
 const down = cli("down");
 res.down = down.status;
-res.afterDown = { namespaces: ipj("netns", "list").map((n) => n.name), links: ipj("link", "show").map((l) => l.ifname).filter((n) => n !== "lo") };
+res.afterDown = {
+  namespaces: ipj("netns", "list").map((n) => n.name),
+  links: ipj("link", "show")
+    .map((l) => l.ifname)
+    .filter((n) => n !== "lo"),
+};
 out(res);

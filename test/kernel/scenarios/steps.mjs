@@ -38,25 +38,37 @@ function ipJson(args) {
 
 /** A normalised picture of the kernel: what a person would compare by eye. */
 function dump() {
-  const nss = ipJson(["netns", "list"]).map((n) => n.name).sort();
+  const nss = ipJson(["netns", "list"])
+    .map((n) => n.name)
+    .sort();
   const places = ["host", ...nss];
   const state = { namespaces: nss, places: {} };
   for (const p of places) {
     const pre = p === "host" ? [] : ["-n", p];
-    const links = ipJson([...pre, "-d", "link", "show"]).map((l) => ({
-      name: l.ifname,
-      kind: l.linkinfo?.info_kind ?? l.link_type,
-      up: l.flags.includes("UP"),
-      master: l.master,
-      alias: l.ifalias,
-    })).sort((a, b) => a.name.localeCompare(b.name));
-    const addrs = ipJson([...pre, "addr", "show"]).flatMap((l) =>
-      (l.addr_info ?? []).filter((a) => a.scope !== "link" && a.scope !== "host").map((a) => `${l.ifname} ${a.local}/${a.prefixlen}`)).sort();
+    const links = ipJson([...pre, "-d", "link", "show"])
+      .map((l) => ({
+        name: l.ifname,
+        kind: l.linkinfo?.info_kind ?? l.link_type,
+        up: l.flags.includes("UP"),
+        master: l.master,
+        alias: l.ifalias,
+      }))
+      .sort((a, b) => a.name.localeCompare(b.name));
+    const addrs = ipJson([...pre, "addr", "show"])
+      .flatMap((l) => (l.addr_info ?? []).filter((a) => a.scope !== "link" && a.scope !== "host").map((a) => `${l.ifname} ${a.local}/${a.prefixlen}`))
+      .sort();
     const routes = [...ipJson([...pre, "route", "show"]), ...ipJson([...pre, "-6", "route", "show"])]
       .filter((r) => r.protocol !== "kernel" && !(r.dst ?? "").startsWith("fe80"))
-      .map((r) => `${r.dst} via=${r.gateway ?? "-"} dev=${r.dev}`).sort();
-    const proxies = ipJson([...pre, "neigh", "show", "proxy"]).map((n) => `${n.dst} dev=${n.dev}`).sort();
-    const fwd = spawnSync(p === "host" ? "sysctl" : "ip", p === "host" ? ["-n", "net.ipv4.ip_forward"] : ["netns", "exec", p, "sysctl", "-n", "net.ipv4.ip_forward"], { encoding: "utf8" }).stdout.trim();
+      .map((r) => `${r.dst} via=${r.gateway ?? "-"} dev=${r.dev}`)
+      .sort();
+    const proxies = ipJson([...pre, "neigh", "show", "proxy"])
+      .map((n) => `${n.dst} dev=${n.dev}`)
+      .sort();
+    const fwd = spawnSync(
+      p === "host" ? "sysctl" : "ip",
+      p === "host" ? ["-n", "net.ipv4.ip_forward"] : ["netns", "exec", p, "sysctl", "-n", "net.ipv4.ip_forward"],
+      { encoding: "utf8" },
+    ).stdout.trim();
     state.places[p] = { links, addrs, routes, proxies, ip_forward: fwd };
   }
   return state;
@@ -127,7 +139,13 @@ for (const s of steps) {
     out.files[s.as] = existsSync(s.read) ? readFileSync(s.read, "utf8") : null;
   } else {
     const argv = s.run.map(subst);
-    const r = spawnSync(argv[0], argv.slice(1), { encoding: "utf8", timeout: 60_000, maxBuffer: 64 << 20, env: envOf(s), ...(s.input !== undefined ? { input: s.input } : {}) });
+    const r = spawnSync(argv[0], argv.slice(1), {
+      encoding: "utf8",
+      timeout: 60_000,
+      maxBuffer: 64 << 20,
+      env: envOf(s),
+      ...(s.input !== undefined ? { input: s.input } : {}),
+    });
     out.runs.push({ argv, status: r.status, stdout: r.stdout, stderr: r.stderr });
   }
 }
