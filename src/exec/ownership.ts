@@ -75,6 +75,11 @@ export function namespaceVerdict(name: string, who: Owner, ops: readonly UndoCan
   if (recorded && !sameNetns(recorded, who.current[name])) {
     return `namespace ${name} (not the one nsnet created: deleted and made again since)`;
   }
+  // no identity on record (an older or damaged state): only our mark on its lo proves it ours
+  const lo = who.live.links.find((l) => l.ns === name && l.name === "lo");
+  if (!recorded && confirmed && lo?.alias !== ownerAlias(who.project)) {
+    return `namespace ${name} (no identity on record and no mark of this project on its lo: not provably ours)`;
+  }
   const own = ownDevicesIn(name, ops);
   const foreign = who.live.links.filter((l) => l.ns === name && foreignLink(l, who, own));
   if (foreign.length) {

@@ -1,3 +1,4 @@
+import { HOST } from "../model/topology.js";
 import { isDeepStrictEqual } from "node:util";
 import { ownerAlias } from "../model/state.js";
 import { validateSysctlValue } from "../model/names.js";
@@ -130,6 +131,8 @@ function asStep(v: unknown): OpStep | null {
 function ownedBy(e: Effect, project: string): string | null {
   if (e.k === "alias" && e.alias !== ownerAlias(project)) return `nsnet marks links only with its own alias ${ownerAlias(project)}`;
   if ((e.k === "nft" || e.k === "nft-del") && e.table !== tableName(project)) return `nsnet writes only its own table ${tableName(project)}`;
+  // the checker refuses machine-wide keys inside a namespace (they would change the host)
+  if (e.k === "sysctl" && e.ns !== HOST && !e.key.startsWith("net.")) return `nsnet sets only net.* keys inside a namespace, not ${e.key}`;
   return null;
 }
 

@@ -29,6 +29,12 @@ describe("namespace ownership verdicts", () => {
     expect(namespaceVerdict("x", owner([link("x", "eth0", "nsnet:q")]), [netnsAdd], true)).toMatch(/eth0 \(alias "nsnet:q"\)/);
     expect(namespaceVerdict("x", owner([link("x", "br9")]), [netnsAdd, vethInX], true)).toMatch(/br9 \(alias none\)/);
   });
+  it("without an identity on record, deletes only a namespace whose lo carries our mark", () => {
+    const bare = (links: LiveLink[]): Owner => ({ ...owner(links), recorded: {} });
+    expect(namespaceVerdict("x", bare([link("x", "lo")]), [netnsAdd], true)).toMatch(/no identity on record and no mark of this project on its lo/);
+    expect(namespaceVerdict("x", bare([link("x", "lo", "nsnet:q")]), [netnsAdd], true)).toMatch(/not provably ours/);
+    expect(namespaceVerdict("x", bare([link("x", "lo", "nsnet:p")]), [netnsAdd], true)).toBe("run");
+  });
   it("is gone when the namespace is", () => {
     const o = owner([]);
     o.live.namespaces = [];

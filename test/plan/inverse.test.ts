@@ -65,6 +65,12 @@ describe("reviveOp: ops read back from files", () => {
     inverse,
   });
 
+  it("refuses a machine-wide sysctl inside a namespace (down would write it on the host)", () => {
+    const op = { ...old("net.ipv4.ip_forward=1", null, "sysctl"), ns: "a", phase: "sysctl" };
+    expect(reviveOp(op, ctx).effect).toEqual({ k: "sysctl", ns: "a", key: "net.ipv4.ip_forward", value: "1" });
+    expect(() => reviveOp({ ...op, text: "kernel.core_pattern=|/tmp/x" }, ctx)).toThrow(/only net\.\* keys inside a namespace/);
+  });
+
   it("recomputes the inverse, keeps an absent one absent", () => {
     expect(reviveOp(old("netns add a", ip("netns del lan")), ctx).inverse).toEqual({ k: "netns-del", name: "a" });
     const up = reviveOp(old("link set eth0 up", null), ctx);
