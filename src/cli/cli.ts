@@ -38,7 +38,7 @@ const COMMANDS: Record<string, () => Promise<CommandFn>> = {
 
 const SHEBANG_VERBS = new Set(["up", "down", "plan", "check", "show", "graph", "apply"]);
 /** flags that take a value */
-const VALUE_FLAGS = new Set(["format", "state-dir", "project", "bin"]);
+const VALUE_FLAGS = new Set(["format", "state-dir", "project", "bin", "pool-file"]);
 const BOOLEAN_FLAGS = new Set(["json", "quiet", "verbose", "check", "explain", "help", "version"]);
 /** Options every command takes: they change how nsnet talks, not what it does. */
 const EVERYWHERE = ["quiet", "verbose", "help", "version"];
@@ -50,16 +50,16 @@ const EVERYWHERE = ["quiet", "verbose", "help", "version"];
 export const COMMAND_OPTIONS: Record<string, readonly string[]> = {
   check: ["json"],
   fmt: ["check"],
-  plan: ["format", "explain", "json", "state-dir", "project"],
-  up: ["json", "state-dir", "project"],
-  apply: ["json", "state-dir", "project"],
+  plan: ["format", "explain", "json", "state-dir", "project", "pool-file"],
+  up: ["json", "state-dir", "project", "pool-file"],
+  apply: ["json", "state-dir", "project", "pool-file"],
   down: ["json", "state-dir", "project"],
   show: ["json"],
   graph: ["format"],
   sandbox: ["json", "project"],
   "__sandbox-inner": ["json", "project"],
-  repl: ["state-dir", "project"],
-  hook: ["json", "state-dir", "project"],
+  repl: ["state-dir", "project", "pool-file"],
+  hook: ["json", "state-dir", "project", "pool-file"],
   "udev-rule": ["bin", "state-dir", "project"],
   cni: [],
   import: [],
@@ -119,6 +119,7 @@ export function parseCommandLine(argv: string[]): Invocation {
     verbose: flags.verbose === true,
     stateDir: typeof flags["state-dir"] === "string" ? flags["state-dir"] : undefined,
     project: typeof flags.project === "string" ? flags.project : undefined,
+    poolFile: typeof flags["pool-file"] === "string" ? flags["pool-file"] : undefined,
   };
   return { command, args: words, flags, rest, global };
 }

@@ -26,6 +26,7 @@ export function engineOptions(g: GlobalOptions, file: string | undefined, opts: 
     // no --state-dir: the engine's defaults, state in /run/nsnet and allocations in
     // /var/lib/nsnet (filling in /run/nsnet here once sent allocations to tmpfs)
     ...(g.stateDir !== undefined ? { stateDir: g.stateDir } : {}),
+    ...(g.poolFile !== undefined ? { poolFile: resolve(g.poolFile) } : {}),
     runner: new ProcessRunner(log),
     ...(failAt !== undefined ? { failAt } : {}),
     ...(log ? { log } : {}),

@@ -12,6 +12,8 @@ export interface GlobalOptions {
   verbose: boolean;
   stateDir?: string;
   project?: string;
+  /** `--pool-file FILE`: allocations kept in FILE, shared with other projects */
+  poolFile?: string;
 }
 
 export function printDiagnostics(diags: readonly Diagnostic[], sources: ReadonlyMap<string, string>, g: GlobalOptions): void {

@@ -32,6 +32,11 @@ export interface EngineOptions {
    * /var/lib/nsnet (kept, so addresses stay sticky across reboots). See src/engine/paths.ts.
    */
   stateDir?: string;
+  /**
+   * `--pool-file FILE`: the project's sticky allocations live in FILE, shared with every
+   * other project that names it; each sees the others' addresses as taken (src/ipam/shared-store.ts).
+   */
+  poolFile?: string;
   runner: Runner;
   /** NSNET_FAIL_AT: fail the N-th op (tests) */
   failAt?: number;

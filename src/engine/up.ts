@@ -7,7 +7,10 @@ import { serviceMark } from "../exec/services.js";
 import { readLive } from "../exec/live.js";
 import { recoverLocked } from "../exec/recover.js";
 import { StateStore } from "../exec/state-store.js";
+import { basename, dirname } from "node:path";
 import { FsAllocationStore, allocationDir } from "../ipam/store-fs.js";
+import { ProjectAllocations } from "../ipam/shared-store.js";
+import type { AllocationStore } from "../ipam/store.js";
 import type { LiveState } from "../model/live.js";
 import { HOST, type AddressedTopology } from "../model/topology.js";
 import type { ProjectState } from "../model/state.js";
@@ -43,12 +46,17 @@ function namespacesOf(t: AddressedTopology, state: ProjectState): string[] {
 }
 
 /** The project's sticky allocations (docs/architecture.md §10): read before compiling, saved after success. */
-export function allocationStore(opts: Pick<EngineOptions, "project" | "stateDir">): FsAllocationStore {
+export function allocationStore(opts: Pick<EngineOptions, "project" | "stateDir" | "poolFile">): AllocationStore {
+  if (opts.poolFile) {
+    // a file shared by several projects: the project sees its own owners and the others' as held
+    const shared = new FsAllocationStore(dirname(opts.poolFile), { fileName: basename(opts.poolFile) });
+    return new ProjectAllocations(shared, opts.project);
+  }
   const root = stateRoots(opts.stateDir).allocations;
   return new FsAllocationStore(allocationDir(opts.project, root), { root });
 }
 
-export async function loadAllocations(opts: Pick<EngineOptions, "project" | "stateDir">): Promise<AllocationSnapshot> {
+export async function loadAllocations(opts: Pick<EngineOptions, "project" | "stateDir" | "poolFile">): Promise<AllocationSnapshot> {
   return allocationStore(opts).load();
 }
 

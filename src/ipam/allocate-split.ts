@@ -37,6 +37,8 @@ export interface SplitContext {
   plan: PoolPlan;
   requests: AllocRequest[];
   statics: StaticSite[];
+  /** subnets held by other projects of a shared pool file */
+  held: Cidr[];
   previous: Record<string, string>;
   resolved: (ResolvedAddress | undefined)[];
   diagnostics: Diagnostic[];
@@ -84,6 +86,10 @@ export function allocateSplitPool(ctx: SplitContext): Record<string, string> {
 
   // 1. taken subnets; a segment adopts the subnet of its own first static address
   const fixed = new Set<bigint>(plan.reserved);
+  for (const h of ctx.held) {
+    const unit = h.family === family ? unitOf(plan, family, h.addr) : null;
+    if (unit !== null && inRange(unit)) fixed.add(unit);
+  }
   const staticHosts = new Map<bigint, bigint[]>();
   const adopted = new Map<bigint, string>();
   for (const s of ctx.statics) {

@@ -65,13 +65,14 @@ export function allocate(topo: Topology, store: AllocationSnapshot): AllocateRes
   const pools: Record<string, PoolAllocations> = {};
   for (const [name, plan] of plans) {
     const previous = store.pools[name]?.owners ?? {};
+    const held = (store.pools[name]?.held ?? []).flatMap((h) => parseAddressOrCidr(h)?.cidr ?? []);
     const reqs = requests.get(name) ?? [];
     let owners: Record<string, string>;
     if (plan.split) {
       segmentOf ??= computeSegments(topo).segmentOf;
-      owners = allocateSplitPool({ plan, requests: reqs, statics: sites, previous, resolved, diagnostics, segmentOf });
+      owners = allocateSplitPool({ plan, requests: reqs, statics: sites, held, previous, resolved, diagnostics, segmentOf });
     } else {
-      const ctx: PoolContext = { plan, requests: reqs, statics, previous, resolved, diagnostics };
+      const ctx: PoolContext = { plan, requests: reqs, statics, held, previous, resolved, diagnostics };
       const codec = codecFor(plan);
       owners = typeof codec.lo === "number" ? allocatePool(ctx, codec as UnitCodec<number>) : allocatePool(ctx, codec as UnitCodec<bigint>);
     }
@@ -86,6 +87,8 @@ interface PoolContext {
   plan: PoolPlan;
   requests: Request[];
   statics: Cidr[];
+  /** held by other projects of a shared pool file */
+  held: Cidr[];
   previous: Record<string, string>;
   resolved: (ResolvedAddress | undefined)[];
   diagnostics: Diagnostic[];
@@ -147,7 +150,7 @@ function allocatePool<U extends number | bigint>(ctx: PoolContext, codec: UnitCo
 
   // network/broadcast are outside [lo, hi]; reserves and statics inside it are fixed
   const fixed = new Set<U>(plan.reserved.map(codec.fromIndex));
-  for (const c of ctx.statics) {
+  for (const c of [...ctx.statics, ...ctx.held]) {
     const u = codec.fromAddress(c.family, c.addr);
     if (u !== null && inRange(u)) fixed.add(u);
   }

@@ -16,6 +16,9 @@ export interface PoolAllocations {
   /** the address handed out most recently, for round-robin allocators (the CNI plugin's
    *  host-local compatible one resumes its search after it); absent for nsnet's own pools */
   last?: string;
+  /** units other projects sharing this pool file hold (see shared-store.ts): taken, never
+   *  handed out, never saved back by this project */
+  held?: string[];
 }
 
 export function emptySnapshot(): AllocationSnapshot {

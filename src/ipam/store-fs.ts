@@ -45,6 +45,8 @@ export interface FsStoreOptions {
   pollMs?: number;
   /** the directory above `dir` that must be private too (the allocation root) */
   root?: string;
+  /** the snapshot's file name in `dir` (default allocations.json; its lock is NAME.lock) */
+  fileName?: string;
 }
 
 const SNAPSHOT = "allocations.json";
@@ -58,8 +60,9 @@ export class FsAllocationStore implements AllocationStore {
     readonly dir: string,
     private readonly options: FsStoreOptions = {},
   ) {
-    this.file = join(dir, SNAPSHOT);
-    this.lockFile = join(dir, LOCK);
+    const name = options.fileName ?? SNAPSHOT;
+    this.file = join(dir, name);
+    this.lockFile = name === SNAPSHOT ? join(dir, LOCK) : join(dir, `${name}.lock`);
   }
 
   /** Readers need no lock: the file is only ever replaced whole. */

@@ -56,4 +56,23 @@ describe("concurrent runs of one project (sandbox)", () => {
     const waits = (r.files.err ?? "").match(/nsnet: waiting for project lock held by pid (\d+)/g) ?? [];
     expect(waits).toEqual([`nsnet: waiting for project lock held by pid ${r.pids.holder}`]);
   });
+
+  it("ups of different projects sharing one pool file, started together: no address is handed out twice", async () => {
+    const pooled = (p: string) => `pool lan 192.0.2.0/24\nbridge br${p}\nfor i in 1..8 < ns ${p}$i < veth to br${p}; addr auto from lan > >\n`;
+    const up = (p: string) => [process.execPath, CLI, "up", scriptFile(`${p}.nsnet`, pooled(p)), "--project", p, "--pool-file", "/run/pools/lab.json"];
+    const r = await inSandbox(scriptFile("empty.nsnet", "ns z\n"), [
+      { run: ["mkdir", "-p", "-m", "700", "/run/pools"] },
+      { parallel: [{ run: up("pa") }, { run: up("pb") }, { run: up("pc") }] },
+      { dump: "after" },
+      { read: "/run/pools/lab.json", as: "pools" },
+    ]);
+    expect(r.exitCode, r.stderr).toBe(0);
+    for (const u of r.runs.slice(1, 4)) expect(u.status, u.stderr).toBe(0);
+    const addrs = Object.values(r.dumps.after!.places).flatMap((p) => p.addrs.map((a) => a.split(" ")[1]!));
+    expect(addrs).toHaveLength(24);
+    expect(new Set(addrs).size).toBe(24);
+    const owners = Object.keys((JSON.parse(r.files.pools!) as { pools: { lan: { owners: Record<string, string> } } }).pools.lan.owners);
+    expect(owners.filter((o) => o.startsWith("pa/"))).toHaveLength(8);
+    expect(owners).toHaveLength(24);
+  });
 });
