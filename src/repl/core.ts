@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import kleur from "kleur";
 import type { Compiled, UpResult } from "../engine/types.js";
 import type { ExpectResult } from "../engine/expect.js";
@@ -9,6 +9,7 @@ import { renderDiagnostics } from "../diagnostics/render.js";
 import { didYouMean } from "../diagnostics/suggest.js";
 import { HOST, emptyTopology, type AddressedTopology, type Expectation } from "../model/topology.js";
 import { liveToSource } from "../show/live-to-source.js";
+import { readScriptFile, ScriptFileError } from "../expand/fs-loader.js";
 import type { ReplEngine, PingResult } from "./engine-port.js";
 import { classifyInput } from "./input.js";
 import { primaryAddresses, substituteNames } from "./addresses.js";
@@ -491,9 +492,11 @@ export class ReplCore {
     }
     let text: string;
     try {
-      text = readFileSync(file, "utf8");
+      // a regular file under the size cap: a FIFO would hang the session, /dev/zero fill memory
+      text = readScriptFile(file, { regular: true });
     } catch (e) {
-      this.io.err(`${this.paint("error", "error")}: cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}\n`);
+      if (!(e instanceof ScriptFileError)) throw e;
+      this.io.err(`${this.paint("error", "error")}: ${e.message}\n`);
       return "refused";
     }
     if (classifyInput(text).kind === "empty") {

@@ -1,9 +1,11 @@
 import { isIncomplete } from "../../src/syntax/parse.js";
 import { describe, it, expect } from "vitest";
+import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Readable } from "node:stream";
+import { MAX_SCRIPT_BYTES } from "../../src/expand/fs-loader.js";
 import { ReplCore } from "../../src/repl/core.js";
 import { runPiped } from "../../src/repl/pipe.js";
 import { DOT_COMMANDS } from "../../src/repl/commands.js";
@@ -269,7 +271,24 @@ describe("ReplCore dot-commands", () => {
   it(".load of a missing file fails", async () => {
     const { io, repl } = setup();
     expect(await repl.handle(".load /nonexistent/x.nsnet")).toBe(false);
-    expect(io.errText).toContain("cannot read /nonexistent/x.nsnet: ENOENT");
+    expect(io.errText).toContain("error: cannot read /nonexistent/x.nsnet: no such file");
+  });
+
+  it(".load of a FIFO is refused at once (it would hang the session), nothing runs", async () => {
+    const { engine, io, repl } = setup();
+    const fifo = join(mkdtempSync(join(tmpdir(), "nsnet-repl-")), "lab.nsnet");
+    execFileSync("mkfifo", [fifo]);
+    expect(await repl.handle(`.load ${fifo}`)).toBe(false);
+    expect(io.errText).toBe(`error: cannot read ${fifo}: it is a FIFO, not a regular file\n`);
+    expect(engine.upCalls).toEqual([]);
+  });
+
+  it(".load of a file over the size cap is refused without reading it", async () => {
+    const { engine, io, repl } = setup();
+    const big = tempFile("big.nsnet", `#${"x".repeat(MAX_SCRIPT_BYTES)}`);
+    expect(await repl.handle(`.load ${big}`)).toBe(false);
+    expect(io.errText).toBe(`error: cannot read ${big}: it is larger than 8 MB, the most a script may be\n`);
+    expect(engine.upCalls).toEqual([]);
   });
 
   it(".down empties the session", async () => {
