@@ -432,16 +432,9 @@ export class ReplCore {
       this.io.err(`could not undo ${describe(last)}: what is left does not check\n`);
       return "refused";
     }
-    const stopped = stoppedServices(this.topology(), compiled.addressed);
-    if (stopped.length) {
-      // Stopping a service as part of an `up` is not something the planner does yet (only
-      // `down` stops services), so this is refused before anything runs.
-      this.io.err(
-        `${this.paint("error", "error")}: cannot undo ${describe(last)}: it would stop ${stopped.map((s) => `\`run in ${s}\``).join(", ")}, ` +
-          `and .undo cannot stop services yet; .down removes everything, services included\n`,
-      );
-      return "refused";
-    }
+    // An undo is an ordinary `up` of what is left: a `run in` it drops is stopped by the
+    // plan's service stop op (the proven-identity stop `down` uses), and a failure rolls
+    // back, restarting what was stopped.
     const result = await this.engine.up(
       compiled,
       rest.map((e) => e.piece),
@@ -652,13 +645,6 @@ function expectsOf(c: Compiled): Expectation[] {
 function newExpects(before: Compiled | undefined, after: Compiled): Expectation[] {
   const old = new Set((before ? expectsOf(before) : []).map(describeExpectation));
   return expectsOf(after).filter((e) => !old.has(describeExpectation(e)));
-}
-
-/** `run in NS CMD…` services the current session has and `after` has not */
-function stoppedServices(current: AddressedTopology, after: AddressedTopology | undefined): string[] {
-  const key = (s: { ns: string; argv: readonly string[] }) => `${s.ns} ${s.argv.join(" ")}`;
-  const kept = new Set((after?.services ?? []).map(key));
-  return current.services.map(key).filter((k) => !kept.has(k));
 }
 
 function expectLine(e: ExpectResult, paint: (kind: "ok" | "error", t: string) => string): string {

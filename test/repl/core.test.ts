@@ -218,17 +218,34 @@ describe("ReplCore dot-commands", () => {
     expect(repl.accepted).toEqual([]);
   });
 
-  it(".undo that would stop a service is refused before anything runs", async () => {
+  it(".undo of a `run in` stops that service through the normal up; the rest stays", async () => {
+    const { engine, io, repl } = setup();
+    const file = tempFile("lab.nsnet", LAB);
+    await repl.handle(`.load ${file}`);
+    expect(await repl.handle("run in h1 sleep 1000")).toBe(true);
+    expect(engine.services).toEqual([{ ns: "h1", argv: ["sleep", "1000"] }]);
+    await repl.handle(".verbose on");
+    io.outText = "";
+    expect(await repl.handle(".undo")).toBe(true);
+    expect(io.errText).toBe("");
+    expect(io.outText).toContain("undone: `run in h1 sleep 1000`");
+    // the plan's one op: the undo of the service's start
+    expect(io.outText).toContain("  + undo: start service in h1: sleep 1000\nok: 1 op in 1 ms\n");
+    expect(engine.services).toEqual([]);
+    expect(engine.live_.namespaces).toEqual(["h1", "h2"]);
+    expect(repl.accepted).toHaveLength(1);
+  });
+
+  it(".undo of a loaded file with a service stops the service and removes the rest", async () => {
     const { engine, io, repl } = setup();
     const file = tempFile("svc.nsnet", `${LAB}run in h1 sleep 1000\n`);
     await repl.handle(`.load ${file}`);
-    const ups = engine.upCalls.length;
-    expect(await repl.handle(".undo")).toBe(false);
-    expect(io.errText).toContain(
-      `error: cannot undo .load ${file}: it would stop \`run in h1 sleep 1000\`, and .undo cannot stop services yet; .down removes everything, services included`,
-    );
-    expect(engine.upCalls.length).toBe(ups);
-    expect(repl.accepted).toHaveLength(1);
+    expect(engine.services).toEqual([{ ns: "h1", argv: ["sleep", "1000"] }]);
+    expect(await repl.handle(".undo")).toBe(true);
+    expect(io.outText).toContain(`undone: .load ${file}`);
+    expect(engine.services).toEqual([]);
+    expect(engine.live_.namespaces).toEqual([]);
+    expect(repl.accepted).toEqual([]);
   });
 
   it(".dry stages, .plan shows, .apply flushes", async () => {
