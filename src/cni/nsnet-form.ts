@@ -15,10 +15,9 @@
  * does. Its addresses, routes and sysctls are applied in CNI_NETNS through nsenter.
  */
 import { createHash } from "node:crypto";
-import { readFile } from "node:fs/promises";
 import { parse } from "../syntax/parse.js";
 import { expand } from "../expand/expand.js";
-import { makeFsLoader } from "../expand/fs-loader.js";
+import { makeFsLoader, readScriptFile, ScriptFileError } from "../expand/fs-loader.js";
 import { allocate } from "../ipam/allocate.js";
 import { parseOwnerKey } from "../ipam/owner.js";
 import type { AllocationSnapshot } from "../ipam/snapshot.js";
@@ -49,12 +48,15 @@ function stateOf(conf: NsnetConf, ctx: ModeContext): NetworkState {
   return networkState(conf.name, { ...(conf.stateDir ? { stateDir: conf.stateDir } : {}), env: ctx.processEnv });
 }
 
-async function scriptText(conf: NsnetConf): Promise<string> {
+/** The netconf's script: inline, or read from scriptFile — a regular file under the script
+ *  size cap, so a FIFO or /dev/zero named there cannot hang the plugin or fill its memory. */
+export function scriptText(conf: NsnetConf): string {
   if (conf.script || !conf.scriptFile.startsWith("/")) return conf.script;
   try {
-    return await readFile(conf.scriptFile, "utf8");
+    return readScriptFile(conf.scriptFile, { regular: true });
   } catch (e) {
-    throw invalid(`scriptFile ${conf.scriptFile}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    if (!(e instanceof ScriptFileError)) throw e;
+    throw invalid(`scriptFile ${conf.scriptFile}: ${e.reason}`);
   }
 }
 
@@ -161,7 +163,7 @@ export function planContainer(t: AddressedTopology, alias: string, ifname: strin
 async function nsnetAdd(conf: NsnetConf, ctx: ModeContext): Promise<Omit<CniResult, "cniVersion">> {
   const { env, runner } = ctx;
   const ns = stateOf(conf, ctx);
-  const script = await scriptText(conf);
+  const script = scriptText(conf);
   const alias = containerAlias(conf.name, env.containerId, env.ifname);
   return withNetworkLock(ns, async () => {
     const file = await readAttachments(ns, conf.name);

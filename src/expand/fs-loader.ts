@@ -7,7 +7,9 @@
  * A `use` reads only a regular file whose name ends in `.nsnet`: never a device
  * (/dev/zero grows without end), a FIFO (blocks forever), a directory, or a file that is
  * no script (/etc/passwd, whose lines would come back quoted in diagnostics). Every script,
- * the main one included, is at most MAX_SCRIPT_BYTES.
+ * the main one included, is at most MAX_SCRIPT_BYTES. A file the user names outside the
+ * command line — the REPL's `.load`, a CNI netconf's scriptFile — must be a regular file
+ * too (a FIFO would hang the REPL or the plugin), but may have any name.
  */
 import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from "node:fs";
 import { dirname, isAbsolute, resolve } from "node:path";
@@ -65,15 +67,17 @@ function errnoReason(code: string | undefined, e: unknown): string {
 
 /**
  * Reads a script as UTF-8, at most MAX_SCRIPT_BYTES. With `used` (a `use`d file) only a
- * regular file ending in `.nsnet` is opened at all, and it is opened non-blocking so a FIFO
- * put in its place cannot stall us before fstat tells what it is. The main file may be a
- * pipe (`nsnet check <(gen)`), so only its size is bounded.
+ * regular file ending in `.nsnet` is read; with `regular` only a regular file, of any name.
+ * Either way the file is opened non-blocking so a FIFO put in its place cannot stall us
+ * before fstat tells what it is. The main file may be a pipe (`nsnet check <(gen)`), so
+ * only its size is bounded.
  */
-export function readScriptFile(file: string, opts: { used?: boolean } = {}): string {
+export function readScriptFile(file: string, opts: { used?: boolean; regular?: boolean } = {}): string {
   if (opts.used && !file.endsWith(".nsnet")) throw new ScriptFileError(file, "only files ending in .nsnet can be used");
+  const regularOnly = opts.used === true || opts.regular === true;
   let fd: number;
   try {
-    fd = openSync(file, constants.O_RDONLY | (opts.used ? constants.O_NONBLOCK : 0));
+    fd = openSync(file, constants.O_RDONLY | (regularOnly ? constants.O_NONBLOCK : 0));
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     throw new ScriptFileError(file, errnoReason(code, e), code);
@@ -81,7 +85,7 @@ export function readScriptFile(file: string, opts: { used?: boolean } = {}): str
   try {
     const st = fstatSync(fd);
     if (st.isDirectory()) throw new ScriptFileError(file, "it is a directory");
-    if (opts.used && !st.isFile()) throw new ScriptFileError(file, `it is ${kindOf(st)}, not a regular file`);
+    if (regularOnly && !st.isFile()) throw new ScriptFileError(file, `it is ${kindOf(st)}, not a regular file`);
     if (st.isFile() && st.size > MAX_SCRIPT_BYTES) throw tooLarge(file);
     // Read to the end, never past the cap (a pipe or a growing file has no size to trust).
     const chunks: Buffer[] = [];

@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import kleur from "kleur";
 import type { Compiled, UpResult } from "../engine/types.js";
 import type { ExpectResult } from "../engine/expect.js";
@@ -9,6 +9,7 @@ import { renderDiagnostics } from "../diagnostics/render.js";
 import { didYouMean } from "../diagnostics/suggest.js";
 import { HOST, emptyTopology, type AddressedTopology, type Expectation } from "../model/topology.js";
 import { liveToSource } from "../show/live-to-source.js";
+import { readScriptFile, ScriptFileError } from "../expand/fs-loader.js";
 import type { ReplEngine, PingResult } from "./engine-port.js";
 import { classifyInput } from "./input.js";
 import { primaryAddresses, substituteNames } from "./addresses.js";
@@ -431,16 +432,9 @@ export class ReplCore {
       this.io.err(`could not undo ${describe(last)}: what is left does not check\n`);
       return "refused";
     }
-    const stopped = stoppedServices(this.topology(), compiled.addressed);
-    if (stopped.length) {
-      // Stopping a service as part of an `up` is not something the planner does yet (only
-      // `down` stops services), so this is refused before anything runs.
-      this.io.err(
-        `${this.paint("error", "error")}: cannot undo ${describe(last)}: it would stop ${stopped.map((s) => `\`run in ${s}\``).join(", ")}, ` +
-          `and .undo cannot stop services yet; .down removes everything, services included\n`,
-      );
-      return "refused";
-    }
+    // An undo is an ordinary `up` of what is left: a `run in` it drops is stopped by the
+    // plan's service stop op (the proven-identity stop `down` uses), and a failure rolls
+    // back, restarting what was stopped.
     const result = await this.engine.up(
       compiled,
       rest.map((e) => e.piece),
@@ -491,9 +485,11 @@ export class ReplCore {
     }
     let text: string;
     try {
-      text = readFileSync(file, "utf8");
+      // a regular file under the size cap: a FIFO would hang the session, /dev/zero fill memory
+      text = readScriptFile(file, { regular: true });
     } catch (e) {
-      this.io.err(`${this.paint("error", "error")}: cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}\n`);
+      if (!(e instanceof ScriptFileError)) throw e;
+      this.io.err(`${this.paint("error", "error")}: ${e.message}\n`);
       return "refused";
     }
     if (classifyInput(text).kind === "empty") {
@@ -649,13 +645,6 @@ function expectsOf(c: Compiled): Expectation[] {
 function newExpects(before: Compiled | undefined, after: Compiled): Expectation[] {
   const old = new Set((before ? expectsOf(before) : []).map(describeExpectation));
   return expectsOf(after).filter((e) => !old.has(describeExpectation(e)));
-}
-
-/** `run in NS CMD…` services the current session has and `after` has not */
-function stoppedServices(current: AddressedTopology, after: AddressedTopology | undefined): string[] {
-  const key = (s: { ns: string; argv: readonly string[] }) => `${s.ns} ${s.argv.join(" ")}`;
-  const kept = new Set((after?.services ?? []).map(key));
-  return current.services.map(key).filter((k) => !kept.has(k));
 }
 
 function expectLine(e: ExpectResult, paint: (kind: "ok" | "error", t: string) => string): string {

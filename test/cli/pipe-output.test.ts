@@ -1,6 +1,11 @@
 import { describe, it, expect } from "vitest";
+import { spawnSync } from "node:child_process";
+import { closeSync, mkdtempSync, openSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { compileFile } from "../../src/cli/compile-file.js";
 import { toText } from "../../src/graph/graph.js";
+import { CLI } from "../kernel/cli-sandbox.js";
 import { runCli, tempScript } from "./run-cli.js";
 
 // Output through a pipe used to stop at 64 KiB: process.exit ran before Node had handed a
@@ -35,6 +40,35 @@ describe("large output through a pipe arrives whole", () => {
     const text = await runCli(["check", f], { pipe: true });
     expect(text.stderr.length).toBeGreaterThan(64 * KiB);
     expect(text.stderr.trimEnd().split("\n").pop()).toMatch(/warns\.nsnet: ok \(0 error\(s\), 250 warning\(s\)\)$/);
+  });
+
+  it("fmt: its diagnostics and its --check report (both on stderr) are the same bytes through a pipe as written to a file", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "nsnet-cli-"));
+    // 60 unknown statements on long lines: each diagnostic quotes its line (about 150 KB in all)
+    const bad = join(dir, "bad.nsnet");
+    writeFileSync(bad, Array.from({ length: 60 }, (_, i) => `nss h${i} ${"x".repeat(3000)}\n`).join(""));
+    // 400 unformatted scripts with long names: one `FILE: not formatted` line each
+    const files = Array.from({ length: 400 }, (_, i) => {
+      const f = join(dir, `${"unformatted-".repeat(16)}${String(i).padStart(3, "0")}.nsnet`);
+      writeFileSync(f, `ns   h${i}\n`);
+      return f;
+    });
+    for (const args of [
+      ["fmt", bad],
+      ["fmt", "--check", ...files],
+    ]) {
+      const errFile = join(dir, "err.txt");
+      const fd = openSync(errFile, "w");
+      const toFile = spawnSync(process.execPath, [CLI, ...args], { stdio: ["ignore", "ignore", fd], env: { NO_COLOR: "1" } });
+      closeSync(fd);
+      expect(toFile.status).toBe(1);
+      const written = readFileSync(errFile, "utf8");
+      expect(written.length).toBeGreaterThan(64 * KiB);
+      const piped = await runCli(args, { pipe: true });
+      expect(piped.code).toBe(1);
+      expect(piped.stderr.length).toBe(written.length);
+      expect(piped.stderr).toBe(written);
+    }
   });
 
   it("a reader that closes early ends nsnet quietly (no EPIPE stack trace)", async () => {

@@ -84,6 +84,15 @@ describe("what `use` refuses to read", () => {
   it("the main file may be a pipe, but only up to the cap", () => {
     expect(() => readScriptFile("/dev/zero")).toThrow(/larger than 8 MB/);
   });
+  it("{ regular }: any name, but only a regular file (a FIFO refused without blocking, a device refused)", () => {
+    const named = join(dir, "lab.txt");
+    writeFileSync(named, "ns a\n");
+    expect(readScriptFile(named, { regular: true })).toBe("ns a\n");
+    const fifo = join(dir, "plain-fifo");
+    execFileSync("mkfifo", [fifo]);
+    expect(() => readScriptFile(fifo, { regular: true })).toThrow(`cannot read ${fifo}: it is a FIFO, not a regular file`);
+    expect(() => readScriptFile("/dev/zero", { regular: true })).toThrow("cannot read /dev/zero: it is a character device, not a regular file");
+  });
   it("a regular .nsnet file at the cap is read", () => {
     const edge = join(dir, "edge.nsnet");
     writeFileSync(edge, "#".repeat(MAX_SCRIPT_BYTES));

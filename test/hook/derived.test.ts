@@ -1,6 +1,7 @@
 import { describe, it, expect } from "vitest";
-import { readFileSync, writeFileSync, existsSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { expectGolden } from "../golden.js";
 import { compileWithFsLoader } from "../../src/cli/compile-file.js";
 import { derivedHandlers, hostSideOf } from "../../src/hook/derived.js";
 import { plan } from "../../src/plan/plan.js";
@@ -12,11 +13,7 @@ import { keepSharedSysctls } from "../../src/hook/run.js";
 import { render } from "../../src/plan/render.js";
 import { simulate } from "../plan/simulate.js";
 
-const golden = (name: string, actual: string) => {
-  const path = new URL(`../fixtures/hook/${name}.golden`, import.meta.url);
-  if (process.env.UPDATE_GOLDEN || !existsSync(path)) writeFileSync(path, actual);
-  expect(actual).toBe(readFileSync(path, "utf8"));
-};
+const golden = (name: string, actual: string) => expectGolden(new URL(`../fixtures/hook/${name}.golden`, import.meta.url), actual);
 
 const example = (name: string): AddressedTopology => {
   const file = fileURLToPath(new URL(`../../examples/${name}`, import.meta.url));

@@ -1,17 +1,14 @@
 import { describe, it, expect } from "vitest";
-import { readFileSync, writeFileSync, existsSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { expectGolden } from "../golden.js";
 import { compileWithFsLoader } from "../../src/cli/compile-file.js";
 import { explicitWork, namespaceOf, selectHandlers } from "../../src/hook/handlers.js";
 import { udevRules, RuleError } from "../../src/hook/udev-rule.js";
 import { emptySnapshot } from "../../src/ipam/snapshot.js";
 import { HOST, type AddressedTopology } from "../../src/model/topology.js";
 
-const golden = (name: string, actual: string) => {
-  const path = new URL(`../fixtures/hook/${name}.golden`, import.meta.url);
-  if (process.env.UPDATE_GOLDEN || !existsSync(path)) writeFileSync(path, actual);
-  expect(actual).toBe(readFileSync(path, "utf8"));
-};
+const golden = (name: string, actual: string) => expectGolden(new URL(`../fixtures/hook/${name}.golden`, import.meta.url), actual);
 
 const compile = (text: string, file = "hooks.nsnet"): AddressedTopology => {
   const c = compileWithFsLoader(text, file);

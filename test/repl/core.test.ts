@@ -1,9 +1,11 @@
 import { isIncomplete } from "../../src/syntax/parse.js";
 import { describe, it, expect } from "vitest";
+import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Readable } from "node:stream";
+import { MAX_SCRIPT_BYTES } from "../../src/expand/fs-loader.js";
 import { ReplCore } from "../../src/repl/core.js";
 import { runPiped } from "../../src/repl/pipe.js";
 import { DOT_COMMANDS } from "../../src/repl/commands.js";
@@ -216,17 +218,34 @@ describe("ReplCore dot-commands", () => {
     expect(repl.accepted).toEqual([]);
   });
 
-  it(".undo that would stop a service is refused before anything runs", async () => {
+  it(".undo of a `run in` stops that service through the normal up; the rest stays", async () => {
+    const { engine, io, repl } = setup();
+    const file = tempFile("lab.nsnet", LAB);
+    await repl.handle(`.load ${file}`);
+    expect(await repl.handle("run in h1 sleep 1000")).toBe(true);
+    expect(engine.services).toEqual([{ ns: "h1", argv: ["sleep", "1000"] }]);
+    await repl.handle(".verbose on");
+    io.outText = "";
+    expect(await repl.handle(".undo")).toBe(true);
+    expect(io.errText).toBe("");
+    expect(io.outText).toContain("undone: `run in h1 sleep 1000`");
+    // the plan's one op: the undo of the service's start
+    expect(io.outText).toContain("  + undo: start service in h1: sleep 1000\nok: 1 op in 1 ms\n");
+    expect(engine.services).toEqual([]);
+    expect(engine.live_.namespaces).toEqual(["h1", "h2"]);
+    expect(repl.accepted).toHaveLength(1);
+  });
+
+  it(".undo of a loaded file with a service stops the service and removes the rest", async () => {
     const { engine, io, repl } = setup();
     const file = tempFile("svc.nsnet", `${LAB}run in h1 sleep 1000\n`);
     await repl.handle(`.load ${file}`);
-    const ups = engine.upCalls.length;
-    expect(await repl.handle(".undo")).toBe(false);
-    expect(io.errText).toContain(
-      `error: cannot undo .load ${file}: it would stop \`run in h1 sleep 1000\`, and .undo cannot stop services yet; .down removes everything, services included`,
-    );
-    expect(engine.upCalls.length).toBe(ups);
-    expect(repl.accepted).toHaveLength(1);
+    expect(engine.services).toEqual([{ ns: "h1", argv: ["sleep", "1000"] }]);
+    expect(await repl.handle(".undo")).toBe(true);
+    expect(io.outText).toContain(`undone: .load ${file}`);
+    expect(engine.services).toEqual([]);
+    expect(engine.live_.namespaces).toEqual([]);
+    expect(repl.accepted).toEqual([]);
   });
 
   it(".dry stages, .plan shows, .apply flushes", async () => {
@@ -269,7 +288,24 @@ describe("ReplCore dot-commands", () => {
   it(".load of a missing file fails", async () => {
     const { io, repl } = setup();
     expect(await repl.handle(".load /nonexistent/x.nsnet")).toBe(false);
-    expect(io.errText).toContain("cannot read /nonexistent/x.nsnet: ENOENT");
+    expect(io.errText).toContain("error: cannot read /nonexistent/x.nsnet: no such file");
+  });
+
+  it(".load of a FIFO is refused at once (it would hang the session), nothing runs", async () => {
+    const { engine, io, repl } = setup();
+    const fifo = join(mkdtempSync(join(tmpdir(), "nsnet-repl-")), "lab.nsnet");
+    execFileSync("mkfifo", [fifo]);
+    expect(await repl.handle(`.load ${fifo}`)).toBe(false);
+    expect(io.errText).toBe(`error: cannot read ${fifo}: it is a FIFO, not a regular file\n`);
+    expect(engine.upCalls).toEqual([]);
+  });
+
+  it(".load of a file over the size cap is refused without reading it", async () => {
+    const { engine, io, repl } = setup();
+    const big = tempFile("big.nsnet", `#${"x".repeat(MAX_SCRIPT_BYTES)}`);
+    expect(await repl.handle(`.load ${big}`)).toBe(false);
+    expect(io.errText).toBe(`error: cannot read ${big}: it is larger than 8 MB, the most a script may be\n`);
+    expect(engine.upCalls).toEqual([]);
   });
 
   it(".down empties the session", async () => {

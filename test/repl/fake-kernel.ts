@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from "node:util";
 import type { Compiled, DownResult, PlanResult, UpResult } from "../../src/engine/types.js";
 import type { CompiledWithAllocations } from "../../src/engine/compile.js";
 import { describeExpectation, type ExpectResult } from "../../src/engine/expect.js";
@@ -35,6 +36,8 @@ export class FakeKernel implements ReplEngine {
   reachable = (_from: string, _to: string) => true;
   /** the kernel refuses the first op whose summary matches (then everything is rolled back) */
   failOn?: RegExp;
+  /** the `run in` services running, as service and service-stop ops leave them */
+  services: { ns: string; argv: string[] }[] = [];
 
   compile(pieces: readonly SourcePiece[]): Compiled {
     return compileSession(pieces, this.allocations ? { allocations: this.allocations } : {});
@@ -65,10 +68,20 @@ export class FakeKernel implements ReplEngine {
     const failing = this.failOn ? p.ops.find((o) => this.failOn!.test(o.summary)) : undefined;
     if (failing) return { status: "rolled-back", ops: p.ops, diagnostics, failure: { op: failing, message: "RTNETLINK answers: File exists" }, elapsedMs: 1 };
     this.live_ = simulate(this.live_, p.ops);
+    this.runServices(p.ops);
     this.commit(p.ops);
     const next = (compiled as CompiledWithAllocations).allocations;
     if (next) this.allocations = next;
     return { status: "ok", ops: p.ops, diagnostics, expectResults: [], elapsedMs: 1 };
+  }
+
+  /** Services start and stop as the executor would run them (simulate leaves them out:
+   *  they are processes, not kernel state). */
+  private runServices(ops: readonly Op[]): void {
+    for (const { effect: e } of ops) {
+      if (e.k === "service") this.services.push({ ns: e.ns, argv: [...e.argv] });
+      if (e.k === "service-stop") this.services = this.services.filter((s) => !(s.ns === e.ns && isDeepStrictEqual(s.argv, e.argv)));
+    }
   }
 
   /** What the executor records: ops whose inverse ran are gone, the rest are added. */
@@ -93,6 +106,7 @@ export class FakeKernel implements ReplEngine {
   async down(): Promise<DownResult & { undone?: number }> {
     const ops = planDown(this.state, this.live_);
     this.live_ = simulate(this.live_, ops);
+    this.services = [];
     this.state = emptyProjectState(PROJECT);
     return { status: "ok", ops };
   }

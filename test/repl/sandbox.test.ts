@@ -215,19 +215,23 @@ describe.skipIf(!ready)("REPL in a sandbox (real engine, real kernel)", () => {
     expect(after.some((l) => /^host h1_veth0 \S* up=true master=br0/.test(l))).toBe(true);
   }, 240_000);
 
-  it("piped: .load diagnostics at FILE:line, .undo into a loaded file removes it, an .undo that would stop a service is refused", async () => {
+  it("piped: .load diagnostics at FILE:line, .undo into a loaded file removes it, .undo of a `run in` stops the service", async () => {
     const dir = tempDir();
     const lab = join(dir, "lab.nsnet");
     const svc = join(dir, "svc.nsnet");
     const bad = join(dir, "bad.nsnet");
     const input = join(dir, "in.repl");
     writeFileSync(lab, "bridge br0\nns h1 < veth to br0; addr 192.0.2.1/24 >\nns h2 < veth to br0; addr 192.0.2.2/24 >\nexpect h1 reaches h2\n");
-    writeFileSync(svc, "ns s1 < veth pair; addr 192.0.2.9/24 >\nrun in s1 sleep 1000\n");
+    writeFileSync(svc, "ns s1 < veth pair; addr 192.0.2.9/24 >\nrun in s1 sleep 4712\n");
     writeFileSync(bad, "# one namespace\nns h4 < veth to br9 >\n");
     writeFileSync(
       input,
       [
         `.load ${lab}`,
+        "run in h1 sleep 4711",
+        'h1: pgrep -f -x "sleep 4711"',
+        ".undo",
+        'h1: pgrep -f -x "sleep 4711"',
         "ns h3 < veth to br0; addr 192.0.2.3/24 >",
         ".undo",
         ".undo",
@@ -235,7 +239,6 @@ describe.skipIf(!ready)("REPL in a sandbox (real engine, real kernel)", () => {
         ".undo",
         `.load ${bad}`,
         ".show",
-        "s1: pgrep -x sleep",
         ".down",
         "",
       ].join("\n"),
@@ -248,22 +251,26 @@ describe.skipIf(!ready)("REPL in a sandbox (real engine, real kernel)", () => {
       post: [
         ["ip", "netns", "list"],
         ["ip", "-br", "link", "show", "br0"],
+        ["pgrep", "-f", "-x", "sleep 471[12]"],
       ],
     });
     expect(r.stdout).toContain("expect h1 reaches h2: ok");
+    // the service ran (pgrep printed its pid), .undo stopped it (the second pgrep found nothing)
+    expect(r.stdout).toContain("undone: `run in h1 sleep 4711`");
+    expect(r.stdout?.match(/^\d+$/gm)).toHaveLength(1);
+    expect(r.stderr?.match(/^exit 1$/gm)).toHaveLength(1);
     expect(r.stdout).toContain("undone: `ns h3 <");
     expect(r.stdout).toContain(`undone: .load ${lab}`);
-    expect(r.stderr).toContain(`cannot undo .load ${svc}: it would stop \`run in s1 sleep 1000\``);
+    expect(r.stdout).toContain(`undone: .load ${svc}`);
     expect(r.stderr).toContain(`${bad}:2:17: error[NS304]: no bridge \`br9\``);
-    expect(r.stderr).not.toMatch(/internal error|JSON argv/);
+    expect(r.stderr).not.toMatch(/internal error|JSON argv|cannot undo/);
     expect(r.exit, r.stderr).toBe(1);
-    // before `.down`: the service's namespace (its service still running), the loaded lab gone
-    expect(r.stdout).toMatch(/^ns s1\b/m);
-    expect(r.stdout).not.toMatch(/^ns h[123]\b/m);
-    expect(r.stdout).toMatch(/^\d+\n/m);
+    // before `.down`: nothing left of the loaded files
+    expect(r.stdout).not.toMatch(/^ns [hs]\d\b/m);
     expect(r.stdout).toContain("ok: removed everything");
-    const [netns, br0] = r.post;
+    const [netns, br0, sleeps] = r.post;
     expect(netns!.stdout.trim()).toBe("");
     expect(br0!.code).not.toBe(0);
+    expect(sleeps!.stdout).toBe("");
   }, 240_000);
 });
