@@ -9,8 +9,8 @@ import { fileURLToPath } from "node:url";
  */
 let entry: string | undefined;
 
-export function setEntryPath(url: string): void {
-  entry = fileURLToPath(url);
+export function setEntryPath(urlOrPath: string): void {
+  entry = urlOrPath.startsWith("file:") ? fileURLToPath(urlOrPath) : urlOrPath;
 }
 
 export function entryPath(): string {

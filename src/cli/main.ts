@@ -1,14 +1,16 @@
 #!/usr/bin/env node
 /**
  * The `nsnet` executable. scripts/setup bundles this file and everything it reaches into
- * one file, dist/cli/nsnet.cjs (esbuild, scripts/bundle.mjs); tsc also builds it as dist/cli/main.js. Keep it
+ * dist/cli/nsnet.mjs and its chunks, started by dist/cli/nsnet.cjs (esbuild, scripts/bundle.mjs); tsc also builds it as
+ * dist/cli/main.js. Keep it
  * small and keep its imports dynamic: a udev hook or a CNI plugin starts a fresh process
  * per event, so start-up is most of its cost, and `nsnet --version` loads nothing else.
  */
 import { setEntryPath } from "./entry-path.js";
 import { exitAfterDrain, ignoreClosedReader } from "./exit.js";
 
-setEntryPath(import.meta.url);
+// the installed executable (dist/cli/nsnet.cjs) names itself; unbundled, this file is the entry
+setEntryPath((globalThis as { __nsnetEntry?: string }).__nsnetEntry ?? import.meta.url);
 ignoreClosedReader(process.stdout);
 ignoreClosedReader(process.stderr);
 
