@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { generateCstDts } from "chevrotain";
+import { generateCstDts, Lexer } from "chevrotain";
+import { interpolationTokens, lexerConfig, mainTokens } from "../../src/syntax/tokens.js";
 import { NsnetParser, parser } from "../../src/syntax/parser.js";
 import { expectGolden } from "../golden.js";
 
@@ -19,6 +20,12 @@ describe("the grammar passes chevrotain's own checks", () => {
   // the parser nsnet uses skips them at start-up; this one runs them all
   it("builds with validations on (ambiguities, left recursion, unreachable alternatives)", () => {
     expect(() => new NsnetParser({ validate: true })).not.toThrow();
+  });
+  it("its tokens pass the lexer's checks", () => {
+    for (const tokens of [mainTokens, interpolationTokens]) {
+      const lexer = new Lexer(tokens, { ...lexerConfig, skipValidations: false });
+      expect(lexer.lexerDefinitionErrors).toEqual([]);
+    }
   });
 });
 
