@@ -57,6 +57,17 @@ export interface HookResult {
   elapsedMs: number;
 }
 
+/**
+ * Whether this event has work that needs the project lock. An event for no handler (and
+ * for an interface nothing was applied to), or a script with errors, is answered without
+ * it: such an event touches nothing, not even the state directories.
+ */
+export function needsLock(compiled: CompiledWithAllocations, event: HookEvent, opts: Pick<HookOptions, "stateDir" | "project">): boolean {
+  if (!isActionable(event) || !compiled.ok || !compiled.addressed) return false;
+  if (selectHandlers(compiled.addressed, event.action, event.iface).kind !== "none") return true;
+  return existsSync(join(hooksRoot(stateRoots(opts.stateDir).state, opts.project), hookKey(event.iface), "state.json"));
+}
+
 export async function runHook(compiled: CompiledWithAllocations, event: HookEvent, opts: HookOptions): Promise<HookResult> {
   const t0 = performance.now();
   const result = (status: HookStatus, rest: Partial<HookResult> = {}): HookResult => ({

@@ -1,6 +1,6 @@
 import { describe, it, expect } from "vitest";
 import { execa } from "execa";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -37,17 +37,23 @@ describe("the bundled nsnet", () => {
   });
 
   it("a hook without udev's environment is a usage error, not a crash", async () => {
-    const r = await execa(BUNDLE, ["hook", example("udev-lxc.nsnet")], { reject: false, env: { ACTION: "", INTERFACE: "" } });
+    const r = await execa(BUNDLE, ["hook", example("udev-lxc.nsnet"), "--state-dir", mkdtempSync(join(tmpdir(), "nsnet-state-"))], {
+      reject: false,
+      env: { ACTION: "", INTERFACE: "" },
+    });
     expect(r.exitCode).toBe(2);
     expect(r.stderr.split("\n")[0]).toMatch(/^nsnet hook: ACTION and INTERFACE not set/);
   });
 
-  it("an event for an interface no handler matches exits 0 and prints nothing", async () => {
-    const r = await execa(BUNDLE, ["hook", example("udev-lxc.nsnet")], {
+  it("an event for an interface no handler matches exits 0, prints nothing and touches nothing", async () => {
+    // (outside any sandbox: such an event must not even create a state directory)
+    const state = mkdtempSync(join(tmpdir(), "nsnet-state-"));
+    const r = await execa(BUNDLE, ["hook", example("udev-lxc.nsnet"), "--state-dir", state], {
       reject: false,
       env: { ACTION: "add", INTERFACE: "nomatch0", SUBSYSTEM: "net", IFINDEX: "99" },
     });
     expect(r.exitCode).toBe(0);
     expect(r.stdout + r.stderr).toBe("");
+    expect(readdirSync(state)).toEqual([]);
   });
 });

@@ -4,12 +4,12 @@ import { EXIT, UsageError } from "../exit-codes.js";
 import { compileFile } from "../compile-file.js";
 import { engineOptions } from "../engine-options.js";
 import { printDiagnostics } from "../output.js";
-import { allocationStore } from "../../engine/up.js";
+import { allocationStore, loadAllocations } from "../../engine/up.js";
 import { withProjectLock } from "../../engine/lock.js";
 import { sameSnapshot } from "../../ipam/snapshot.js";
 import { location } from "../../diagnostics/render.js";
 import { describeEvent, eventFromEnv, EventError, type HookEvent } from "../../hook/event.js";
-import { HOOK_LOCK_WAIT_MS, runHook, type HookResult } from "../../hook/run.js";
+import { HOOK_LOCK_WAIT_MS, needsLock, runHook, type HookResult } from "../../hook/run.js";
 import { syslogLine } from "../../hook/log.js";
 import { makeFsLoader } from "../../expand/fs-loader.js";
 import { parse } from "../../syntax/parse.js";
@@ -42,15 +42,24 @@ export async function runHookCommand(inv: Invocation): Promise<number> {
   try {
     // the project lock first, then allocation as one transaction of the store, then the
     // event's work — all under that one lock (events for many interfaces arrive together)
-    const onLockWait = (pid: number | null) => log("info", `${what}: waiting for project lock held by pid ${pid ?? "unknown"}`);
-    r = await withProjectLock({ ...opts, lockWaitMs: HOOK_LOCK_WAIT_MS, onLockWait }, async () => {
-      const compiled = await allocationStore(opts).update((s) => {
-        const c = compileFile(file, { allocations: s });
-        return { snapshot: c.ok && c.allocations && !sameSnapshot(c.allocations, s) ? c.allocations : null, value: c };
+    const load = makeFsLoader((t, f) => parse(t, f));
+    const loaded = await loadAllocations(opts);
+    const first = compileFile(file, { allocations: loaded });
+    sources = first.sources;
+    if (!needsLock(first, event, opts)) {
+      // no handler for this interface, or errors in the script: answered without the lock
+      r = await runHook(first, event, { ...opts, load });
+    } else {
+      const onLockWait = (pid: number | null) => log("info", `${what}: waiting for project lock held by pid ${pid ?? "unknown"}`);
+      r = await withProjectLock({ ...opts, lockWaitMs: HOOK_LOCK_WAIT_MS, onLockWait }, async () => {
+        const compiled = await allocationStore(opts).update((s) => {
+          const c = sameSnapshot(s, loaded) ? first : compileFile(file, { allocations: s });
+          return { snapshot: c.ok && c.allocations && !sameSnapshot(c.allocations, s) ? c.allocations : null, value: c };
+        });
+        sources = compiled.sources;
+        return runHook(compiled, event, { ...opts, load, lockHeld: true });
       });
-      sources = compiled.sources;
-      return runHook(compiled, event, { ...opts, load: makeFsLoader((t, f) => parse(t, f)), lockHeld: true });
-    });
+    }
   } catch (e) {
     // the project lock not obtained in time, a state file that cannot be read: nothing was
     // changed by this event, and udev's log should say why in one line
