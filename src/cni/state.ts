@@ -9,10 +9,9 @@
  * /var/lib/nsnet (addresses outlive a reboot, as host-local's do in /var/lib/cni).
  */
 import { createHash } from "node:crypto";
-import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { DEFAULT_STATE_ROOT, LockBusyError, StateStore } from "../exec/state-store.js";
-import { writeFileDurable } from "../exec/durable.js";
+import { readFileNoFollow, writeFileDurable } from "../exec/durable.js";
 import { DEFAULT_ALLOCATION_ROOT, FsAllocationStore, allocationDir } from "../ipam/store-fs.js";
 import { CNI_CODE, CniError } from "./errors.js";
 import type { CniResult } from "./result.js";
@@ -97,13 +96,14 @@ export async function withNetworkLock<T>(ns: NetworkState, fn: () => Promise<T>)
 }
 
 export async function readAttachments(ns: NetworkState, network: string): Promise<AttachmentsFile> {
-  let text: string;
+  let text: string | null;
   try {
-    text = await readFile(ns.attachmentsPath, "utf8");
+    // never through a symlink planted in the state directory (as every nsnet state file)
+    text = await readFileNoFollow(ns.attachmentsPath);
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === "ENOENT") return { version: 1, network, attachments: {} };
     throw new CniError(CNI_CODE.ioFailure, `cannot read ${ns.attachmentsPath}: ${(e as Error).message}`);
   }
+  if (text === null) return { version: 1, network, attachments: {} };
   try {
     const v = JSON.parse(text) as AttachmentsFile;
     if (v.version !== 1 || typeof v.attachments !== "object" || v.attachments === null) throw new Error("not an attachments file");

@@ -96,4 +96,27 @@ describe("damaged state files (sandbox)", () => {
     // nothing was applied: the run could not even take its lock
     expect(r.dumps.after!.namespaces).toEqual(["r1", "z"]);
   }, 120_000);
+
+  it("a damaged allocations.json is refused by name with a copy kept; removing it starts afresh", async () => {
+    const file = scriptFile("al.nsnet", "pool lan 192.0.2.0/24\nbridge bra\nns al1 < veth to bra; addr auto from lan >\n");
+    const dir = "/var/lib/nsnet/al";
+    const r = await inSandbox(scriptFile("empty.nsnet", "ns z\n"), [
+      nsnet("up", file, "--project", "al"),
+      { write: `${dir}/allocations.json`, text: "garbage{" },
+      nsnet("up", file, "--project", "al"),
+      { run: ["ls", dir] },
+      { run: ["rm", `${dir}/allocations.json`] },
+      nsnet("up", file, "--project", "al"),
+    ]);
+    expect(r.exitCode, r.stderr).toBe(0);
+    const [up1, up2, ls, , up3] = r.runs;
+    expect(up1!.status, up1!.stderr).toBe(0);
+    expect(up2!.status, up2!.stderr).toBe(2);
+    expect(up2!.stderr).toMatch(
+      /\/var\/lib\/nsnet\/al\/allocations\.json is not valid JSON .*a copy was kept as .*allocations\.json\.corrupt-.*remove it to start afresh/,
+    );
+    expect(up2!.stderr).not.toMatch(/\n\s+at /);
+    expect(ls!.stdout).toMatch(/allocations\.json\.corrupt-/);
+    expect(up3!.status, up3!.stderr).toBe(0);
+  }, 120_000);
 });
