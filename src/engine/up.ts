@@ -208,12 +208,28 @@ export async function up(source: UpSource, opts: EngineOptions): Promise<UpResul
  * not check saves nothing. The allocations are recorded before the apply: should it roll
  * back, the next attempt gets the same addresses (they are sticky either way).
  */
-async function compileUnderLock(compile: (a: AllocationSnapshot) => CompiledWithAllocations, opts: EngineOptions): Promise<CompiledWithAllocations> {
+export async function compileUnderLock(
+  compile: (a: AllocationSnapshot) => CompiledWithAllocations,
+  opts: Pick<EngineOptions, "project" | "stateDir" | "poolFile">,
+): Promise<CompiledWithAllocations> {
   return allocationStore(opts).update((snapshot) => {
     const c = compile(snapshot);
     const changed = c.ok && c.allocations && !sameSnapshot(c.allocations, snapshot);
     return { snapshot: changed ? c.allocations! : null, value: c };
   });
+}
+
+/**
+ * How to compile under the lock for a front that compiled once before it (to refuse a
+ * script with errors without waiting for anyone): that compile again, unless the store
+ * changed meanwhile — then `recompile` against what is on disk now.
+ */
+export function unlessStoreChanged(
+  first: CompiledWithAllocations,
+  loaded: AllocationSnapshot,
+  recompile: (a: AllocationSnapshot) => CompiledWithAllocations,
+): (a: AllocationSnapshot) => CompiledWithAllocations {
+  return (onDisk) => (sameSnapshot(onDisk, loaded) ? first : recompile(onDisk));
 }
 
 function failureOf(f: { op?: Op; message: string; mismatches?: string[] }, ops: Op[]): { op: Op; message: string } {

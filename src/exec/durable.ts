@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { constants } from "node:fs";
-import { lstat, mkdir, open, rename, rm, stat } from "node:fs/promises";
+import { copyFile, lstat, mkdir, open, rename, rm, stat } from "node:fs/promises";
 import { dirname, join } from "node:path";
 
 /**
@@ -61,6 +61,19 @@ export async function ensurePrivateDir(dir: string, root?: string): Promise<void
 }
 
 const NOFOLLOW_READ = constants.O_RDONLY | constants.O_NOFOLLOW;
+
+/**
+ * Keep a copy of a file that failed its checks as `FILE.corrupt-<time>` before it is
+ * refused (and perhaps replaced): the evidence stays. Resolves to the copy's path, or null
+ * when no copy could be made.
+ */
+export async function keepCorruptCopy(path: string): Promise<string | null> {
+  const copy = `${path}.corrupt-${new Date().toISOString().replace(/[:.]/g, "-")}`;
+  return copyFile(path, copy).then(
+    () => copy,
+    () => null,
+  );
+}
 
 /** The text of a file, or null when it does not exist; a symlink is refused. */
 export async function readFileNoFollow(path: string): Promise<string | null> {

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
-import { copyFile, rm } from "node:fs/promises";
+import { rm } from "node:fs/promises";
 import { basename, extname, join, resolve } from "node:path";
-import { ensurePrivateDir, readFileNoFollow, writeFileDurable } from "./durable.js";
+import { ensurePrivateDir, keepCorruptCopy, readFileNoFollow, writeFileDurable } from "./durable.js";
 import { acquirePidLock, LockBusyError } from "./pid-lock.js";
 import type { ProjectState } from "../model/state.js";
 import { emptyProjectState } from "../model/state.js";
@@ -126,11 +126,7 @@ export class StateStore {
     } catch (e) {
       if (e instanceof NewerVersionError) throw new StateError(`${path}: ${e.message}; not touched`);
       if (!(e instanceof SchemaError)) throw e;
-      const copy = `${path}.corrupt-${new Date().toISOString().replace(/[:.]/g, "-")}`;
-      const kept = await copyFile(path, copy).then(
-        () => copy,
-        () => null,
-      );
+      const kept = await keepCorruptCopy(path);
       throw new CorruptStateError(`${path}: ${e.message}${kept ? `; a copy was kept as ${kept}` : ""}`, kept);
     }
   }

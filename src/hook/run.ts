@@ -65,7 +65,12 @@ export interface HookResult {
 export function needsLock(compiled: CompiledWithAllocations, event: HookEvent, opts: Pick<HookOptions, "stateDir" | "project">): boolean {
   if (!isActionable(event) || !compiled.ok || !compiled.addressed) return false;
   if (selectHandlers(compiled.addressed, event.action, event.iface).kind !== "none") return true;
-  return existsSync(join(hooksRoot(stateRoots(opts.stateDir).state, opts.project), hookKey(event.iface), "state.json"));
+  return hasRecord(event.iface, opts);
+}
+
+/** Earlier events applied something for this interface (its record is kept until undone). */
+function hasRecord(iface: string, opts: Pick<HookOptions, "stateDir" | "project">): boolean {
+  return existsSync(join(hooksRoot(stateRoots(opts.stateDir).state, opts.project), hookKey(iface), "state.json"));
 }
 
 export async function runHook(compiled: CompiledWithAllocations, event: HookEvent, opts: HookOptions): Promise<HookResult> {
@@ -109,7 +114,7 @@ export async function runHook(compiled: CompiledWithAllocations, event: HookEven
   const key = hookKey(event.iface);
   // Nothing matched and nothing was applied for this interface before: not our event.
   if (selection.kind === "none") {
-    if (!existsSync(join(root, key, "state.json"))) return result("no-match");
+    if (!hasRecord(event.iface, opts)) return result("no-match");
     handled = "undoing what earlier events applied";
   }
 

@@ -12,10 +12,9 @@
  * pid namespace; `nsnet sandbox` keeps its state inside the sandbox, so that holds. The
  * directory is private and files are never followed through a symlink (src/exec/durable.ts).
  */
-import { copyFile } from "node:fs/promises";
 import { join } from "node:path";
 import { readSnapshot, emptySnapshot, type AllocationSnapshot } from "./snapshot.js";
-import { ensurePrivateDir, readFileNoFollow, writeFileDurable } from "../exec/durable.js";
+import { ensurePrivateDir, keepCorruptCopy, readFileNoFollow, writeFileDurable } from "../exec/durable.js";
 import { acquirePidLock } from "../exec/pid-lock.js";
 import type { AllocationStore } from "./store.js";
 
@@ -87,11 +86,8 @@ export class FsAllocationStore implements AllocationStore {
 
   /** Refuse a corrupt file, keeping a copy: starting afresh may renumber, so it is the user's call. */
   private async corrupt(problem: string): Promise<AllocationStoreError> {
-    const copy = `${this.file}.corrupt-${new Date().toISOString().replace(/[:.]/g, "-")}`;
-    const kept = await copyFile(this.file, copy).then(
-      () => `; a copy was kept as ${copy}`,
-      () => "",
-    );
+    const copy = await keepCorruptCopy(this.file);
+    const kept = copy ? `; a copy was kept as ${copy}` : "";
     return new AllocationStoreError(`${this.file} ${problem}${kept}; remove it to start afresh (addresses may then change)`, this.file);
   }
 

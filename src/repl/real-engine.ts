@@ -1,7 +1,7 @@
 import type { EngineOptions } from "../engine/types.js";
 import type { CompiledWithAllocations } from "../engine/compile.js";
-import { up, planUp, loadAllocations } from "../engine/up.js";
-import { emptySnapshot, sameSnapshot, type AllocationSnapshot } from "../ipam/snapshot.js";
+import { up, planUp, loadAllocations, unlessStoreChanged } from "../engine/up.js";
+import { emptySnapshot, type AllocationSnapshot } from "../ipam/snapshot.js";
 import { down } from "../engine/down.js";
 import { readLive } from "../exec/live.js";
 import { isIncomplete } from "../syntax/parse.js";
@@ -36,13 +36,12 @@ export async function realEngine(opts: EngineOptions, r: RealEngineOptions): Pro
     async up(compiled, pieces) {
       // the REPL runs expectations itself, when asked (ReplEngine.expect)
       const applyOnly = (c: CompiledWithAllocations) => (c.addressed ? { ...c, addressed: { ...c.addressed, expects: [] } } : c);
-      const seen = allocations ?? emptySnapshot();
       // under the project lock: the session as compiled, unless another run of this project
       // changed the allocations since — then compiled again against the store
-      const result = await up(
-        (onDisk) => applyOnly(sameSnapshot(onDisk, seen) ? (compiled as CompiledWithAllocations) : compileSession(pieces, { allocations: onDisk })),
-        opts,
+      const compileNow = unlessStoreChanged(compiled as CompiledWithAllocations, allocations ?? emptySnapshot(), (onDisk) =>
+        compileSession(pieces, { allocations: onDisk }),
       );
+      const result = await up((onDisk) => applyOnly(compileNow(onDisk)), opts);
       const used = (result.compiled ?? compiled) as CompiledWithAllocations;
       if (used.allocations && (result.status === "ok" || result.status === "expect-failed")) allocations = used.allocations;
       return result;

@@ -4,9 +4,8 @@ import { EXIT, UsageError } from "../exit-codes.js";
 import { compileFile } from "../compile-file.js";
 import { engineOptions } from "../engine-options.js";
 import { printDiagnostics } from "../output.js";
-import { allocationStore, loadAllocations } from "../../engine/up.js";
+import { compileUnderLock, loadAllocations, unlessStoreChanged } from "../../engine/up.js";
 import { withProjectLock } from "../../engine/lock.js";
-import { sameSnapshot } from "../../ipam/snapshot.js";
 import { location } from "../../diagnostics/render.js";
 import { describeEvent, eventFromEnv, EventError, type HookEvent } from "../../hook/event.js";
 import { HOOK_LOCK_WAIT_MS, needsLock, runHook, type HookResult } from "../../hook/run.js";
@@ -52,10 +51,10 @@ export async function runHookCommand(inv: Invocation): Promise<number> {
     } else {
       const onLockWait = (pid: number | null) => log("info", `${what}: waiting for project lock held by pid ${pid ?? "unknown"}`);
       r = await withProjectLock({ ...opts, lockWaitMs: HOOK_LOCK_WAIT_MS, onLockWait }, async () => {
-        const compiled = await allocationStore(opts).update((s) => {
-          const c = sameSnapshot(s, loaded) ? first : compileFile(file, { allocations: s });
-          return { snapshot: c.ok && c.allocations && !sameSnapshot(c.allocations, s) ? c.allocations : null, value: c };
-        });
+        const compiled = await compileUnderLock(
+          unlessStoreChanged(first, loaded, (allocations) => compileFile(file, { allocations })),
+          opts,
+        );
         sources = compiled.sources;
         return runHook(compiled, event, { ...opts, load, lockHeld: true });
       });

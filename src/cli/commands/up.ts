@@ -3,11 +3,10 @@ import { EXIT, UsageError } from "../exit-codes.js";
 import { compileFile } from "../compile-file.js";
 import { engineOptions } from "../engine-options.js";
 import { printDiagnostics, say, useColor } from "../output.js";
-import { loadAllocations, up } from "../../engine/up.js";
+import { loadAllocations, unlessStoreChanged, up } from "../../engine/up.js";
 import type { UpResult } from "../../engine/types.js";
 import { location } from "../../diagnostics/render.js";
 import kleur from "kleur";
-import { sameSnapshot, type AllocationSnapshot } from "../../ipam/snapshot.js";
 
 /** `nsnet up FILE` (alias `apply`): one transaction; exit 0/1/3/4/5 (docs/architecture.md §11). */
 export async function runUp(inv: Invocation): Promise<number> {
@@ -18,8 +17,7 @@ export async function runUp(inv: Invocation): Promise<number> {
   // anyone); under the lock it is compiled again only if the store changed meanwhile.
   const loaded = await loadAllocations(opts);
   const first = compileFile(file, { allocations: loaded });
-  const again = (allocations: AllocationSnapshot) => (sameSnapshot(allocations, loaded) ? first : compileFile(file, { allocations }));
-  const r = await up(first.ok ? again : first, opts);
+  const r = await up(first.ok ? unlessStoreChanged(first, loaded, (allocations) => compileFile(file, { allocations })) : first, opts);
   if (!inv.global.json) printDiagnostics(r.diagnostics, (r.compiled ?? first).sources, inv.global);
   return reportUp(r, inv, file);
 }
