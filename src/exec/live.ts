@@ -8,6 +8,7 @@ import { mapBounded } from "./bounded.js";
 import { enterArgv, ipBatchIn, isMissingNamespace, placeConcurrency } from "./enter.js";
 import { DUMP_FLAGS, dumpLines, parseDumps, type PlaceState } from "./readback.js";
 import { FANOUT_FROM, runInPlaces } from "./fanout.js";
+import { readByNetlink } from "./netlink-read.js";
 
 /**
  * The live-state reader: one `ip -d -j -batch -` of dumps per place — the host's also lists
@@ -20,6 +21,8 @@ export interface ReadLiveOptions {
   namespaces?: string[];
   sysctls?: { ns: string; key: string }[];
   concurrency?: number;
+  /** default "netlink" (what it cannot read is read with ip) */
+  via?: Reader;
   /** reads a HOST /proc/sys file; tests replace it (default: fs, in this process's netns) */
   readHostProcSys?: (path: string) => Promise<string>;
 }
@@ -56,23 +59,37 @@ export async function readPlace(runner: Runner, place: string): Promise<PlaceSta
   }
 }
 
-/** Namespaces read side by side — many through a fan-out (fanout.ts), a few one process
- *  each — at most `concurrency` processes at once; gone ones omitted. A namespace whose
- *  fan-out read failed or was interrupted is read again on its own. */
-export async function readPlaces(runner: Runner, places: readonly string[], concurrency = placeConcurrency()): Promise<PlaceState[]> {
-  const named = places.filter((p) => p !== HOST);
+/** How named namespaces are read: the netlink reader, or `ip` (tests compare the two). */
+export type Reader = "netlink" | "ip";
+
+/** Named namespaces are read by the netlink reader (netlink-read.ts: one process for many).
+ *  What it could not read, or everything when `via` is "ip", is read with `ip` side by side —
+ *  many through a fan-out (fanout.ts), a few one process each — at most `concurrency`
+ *  processes at once; gone ones omitted. A namespace whose fan-out read failed or was
+ *  interrupted is read again on its own. */
+export async function readPlaces(runner: Runner, places: readonly string[], concurrency = placeConcurrency(), via: Reader = "netlink"): Promise<PlaceState[]> {
+  const read =
+    via === "netlink"
+      ? await readByNetlink(
+          runner,
+          places.filter((p) => p !== HOST),
+          concurrency,
+        )
+      : new Map<string, PlaceState | null>();
+  const named = places.filter((p) => p !== HOST && !read.has(p));
   const single: string[] = places.filter((p) => p === HOST);
-  const read: (PlaceState | null)[] = [];
   if (named.length >= FANOUT_FROM) {
     const jobs = named.map((place) => ({ place, lines: dumpLines(place), dumps: dumpLines(place).length }));
     for (const r of await runInPlaces(runner, jobs, DUMP_FLAGS, { groups: concurrency })) {
-      if (r.exitCode !== 0 && isMissingNamespace(r.stderr)) read.push(null);
-      else if (r.exitCode === 0 && r.attributed && !isDumpInterrupted(r.stderr)) read.push(parseDumps(r.place, r.stdout));
+      if (r.exitCode !== 0 && isMissingNamespace(r.stderr)) read.set(r.place, null);
+      else if (r.exitCode === 0 && r.attributed && !isDumpInterrupted(r.stderr)) read.set(r.place, parseDumps(r.place, r.stdout));
       else single.push(r.place);
     }
   } else single.push(...named);
-  read.push(...(await mapBounded(single, concurrency, (ns) => readPlace(runner, ns))));
-  return read.filter((p): p is PlaceState => p !== null);
+  const singles = await mapBounded(single, concurrency, (ns) => readPlace(runner, ns));
+  for (const [i, p] of single.entries()) read.set(p, singles[i] ?? null);
+  // in the order asked for, whichever way each place was read
+  return places.map((p) => read.get(p)).filter((p): p is PlaceState => p != null);
 }
 
 /** Places merged into one snapshot (the host's read, if among them, gives the namespaces). */
@@ -93,7 +110,7 @@ export async function readLive(runner: Runner, opts: ReadLiveOptions = {}): Prom
   const host = await readPlace(runner, HOST);
   const present = host!.namespaces ?? [];
   const wanted = opts.namespaces ? opts.namespaces.filter((n) => n !== HOST && present.includes(n)) : present;
-  const places = await readPlaces(runner, [...new Set(wanted)], opts.concurrency);
+  const places = await readPlaces(runner, [...new Set(wanted)], opts.concurrency, opts.via);
   const live = liveOf([host!, ...places]);
   if (opts.sysctls?.length) {
     live.sysctls = await readSysctls(

@@ -30,7 +30,8 @@ import { runUndo, type UndoFailure, type UndoStep } from "./undo.js";
 /** Namespaces whose lo carries the project's mark. */
 export function markedNamespaces(live: LiveState, project: string): string[] {
   const mark = ownerAlias(project);
-  return live.namespaces.filter((ns) => live.links.some((l) => l.ns === ns && l.name === "lo" && l.alias === mark));
+  const marked = new Set(live.links.filter((l) => l.name === "lo" && l.alias === mark).map((l) => l.ns));
+  return live.namespaces.filter((ns) => marked.has(ns));
 }
 
 export interface SweepReport {

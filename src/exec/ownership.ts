@@ -35,27 +35,58 @@ export interface UndoCandidate {
 /** "run" the step, "gone" (nothing to undo), or why the object is left alone. */
 export type Verdict = "run" | "gone" | string;
 
+/** The live links of each namespace, indexed once per snapshot: a down of N namespaces asks
+ *  about each of them, and a scan of every link per question made it O(N²). */
+const linksIndex = new WeakMap<readonly LiveLink[], Map<string, LiveLink[]>>();
+function linksIn(live: LiveState, ns: string): readonly LiveLink[] {
+  let byNs = linksIndex.get(live.links);
+  if (!byNs) {
+    byNs = new Map();
+    for (const l of live.links) {
+      const list = byNs.get(l.ns);
+      if (list) list.push(l);
+      else byNs.set(l.ns, [l]);
+    }
+    linksIndex.set(live.links, byNs);
+  }
+  return byNs.get(ns) ?? [];
+}
+
 export function linkVerdict(ns: string, name: string, who: Owner, confirmed: boolean): Verdict {
-  const l = who.live.links.find((x) => x.ns === ns && x.name === name);
+  const l = linksIn(who.live, ns).find((x) => x.name === name);
   if (!l) return "gone";
   if (l.alias === ownerAlias(who.project)) return "run";
   if (!confirmed && l.alias === undefined && !who.preexistingLinks?.has(`${ns}:${name}`)) return "run";
   return `${ns}:${name} (alias ${l.alias === undefined ? "none" : JSON.stringify(l.alias)})`;
 }
 
-/** Devices our own ops moved into (or created in) namespace `ns`, by name. */
-function ownDevicesIn(ns: string, ops: readonly UndoCandidate[]): { moved: Set<string>; created: Set<string> } {
-  const moved = new Set<string>();
-  const created = new Set<string>();
-  for (const { op } of ops) {
-    const e = op.effect;
-    if (e.k === "move" && e.ns === ns) moved.add(e.name);
-    if (e.k === "link") {
-      if (e.ns === ns) created.add(e.name);
-      if (e.kind === "veth" && e.peer.ns === ns) created.add(e.peer.name);
+type OwnDevices = { moved: Set<string>; created: Set<string> };
+const NONE: OwnDevices = { moved: new Set(), created: new Set() };
+const ownIndex = new WeakMap<readonly UndoCandidate[], Map<string, OwnDevices>>();
+
+/** Devices our own ops moved into (or created in) namespace `ns`, by name (indexed once per
+ *  list of ops, for the same reason as linksIn). */
+function ownDevicesIn(ns: string, ops: readonly UndoCandidate[]): OwnDevices {
+  let byNs = ownIndex.get(ops);
+  if (!byNs) {
+    const index = new Map<string, OwnDevices>();
+    const at = (n: string) => {
+      let d = index.get(n);
+      if (!d) index.set(n, (d = { moved: new Set(), created: new Set() }));
+      return d;
+    };
+    for (const { op } of ops) {
+      const e = op.effect;
+      if (e.k === "move") at(e.ns).moved.add(e.name);
+      if (e.k === "link") {
+        at(e.ns).created.add(e.name);
+        if (e.kind === "veth") at(e.peer.ns).created.add(e.peer.name);
+      }
     }
+    ownIndex.set(ops, index);
+    byNs = index;
   }
-  return { moved, created };
+  return byNs.get(ns) ?? NONE;
 }
 
 /** A link in one of our namespaces that stops its deletion. Ours: lo, anything with our
@@ -63,7 +94,7 @@ function ownDevicesIn(ns: string, ops: readonly UndoCandidate[]): { moved: Set<s
  *  created there (a veth's far end made before marks existed on both ends, or a crash
  *  before the mark) that did not exist before. Any other mark, or an unmarked stranger, is
  *  someone else's. */
-function foreignLink(l: LiveLink, who: Owner, own: { moved: Set<string>; created: Set<string> }): boolean {
+function foreignLink(l: LiveLink, who: Owner, own: OwnDevices): boolean {
   if (l.name === "lo" || l.alias === ownerAlias(who.project) || own.moved.has(l.name)) return false;
   return !(l.alias === undefined && own.created.has(l.name) && !who.preexistingLinks?.has(`${l.ns}:${l.name}`));
 }
@@ -76,12 +107,13 @@ export function namespaceVerdict(name: string, who: Owner, ops: readonly UndoCan
     return `namespace ${name} (not the one nsnet created: deleted and made again since)`;
   }
   // no identity on record (an older or damaged state): only our mark on its lo proves it ours
-  const lo = who.live.links.find((l) => l.ns === name && l.name === "lo");
+  const inside = linksIn(who.live, name);
+  const lo = inside.find((l) => l.name === "lo");
   if (!recorded && confirmed && lo?.alias !== ownerAlias(who.project)) {
     return `namespace ${name} (no identity on record and no mark of this project on its lo: not provably ours)`;
   }
   const own = ownDevicesIn(name, ops);
-  const foreign = who.live.links.filter((l) => l.ns === name && foreignLink(l, who, own));
+  const foreign = inside.filter((l) => foreignLink(l, who, own));
   if (foreign.length) {
     const what = foreign.map((l) => `${l.name} (alias ${l.alias === undefined ? "none" : JSON.stringify(l.alias)})`).join(", ");
     return `namespace ${name} (holds links that are not this project's: ${what}; kept on record for a later down)`;

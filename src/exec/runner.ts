@@ -3,6 +3,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { openSync, closeSync } from "node:fs";
 import { constants } from "node:os";
 import { APPEND_NOFOLLOW } from "./durable.js";
+import { NETLINK_READER } from "./netlink-script.js";
 
 /**
  * The ONLY module that spawns processes (house rule 9). No shell, ever: argv goes to
@@ -43,7 +44,7 @@ export interface Runner {
 
 /** Programs nsnet may start. Anything else is refused (user commands go through `ip netns exec`).
  *  `bash` is the sandbox's default shell, `ping` the probes' tool. */
-const ALLOWED = new Set(["ip", "nft", "unshare", "mount", "nsenter", "sysctl", "node", "ping", "bash", "xargs", process.execPath]);
+const ALLOWED = new Set(["ip", "nft", "unshare", "mount", "nsenter", "sysctl", "node", "ping", "bash", "xargs", "perl", process.execPath]);
 
 // docs/architecture.md §8 name rules live in one place; the runner applies them once more as the last
 // gate before execve.
@@ -59,6 +60,8 @@ export function assertSafeArgv(argv: readonly string[], userCommand = false): vo
     return;
   }
   if (!ALLOWED.has(argv[0]!)) throw new UnsafeArgumentError(`program not allowed: ${JSON.stringify(argv[0])}`);
+  // the reader's program is one multi-line constant, compared whole
+  if (argv[0] === "perl") return assertSafePerlArgv(argv);
   for (const a of argv) {
     if (typeof a !== "string" || a.includes("\0") || a.includes("\n")) {
       throw new UnsafeArgumentError(`unsafe argument: ${JSON.stringify(a)}`);
@@ -67,6 +70,14 @@ export function assertSafeArgv(argv: readonly string[], userCommand = false): vo
   if (argv[0] === "ip") assertSafeIpArgv(argv);
   if (argv[0] === "nsenter") assertSafeNsenterArgv(argv);
   if (argv[0] === "xargs") assertSafeXargsArgv(argv);
+}
+
+/** perl runs one program only: nsnet's namespace reader (netlink-script.ts), given the
+ *  setns number; the namespace names are checked with the input, as for xargs. */
+function assertSafePerlArgv(argv: readonly string[]): void {
+  if (!(argv.length === 4 && argv[1] === "-e" && argv[2] === NETLINK_READER && /^\d{1,4}$/.test(argv[3]!))) {
+    throw new UnsafeArgumentError("perl runs only nsnet's namespace reader");
+  }
 }
 
 /** xargs runs one thing only: `ip -batch DIR/NS` in each namespace NS named on its stdin
@@ -145,10 +156,10 @@ export class ProcessRunner implements Runner {
 
   async run(argv: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
     assertSafeArgv(argv, opts.userCommand === true);
-    if (argv[0] === "xargs") assertSafeNameList(opts.input ?? "");
+    if (argv[0] === "xargs" || argv[0] === "perl") assertSafeNameList(opts.input ?? "");
     else if (argv.includes("-batch") && opts.input !== undefined) assertSafeBatchText(opts.input);
     if (this.verbose) {
-      this.verbose(`+ ${argv.map(quoteForDisplay).join(" ")}`);
+      this.verbose(`+ ${argv.map((a) => (a === NETLINK_READER ? "<nsnet's namespace reader>" : quoteForDisplay(a))).join(" ")}`);
       if (opts.input) for (const line of opts.input.split("\n")) if (line) this.verbose(`  | ${line}`);
     }
     const [file, ...args] = argv;

@@ -1,0 +1,42 @@
+import { afterAll, describe, expect, it } from "vitest";
+import type { LiveState } from "../../src/model/live.js";
+import { canSandbox, cleanKernelBuild, runScenario } from "./sandbox.js";
+
+const ok = await canSandbox();
+afterAll(cleanKernelBuild);
+
+interface Result {
+  failed: string[];
+  namespaces: number;
+  readByNetlink: number;
+  counts: Record<string, number>;
+  byIp: LiveState;
+  byNetlink: LiveState;
+  gone: string[];
+  goneIp: string[];
+}
+
+describe.skipIf(!ok)("the netlink reader (sandbox)", () => {
+  it("reads every namespace in one process and gives exactly what the ip reader gives", async () => {
+    const { result: r, stderr } = await runScenario<Result>("netlink-read", {}, 120_000);
+    expect(r.failed, stderr).toEqual([]);
+    expect(r.namespaces).toBe(15);
+    // the reader itself read them all (no silent fall-back to ip)
+    expect(r.readByNetlink).toBe(15);
+    expect(r.counts.proxies).toBe(2);
+    expect(r.byNetlink).toEqual(r.byIp);
+    // the odd cases are there to be compared
+    const c1 = (k: "links" | "routes") => r.byIp[k].filter((x) => x.ns === "c1");
+    expect(c1("links").find((l) => "name" in l && l.name === "eth0")).toMatchObject({ alias: 'we"ird\\al ias', mtu: 1301, linkNetnsId: 0 });
+    expect(c1("routes")).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ dst: "203.0.113.64/26", via: "198.51.100.1", onlink: true, proto: "static" }),
+        expect.objectContaining({ dst: "198.18.0.0/15", via: "2001:db8:7::1", family: 4 }),
+        expect.objectContaining({ dst: "203.0.113.7/32", scope: "link" }),
+      ]),
+    );
+    expect(r.byIp.links.filter((l) => l.kind === "macvlan").map((l) => l.mode)).toEqual(["bridge", "private", "vepa", "source"]);
+    expect(r.gone).toEqual(["c3", "c4"]);
+    expect(r.goneIp).toEqual(["c3", "c4"]);
+  });
+});
