@@ -11,7 +11,8 @@
 // Each figure is the best and the median wall time of several runs (the best is what the
 // machine can do; the median shows the noise of a shared machine), and the median CPU time
 // of the process and everything it ran (less sensitive to other load than wall time).
-// `node -e 0` is printed as the floor no Node program can beat, and the unbundled
+// `node -e 0` is printed as the floor no Node program can beat (and, where the environment
+// sets NODE_EXTRA_CA_CERTS, which nsnet's shebang drops, without it), and the unbundled
 // dist/cli/main.js for comparison.
 // Usage: bench-startup.mjs [RUNS] (default 15). Needs the build (scripts/setup).
 import { spawnSync } from "node:child_process";
@@ -115,6 +116,15 @@ line(
   "node -e 0 (the floor)",
   repeat(() => ms([process.execPath, "-e", "0"])),
 );
+// nsnet's shebang starts node without NODE_EXTRA_CA_CERTS (scripts/bundle.mjs): when this
+// environment sets it, this is the floor that applies to nsnet
+if (process.env.NODE_EXTRA_CA_CERTS) {
+  const { NODE_EXTRA_CA_CERTS: _, ...env } = process.env;
+  line(
+    "node -e 0 without NODE_EXTRA_CA_CERTS (set here)",
+    repeat(() => ms([process.execPath, "-e", "0"], { env })),
+  );
+}
 line(
   "nsnet --version",
   repeat(() => ms([BUNDLE, "--version"])),

@@ -45,11 +45,19 @@ await build({
 });
 
 // The installed executable: names itself as the entry (a udev rule and `nsnet sandbox`
-// re-run this file), then loads the bundle.
-const stub = `#!/usr/bin/env node
+// re-run this file), then loads the bundle. Node reads every certificate named by
+// NODE_EXTRA_CA_CERTS before any code runs (40 ms a start on the machine nsnet is measured
+// on, where it is set); nsnet opens no TLS connection, so the shebang starts node without it
+// (GNU env -S expands the saved copy) and the stub hands it back to what nsnet runs.
+const stub = `#!/usr/bin/env -S -u NODE_EXTRA_CA_CERTS NSNET_NODE_EXTRA_CA_CERTS=\${NODE_EXTRA_CA_CERTS} node
 // nsnet, the installed executable (built by scripts/bundle.mjs): the code is in nsnet.mjs
-// and its chunks, next to this file.
+// and its chunks, next to this file. The shebang keeps node from loading
+// NODE_EXTRA_CA_CERTS at start-up (nsnet makes no TLS connections); it is restored here for
+// the processes nsnet starts.
 "use strict";
+const savedCa = process.env.NSNET_NODE_EXTRA_CA_CERTS;
+delete process.env.NSNET_NODE_EXTRA_CA_CERTS;
+if (savedCa) process.env.NODE_EXTRA_CA_CERTS = savedCa;
 globalThis.__nsnetEntry = __filename;
 import("./nsnet.mjs");
 `;

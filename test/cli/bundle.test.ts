@@ -4,6 +4,7 @@ import { mkdtempSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { canSandbox } from "../kernel/sandbox.js";
 
 /**
  * The installed nsnet is one file (scripts/bundle.mjs → dist/cli/nsnet.cjs), run through its
@@ -11,6 +12,7 @@ import { fileURLToPath } from "node:url";
  * udev rules, and know every command. Needs the build (scripts/test runs setup first).
  */
 const BUNDLE = fileURLToPath(new URL("../../dist/cli/nsnet.cjs", import.meta.url));
+const sandboxOk = await canSandbox();
 const example = (name: string) => fileURLToPath(new URL(`../../examples/${name}`, import.meta.url));
 
 describe("the bundled nsnet", () => {
@@ -18,6 +20,27 @@ describe("the bundled nsnet", () => {
     const r = await execa(BUNDLE, ["--version"], { reject: false });
     expect(r.exitCode).toBe(0);
     expect(r.stdout).toMatch(/^nsnet \d+\.\d+\.\d+$/);
+  });
+
+  it("starts node without NODE_EXTRA_CA_CERTS (40 ms of start-up) and gives it back to what it runs", async () => {
+    // node warns at start-up when it cannot load the file: started through the shebang, it never tries
+    const r = await execa(BUNDLE, ["--version"], { reject: false, env: { NODE_EXTRA_CA_CERTS: "/nonexistent/ca.pem" } });
+    expect(r.exitCode).toBe(0);
+    expect(r.stderr).toBe("");
+    const direct = await execa(process.execPath, [BUNDLE, "--version"], { reject: false, env: { NODE_EXTRA_CA_CERTS: "/nonexistent/ca.pem" } });
+    expect(direct.stderr).toMatch(/Ignoring extra certs/);
+  });
+
+  it.skipIf(!sandboxOk)("a command nsnet runs still sees NODE_EXTRA_CA_CERTS (in a sandbox)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "nsnet-bundle-"));
+    const file = join(dir, "empty.nsnet");
+    writeFileSync(file, "\n");
+    const r = await execa(BUNDLE, ["sandbox", file, "--", "printenv", "NODE_EXTRA_CA_CERTS"], {
+      reject: false,
+      env: { NODE_EXTRA_CA_CERTS: "/etc/ssl/certs/ca-certificates.crt" },
+    });
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.stdout.trim().split("\n").pop()).toBe("/etc/ssl/certs/ca-certificates.crt");
   });
 
   it("checks a script that uses the stdlib (found relative to the bundle)", async () => {
