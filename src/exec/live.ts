@@ -1,11 +1,11 @@
-import { readFile } from "node:fs/promises";
+import { readFile, readdir } from "node:fs/promises";
 import type { LiveState } from "../model/live.js";
 import { emptyLiveState } from "../model/live.js";
 import { HOST } from "../model/topology.js";
 import type { Runner } from "./runner.js";
 import { isDumpInterrupted, isValidSysctlKey, parseNetnsList, parseSysctlOutput, sysctlDisplayKey, sysctlPath } from "./ip-json.js";
 import { mapBounded } from "./bounded.js";
-import { enterArgv, ipBatchIn, isMissingNamespace, placeConcurrency } from "./enter.js";
+import { NETNS_RUN_DIR, enterArgv, ipBatchIn, isMissingNamespace, placeConcurrency } from "./enter.js";
 import { DUMP_FLAGS, dumpLines, parseDumps, type PlaceState } from "./readback.js";
 import { FANOUT_FROM, runInPlaces } from "./fanout.js";
 import { readByNetlink } from "./netlink-read.js";
@@ -107,10 +107,20 @@ export function liveOf(places: readonly PlaceState[], namespaces?: readonly stri
 }
 
 export async function readLive(runner: Runner, opts: ReadLiveOptions = {}): Promise<LiveState> {
-  const host = await readPlace(runner, HOST);
+  // Namespaces asked for by name that are on disk are read beside the host, not after it:
+  // /run/netns is what `ip netns list` lists, and one deleted meanwhile reads as gone.
+  const early = opts.namespaces ? await onDisk(opts.namespaces.filter((n) => n !== HOST)) : [];
+  const [host, earlyPlaces] = await Promise.all([readPlace(runner, HOST), early.length ? readPlaces(runner, early, opts.concurrency, opts.via) : []]);
   const present = host!.namespaces ?? [];
-  const wanted = opts.namespaces ? opts.namespaces.filter((n) => n !== HOST && present.includes(n)) : present;
-  const places = await readPlaces(runner, [...new Set(wanted)], opts.concurrency, opts.via);
+  const wanted = [...new Set(opts.namespaces ? opts.namespaces.filter((n) => n !== HOST && present.includes(n)) : present)];
+  const late = await readPlaces(
+    runner,
+    wanted.filter((n) => !early.includes(n)),
+    opts.concurrency,
+    opts.via,
+  );
+  const byNs = new Map([...earlyPlaces, ...late].map((p) => [p.ns, p]));
+  const places = wanted.flatMap((n) => byNs.get(n) ?? []);
   const live = liveOf([host!, ...places]);
   if (opts.sysctls?.length) {
     live.sysctls = await readSysctls(
@@ -120,6 +130,13 @@ export async function readLive(runner: Runner, opts: ReadLiveOptions = {}): Prom
     );
   }
   return live;
+}
+
+/** The names among `names` that have a mount point in /run/netns now. */
+async function onDisk(names: readonly string[]): Promise<string[]> {
+  if (names.length === 0) return [];
+  const there = new Set(await readdir(NETNS_RUN_DIR).catch(() => [] as string[]));
+  return [...new Set(names)].filter((n) => there.has(n));
 }
 
 /**

@@ -98,7 +98,7 @@ export class StateStore {
   }
 
   async writeState(s: ProjectState): Promise<void> {
-    await this.write(this.statePath, JSON.stringify(s, null, 2) + "\n");
+    await this.write(this.statePath, stateText(s));
   }
 
   async readJournal(): Promise<ExecJournal | null> {
@@ -164,4 +164,17 @@ export class StateStore {
       throw new StateError(`cannot take the lock ${this.lockPath}: ${(e as Error).message}`);
     }
   }
+}
+
+/**
+ * state.json as written: one applied op a line (readable, and at a thousand namespaces a
+ * fraction of the size the indented form had), without each op's effect — it is what the
+ * op's text says, and reading always derives it from the text (inverse.ts reviveOp), so a
+ * stored copy only cost parsing and comparing. Files that have it are still read.
+ */
+export function stateText(s: ProjectState): string {
+  const { applied, ...rest } = s;
+  const ops = applied.map(({ effect: _, ...op }) => JSON.stringify(op));
+  // rest always holds version and project, so it is never "{}"
+  return `${JSON.stringify(rest).slice(0, -1)},"applied":[\n${ops.join(",\n")}\n]}\n`;
 }

@@ -64,7 +64,19 @@ export function formatIpv4(n: number): string {
 
 const HEX = /^[0-9A-Fa-f]{1,4}$/;
 
+/** Parsed IPv6 texts: a plan of a thousand namespaces parses the same few gateways and
+ *  prefixes thousands of times. Bounded; a bigint is immutable, so sharing it is safe. */
+const v6Memo = new Map<string, bigint | null>();
 function parseIpv6(text: string): bigint | null {
+  const known = v6Memo.get(text);
+  if (known !== undefined) return known;
+  const v = parseIpv6Text(text);
+  if (v6Memo.size >= 4096) v6Memo.clear();
+  v6Memo.set(text, v);
+  return v;
+}
+
+function parseIpv6Text(text: string): bigint | null {
   if (text.length < 2 || text.length > 45) return null;
   const halves = text.split("::");
   if (halves.length > 2) return null;

@@ -104,8 +104,24 @@ export function deriveOps(desired: AddressedTopology, ctx: DeriveContext): { ops
   const devs = desired.devices;
   const nsNames = desired.namespaces.map((n) => n.name).filter((n) => n !== HOST);
   const owned = new Set(nsNames);
+  const nsByName = new Map(desired.namespaces.map((n) => [n.name, n]));
   const creates = devs.filter(created);
-  const inNs = (ns: string) => (x: { ns: string }) => x.ns === ns;
+  // what each namespace holds, grouped once per list: asked per namespace, a filter of the
+  // whole list each time made a plan of N namespaces O(N²)
+  const grouped = new Map<readonly { ns: string }[], Map<string, { ns: string }[]>>();
+  const inNsOf = <T extends { ns: string }>(items: readonly T[], ns: string): T[] => {
+    let by = grouped.get(items);
+    if (!by) {
+      by = new Map();
+      for (const x of items) {
+        const list = by.get(x.ns);
+        if (list) list.push(x);
+        else by.set(x.ns, [x]);
+      }
+      grouped.set(items, by);
+    }
+    return (by.get(ns) ?? []) as T[];
+  };
   // a sysctl's inverse restores the value nsnet first found (remembered, else live now)
   const originals: Record<string, Record<string, string>> = {};
   for (const src of [ctx.live.sysctls, ctx.previous.sysctlOriginals])
@@ -155,10 +171,10 @@ export function deriveOps(desired: AddressedTopology, ctx: DeriveContext): { ops
       );
     return out;
   };
-  const resolvedIn = (ns: string) => desired.resolved.filter((a) => a.ns === ns);
+  const resolvedIn = (ns: string) => inNsOf(desired.resolved, ns);
   const devicePrep = (ns: string, phase: Phase): Draft[] => {
     const out: Draft[] = [];
-    const here = devs.filter(inNs(ns));
+    const here = inNsOf(devs, ns);
     for (const d of here.filter(created))
       out.push(op(phase, { k: "alias", ns, dev: d.name, alias }, `mark ${d.name} as nsnet's (undone with the link)`, { span: d.span, undoneWith: "link" }));
     for (const d of here)
@@ -194,7 +210,7 @@ export function deriveOps(desired: AddressedTopology, ctx: DeriveContext): { ops
 
   const namespaces: Draft[] = [];
   for (const ns of nsNames) {
-    const lo = desired.namespaces.find((n) => n.name === ns)!;
+    const lo = nsByName.get(ns)!;
     namespaces.push(
       op("namespaces", { k: "updown", ns, dev: "lo", up: true }, "bring lo up (undone with the namespace)", { span: lo.span, undoneWith: "namespace" }),
     );
@@ -206,28 +222,28 @@ export function deriveOps(desired: AddressedTopology, ctx: DeriveContext): { ops
       }),
     );
     namespaces.push(...devicePrep(ns, "namespaces"));
-    for (const d of devs.filter((d) => d.kind === "moved" && d.ns === ns && d.up))
+    for (const d of inNsOf(devs, ns).filter((d) => d.kind === "moved" && d.up))
       namespaces.push(
         op("namespaces", { k: "updown", ns, dev: d.name, up: true }, `bring ${d.name} up (moving it back brings it down)`, {
           span: d.span,
           undoneWith: "move-back",
         }),
       );
-    for (const r of desired.routes.filter(inNs(ns))) namespaces.push(routeOp("namespaces", r));
-    for (const r of pa.nsRoutes.filter(inNs(ns))) namespaces.push(routeOp("namespaces", r, " (on-link, answered by the host's proxy ARP)"));
-    for (const p of desired.neighProxies.filter(inNs(ns))) namespaces.push(proxyOp("namespaces", p));
+    for (const r of inNsOf(desired.routes, ns)) namespaces.push(routeOp("namespaces", r));
+    for (const r of inNsOf(pa.nsRoutes, ns)) namespaces.push(routeOp("namespaces", r, " (on-link, answered by the host's proxy ARP)"));
+    for (const p of inNsOf(desired.neighProxies, ns)) namespaces.push(proxyOp("namespaces", p));
   }
 
   const hostRoutes: Draft[] = [];
-  for (const r of desired.routes.filter(inNs(HOST))) hostRoutes.push(routeOp("host-routes", r));
+  for (const r of inNsOf(desired.routes, HOST)) hostRoutes.push(routeOp("host-routes", r));
   for (const r of pa.hostRoutes) hostRoutes.push(routeOp("host-routes", r, ` to ${r.toNs}`));
-  for (const p of [...pa.proxies, ...desired.neighProxies.filter(inNs(HOST))]) hostRoutes.push(proxyOp("host-routes", p));
+  for (const p of [...pa.proxies, ...inNsOf(desired.neighProxies, HOST)]) hostRoutes.push(proxyOp("host-routes", p));
 
   const sysctl: Draft[] = [];
   const wants = wantedSysctls(desired);
 
   for (const ns of [HOST, ...nsNames]) {
-    for (const w of wants.filter(inNs(ns))) {
+    for (const w of inNsOf(wants, ns)) {
       const goesWith: UndoneWith | undefined = owned.has(ns) ? "namespace" : w.ownDevice === true ? "link" : undefined;
       const note = goesWith ? ` (undone with the ${goesWith})` : "";
       sysctl.push(

@@ -15,8 +15,30 @@ import type { Draft } from "./draft.js";
 
 const key = (ns: string, name: string) => `${ns}\0${name}`;
 
+/**
+ * Live facts grouped by a key, built once per array: a plan asks about every op, and a scan
+ * of every link, address or route per question made a plan of N namespaces O(N²). The
+ * arrays are only ever replaced, not changed; the length check catches one that grew.
+ */
+type Groups = WeakMap<readonly object[], { n: number; by: Map<string, object[]> }>;
+const [linksByName, addrsByDev, routesByNs, proxiesByDev]: Groups[] = [new WeakMap(), new WeakMap(), new WeakMap(), new WeakMap()];
+function groupOf<T extends object>(groups: Groups, items: readonly T[], keyOf: (x: T) => string, k: string): readonly T[] {
+  let g = groups.get(items);
+  if (!g || g.n !== items.length) {
+    const by = new Map<string, object[]>();
+    for (const x of items) {
+      const list = by.get(keyOf(x));
+      if (list) list.push(x);
+      else by.set(keyOf(x), [x]);
+    }
+    g = { n: items.length, by };
+    groups.set(items, g);
+  }
+  return (g.by.get(k) ?? []) as T[];
+}
+
 export function findLink(live: LiveState, ns: string, name: string): LiveLink | undefined {
-  return live.links.find((l) => l.ns === ns && l.name === name);
+  return groupOf(linksByName!, live.links, (l) => key(l.ns, l.name), key(ns, name))[0];
 }
 
 const cidrEq = (a: string, b: string) => (canonicalCidr(a) ?? a) === (canonicalCidr(b) ?? b);
@@ -65,11 +87,15 @@ export function effectPresent(e: Effect, live: LiveState, project: string): bool
     case "hwaddr":
       return link(e.ns, e.dev)?.mac?.toLowerCase() === e.mac;
     case "addr":
-      return live.addrs.some((a) => a.ns === e.ns && a.dev === e.dev && cidrEq(a.cidr, e.cidr)) === e.add;
+      return groupOf(addrsByDev!, live.addrs, (a) => key(a.ns, a.dev), key(e.ns, e.dev)).some((a) => cidrEq(a.cidr, e.cidr)) === e.add;
     case "route":
-      return live.routes.some((r) => r.ns === e.ns && dstEq(e.dst, r.dst) && ipEq(e.via, r.via) && (e.dev === undefined || r.dev === e.dev)) === e.add;
+      return (
+        groupOf(routesByNs!, live.routes, (r) => r.ns, e.ns).some(
+          (r) => dstEq(e.dst, r.dst) && ipEq(e.via, r.via) && (e.dev === undefined || r.dev === e.dev),
+        ) === e.add
+      );
     case "proxy":
-      return live.proxies.some((p) => p.ns === e.ns && p.dev === e.dev && ipEq(p.addr, e.addr)) === e.add;
+      return groupOf(proxiesByDev!, live.proxies, (p) => key(p.ns, p.dev), key(e.ns, e.dev)).some((p) => ipEq(p.addr, e.addr)) === e.add;
     case "sysctl":
       return live.sysctls[e.ns]?.[e.key] === e.value;
     default:

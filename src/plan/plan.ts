@@ -62,8 +62,11 @@ export function plan(desired: AddressedTopology, live: LiveState, ctx: PlanConte
   return { ops: number([...removal.ops, ...keep]), diagnostics };
 }
 
+const uplinks = new WeakMap<AddressedTopology, Set<string>>();
 function isUplink(t: AddressedTopology, ns: string, dev: string): boolean {
-  return t.devices.some((d) => d.kind === "uplink" && d.ns === ns && d.name === dev);
+  let set = uplinks.get(t);
+  if (!set) uplinks.set(t, (set = new Set(t.devices.filter((d) => d.kind === "uplink").map((d) => `${d.ns}\0${d.name}`))));
+  return set.has(`${ns}\0${dev}`);
 }
 
 function desiredSpan(t: AddressedTopology) {

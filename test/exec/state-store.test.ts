@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { LockBusyError, StateStore, projectName } from "../../src/exec/state-store.js";
+import { opFromText } from "../plan/op-from-text.js";
 
 let dir: string;
 beforeEach(async () => {
@@ -32,6 +33,21 @@ describe("state store", () => {
     await s.writeState({ version: 1, project: "p", applied: [], sysctlOriginals: { host: { k: "0" } }, services: [] });
     expect((await s.readState()).sysctlOriginals).toEqual({ host: { k: "0" } });
     expect(await readdir(s.dir)).toEqual(["state.json"]);
+  });
+
+  it("writes one applied op a line, without the effect its text already says, and reads it back whole", async () => {
+    const s = new StateStore("p", dir);
+    const applied = [
+      opFromText(1, "host", "host", "netns add a", { inverse: "netns del a" }),
+      { ...opFromText(2, "namespaces", "a", "link set lo up"), undoneWith: "namespace" as const },
+      opFromText(3, "namespaces", "a", "addr add 192.0.2.1/24 dev lo", { inverse: "addr del 192.0.2.1/24 dev lo" }),
+    ];
+    const state = { version: 1 as const, project: "p", applied, sysctlOriginals: {}, services: [], script: 'ns a < addr 192.0.2.1/24 on lo >\n# "applied":[]' };
+    await s.writeState(state);
+    const text = await readFile(join(s.dir, "state.json"), "utf8");
+    expect(text).not.toContain('"effect"');
+    expect(text.split("\n").filter((l) => l.includes('"text":'))).toHaveLength(3);
+    expect(await s.readState()).toEqual(state);
   });
 
   it("serialises runs: a held lock is busy, a dead holder's lock is stale and broken", async () => {
