@@ -1,4 +1,6 @@
+import { existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
+import { delimiter, join } from "node:path";
 import { HOST } from "../model/topology.js";
 
 /**
@@ -42,4 +44,19 @@ export function isMissingNamespace(stderr: string): boolean {
  */
 export function placeConcurrency(): number {
   return Math.max(2, availableParallelism());
+}
+
+/** setns(2)'s number per Node architecture (Linux syscall tables), for nsnet's perl
+ *  programs (netlink-script.ts, enter-script.ts): Perl has no constant for it. */
+const SETNS: Readonly<Record<string, number>> = { x64: 308, arm64: 268, ia32: 346, arm: 375, riscv64: 268, ppc64: 350, s390x: 339, loong64: 268 };
+
+export function setnsSyscall(arch: string = process.arch): number | undefined {
+  return SETNS[arch];
+}
+
+let perl: boolean | undefined;
+/** Whether `perl` is on PATH (perl-base is essential on Debian; elsewhere it may be missing). */
+export function perlOnPath(): boolean {
+  perl ??= (process.env.PATH ?? "").split(delimiter).some((d) => d !== "" && existsSync(join(d, "perl")));
+  return perl;
 }

@@ -3,7 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Runner, RunResult } from "./runner.js";
 import { assertSafeBatchText, isValidNsName } from "./runner.js";
-import { NETNS_RUN_DIR, placeConcurrency } from "./enter.js";
+import { PLACE_LAUNCHER } from "./enter-script.js";
+import { NETNS_RUN_DIR, perlOnPath, placeConcurrency, setnsSyscall } from "./enter.js";
 
 /**
  * One `ip -batch` in each of many namespaces, spawned by a few `xargs` processes instead
@@ -38,8 +39,11 @@ export interface PlaceRun extends RunResult {
 /** Below this many namespaces, one process each is as cheap. */
 export const FANOUT_FROM = 8;
 
-/** The xargs argv that runs `ip FLAGS -batch DIR/NS` in each namespace named on its stdin. */
-export function fanoutArgv(dir: string, flags: readonly string[]): string[] {
+/** The argv that runs `ip FLAGS -batch DIR/NS` in each namespace named on its stdin: nsnet's
+ *  launcher (enter-script.ts, one exec per namespace) where perl runs, else xargs + nsenter
+ *  (two). Both say the same things, and `attribute` reads either. */
+export function fanoutArgv(dir: string, flags: readonly string[], launcher: number | null = (perlOnPath() && setnsSyscall()) || null): string[] {
+  if (launcher !== null) return ["perl", "-e", PLACE_LAUNCHER, String(launcher), dir, ...flags];
   return ["xargs", "-d", "\\n", "-I", "{}", "nsenter", `--net=${NETNS_RUN_DIR}/{}`, "--", "ip", ...flags, "-batch", `${dir}/{}`];
 }
 

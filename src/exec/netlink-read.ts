@@ -1,4 +1,5 @@
 import type { LiveAddr, LiveLink, LiveNeighProxy, LiveRoute } from "../model/live.js";
+import { setnsSyscall } from "./enter.js";
 import { NETLINK_READER } from "./netlink-script.js";
 import type { PlaceState } from "./readback.js";
 import type { Runner } from "./runner.js";
@@ -11,11 +12,8 @@ import type { Runner } from "./runner.js";
  * known here, a namespace it could not enter — the caller reads with `ip` as before.
  */
 
-/** setns(2) per Node architecture (Linux syscall tables). */
-const SETNS: Readonly<Record<string, number>> = { x64: 308, arm64: 268, ia32: 346, arm: 375, riscv64: 268, ppc64: 350, s390x: 339, loong64: 268 };
-
 export function readerArgv(arch: string = process.arch): string[] | null {
-  const nr = SETNS[arch];
+  const nr = setnsSyscall(arch);
   return nr === undefined ? null : ["perl", "-e", NETLINK_READER, String(nr)];
 }
 

@@ -3,6 +3,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { openSync, closeSync } from "node:fs";
 import { constants } from "node:os";
 import { APPEND_NOFOLLOW } from "./durable.js";
+import { PLACE_LAUNCHER } from "./enter-script.js";
 import { NETLINK_READER } from "./netlink-script.js";
 
 /**
@@ -72,12 +73,21 @@ export function assertSafeArgv(argv: readonly string[], userCommand = false): vo
   if (argv[0] === "xargs") assertSafeXargsArgv(argv);
 }
 
-/** perl runs one program only: nsnet's namespace reader (netlink-script.ts), given the
- *  setns number; the namespace names are checked with the input, as for xargs. */
+/** perl runs two programs only, nsnet's own: the namespace reader (netlink-script.ts),
+ *  given the setns number, and the fan-out's launcher (enter-script.ts), given the setns
+ *  number, the batch directory and ip's flags as xargs was; the namespace names are checked
+ *  with the input, as for xargs. */
 function assertSafePerlArgv(argv: readonly string[]): void {
-  if (!(argv.length === 4 && argv[1] === "-e" && argv[2] === NETLINK_READER && /^\d{1,4}$/.test(argv[3]!))) {
-    throw new UnsafeArgumentError("perl runs only nsnet's namespace reader");
-  }
+  const setns = /^\d{1,4}$/.test(argv[3] ?? "");
+  const reader = argv.length === 4 && argv[2] === NETLINK_READER;
+  const launcher =
+    argv[2] === PLACE_LAUNCHER && argv.length >= 5 && isBatchDir(argv[4]!) && argv.slice(5).every((f) => f === "-d" || f === "-j" || f === "-force");
+  if (!(argv[1] === "-e" && setns && (reader || launcher))) throw new UnsafeArgumentError("perl runs only nsnet's own programs");
+}
+
+/** A fan-out's batch directory: absolute, plain characters, no `..`. */
+function isBatchDir(dir: string): boolean {
+  return /^\/[A-Za-z0-9_./-]+$/.test(dir) && !dir.split("/").includes("..");
 }
 
 /** xargs runs one thing only: `ip -batch DIR/NS` in each namespace NS named on its stdin
@@ -159,7 +169,9 @@ export class ProcessRunner implements Runner {
     if (argv[0] === "xargs" || argv[0] === "perl") assertSafeNameList(opts.input ?? "");
     else if (argv.includes("-batch") && opts.input !== undefined) assertSafeBatchText(opts.input);
     if (this.verbose) {
-      this.verbose(`+ ${argv.map((a) => (a === NETLINK_READER ? "<nsnet's namespace reader>" : quoteForDisplay(a))).join(" ")}`);
+      this.verbose(
+        `+ ${argv.map((a) => (a === NETLINK_READER ? "<nsnet's namespace reader>" : a === PLACE_LAUNCHER ? "<nsnet's fan-out launcher>" : quoteForDisplay(a))).join(" ")}`,
+      );
       if (opts.input) for (const line of opts.input.split("\n")) if (line) this.verbose(`  | ${line}`);
     }
     const [file, ...args] = argv;

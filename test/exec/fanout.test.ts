@@ -73,11 +73,24 @@ describe("attribute: one xargs run cut into per-namespace results", () => {
 
 describe("fan-out argv and input", () => {
   it("is the one xargs shape the runner allows, with namespace names on stdin", async () => {
-    expect(() => assertSafeArgv(fanoutArgv(DIR, ["-d", "-j"]))).not.toThrow();
-    for (const bad of [["xargs", "-I", "{}", "sh", "-c", "{}"], [...fanoutArgv(DIR, []).slice(0, -1), "/run/../etc/{}"], [...fanoutArgv(DIR, ["-n", "x"])]]) {
+    const xargs = (flags: string[]) => fanoutArgv(DIR, flags, null);
+    expect(xargs(["-d", "-j"])[0]).toBe("xargs");
+    expect(() => assertSafeArgv(xargs(["-d", "-j"]))).not.toThrow();
+    for (const bad of [["xargs", "-I", "{}", "sh", "-c", "{}"], [...xargs([]).slice(0, -1), "/run/../etc/{}"], [...xargs(["-n", "x"])]]) {
       expect(() => assertSafeArgv(bad)).toThrow(UnsafeArgumentError);
     }
-    await expect(new ProcessRunner().run(fanoutArgv(DIR, []), { input: "a\n../b\n" })).rejects.toThrow(UnsafeArgumentError);
+    await expect(new ProcessRunner().run(xargs([]), { input: "a\n../b\n" })).rejects.toThrow(UnsafeArgumentError);
+  });
+
+  it("or nsnet's perl launcher, given the setns number, the directory and ip's flags only", async () => {
+    const perl = (flags: string[], dir = DIR) => fanoutArgv(dir, flags, 308);
+    expect(perl(["-d", "-j"]).slice(0, 2)).toEqual(["perl", "-e"]);
+    expect(perl(["-d", "-j"]).slice(3)).toEqual(["308", DIR, "-d", "-j"]);
+    expect(() => assertSafeArgv(perl(["-d", "-j", "-force"]))).not.toThrow();
+    for (const bad of [perl(["-n", "x"]), perl([], "/run/../etc"), perl([], "relative"), [...perl([]).slice(0, 3), "3O8", DIR]]) {
+      expect(() => assertSafeArgv(bad)).toThrow(UnsafeArgumentError);
+    }
+    await expect(new ProcessRunner().run(perl([]), { input: "a\n../b\n" })).rejects.toThrow(UnsafeArgumentError);
   });
 
   it("writes one batch file per namespace and splits the namespaces among the groups", async () => {

@@ -14,11 +14,18 @@ interface Result {
   byNetlink: LiveState;
   gone: string[];
   goneIp: string[];
+  launcher: string;
+  launched: { place: string; exitCode: number; attributed: boolean; mtu: number | null; missing: boolean; failedLine: string | null }[];
+  lo5: string[];
 }
 
-describe.skipIf(!ok)("the netlink reader (sandbox)", () => {
+// one scenario run serves both tests
+let run: ReturnType<typeof runScenario<Result>> | undefined;
+const scenario = () => (run ??= runScenario<Result>("netlink-read", {}, 120_000));
+
+describe.skipIf(!ok)("nsnet's perl programs: the netlink reader and the fan-out's launcher (sandbox)", () => {
   it("reads every namespace in one process and gives exactly what the ip reader gives", async () => {
-    const { result: r, stderr } = await runScenario<Result>("netlink-read", {}, 120_000);
+    const { result: r, stderr } = await scenario();
     expect(r.failed, stderr).toEqual([]);
     expect(r.namespaces).toBe(15);
     // the reader itself read them all (no silent fall-back to ip)
@@ -38,5 +45,17 @@ describe.skipIf(!ok)("the netlink reader (sandbox)", () => {
     expect(r.byIp.links.filter((l) => l.kind === "macvlan").map((l) => l.mode)).toEqual(["bridge", "private", "vepa", "source"]);
     expect(r.gone).toEqual(["c3", "c4"]);
     expect(r.goneIp).toEqual(["c3", "c4"]);
+  });
+
+  it("the fan-out's launcher runs each namespace's batch there and says what failed where, as xargs + nsenter did", async () => {
+    const { result: r, stderr } = await scenario();
+    expect(r.launcher, stderr).toBe("perl");
+    expect(r.launched).toEqual([
+      { place: "c5", exitCode: 0, attributed: true, mtu: 65000, missing: false, failedLine: null },
+      { place: "nosuch", exitCode: 1, attributed: true, mtu: null, missing: true, failedLine: null },
+      { place: "c6", exitCode: 0, attributed: true, mtu: 65000, missing: false, failedLine: null },
+      { place: "c7", exitCode: 1, attributed: true, mtu: null, missing: false, failedLine: "2" },
+    ]);
+    expect(r.lo5).toContain("192.0.2.200");
   });
 });

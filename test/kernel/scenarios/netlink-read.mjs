@@ -10,6 +10,8 @@ import { readLive, runner, sandbox, out } from "./lib.mjs";
 const B = process.env.NSNET_BUILD;
 const { readByNetlink, resetNetlinkReader } = await import(`${B}/exec/netlink-read.js`);
 const { readPlaces } = await import(`${B}/exec/live.js`);
+const { runInPlaces, fanoutArgv } = await import(`${B}/exec/fanout.js`);
+const { isMissingNamespace } = await import(`${B}/exec/enter.js`);
 
 await sandbox();
 const failed = [];
@@ -72,7 +74,27 @@ const direct = await readByNetlink(runner, byIp.namespaces, 2);
 const gone = await readPlaces(runner, ["c3", "nosuch", "c4"], 2, "netlink");
 const goneIp = await readPlaces(runner, ["c3", "nosuch", "c4"], 2, "ip");
 
+// the fan-out's launcher (perl: fork, setns, exec ip) against xargs + nsenter: same results
+const jobs = ["c5", "nosuch", "c6", "c7"].map((place) => ({
+  place,
+  lines: ["link set lo mtu 65000", "addr add 192.0.2.200/32 dev lo", "link show dev lo"].map((l) => (place === "c7" ? l.replace("dev lo", "dev nosuch0") : l)),
+  dumps: 1,
+}));
+const launched = await runInPlaces(runner, jobs, ["-j"], { groups: 1 });
+const launcher = fanoutArgv("/x", [])[0];
+const lo5 = JSON.parse(spawnSync("ip", ["-n", "c5", "-j", "addr", "show", "dev", "lo"], { encoding: "utf8" }).stdout)[0];
+
 out({
+  launcher,
+  launched: launched.map((r) => ({
+    place: r.place,
+    exitCode: r.exitCode,
+    attributed: r.attributed,
+    mtu: r.stdout ? JSON.parse(r.stdout)[0].mtu : null,
+    missing: isMissingNamespace(r.stderr),
+    failedLine: /Command failed -:(\d+)/.exec(r.stderr)?.[1] ?? null,
+  })),
+  lo5: lo5.addr_info.map((a) => a.local),
   failed,
   namespaces: byIp.namespaces.length,
   readByNetlink: [...direct.values()].filter((p) => p !== null).length,
