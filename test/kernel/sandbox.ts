@@ -1,4 +1,5 @@
 import { execa } from "execa";
+import { compileEntries } from "../tsc.js";
 import { readlink, rm } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -19,28 +20,7 @@ let built: Promise<string> | undefined;
 export function buildForKernelTests(): Promise<string> {
   built ??= (async () => {
     const files = ["execute", "live", "recover", "sandbox", "state-store", "runner", "compare", "effects"].map((f) => join(repo, "src/exec", `${f}.ts`));
-    const r = await execa(
-      join(repo, "node_modules/.bin/tsc"),
-      [
-        "--outDir",
-        buildDir,
-        "--rootDir",
-        join(repo, "src"),
-        "--module",
-        "NodeNext",
-        "--moduleResolution",
-        "NodeNext",
-        "--target",
-        "ES2022",
-        "--skipLibCheck",
-        "--types",
-        "node",
-        "--strict",
-        ...files,
-      ],
-      { reject: false },
-    );
-    if (r.exitCode !== 0) throw new Error(`kernel-test build failed:\n${r.stdout}\n${r.stderr}`);
+    await compileEntries(files, buildDir);
     return buildDir;
   })();
   return built;

@@ -1,4 +1,5 @@
 import { execa } from "execa";
+import { compileEntries, tsc } from "../tsc.js";
 import { existsSync, mkdtempSync, readlinkSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -79,23 +80,7 @@ let fakeBuild: Promise<string> | undefined;
 export function buildFakeRepl(): Promise<string> {
   fakeBuild ??= (async () => {
     const out = join(cache, `nsnet-repl-fake-${process.pid}`);
-    await tsc([
-      "--outDir",
-      out,
-      "--rootDir",
-      repo,
-      "--module",
-      "NodeNext",
-      "--moduleResolution",
-      "NodeNext",
-      "--target",
-      "ES2022",
-      "--skipLibCheck",
-      "--types",
-      "node",
-      "--strict",
-      join(here, "fake-repl-main.ts"),
-    ]);
+    await compileEntries([join(here, "fake-repl-main.ts")], out, { rootDir: repo });
     return join(out, "test/repl/fake-repl-main.js");
   })();
   return fakeBuild;
@@ -114,11 +99,6 @@ export function buildCli(): Promise<string> {
     return main;
   })();
   return cliBuild;
-}
-
-async function tsc(args: string[], tolerateTypeErrors = false): Promise<void> {
-  const r = await execa(join(repo, "node_modules/.bin/tsc"), args, { reject: false });
-  if (r.exitCode !== 0 && !tolerateTypeErrors) throw new Error(`tsc failed:\n${r.stdout}\n${r.stderr}`);
 }
 
 export function engineLanded(): boolean {
