@@ -37,7 +37,7 @@ function timed(argv, { onLine, ...opts } = {}) {
       out += b;
       if (onLine)
         for (const l of out
-          .slice(out.lastIndexOf("\n", from) + 1)
+          .slice(out.lastIndexOf("\n", from - 1) + 1)
           .split("\n")
           .slice(0, -1))
           onLine(l);
