@@ -62,20 +62,15 @@ export async function readPlace(runner: Runner, place: string): Promise<PlaceSta
 /** How named namespaces are read: the netlink reader, or `ip` (tests compare the two). */
 export type Reader = "netlink" | "ip";
 
-/** Named namespaces are read by the netlink reader (netlink-read.ts: one process for many).
+/** Many named namespaces are read by the netlink reader (netlink-read.ts: one process for many).
  *  What it could not read, or everything when `via` is "ip", is read with `ip` side by side —
  *  many through a fan-out (fanout.ts), a few one process each — at most `concurrency`
  *  processes at once; gone ones omitted. A namespace whose fan-out read failed or was
  *  interrupted is read again on its own. */
 export async function readPlaces(runner: Runner, places: readonly string[], concurrency = placeConcurrency(), via: Reader = "netlink"): Promise<PlaceState[]> {
-  const read =
-    via === "netlink"
-      ? await readByNetlink(
-          runner,
-          places.filter((p) => p !== HOST),
-          concurrency,
-        )
-      : new Map<string, PlaceState | null>();
+  const all = places.filter((p) => p !== HOST);
+  // the reader's own start (~25 ms) is worth it from a fan-out's worth of namespaces up
+  const read = via === "netlink" && all.length >= FANOUT_FROM ? await readByNetlink(runner, all, concurrency) : new Map<string, PlaceState | null>();
   const named = places.filter((p) => p !== HOST && !read.has(p));
   const single: string[] = places.filter((p) => p === HOST);
   if (named.length >= FANOUT_FROM) {
@@ -113,9 +108,10 @@ export async function readLive(runner: Runner, opts: ReadLiveOptions = {}): Prom
   const [host, earlyPlaces] = await Promise.all([readPlace(runner, HOST), early.length ? readPlaces(runner, early, opts.concurrency, opts.via) : []]);
   const present = host!.namespaces ?? [];
   const wanted = [...new Set(opts.namespaces ? opts.namespaces.filter((n) => n !== HOST && present.includes(n)) : present)];
+  const readEarly = new Set(early);
   const late = await readPlaces(
     runner,
-    wanted.filter((n) => !early.includes(n)),
+    wanted.filter((n) => !readEarly.has(n)),
     opts.concurrency,
     opts.via,
   );
