@@ -40,8 +40,9 @@ export interface PlaceRun extends RunResult {
 export const FANOUT_FROM = 8;
 
 /** The argv that runs `ip FLAGS -batch DIR/NS` in each namespace named on its stdin: nsnet's
- *  launcher (enter-script.ts, one exec per namespace) where perl runs, else xargs + nsenter
- *  (two). Both say the same things, and `attribute` reads either. */
+ *  launcher (enter-script.ts: the ops it knows sent over netlink itself, else one exec of
+ *  ip) where perl runs, else xargs + nsenter (two execs). Both say the same things, and
+ *  `attribute` reads either. */
 export function fanoutArgv(dir: string, flags: readonly string[], launcher: number | null = (perlOnPath() && setnsSyscall()) || null): string[] {
   if (launcher !== null) return ["perl", "-e", PLACE_LAUNCHER, String(launcher), dir, ...flags];
   return ["xargs", "-d", "\\n", "-I", "{}", "nsenter", `--net=${NETNS_RUN_DIR}/{}`, "--", "ip", ...flags, "-batch", `${dir}/{}`];
@@ -51,6 +52,8 @@ export interface FanoutOptions {
   /** where the batch files go (a fresh private temp dir when absent); emptied afterwards */
   dir?: string;
   groups?: number;
+  /** the setns number for nsnet's launcher, or null for xargs + nsenter (default: the launcher where perl runs; tests compare the two) */
+  launcher?: number | null;
 }
 
 export async function runInPlaces(runner: Runner, jobs: readonly PlaceJob[], flags: readonly string[], opts: FanoutOptions = {}): Promise<PlaceRun[]> {
@@ -73,7 +76,9 @@ export async function runInPlaces(runner: Runner, jobs: readonly PlaceJob[], fla
     const shares = Array.from({ length: groups }, (_, g) => jobs.slice(Math.floor((g * jobs.length) / groups), Math.floor(((g + 1) * jobs.length) / groups)));
     const runs = await Promise.all(
       shares.map(async (share) => {
-        const r = await runner.run(fanoutArgv(dir, flags), { input: share.map((j) => j.place).join("\n") + "\n" });
+        const r = await runner.run(opts.launcher === undefined ? fanoutArgv(dir, flags) : fanoutArgv(dir, flags, opts.launcher), {
+          input: share.map((j) => j.place).join("\n") + "\n",
+        });
         return attribute(share, dir, r);
       }),
     );

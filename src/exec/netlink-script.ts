@@ -12,12 +12,13 @@
  *   {"ns":N,"gone":1}                   (no /run/netns/N)
  *   {"ns":N,"error":"…"}                (could not enter, or the dump kept being interrupted)
  * The formatting rules follow iproute2 6.1's `ip -j` so both readers give the same model
- * (test/kernel/netlink-read.test.ts compares them on a kernel).
+ * (test/kernel/netlink-read.test.ts compares them on a kernel). NETLINK_CORE is shared with
+ * the fan-out's launcher (enter-script.ts), which reads back the namespaces it configures.
  */
-export const NETLINK_READER = String.raw`
+/** Perl shared by nsnet's programs: JSON output, netlink dumps, one namespace's state. */
+export const NETLINK_CORE = String.raw`
 use strict; use warnings;
-use Socket qw(inet_ntop AF_INET AF_INET6);
-my $SETNS = shift @ARGV; die "no setns number\n" unless defined $SETNS && $SETNS =~ /^\d+$/;
+use Socket qw(inet_ntop inet_pton AF_INET AF_INET6);
 my $seq = 0;
 my %proto = (0=>"unspec",1=>"redirect",2=>"kernel",4=>"static",8=>"gated",9=>"ra",10=>"mrt",11=>"zebra",
   12=>"bird",13=>"dnrouted",14=>"xorp",15=>"ntk",16=>"dhcp",18=>"keepalived",42=>"babel",99=>"openr",
@@ -68,78 +69,100 @@ sub dump_of {
   }
 }
 
-sub read_ns {
+# the namespace the socket is in: links, addresses (in link order), main-table routes and
+# proxy entries, as nsnet's model has them; undef when a dump was interrupted
+sub read_state {
   my $sock = shift;
   my ($lm, $i1) = dump_of($sock, 18, pack("CxSlLL", 0, 0, 0, 0, 0));
   my ($am, $i2) = dump_of($sock, 22, pack("CCCCL", 0, 0, 0, 0, 0));
   my ($rm, $i3) = dump_of($sock, 26, pack("CCCCCCCCL", 0, 0, 0, 0, 0, 0, 0, 0, 0));
   my ($nm, $i4) = dump_of($sock, 30, pack("CxxxlSCC", 0, 0, 0, 8, 0));
   return undef if $i1 || $i2 || $i3 || $i4;
-  my (%name, @order, @links);
+  my (%name, @order, @raw, @links);
   for my $m (@$lm) {
     my (undef, $type, $index, $flags) = unpack("CxSlL", $m);
     my $a = attrs($m, 16);
     $name{$index} = str($a->{3}) // ""; push @order, $index;
-    my ($kind, $mode, $vlan);
+    push @raw, [$index, $type, $flags, $a];
+  }
+  for my $r (@raw) {
+    my ($index, $type, $flags, $a) = @$r;
+    my %l = (name => $name{$index}, ifindex => $index, up => ($flags & 1 ? 1 : 0));
+    my $kind;
     if (defined $a->{18}) {
       my $li = attrs($a->{18}, 0); $kind = str($li->{1});
       my $data = defined $li->{2} ? attrs($li->{2}, 0) : {};
       if (defined $kind && defined $data->{1}) {
-        if ($kind eq "macvlan" || $kind eq "macvtap") { $mode = $macvlan{u32($data->{1})}; }
-        elsif ($kind eq "ipvlan") { $mode = $ipvlan{unpack("S", $data->{1})}; }
-        elsif ($kind eq "vlan") { $vlan = unpack("S", $data->{1}); }
+        if ($kind eq "macvlan" || $kind eq "macvtap") { $l{mode} = $macvlan{u32($data->{1})}; }
+        elsif ($kind eq "ipvlan") { $l{mode} = $ipvlan{unpack("S", $data->{1})}; }
+        elsif ($kind eq "vlan") { $l{vlanId} = unpack("S", $data->{1}); }
       }
     }
     $kind = "loopback" if !defined $kind && $type == 772;
-    my $nsid = defined $a->{37} ? unpack("l", $a->{37}) : undef; $nsid = undef if defined $nsid && $nsid < 0;
-    my $link = u32($a->{5}); $link = undef if !$link || !defined $a->{37};
-    push @links, [$index, $a, $flags, $kind // "", $mode, $vlan, $nsid, $link, $type];
-  }
-  my @lj;
-  for my $l (@links) {
-    my ($index, $a, $flags, $kind, $mode, $vlan, $nsid, $link, $type) = @$l;
-    my $alias = str($a->{20}); my $master = u32($a->{10}); my $mac = lladdr($type, $a->{1});
-    push @lj, obj(name => js($name{$index}), ifindex => $index, kind => js($kind), up => ($flags & 1 ? "true" : "false"),
-      alias => (defined $alias ? js($alias) : undef),
-      master => (defined $master ? js($name{$master} // "if$master") : undef),
-      mtu => u32($a->{4}), mac => (defined $mac ? js($mac) : undef),
-      linkIndex => $link, linkNetnsId => $nsid, mode => (defined $mode ? js($mode) : undef), vlanId => $vlan);
+    $l{kind} = $kind // "";
+    $l{alias} = str($a->{20});
+    my $master = u32($a->{10}); $l{master} = $name{$master} // "if$master" if defined $master;
+    $l{mtu} = u32($a->{4});
+    $l{mac} = lladdr($type, $a->{1});
+    my $nsid = defined $a->{37} ? unpack("l", $a->{37}) : undef;
+    $l{linkNetnsId} = $nsid if defined $nsid && $nsid >= 0;
+    my $link = u32($a->{5}); $l{linkIndex} = $link if $link && defined $a->{37};
+    push @links, \%l;
   }
   my %addrs;
   for my $m (@$am) {
     my ($fam, $plen, undef, undef, $index) = unpack("CCCCL", $m);
     my $a = attrs($m, 8); my $local = ntop($fam, $a->{2} // $a->{1});
-    push @{$addrs{$index}}, obj(dev => js($name{$index} // "if$index"), cidr => js("$local/$plen")) if defined $local;
+    push @{$addrs{$index}}, { dev => $name{$index} // "if$index", local => $local, prefixlen => $plen } if defined $local;
   }
-  my @aj = map { @{$addrs{$_} // []} } @order;
-  my @rj;
+  my @routes;
   for my $m (@$rm) {
     my ($fam, $dlen, undef, undef, $table, $proto, $sc, undef, $rflags) = unpack("CCCCCCCCL", $m);
     next unless $fam == 2 || $fam == 10;
     next if $rflags & 0x200;
     my $a = attrs($m, 12); $table = u32($a->{15}) if defined $a->{15};
     next unless $table == 254;
-    my $dst = defined $a->{1} ? ntop($fam, $a->{1}) . "/$dlen" : $dlen ? ($fam == 2 ? "0" : "::") . "/$dlen" : "default";
-    my $via = ntop($fam, $a->{5});
-    if (!defined $via && defined $a->{18} && length $a->{18} >= 2) { my $vf = unpack("S", $a->{18}); $via = ntop($vf, substr($a->{18}, 2)); }
-    my $oif = u32($a->{4});
-    push @rj, obj(dst => js($dst), family => ($fam == 2 ? 4 : 6), via => (defined $via ? js($via) : undef),
-      dev => (defined $oif ? js($name{$oif} // "if$oif") : undef), onlink => ($rflags & 4 ? "true" : undef),
-      proto => ($proto == 3 ? undef : js($proto{$proto} // "$proto")), scope => ($sc ? js($scope{$sc} // "$sc") : undef));
+    my %r = (family => ($fam == 2 ? 4 : 6));
+    $r{dst} = defined $a->{1} ? ntop($fam, $a->{1}) . "/$dlen" : $dlen ? ($fam == 2 ? "0" : "::") . "/$dlen" : "default";
+    $r{via} = ntop($fam, $a->{5});
+    if (!defined $r{via} && defined $a->{18} && length $a->{18} >= 2) { my $vf = unpack("S", $a->{18}); $r{via} = ntop($vf, substr($a->{18}, 2)); $r{viaOther} = 1; }
+    my $oif = u32($a->{4}); $r{dev} = $name{$oif} // "if$oif" if defined $oif;
+    $r{onlink} = 1 if $rflags & 4;
+    $r{proto} = $proto{$proto} // "$proto" unless $proto == 3;
+    $r{scope} = $scope{$sc} // "$sc" if $sc;
+    push @routes, \%r;
   }
-  my @pj;
+  my @proxies;
   for my $m (@$nm) {
     my ($fam, $index, undef, $nflags) = unpack("CxxxlSC", $m);
     next unless $nflags & 8;
     my $dst = ntop($fam, attrs($m, 12)->{1}); next unless defined $dst;
-    push @pj, obj(addr => js($dst), dev => js($index ? ($name{$index} // "if$index") : ""));
+    push @proxies, { addr => $dst, dev => ($index ? ($name{$index} // "if$index") : "") };
   }
+  return { links => \@links, addrs => [map { @{$addrs{$_} // []} } @order], routes => \@routes, proxies => \@proxies };
+}
+
+sub jstr { my $v = shift; return defined $v ? js($v) : undef; }
+`;
+
+export const NETLINK_READER = `${NETLINK_CORE}${String.raw`
+my $SETNS = shift @ARGV; die "no setns number\n" unless defined $SETNS && $SETNS =~ /^\d+$/;
+
+# one namespace in nsnet's model (src/model/live.ts), without the "ns" of each record
+sub model_json {
+  my $st = shift;
+  my @lj = map { obj(name => js($_->{name}), ifindex => $_->{ifindex}, kind => js($_->{kind}), up => ($_->{up} ? "true" : "false"),
+      alias => jstr($_->{alias}), master => jstr($_->{master}), mtu => $_->{mtu}, mac => jstr($_->{mac}),
+      linkIndex => $_->{linkIndex}, linkNetnsId => $_->{linkNetnsId}, mode => jstr($_->{mode}), vlanId => $_->{vlanId}) } @{$st->{links}};
+  my @aj = map { obj(dev => js($_->{dev}), cidr => js("$_->{local}/$_->{prefixlen}")) } @{$st->{addrs}};
+  my @rj = map { obj(dst => js($_->{dst}), family => $_->{family}, via => jstr($_->{via}), dev => jstr($_->{dev}),
+      onlink => ($_->{onlink} ? "true" : undef), proto => jstr($_->{proto}), scope => jstr($_->{scope})) } @{$st->{routes}};
+  my @pj = map { obj(addr => js($_->{addr}), dev => js($_->{dev})) } @{$st->{proxies}};
   return join(",", '"links":[' . join(",", @lj) . "]", '"addrs":[' . join(",", @aj) . "]",
     '"routes":[' . join(",", @rj) . "]", '"proxies":[' . join(",", @pj) . "]");
 }
 
 open(my $home, "<", "/proc/self/ns/net") or die "own netns: $!\n";
-$| = 0;
 while (my $ns = <STDIN>) {
   chomp $ns; next if $ns eq "";
   if ($ns =~ m{/} || $ns =~ /^\./) { print obj(ns => js($ns), error => js("not a namespace name")), "\n"; next; }
@@ -148,16 +171,17 @@ while (my $ns = <STDIN>) {
     print $!{ENOENT} ? obj(ns => js($ns), gone => 1) : obj(ns => js($ns), error => js("open: $!")), "\n"; next;
   }
   if (syscall($SETNS, fileno($fh), 0x40000000) != 0) { print obj(ns => js($ns), error => js("setns: $!")), "\n"; next; }
-  my $out;
+  my ($st, $err);
   for my $try (1 .. 5) {
     socket(my $sock, 16, 3, 0) or die "netlink socket: $!\n";
-    $out = eval { read_ns($sock) };
-    if ($@) { chomp(my $e = $@); $out = undef; print obj(ns => js($ns), error => js($e)), "\n"; last; }
+    $st = eval { read_state($sock) };
+    if ($@) { chomp($err = $@); $st = undef; last; }
     close $sock;
-    last if defined $out;
+    last if defined $st;
   }
-  print defined $out ? "{" . '"ns":' . js($ns) . "," . $out . "}\n" : ($@ ? "" : obj(ns => js($ns), error => js("dump interrupted 5 times")) . "\n");
+  $err //= "dump interrupted 5 times" unless defined $st;
+  print defined $st ? "{" . '"ns":' . js($ns) . "," . model_json($st) . "}\n" : obj(ns => js($ns), error => js($err)) . "\n";
   syscall($SETNS, fileno($home), 0x40000000) == 0 or die "setns back: $!\n";
   close $fh;
 }
-`;
+`}`;

@@ -14,6 +14,15 @@ interface Result {
   byNetlink: LiveState;
   gone: string[];
   goneIp: string[];
+  twins: Record<
+    "launcher" | "ip",
+    { exitCode: number; attributed: boolean; failedLine: string | null; state: { links: unknown[]; addrs: unknown[]; routes: unknown[]; proxies: unknown[] } }
+  > & {
+    kernel: LiveState;
+    refusedLauncher: { exitCode: number; attributed: boolean; failedLine: string | null; stderr: string };
+    refusedIp: { exitCode: number; attributed: boolean; failedLine: string | null; stdout: string };
+    noDevice: { exitCode: number; attributed: boolean; failedLine: string | null; stderr: string };
+  };
   launcher: string;
   launched: { place: string; exitCode: number; attributed: boolean; mtu: number | null; missing: boolean; failedLine: string | null }[];
   lo5: string[];
@@ -57,5 +66,39 @@ describe.skipIf(!ok)("nsnet's perl programs: the netlink reader and the fan-out'
       { place: "c7", exitCode: 1, attributed: true, mtu: null, missing: false, failedLine: "2" },
     ]);
     expect(r.lo5).toContain("192.0.2.200");
+  });
+
+  it("the launcher applies the ops it knows over netlink exactly as ip does, reads back as ip prints, and stops where ip stops", async () => {
+    const { result: r, stderr } = await scenario();
+    const t = r.twins;
+    expect([t.launcher.exitCode, t.ip.exitCode], stderr).toEqual([0, 0]);
+    // the twin namespaces differ only in their name, the last number of their addresses, and
+    // what comes of their MAC addresses (link-local addresses, ifindexes of the peers)
+    const same = (v: unknown) =>
+      JSON.parse(
+        JSON.stringify(v)
+          .replace(/t1/g, "t2")
+          .replace(/([.:])51\//g, "$152/"),
+        (k, x) =>
+          k === "ifindex" || k === "mac" || k === "linkIndex" ? undefined : k === "addrs" ? x.filter((a: { cidr: string }) => !a.cidr.startsWith("fe80:")) : x,
+      );
+    const inKernel = (ns: string) => ({
+      links: t.kernel.links.filter((x) => x.ns === ns),
+      addrs: t.kernel.addrs.filter((x) => x.ns === ns),
+      routes: t.kernel.routes.filter((x) => x.ns === ns),
+      proxies: t.kernel.proxies.filter((x) => x.ns === ns),
+    });
+    expect(same(inKernel("t1"))).toEqual(same(inKernel("t2")));
+    expect(inKernel("t1").routes.length).toBeGreaterThan(4);
+    // what each printed as its read-back is what the kernel shows
+    expect(t.launcher.state).toMatchObject(inKernel("t1"));
+    expect(t.ip.state).toMatchObject(inKernel("t2"));
+    expect(same(t.launcher.state)).toEqual(same(t.ip.state));
+    // a refused op: line 3, nothing after it printed, by both
+    expect(t.refusedLauncher).toMatchObject({ exitCode: 1, attributed: true, failedLine: "3" });
+    expect(t.refusedLauncher.stderr).toMatch(/RTNETLINK answers: File exists/);
+    expect(t.refusedIp).toMatchObject({ exitCode: 1, attributed: true, failedLine: "3", stdout: "" });
+    expect(t.noDevice).toMatchObject({ exitCode: 1, attributed: true, failedLine: "1" });
+    expect(t.noDevice.stderr).toContain('Cannot find device "nosuch0"');
   });
 });

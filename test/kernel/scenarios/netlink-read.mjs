@@ -84,7 +84,53 @@ const launched = await runInPlaces(runner, jobs, ["-j"], { groups: 1 });
 const launcher = fanoutArgv("/x", [])[0];
 const lo5 = JSON.parse(spawnSync("ip", ["-n", "c5", "-j", "addr", "show", "dev", "lo"], { encoding: "utf8" }).stdout)[0];
 
+// the launcher's own netlink writes against ip's: twin namespaces, the same batch each,
+// one through the launcher (which applies these lines itself), one through xargs + ip
+const twinLines = (ns) => [
+  "link set lo up",
+  `link set lo alias nsnet:${ns}`,
+  "addr add 127.0.0.2/8 dev lo",
+  `addr add 192.0.2.${ns === "t1" ? 51 : 52}/24 dev eth0`,
+  `addr add 2001:db8:7::${ns === "t1" ? 51 : 52}/64 dev eth0`,
+  "link set eth0 up",
+  "route add default via 192.0.2.1",
+  "route add 198.51.100.0/24 via 192.0.2.254 dev eth0 onlink",
+  "route add 203.0.113.0/25 via 192.0.2.1 dev eth0",
+  "route add default via 2001:db8:7::1",
+  "route add 2001:db8:9::/48 via 2001:db8:7::1 dev eth0",
+  "link show",
+  "addr show",
+  "route show table all",
+  "neigh show proxy",
+];
+for (const t of ["t1", "t2", "t3", "t4"]) {
+  ip("netns", "add", t);
+  ip("link", "add", `${t}_veth0`, "type", "veth", "peer", "name", "eth0", "netns", t);
+  ip("link", "set", `${t}_veth0`, "master", "br0", "up");
+}
+const DUMPS = new Set(["link show", "addr show", "route show table all", "neigh show proxy"]);
+const twin = async (ns, launcher, lines = twinLines(ns)) =>
+  (await runInPlaces(runner, [{ place: ns, lines, dumps: lines.filter((l) => DUMPS.has(l)).length }], ["-d", "-j"], { groups: 1, launcher }))[0];
+const viaLauncher = await twin("t1", 308);
+const viaIp = await twin("t2", null);
+const { parseDumps } = await import(`${B}/exec/readback.js`);
+const afterTwins = await readLive(runner, { via: "ip", namespaces: ["t1", "t2"] });
+// a refused op: the same address twice, at line 3 of 4 (the launcher stops there, as ip does)
+const refused = ["link set lo up", "addr add 192.0.2.60/24 dev eth0", "addr add 192.0.2.60/24 dev eth0", "link show"];
+const refusedLauncher = await twin("t3", 308, refused);
+const refusedIp = await twin("t4", null, refused);
+const noDevice = await twin("t3", 308, ["link set nosuch0 up", "link show"]);
+const twinView = (r) => ({ exitCode: r.exitCode, attributed: r.attributed, failedLine: /Command failed -:(\d+)/.exec(r.stderr)?.[1] ?? null });
+
 out({
+  twins: {
+    launcher: { ...twinView(viaLauncher), state: viaLauncher.exitCode === 0 ? parseDumps("t1", viaLauncher.stdout) : viaLauncher.stderr },
+    ip: { ...twinView(viaIp), state: viaIp.exitCode === 0 ? parseDumps("t2", viaIp.stdout) : viaIp.stderr },
+    kernel: afterTwins,
+    refusedLauncher: { ...twinView(refusedLauncher), stderr: refusedLauncher.stderr },
+    refusedIp: { ...twinView(refusedIp), stdout: refusedIp.stdout },
+    noDevice: { ...twinView(noDevice), stderr: noDevice.stderr },
+  },
   launcher,
   launched: launched.map((r) => ({
     place: r.place,
