@@ -174,7 +174,9 @@ export class StateStore {
  */
 export function stateText(s: ProjectState): string {
   const { applied, ...rest } = s;
-  const ops = applied.map(({ effect: _, ...op }) => JSON.stringify(op));
+  // an op with neither an inverse nor an undoneWith keeps its effect: without one, reading
+  // takes it for a text-only op of an older version and infers how it is undone
+  const ops = applied.map(({ effect, ...op }) => JSON.stringify(op.inverse === null && op.undoneWith === undefined ? { ...op, effect } : op));
   // rest always holds version and project, so it is never "{}"
   return `${JSON.stringify(rest).slice(0, -1)},"applied":[\n${ops.join(",\n")}\n]}\n`;
 }

@@ -41,12 +41,14 @@ describe("state store", () => {
       opFromText(1, "host", "host", "netns add a", { inverse: "netns del a" }),
       { ...opFromText(2, "namespaces", "a", "link set lo up"), undoneWith: "namespace" as const },
       opFromText(3, "namespaces", "a", "addr add 192.0.2.1/24 dev lo", { inverse: "addr del 192.0.2.1/24 dev lo" }),
+      // no inverse and nothing that undoes it (a sysctl whose value before was unknown)
+      opFromText(4, "sysctl", "host", "net.ipv4.ip_forward=1", { tool: "sysctl" }),
     ];
     const state = { version: 1 as const, project: "p", applied, sysctlOriginals: {}, services: [], script: 'ns a < addr 192.0.2.1/24 on lo >\n# "applied":[]' };
     await s.writeState(state);
     const text = await readFile(join(s.dir, "state.json"), "utf8");
-    expect(text).not.toContain('"effect"');
-    expect(text.split("\n").filter((l) => l.includes('"text":'))).toHaveLength(3);
+    expect(text.split("\n").filter((l) => l.includes('"effect"'))).toHaveLength(1);
+    expect(text.split("\n").filter((l) => l.includes('"text":'))).toHaveLength(4);
     expect(await s.readState()).toEqual(state);
   });
 
