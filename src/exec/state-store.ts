@@ -1,6 +1,8 @@
 import { createHash } from "node:crypto";
 import { rm } from "node:fs/promises";
 import { basename, extname, join, resolve } from "node:path";
+import { isDeepStrictEqual } from "node:util";
+import { inverseOf } from "../plan/inverse.js";
 import { ensurePrivateDir, keepCorruptCopy, readFileNoFollow, writeFileDurable } from "./durable.js";
 import { acquirePidLock, LockBusyError } from "./pid-lock.js";
 import type { ProjectState } from "../model/state.js";
@@ -169,14 +171,25 @@ export class StateStore {
 /**
  * state.json as written: one applied op a line (readable, and at a thousand namespaces a
  * fraction of the size the indented form had), without each op's effect — it is what the
- * op's text says, and reading always derives it from the text (inverse.ts reviveOp), so a
- * stored copy only cost parsing and comparing. Files that have it are still read.
+ * op's text says, and reading always derives it from the text (inverse.ts reviveOp) — and
+ * without an inverse that is the one nsnet computes from the effect (reading computes it
+ * anyway, and checks a recorded one against it), so stored copies only cost parsing and
+ * comparing. Files that have them are still read.
  */
 export function stateText(s: ProjectState): string {
   const { applied, ...rest } = s;
-  // an op with neither an inverse nor an undoneWith keeps its effect: without one, reading
-  // takes it for a text-only op of an older version and infers how it is undone
-  const ops = applied.map(({ effect, ...op }) => JSON.stringify(op.inverse === null && op.undoneWith === undefined ? { ...op, effect } : op));
+  const ctx = { project: s.project, originals: s.sysctlOriginals };
+  const ops = applied.map(({ effect, ...op }) => {
+    // an op with neither an inverse nor an undoneWith keeps its effect: without one, reading
+    // takes it for a text-only op of an older version and infers how it is undone
+    if (op.inverse === null && op.undoneWith === undefined) return JSON.stringify({ ...op, effect });
+    // an inverse that is the one nsnet computes is left out: reading computes it again
+    if (op.inverse !== null && isDeepStrictEqual(op.inverse, inverseOf(effect, ctx))) {
+      const { inverse: _, ...computed } = op;
+      return JSON.stringify(computed);
+    }
+    return JSON.stringify(op);
+  });
   // rest always holds version and project, so it is never "{}"
   return `${JSON.stringify(rest).slice(0, -1)},"applied":[\n${ops.join(",\n")}\n]}\n`;
 }

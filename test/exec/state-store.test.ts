@@ -43,12 +43,17 @@ describe("state store", () => {
       opFromText(3, "namespaces", "a", "addr add 192.0.2.1/24 dev lo", { inverse: "addr del 192.0.2.1/24 dev lo" }),
       // no inverse and nothing that undoes it (a sysctl whose value before was unknown)
       opFromText(4, "sysctl", "host", "net.ipv4.ip_forward=1", { tool: "sysctl" }),
+      // an inverse computed from the value found before (sysctlOriginals)
+      opFromText(5, "sysctl", "host", "net.ipv4.conf.all.proxy_arp=1", { tool: "sysctl", inverse: "net.ipv4.conf.all.proxy_arp=0" }),
     ];
-    const state = { version: 1 as const, project: "p", applied, sysctlOriginals: {}, services: [], script: 'ns a < addr 192.0.2.1/24 on lo >\n# "applied":[]' };
+    const sysctlOriginals = { host: { "net.ipv4.conf.all.proxy_arp": "0" } };
+    const state = { version: 1 as const, project: "p", applied, sysctlOriginals, services: [], script: 'ns a < addr 192.0.2.1/24 on lo >\n# "applied":[]' };
     await s.writeState(state);
     const text = await readFile(join(s.dir, "state.json"), "utf8");
     expect(text.split("\n").filter((l) => l.includes('"effect"'))).toHaveLength(1);
-    expect(text.split("\n").filter((l) => l.includes('"text":'))).toHaveLength(4);
+    // the inverses nsnet computes from the text are not stored either
+    expect(text).not.toContain('"inverse":{');
+    expect(text.split("\n").filter((l) => l.includes('"text":'))).toHaveLength(5);
     expect(await s.readState()).toEqual(state);
   });
 
