@@ -1,4 +1,5 @@
 import type { LiveLink, LiveState } from "../model/live.js";
+import { byNs, groupOf } from "../model/group.js";
 import type { NetnsIdentity } from "../model/state.js";
 import { ownerAlias } from "../model/state.js";
 import type { OpStep } from "../plan/op.js";
@@ -35,21 +36,10 @@ export interface UndoCandidate {
 /** "run" the step, "gone" (nothing to undo), or why the object is left alone. */
 export type Verdict = "run" | "gone" | string;
 
-/** The live links of each namespace, indexed once per snapshot: a down of N namespaces asks
- *  about each of them, and a scan of every link per question made it O(N²). */
-const linksIndex = new WeakMap<readonly LiveLink[], Map<string, LiveLink[]>>();
+/** The live links of a namespace (grouped once per snapshot: a down of N namespaces asks
+ *  about each). */
 function linksIn(live: LiveState, ns: string): readonly LiveLink[] {
-  let byNs = linksIndex.get(live.links);
-  if (!byNs) {
-    byNs = new Map();
-    for (const l of live.links) {
-      const list = byNs.get(l.ns);
-      if (list) list.push(l);
-      else byNs.set(l.ns, [l]);
-    }
-    linksIndex.set(live.links, byNs);
-  }
-  return byNs.get(ns) ?? [];
+  return groupOf(byNs, live.links, ns);
 }
 
 export function linkVerdict(ns: string, name: string, who: Owner, confirmed: boolean): Verdict {

@@ -1,4 +1,5 @@
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
+import { byNs, groupOf } from "../model/group.js";
 import type { LiveState } from "../model/live.js";
 import type { Span } from "../model/span.js";
 import { ownerAlias, type ProjectState } from "../model/state.js";
@@ -106,22 +107,9 @@ export function deriveOps(desired: AddressedTopology, ctx: DeriveContext): { ops
   const owned = new Set(nsNames);
   const nsByName = new Map(desired.namespaces.map((n) => [n.name, n]));
   const creates = devs.filter(created);
-  // what each namespace holds, grouped once per list: asked per namespace, a filter of the
-  // whole list each time made a plan of N namespaces O(N²)
-  const grouped = new Map<readonly { ns: string }[], Map<string, { ns: string }[]>>();
-  const inNsOf = <T extends { ns: string }>(items: readonly T[], ns: string): T[] => {
-    let by = grouped.get(items);
-    if (!by) {
-      by = new Map();
-      for (const x of items) {
-        const list = by.get(x.ns);
-        if (list) list.push(x);
-        else by.set(x.ns, [x]);
-      }
-      grouped.set(items, by);
-    }
-    return (by.get(ns) ?? []) as T[];
-  };
+  // what each namespace holds, grouped once per list (src/model/group.ts): asked per
+  // namespace, a filter of the whole list each time made a plan of N namespaces O(N²)
+  const inNsOf = <T extends { ns: string }>(items: readonly T[], ns: string): readonly T[] => groupOf(byNs, items, ns);
   // a sysctl's inverse restores the value nsnet first found (remembered, else live now)
   const originals: Record<string, Record<string, string>> = {};
   for (const src of [ctx.live.sysctls, ctx.previous.sysctlOriginals])

@@ -1,4 +1,5 @@
-import type { LiveLink, LiveState } from "../model/live.js";
+import type { LiveAddr, LiveLink, LiveNeighProxy, LiveState } from "../model/live.js";
+import { byNs, groupOf, grouping } from "../model/group.js";
 import { opKey, ownerAlias } from "../model/state.js";
 import { HOST } from "../model/topology.js";
 import { canonicalCidr } from "../ipam/cidr.js";
@@ -15,30 +16,13 @@ import type { Draft } from "./draft.js";
 
 const key = (ns: string, name: string) => `${ns}\0${name}`;
 
-/**
- * Live facts grouped by a key, built once per array: a plan asks about every op, and a scan
- * of every link, address or route per question made a plan of N namespaces O(N²). The
- * arrays are only ever replaced, not changed; the length check catches one that grew.
- */
-type Groups = WeakMap<readonly object[], { n: number; by: Map<string, object[]> }>;
-const [linksByName, addrsByDev, routesByNs, proxiesByDev]: Groups[] = [new WeakMap(), new WeakMap(), new WeakMap(), new WeakMap()];
-function groupOf<T extends object>(groups: Groups, items: readonly T[], keyOf: (x: T) => string, k: string): readonly T[] {
-  let g = groups.get(items);
-  if (!g || g.n !== items.length) {
-    const by = new Map<string, object[]>();
-    for (const x of items) {
-      const list = by.get(keyOf(x));
-      if (list) list.push(x);
-      else by.set(keyOf(x), [x]);
-    }
-    g = { n: items.length, by };
-    groups.set(items, g);
-  }
-  return (g.by.get(k) ?? []) as T[];
-}
+// live facts asked about per op, grouped once per snapshot (src/model/group.ts)
+const linksByName = grouping<LiveLink>((l) => key(l.ns, l.name));
+const addrsByDev = grouping<LiveAddr>((a) => key(a.ns, a.dev));
+const proxiesByDev = grouping<LiveNeighProxy>((p) => key(p.ns, p.dev));
 
 export function findLink(live: LiveState, ns: string, name: string): LiveLink | undefined {
-  return groupOf(linksByName!, live.links, (l) => key(l.ns, l.name), key(ns, name))[0];
+  return groupOf(linksByName, live.links, key(ns, name))[0];
 }
 
 const cidrEq = (a: string, b: string) => (canonicalCidr(a) ?? a) === (canonicalCidr(b) ?? b);
@@ -87,15 +71,11 @@ export function effectPresent(e: Effect, live: LiveState, project: string): bool
     case "hwaddr":
       return link(e.ns, e.dev)?.mac?.toLowerCase() === e.mac;
     case "addr":
-      return groupOf(addrsByDev!, live.addrs, (a) => key(a.ns, a.dev), key(e.ns, e.dev)).some((a) => cidrEq(a.cidr, e.cidr)) === e.add;
+      return groupOf(addrsByDev, live.addrs, key(e.ns, e.dev)).some((a) => cidrEq(a.cidr, e.cidr)) === e.add;
     case "route":
-      return (
-        groupOf(routesByNs!, live.routes, (r) => r.ns, e.ns).some(
-          (r) => dstEq(e.dst, r.dst) && ipEq(e.via, r.via) && (e.dev === undefined || r.dev === e.dev),
-        ) === e.add
-      );
+      return groupOf(byNs, live.routes, e.ns).some((r) => dstEq(e.dst, r.dst) && ipEq(e.via, r.via) && (e.dev === undefined || r.dev === e.dev)) === e.add;
     case "proxy":
-      return groupOf(proxiesByDev!, live.proxies, (p) => key(p.ns, p.dev), key(e.ns, e.dev)).some((p) => ipEq(p.addr, e.addr)) === e.add;
+      return groupOf(proxiesByDev, live.proxies, key(e.ns, e.dev)).some((p) => ipEq(p.addr, e.addr)) === e.add;
     case "sysctl":
       return live.sysctls[e.ns]?.[e.key] === e.value;
     default:
