@@ -155,7 +155,6 @@ sub run_native {
   return 0;
 }
 
-open(my $home, "<", "/proc/self/ns/net") or die "own netns: $!\n";
 my $status = 0;
 while (my $ns = <STDIN>) {
   chomp $ns; next if $ns eq "";
@@ -167,22 +166,18 @@ while (my $ns = <STDIN>) {
     close $bf;
   }
   if ($native) {
-    my $fh;
-    if (!open($fh, "<", "/run/netns/$ns")) { print STDERR "nsenter: cannot open /run/netns/$ns: $!\n"; $status = 123; next; }
-    if (syscall($SETNS, fileno($fh), 0x40000000) != 0) { print STDERR "nsenter: reassociate to namespace /run/netns/$ns failed: $!\n"; $status = 123; next; }
-    close $fh;
+    my ($why) = enter_ns($SETNS, $ns);
+    if (defined $why) { print STDERR "$why\n"; $status = 123; next; }
     my $rc = run_native($file, \@ops);
-    syscall($SETNS, fileno($home), 0x40000000) == 0 or die "setns back: $!\n";
+    leave_ns($SETNS);
     $status = 123 if $rc;
     next;
   }
   my $pid = fork;
   die "fork: $!\n" unless defined $pid;
   if ($pid == 0) {
-    my $fh;
-    if ($ns =~ m{/} || !open($fh, "<", "/run/netns/$ns")) { print STDERR "nsenter: cannot open /run/netns/$ns: $!\n"; exit 1; }
-    if (syscall($SETNS, fileno($fh), 0x40000000) != 0) { print STDERR "nsenter: reassociate to namespace /run/netns/$ns failed: $!\n"; exit 1; }
-    close $fh;
+    my ($why) = enter_ns($SETNS, $ns);
+    if (defined $why) { print STDERR "$why\n"; exit 1; }
     { no warnings "exec"; exec { "ip" } "ip", @flags, "-batch", $file; }
     print STDERR "nsenter: failed to execute ip: $!\n"; exit 127;
   }

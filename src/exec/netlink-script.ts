@@ -143,6 +143,20 @@ sub read_state {
 }
 
 sub jstr { my $v = shift; return defined $v ? js($v) : undef; }
+
+# into a named namespace and back. enter_ns returns () when in, else nsenter's words for
+# why not and whether the namespace is simply gone (no /run/netns/NS)
+open(my $home, "<", "/proc/self/ns/net") or die "own netns: $!
+";
+sub enter_ns {
+  my ($setns, $ns) = @_;
+  my $fh;
+  return ("nsenter: cannot open /run/netns/$ns: $!", $!{ENOENT} ? 1 : 0) if $ns =~ m{/} || !open($fh, "<", "/run/netns/$ns");
+  my $why = syscall($setns, fileno($fh), 0x40000000) == 0 ? undef : "nsenter: reassociate to namespace /run/netns/$ns failed: $!";
+  close $fh;
+  return defined $why ? ($why, 0) : ();
+}
+sub leave_ns { syscall($_[0], fileno($home), 0x40000000) == 0 or die "setns back: $!\n"; }
 `;
 
 export const NETLINK_READER = `${NETLINK_CORE}${String.raw`
@@ -162,15 +176,11 @@ sub model_json {
     '"routes":[' . join(",", @rj) . "]", '"proxies":[' . join(",", @pj) . "]");
 }
 
-open(my $home, "<", "/proc/self/ns/net") or die "own netns: $!\n";
 while (my $ns = <STDIN>) {
   chomp $ns; next if $ns eq "";
   if ($ns =~ m{/} || $ns =~ /^\./) { print obj(ns => js($ns), error => js("not a namespace name")), "\n"; next; }
-  my $fh;
-  if (!open($fh, "<", "/run/netns/$ns")) {
-    print $!{ENOENT} ? obj(ns => js($ns), gone => 1) : obj(ns => js($ns), error => js("open: $!")), "\n"; next;
-  }
-  if (syscall($SETNS, fileno($fh), 0x40000000) != 0) { print obj(ns => js($ns), error => js("setns: $!")), "\n"; next; }
+  my ($why, $gone) = enter_ns($SETNS, $ns);
+  if (defined $why) { print $gone ? obj(ns => js($ns), gone => 1) : obj(ns => js($ns), error => js($why)), "\n"; next; }
   my ($st, $err);
   for my $try (1 .. 5) {
     socket(my $sock, 16, 3, 0) or die "netlink socket: $!\n";
@@ -181,7 +191,6 @@ while (my $ns = <STDIN>) {
   }
   $err //= "dump interrupted 5 times" unless defined $st;
   print defined $st ? "{" . '"ns":' . js($ns) . "," . model_json($st) . "}\n" : obj(ns => js($ns), error => js($err)) . "\n";
-  syscall($SETNS, fileno($home), 0x40000000) == 0 or die "setns back: $!\n";
-  close $fh;
+  leave_ns($SETNS);
 }
 `}`;

@@ -13,6 +13,7 @@ interface Result {
   byIp: LiveState;
   byNetlink: LiveState;
   gone: string[];
+  goneDirect: [string, boolean | null][];
   goneIp: string[];
   twins: Record<
     "launcher" | "ip",
@@ -54,6 +55,10 @@ describe.skipIf(!ok)("nsnet's perl programs: the netlink reader and the fan-out'
     expect(r.byIp.links.filter((l) => l.kind === "macvlan").map((l) => l.mode)).toEqual(["bridge", "private", "vepa", "source"]);
     expect(r.gone).toEqual(["c3", "c4"]);
     expect(r.goneIp).toEqual(["c3", "c4"]);
+    expect(r.goneDirect).toEqual([
+      ["c3", true],
+      ["nosuch", null],
+    ]);
   });
 
   it("the fan-out's launcher runs each namespace's batch there and says what failed where, as xargs + nsenter did", async () => {

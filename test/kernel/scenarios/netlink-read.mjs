@@ -72,6 +72,8 @@ const byIp = await readLive(runner, { via: "ip" });
 const byNetlink = await readLive(runner, { via: "netlink" });
 const direct = await readByNetlink(runner, byIp.namespaces, 2);
 const gone = await readPlaces(runner, ["c3", "nosuch", "c4"], 2, "netlink");
+// the reader itself on a name with no /run/netns entry (readPlaces uses it from 8 names up)
+const goneDirect = await readByNetlink(runner, ["c3", "nosuch"], 1);
 const goneIp = await readPlaces(runner, ["c3", "nosuch", "c4"], 2, "ip");
 
 // the fan-out's launcher (perl: fork, setns, exec ip) against xargs + nsenter: same results
@@ -148,5 +150,6 @@ out({
   byIp,
   byNetlink,
   gone: gone.map((p) => p.ns),
+  goneDirect: [...goneDirect].map(([ns, p]) => [ns, p === null ? null : p.links.length > 0]),
   goneIp: goneIp.map((p) => p.ns),
 });
