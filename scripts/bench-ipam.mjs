@@ -2,6 +2,7 @@
 // Allocator benchmark (docs/architecture.md §10): every address of a /16, first from an empty snapshot,
 // then again with all of them remembered (the sticky path). Run after `npm run build`.
 import { allocate, emptySnapshot } from "../dist/ipam/index.js";
+import { emptyTopology } from "../dist/model/topology.js";
 
 const TARGET_MS = 200;
 const span = { file: "bench.nsnet", start: { offset: 0, line: 1, column: 1 }, end: { offset: 4, line: 1, column: 5 } };
@@ -11,23 +12,7 @@ function topology(owners) {
   for (let i = 0; i < owners; i++) {
     addresses.push({ ns: `n${i}`, dev: "eth0", span, valueSpan: span, spec: { kind: "auto", pool: "big" } });
   }
-  return {
-    namespaces: [],
-    devices: [],
-    addresses,
-    routes: [],
-    sysctls: [],
-    proxyArps: [],
-    neighProxies: [],
-    pools: [{ name: "big", nameSpan: span, cidr: "10.0.0.0/16", cidrSpan: span, reserve: [], span }],
-    nats: [],
-    portmaps: [],
-    partitions: [],
-    expects: [],
-    services: [],
-    execs: [],
-    handlers: [],
-  };
+  return { ...emptyTopology(), addresses, pools: [{ name: "big", nameSpan: span, cidr: "10.0.0.0/16", cidrSpan: span, reserve: [], span }] };
 }
 
 function time(fn) {

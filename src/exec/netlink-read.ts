@@ -1,5 +1,5 @@
 import type { LiveAddr, LiveLink, LiveNeighProxy, LiveRoute } from "../model/live.js";
-import { setnsSyscall } from "./enter.js";
+import { perlOnPath, setnsSyscall } from "./enter.js";
 import { NETLINK_READER } from "./netlink-script.js";
 import type { PlaceState } from "./readback.js";
 import type { Runner } from "./runner.js";
@@ -12,9 +12,11 @@ import type { Runner } from "./runner.js";
  * known here, a namespace it could not enter — the caller reads with `ip` as before.
  */
 
+/** The reader's argv, or null where it cannot run (no perl on PATH, or an architecture
+ *  whose setns number is not known): decided as for the fan-out's launcher. */
 export function readerArgv(arch: string = process.arch): string[] | null {
   const nr = setnsSyscall(arch);
-  return nr === undefined ? null : ["perl", "-e", NETLINK_READER, String(nr)];
+  return nr === undefined || !perlOnPath() ? null : ["perl", "-e", NETLINK_READER, String(nr)];
 }
 
 /** What the reader said of one namespace: its state, gone (null), or nothing (read it with ip). */

@@ -61,7 +61,7 @@ export function assertSafeArgv(argv: readonly string[], userCommand = false): vo
     return;
   }
   if (!ALLOWED.has(argv[0]!)) throw new UnsafeArgumentError(`program not allowed: ${JSON.stringify(argv[0])}`);
-  // the reader's program is one multi-line constant, compared whole
+  // nsnet's perl programs are multi-line constants, compared whole
   if (argv[0] === "perl") return assertSafePerlArgv(argv);
   for (const a of argv) {
     if (typeof a !== "string" || a.includes("\0") || a.includes("\n")) {

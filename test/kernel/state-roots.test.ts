@@ -1,8 +1,6 @@
 import { describe, it, expect } from "vitest";
-import { execa } from "execa";
-import { readlink } from "node:fs/promises";
-import { join } from "node:path";
-import { CLI, repo, scriptFile } from "./cli-sandbox.js";
+import { CLI, scriptFile } from "./cli-sandbox.js";
+import { runScenario } from "./sandbox.js";
 
 // Sticky allocations used to land in /run/nsnet/allocations (tmpfs: gone at reboot, so not
 // sticky at all) because the CLI filled in /run/nsnet as the state dir. The scenario runs
@@ -29,22 +27,8 @@ describe("where state and allocations land", () => {
   it("up without --state-dir: allocations in /var/lib/nsnet, state in /run/nsnet; the sandbox keeps both inside", async () => {
     const file = scriptFile("roots.nsnet", NET);
     const sandboxFile = scriptFile("inside.nsnet", NET);
-    const r = await execa(
-      "unshare",
-      [
-        "--mount",
-        "--net",
-        "--propagation",
-        "private",
-        "--",
-        process.execPath,
-        join(repo, "test/kernel/scenarios/state-roots.mjs"),
-        JSON.stringify({ cli: CLI, file, sandboxFile }),
-      ],
-      { reject: false, timeout: 120_000, env: { NSNET_SANDBOX_OUTER_NETNS: await readlink("/proc/self/ns/net") } },
-    );
-    const res = JSON.parse(String(r.stdout).trim().split("\n").pop() ?? "null") as Result;
-    expect(res, String(r.stderr)).not.toBeNull();
+    const { result: res, stderr } = await runScenario<Result>("state-roots", { cli: CLI, file, sandboxFile }, 120_000, { dist: true });
+    expect(res, stderr).not.toBeNull();
     expect(res.up.status, res.up.stderr).toBe(0);
     expect(res.afterUp.varlib).toEqual(["/var/lib/nsnet/roots/allocations.json"]);
     expect(res.afterUp.run).toContain("/run/nsnet/roots/state.json");
