@@ -496,6 +496,8 @@ async function runSysctl(ns: string, ops: Op[], ctx: Ctx): Promise<BatchOutcome>
     Object.assign(o, read[ns] ?? {});
     await ctx.saveJournal();
   }
+  const write = ctx.runner.writeHostSysctl?.bind(ctx.runner);
+  if (ns === HOST && write) return writeHostSysctls(ops, write);
   const r = await ctx.runner.run(
     sysctlWriteArgv(
       ns,
@@ -507,6 +509,22 @@ async function runSysctl(ns: string, ops: Op[], ctx: Ctx): Promise<BatchOutcome>
   const done = ops.filter((o) => printed[sysctlDisplayKey(sysctlKeyOf(o))] !== undefined);
   const failed = ops.find((o) => !done.includes(o)) ?? ops[0]!;
   return { done, failed: { op: failed, message: r.stderr.trim() || "sysctl failed" } };
+}
+
+/** The host's sysctls without a `sysctl` process (this process lives in the host's
+ *  namespace): one /proc/sys write each, in order, stopping at the first refused. */
+async function writeHostSysctls(ops: Op[], write: (key: string, value: string) => Promise<void>): Promise<BatchOutcome> {
+  const done: Op[] = [];
+  for (const op of ops) {
+    if (op.effect.k !== "sysctl") return { done, failed: { op, message: `not a sysctl: ${op.text}` } };
+    try {
+      await write(op.effect.key, op.effect.value);
+    } catch (e) {
+      return { done, failed: { op, message: (e as Error).message } };
+    }
+    done.push(op);
+  }
+  return { done };
 }
 
 async function runNft(ns: string, ops: Op[], ctx: Ctx): Promise<BatchOutcome> {

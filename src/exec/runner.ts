@@ -1,9 +1,10 @@
-import { execa } from "execa";
 import { spawn, type ChildProcess } from "node:child_process";
 import { openSync, closeSync } from "node:fs";
+import { writeFile } from "node:fs/promises";
 import { constants } from "node:os";
 import { APPEND_NOFOLLOW } from "./durable.js";
 import { PLACE_LAUNCHER } from "./enter-script.js";
+import { isValidSysctlKey, sysctlPath } from "./ip-json.js";
 import { NETLINK_READER } from "./netlink-script.js";
 
 /**
@@ -41,6 +42,11 @@ export interface Runner {
   note?(line: string): void;
   /** Start a detached process that outlives nsnet (`run in` services); returns its pid. */
   start?(argv: readonly string[], opts?: StartOptions): Promise<{ pid: number }>;
+  /** Set a sysctl of the network namespace this process lives in (the host of what it
+   *  manages) by writing its /proc/sys file, as `sysctl -w` would, without a process. A
+   *  runner without it (the tests' fakes) gets `sysctl -w` argv instead. Rejects with
+   *  sysctl's own words. */
+  writeHostSysctl?(key: string, value: string): Promise<void>;
 }
 
 /** Programs nsnet may start. Anything else is refused (user commands go through `ip netns exec`).
@@ -176,11 +182,26 @@ export class ProcessRunner implements Runner {
     }
     const [file, ...args] = argv;
     if (!opts.interactive) return spawnCollect(file!, args, opts);
-    // Interactive: the terminal is the child's; we wait and keep out of its way.
+    // Interactive: the terminal is the child's; we wait and keep out of its way. (execa is
+    // loaded here only: a hook or a check never pays for reading it.)
+    const { execa } = await import("execa");
     const r = await whileChildHasTerminal(() => execa(file!, args, { stdio: "inherit", reject: false, timeout: opts.timeoutMs, env: opts.env, shell: false }));
     // A child killed by a signal exits as a shell reports it: 128 + the signal's number.
     const bySignal = r.signal ? 128 + (constants.signals[r.signal as NodeJS.Signals] ?? 0) : undefined;
     return { exitCode: typeof r.exitCode === "number" ? r.exitCode : (bySignal ?? 1), stdout: "", stderr: r.failed && !r.exitCode ? String(r.message) : "" };
+  }
+
+  async writeHostSysctl(key: string, value: string): Promise<void> {
+    if (!isValidSysctlKey(key) || /[\0\n]/.test(value)) throw new UnsafeArgumentError(`unsafe sysctl: ${JSON.stringify(`${key}=${value}`)}`);
+    this.verbose?.(`+ echo ${quoteForDisplay(value)} > ${sysctlPath(key)}`);
+    try {
+      // procps' sysctl writes the value and a newline, once
+      await writeFile(sysctlPath(key), `${value}\n`, { flag: "r+" });
+    } catch (e) {
+      const err = e as NodeJS.ErrnoException;
+      const reason = err.code === "ENOENT" ? `cannot stat ${sysctlPath(key)}: No such file or directory` : `setting key "${key}": ${errnoText(err)}`;
+      throw new Error(`sysctl: ${reason}`);
+    }
   }
 
   async start(argv: readonly string[], opts: StartOptions = {}): Promise<{ pid: number }> {
@@ -270,6 +291,18 @@ function spawnCollect(file: string, args: string[], opts: RunOptions): Promise<R
       });
     });
   });
+}
+
+/** strerror's words for the errors writing a /proc/sys file can meet. */
+function errnoText(e: NodeJS.ErrnoException): string {
+  const words: Record<string, string> = {
+    EINVAL: "Invalid argument",
+    EACCES: "Permission denied",
+    EPERM: "Operation not permitted",
+    EROFS: "Read-only file system",
+    EBUSY: "Device or resource busy",
+  };
+  return (e.code && words[e.code]) ?? e.message;
 }
 
 /** For display only (verbose logs, `plan --format sh`): single-quote what needs it. */

@@ -5,6 +5,7 @@ import type { Runner } from "./runner.js";
 import { effectAsShell, ipBatchArgv, nftArgv, sysctlWriteArgv } from "./commands.js";
 import { parseSysctlOutput, sysctlDisplayKey } from "./ip-json.js";
 import type { ServiceRecord } from "../model/state.js";
+import { HOST } from "../model/topology.js";
 import { describeService, stopService } from "./services.js";
 import { awaitVanished, planTeardown } from "./teardown.js";
 
@@ -84,6 +85,14 @@ async function runSteps(runner: Runner, steps: readonly UndoStep[], skipped: str
         await undoIp(runner, group, fail);
         break;
       case "sysctl": {
+        if (first.step.ns === HOST && runner.writeHostSysctl) {
+          // no process: each key written on its own, every one tried (as sysctl -w does)
+          for (const s of group) {
+            if (s.effect.k !== "sysctl") continue;
+            await runner.writeHostSysctl(s.effect.key, s.effect.value).catch((e: Error) => fail(s, e.message));
+          }
+          break;
+        }
         const r = await runner.run(
           sysctlWriteArgv(
             first.step.ns,

@@ -18,6 +18,12 @@ const PARALLEL: ReadonlySet<Phase> = new Set(["namespaces", "sysctl", "firewall"
  * plan, so batches are NOT re-sorted by phase. Consecutive batches of a parallel phase
  * (namespaces, sysctl, firewall) for different namespaces share a stage; anything else —
  * the host batches in particular — is a stage of its own.
+ *
+ * An ip op for the same place as the batch before it, when that batch is alone in its stage,
+ * joins it across a phase boundary: phases order the work of different places, and nothing
+ * runs elsewhere in between, so the ops run in the same order in one process instead of two.
+ * A host-only plan (a udev hook's: addresses, then routes and proxy entries) is one
+ * `ip -batch`.
  */
 export function groupBatches(ops: readonly Op[]): Batch[] {
   const out: Batch[] = [];
@@ -28,6 +34,11 @@ export function groupBatches(ops: readonly Op[]): Batch[] {
     const last = out[out.length - 1];
     const mergeable = op.tool === "ip" || op.tool === "sysctl";
     if (last && mergeable && last.phase === op.phase && last.tool === op.tool && last.ns === op.ns) {
+      last.ops.push(op);
+      continue;
+    }
+    const aloneInStage = last !== undefined && out[out.length - 2]?.stage !== last.stage;
+    if (last && aloneInStage && op.tool === "ip" && last.tool === "ip" && last.ns === op.ns) {
       last.ops.push(op);
       continue;
     }

@@ -1,6 +1,6 @@
-import { isIPv6 } from "node:net";
 import { diag } from "../diagnostics/codes.js";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
+import { isIpv6 } from "../ipam/ip.js";
 import type { Span } from "../model/span.js";
 import { dollarEnd, isIpv6Shape, shapeOf } from "./tokens.js";
 
@@ -63,7 +63,7 @@ export function checkAddress(image: string): AddressProblem | undefined {
       if (!/^\d+$/.test(o.text) || Number(o.text) > 255)
         return { start: o.start, end: o.end, at: (s) => diag("NS105", s, { text: image, reason: `${o.text} is not a number from 0 to 255` }) };
     }
-  } else if (!interpolated && !isIPv6(addrPart.text)) {
+  } else if (!interpolated && !isIpv6(addrPart.text)) {
     return { start: 0, end: addrPart.end, at: (s) => diag("NS106", s, { text: image }) };
   }
   if (prefixPart && !prefixPart.text.includes("$")) {

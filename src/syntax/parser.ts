@@ -1,4 +1,4 @@
-import { CstParser, type IToken, type TokenType } from "chevrotain";
+import { CstParser, LLkLookaheadStrategy, type IToken, type TokenType } from "chevrotain";
 import {
   Address,
   AnyWord,
@@ -33,6 +33,10 @@ import {
   kw,
 } from "./tokens.js";
 import { errorMessages } from "./messages.js";
+import { LazyLookahead } from "./lazy-lookahead.js";
+
+/** The depth of chevrotain's LL(k) decisions; the lookahead strategy is told the same. */
+const MAX_LOOKAHEAD = 2;
 
 /** Tokens that stand loose in a command, a junk run or an unknown statement. */
 const LOOSE: readonly TokenType[] = [Equals, Comma, DotDot, Plus, Minus, Star, Slash, Percent];
@@ -50,13 +54,15 @@ export class NsnetParser extends CstParser {
    * large part of every start-up and find nothing new in a grammar that passed them, so
    * the one parser nsnet uses skips them; a test builds one with them and must not throw.
    */
-  constructor(opts: { validate: boolean } = { validate: true }) {
+  constructor(opts: { validate: boolean; eagerLookahead?: boolean } = { validate: true }) {
     super(allTokens, {
       nodeLocationTracking: "full",
       recoveryEnabled: true,
-      maxLookahead: 2,
+      maxLookahead: MAX_LOOKAHEAD,
       errorMessageProvider: errorMessages,
       skipValidations: !opts.validate,
+      // `eagerLookahead`: chevrotain's own strategy, for the test that holds the two equal
+      lookaheadStrategy: opts.eagerLookahead ? new LLkLookaheadStrategy({ maxLookahead: MAX_LOOKAHEAD }) : new LazyLookahead({ maxLookahead: MAX_LOOKAHEAD }),
     });
     this.performSelfAnalysis();
   }

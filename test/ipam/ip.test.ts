@@ -1,5 +1,7 @@
+import { isIPv6 } from "node:net";
+import fc from "fast-check";
 import { describe, it, expect } from "vitest";
-import { canonicalIp, formatIp, formatIpv4, ipFamily, isIpv4Mapped, parseIp, parseIpv4 } from "../../src/ipam/ip.js";
+import { canonicalIp, formatIp, formatIpv4, ipFamily, isIpv4Mapped, isIpv6, parseIp, parseIpv4 } from "../../src/ipam/ip.js";
 
 describe("parseIpv4", () => {
   it("parses dotted quads", () => {
@@ -71,6 +73,22 @@ describe("IPv6", () => {
     expect(isIpv4Mapped(parseIp("::ffff:1.2.3.4")!.addr)).toBe(true);
     expect(isIpv4Mapped(parseIp("::1.2.3.4")!.addr)).toBe(false);
   });
+});
+
+describe("isIpv6", () => {
+  // the parser checks address tokens with it in place of node:net's isIPv6 (whose module
+  // costs every start-up): the two must agree on every text an address token can hold
+  // (no zone: `%` never reaches it)
+  it("agrees with node:net's isIPv6 on texts of hex digits, colons and dots", () => {
+    const text = fc.string({ unit: fc.constantFrom(..."0123456789abcdefABCDEF:.::"), maxLength: 45 });
+    fc.assert(
+      fc.property(text, (t) => isIpv6(t) === isIPv6(t)),
+      { numRuns: 20000 },
+    );
+    fc.assert(fc.property(fc.ipV6(), (t) => isIpv6(t) && isIPv6(t)));
+  });
+  it.each(["::", "1:2:3:4:5:6:7::", "::ffff:1.2.3.4", "1:2:3:4:5::1.2.3.4"])("takes %j", (t) => expect(isIpv6(t)).toBe(true));
+  it.each(["1.2.3.4", "1::2::3", "::1.2.3.04", "12345::", "1:2:3:4:5:6:7:8:9", "1:2:3:4:5:6::1.2.3.4", ""])("refuses %j", (t) => expect(isIpv6(t)).toBe(false));
 });
 
 describe("ipFamily", () => {

@@ -188,6 +188,24 @@ describe("groupBatches", () => {
     expect(b.flatMap((x) => x.ops)).toEqual(r.ops);
   });
 
+  it("an ip op for the place of the batch before it joins that batch across phases when it is alone in its stage", () => {
+    const op = (index: number, phase: Op["phase"], tool: Op["tool"], ns: string) =>
+      ({ index, phase, tool, ns, text: `op ${index}`, summary: "", effect: { k: "up", ns, dev: "x" }, inverse: null }) as unknown as Op;
+    // a udev hook's plan: the host's addresses, then its routes and proxy entries, then sysctls
+    const hook = [op(1, "host", "ip", HOST), op(2, "host", "ip", HOST), op(3, "host-routes", "ip", HOST), op(4, "sysctl", "sysctl", HOST)];
+    expect(groupBatches(hook).map((x) => `${x.stage} ${x.phase} ${x.tool} ${x.ns} ${x.ops.length}`)).toEqual(["0 host ip host 3", "1 sysctl sysctl host 1"]);
+    // namespace batches in between keep the host's two batches apart
+    const net = [op(1, "host", "ip", HOST), op(2, "namespaces", "ip", "a"), op(3, "namespaces", "ip", "b"), op(4, "host-routes", "ip", HOST)];
+    expect(groupBatches(net).map((x) => `${x.stage} ${x.phase} ${x.ns}`)).toEqual(["0 host host", "1 namespaces a", "1 namespaces b", "2 host-routes host"]);
+    // a batch that shares its stage is not extended by the next phase's op for its place
+    const shared = [op(1, "namespaces", "ip", "a"), op(2, "namespaces", "ip", "b"), op(3, "host-routes", "ip", "b")];
+    expect(groupBatches(shared).map((x) => `${x.stage} ${x.phase} ${x.ns} ${x.ops.length}`)).toEqual([
+      "0 namespaces a 1",
+      "0 namespaces b 1",
+      "1 host-routes b 1",
+    ]);
+  });
+
   it("golden: the bridge example in all formats", () => {
     const r = plan(bridged(), emptyLiveState(), { project: "br", previous: emptyProjectState("br") });
     golden("bridge.text", formatPlan(r.ops, { format: "text" }));

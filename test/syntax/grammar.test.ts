@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { generateCstDts, Lexer } from "chevrotain";
-import { interpolationTokens, lexerConfig, mainTokens } from "../../src/syntax/tokens.js";
+import { generateCstDts, Lexer, type CstNode, type IToken } from "chevrotain";
+import { interpolationTokens, lexerConfig, mainLexer, mainTokens } from "../../src/syntax/tokens.js";
 import { NsnetParser, parser } from "../../src/syntax/parser.js";
 import { expectGolden } from "../golden.js";
 
@@ -26,6 +26,31 @@ describe("the grammar passes chevrotain's own checks", () => {
       const lexer = new Lexer(tokens, { ...lexerConfig, skipValidations: false });
       expect(lexer.lexerDefinitionErrors).toEqual([]);
     }
+  });
+});
+
+describe("lookahead built on first use (src/syntax/lazy-lookahead.ts)", () => {
+  const repo = join(import.meta.dirname, "../..");
+  const scripts = (dir: string): string[] =>
+    readdirSync(join(repo, dir), { recursive: true, encoding: "utf8" })
+      .filter((f) => f.endsWith(".nsnet"))
+      .map((f) => readFileSync(join(repo, dir, f), "utf8"));
+  const corpus = [...scripts("examples"), ...scripts("stdlib"), ...scripts("test/fixtures")];
+  // every script whole and cut at a few points, so that error recovery runs too
+  const texts = corpus.flatMap((t) => [t, ...[0.2, 0.5, 0.8].map((f) => t.slice(0, Math.floor(t.length * f)))]);
+  const show = (v: unknown): string =>
+    JSON.stringify(v, (k, x) => (k === "tokenType" ? (x as { name: string }).name : k === "context" || k === "resyncedTokens" ? undefined : x));
+  const run = (p: NsnetParser, text: string) => {
+    p.input = mainLexer.tokenize(text).tokens;
+    const cst: CstNode = p.script();
+    return show({ cst, errors: p.errors.map((e) => ({ name: e.name, message: e.message, token: e.token as IToken })) });
+  };
+
+  it("decides as chevrotain's eager lookahead on every example, stdlib and fixture script, whole and cut short", () => {
+    expect(texts.length).toBeGreaterThan(200);
+    const eager = new NsnetParser({ validate: false, eagerLookahead: true });
+    const lazy = new NsnetParser({ validate: false });
+    for (const t of texts) expect(run(lazy, t)).toBe(run(eager, t));
   });
 });
 
