@@ -1,65 +1,129 @@
 #!/usr/bin/env node
-// Builds the installed `nsnet`: src/cli/main.ts and everything it reaches (chevrotain,
-// execa, kleur included) as ES modules split into chunks (dist/cli/nsnet.mjs and
-// dist/cli/chunk-*.mjs), behind dist/cli/nsnet.cjs, the small file package.json's `bin`
-// names. Node starts a few bundled files far faster than hundreds of ES modules
-// (chevrotain's lodash-es alone is hundreds), and with the chunks split at every dynamic
-// import a command parses only the code it runs: `nsnet --version` loads the entry chunk
-// alone, `check` the compiler, never the REPL or graph code. (One single CommonJS file, the
-// earlier form, made every start parse all 2.5 MB: --version took 220 ms against 130 ms.)
-// The chunks live in dist/cli/, like tsc's dist/cli/main.js, so paths the sources find
-// next to themselves through import.meta.url (stdlib/, dist/exec/probe.js) hold. tsc
-// still type-checks and builds dist/ (the tests' entry); this file only bundles. Run by
+// Builds the installed `nsnet` (docs/startup.md): src/cli/main.ts and everything it reaches
+// (chevrotain, execa, kleur included) as ONE CommonJS file, dist/cli/nsnet-bundle.cjs, with
+// a V8 code cache beside it (nsnet-bundle.cache), behind dist/cli/nsnet.cjs, the small file
+// package.json's `bin` names. Graphviz (viz.js, 1.5 MB, `graph --format svg` only) is a file
+// of its own, dist/cli/viz.cjs, required when needed.
+//
+// Why one file with a code cache: Node pays about half a millisecond for each ES module it
+// loads and builds its ES module loader first, and V8 parses every byte of what it loads;
+// with the bytecode of the functions a run needs cached, a start skips the parsing and most
+// of the compiling. The earlier form, ES module chunks split at every dynamic import, made
+// `check` load 19 files (400 KB) and compile each. The cache is made here, by running the
+// built nsnet over the examples (`check`), so it holds what a check or a hook compiles;
+// a cache V8 refuses (another node) costs only the parse it would have saved.
+//
+// The bundle lives in dist/cli/, like tsc's dist/cli/main.js, so paths the sources find
+// next to themselves through import.meta.url (stdlib/, dist/exec/probe.js) hold. tsc still
+// type-checks and builds dist/ (the tests' entry); this file only bundles. Run by
 // `npm run build`.
 import { build } from "esbuild";
-import { chmod, readdir, rm, writeFile } from "node:fs/promises";
+import { spawnSync } from "node:child_process";
+import { chmod, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), "..");
 const outdir = join(repo, "dist/cli");
+const BUNDLE = join(outdir, "nsnet-bundle.cjs");
+const CACHE = join(outdir, "nsnet-bundle.cache");
+const STUB = join(outdir, "nsnet.cjs");
 
-// chunks of an earlier build would otherwise pile up (their names carry a content hash);
-// tsc never writes .mjs files
+// what earlier builds left (the chunked form's .mjs files among them); tsc writes none of these
 for (const f of await readdir(outdir).catch(() => [])) {
-  if (/\.mjs(\.map)?$/.test(f) || f === "nsnet.cjs.map") await rm(join(outdir, f));
+  if (/\.mjs(\.map|\.LEGAL\.txt)?$|^nsnet-bundle\.|^nsnet\.cjs|^viz\.cjs/.test(f)) await rm(join(outdir, f));
 }
 
+// viz.js as one CommonJS file of its own
 await build({
-  entryPoints: { nsnet: join(repo, "src/cli/main.ts") },
-  outdir,
-  outExtension: { ".js": ".mjs" },
+  entryPoints: [createRequire(import.meta.url).resolve("@viz-js/viz")],
+  outfile: join(outdir, "viz.cjs"),
   bundle: true,
-  splitting: true,
   platform: "node",
-  format: "esm",
+  format: "cjs",
   target: "node20",
-  // a few CommonJS dependencies call require() for Node built-ins
-  banner: { js: "import { createRequire as __nsnetRequire } from 'node:module'; const require = __nsnetRequire(import.meta.url);" },
-  // smaller to parse at every start; identifiers are kept, so stack traces stay readable
+  minifyWhitespace: true,
+  legalComments: "linked",
+  logLevel: "warning",
+});
+
+/** `@viz-js/viz` is the file built above, required at run time next to the bundle. */
+const vizApart = {
+  name: "viz-apart",
+  setup(b) {
+    b.onResolve({ filter: /^@viz-js\/viz$/ }, () => ({ path: "./viz.cjs", external: true }));
+  },
+};
+
+await build({
+  entryPoints: [join(repo, "src/cli/main.ts")],
+  outfile: BUNDLE,
+  bundle: true,
+  platform: "node",
+  format: "cjs",
+  target: "node20",
+  // import.meta.url of the sources is the bundle's own URL (it sits where tsc's main.js does)
+  define: { "import.meta.url": "__nsnetUrl" },
+  banner: { js: 'const __nsnetUrl = require("node:url").pathToFileURL(__filename).href;' },
+  plugins: [vizApart],
+  // import() of viz becomes a require(): the bundle runs as a vm.Script, which has no module
+  // loader of its own for import()
+  supported: { "dynamic-import": false },
+  // ASCII only, so the stub reads it as latin1: no UTF-8 decoding of a megabyte at each start
+  charset: "ascii",
+  // smaller to parse; identifiers are kept, so stack traces stay readable
   minifyWhitespace: true,
   minifySyntax: true,
   sourcemap: "linked",
   legalComments: "linked",
   logLevel: "warning",
 });
+// the entry's shebang is the stub's business
+const code = (await readFile(BUNDLE, "latin1")).replace(/^#![^\n]*\n/, "");
+if (/[^\x00-\x7f]/.test(code)) throw new Error("nsnet-bundle.cjs is not ASCII");
+await writeFile(BUNDLE, code, "latin1");
 
 // The installed executable: names itself as the entry (a udev rule and `nsnet sandbox`
-// re-run this file), then loads the bundle. Node reads every certificate named by
-// NODE_EXTRA_CA_CERTS before any code runs (40 ms a start on the machine nsnet is measured
-// on, where it is set); nsnet opens no TLS connection, so the shebang starts node without it
-// (GNU env -S expands the saved copy) and the stub hands it back to what nsnet runs.
+// re-run this file), then runs the bundle from its code cache. Node reads every certificate
+// named by NODE_EXTRA_CA_CERTS before any code runs (40 ms a start on the machine nsnet is
+// measured on, where it is set); nsnet opens no TLS connection, so the shebang starts node
+// without it (GNU env -S expands the saved copy) and the stub hands it back to what nsnet
+// runs. NSNET_WRITE_CODE_CACHE=1 (this build only) writes the cache when the run ends.
 const stub = `#!/usr/bin/env -S -u NODE_EXTRA_CA_CERTS NSNET_NODE_EXTRA_CA_CERTS=\${NODE_EXTRA_CA_CERTS} node
-// nsnet, the installed executable (built by scripts/bundle.mjs): the code is in nsnet.mjs
-// and its chunks, next to this file. The shebang keeps node from loading
-// NODE_EXTRA_CA_CERTS at start-up (nsnet makes no TLS connections); it is restored here for
-// the processes nsnet starts.
+// nsnet, the installed executable (built by scripts/bundle.mjs): the code is nsnet-bundle.cjs
+// next to this file, run from the V8 code cache beside it (docs/startup.md). The shebang
+// keeps node from loading NODE_EXTRA_CA_CERTS at start-up (nsnet makes no TLS
+// connections); it is restored here for the processes nsnet starts.
 "use strict";
 const savedCa = process.env.NSNET_NODE_EXTRA_CA_CERTS;
 delete process.env.NSNET_NODE_EXTRA_CA_CERTS;
 if (savedCa) process.env.NODE_EXTRA_CA_CERTS = savedCa;
 globalThis.__nsnetEntry = __filename;
-import("./nsnet.mjs");
+const { readFileSync, writeFileSync } = require("node:fs");
+const { join } = require("node:path");
+const { Script } = require("node:vm");
+const code = join(__dirname, "nsnet-bundle.cjs");
+const cacheFile = join(__dirname, "nsnet-bundle.cache");
+let cachedData;
+try {
+  cachedData = readFileSync(cacheFile);
+} catch {}
+const script = new Script(require("node:module").wrap(readFileSync(code, "latin1")), { filename: code, cachedData });
+if (process.env.NSNET_WRITE_CODE_CACHE === "1") process.once("exit", () => writeFileSync(cacheFile, script.createCachedData()));
+const module_ = { exports: {} };
+script.runInThisContext().call(module_.exports, module_.exports, require, module_, code, __dirname);
 `;
-await writeFile(join(outdir, "nsnet.cjs"), stub);
-await chmod(join(outdir, "nsnet.cjs"), 0o755);
+await writeFile(STUB, stub);
+await chmod(STUB, 0o755);
+
+// The code cache: what V8 compiled while the built nsnet checked the examples.
+const examples = (await readdir(join(repo, "examples"))).filter((f) => f.endsWith(".nsnet")).map((f) => join(repo, "examples", f));
+const trained = spawnSync(process.execPath, [STUB, "check", "--quiet", ...examples], {
+  env: { ...process.env, NSNET_WRITE_CODE_CACHE: "1" },
+  encoding: "utf8",
+});
+if (trained.error || (trained.status !== 0 && trained.status !== 1)) {
+  throw new Error(`making the code cache: nsnet check exited ${trained.status}\n${trained.stderr}`);
+}
+if (!(await stat(CACHE).catch(() => null))?.size) throw new Error("making the code cache: nsnet wrote none");

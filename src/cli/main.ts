@@ -1,10 +1,10 @@
 #!/usr/bin/env node
 /**
- * The `nsnet` executable. scripts/setup bundles this file and everything it reaches into
- * dist/cli/nsnet.mjs and its chunks, started by dist/cli/nsnet.cjs (esbuild, scripts/bundle.mjs); tsc also builds it as
- * dist/cli/main.js. Keep it
- * small and keep its imports dynamic: a udev hook or a CNI plugin starts a fresh process
- * per event, so start-up is most of its cost, and `nsnet --version` loads nothing else.
+ * The `nsnet` executable. scripts/bundle.mjs bundles this file and everything it reaches into
+ * dist/cli/nsnet-bundle.cjs, which dist/cli/nsnet.cjs runs from a V8 code cache
+ * (docs/startup.md); tsc also builds it as dist/cli/main.js. Keep it small and keep its
+ * imports dynamic: a udev hook or a CNI plugin starts a fresh process per event, so start-up
+ * is most of its cost, and `nsnet --version` initialises nothing else.
  */
 import { setEntryPath } from "./entry-path.js";
 import { exitAfterDrain, ignoreClosedReader } from "./exit.js";

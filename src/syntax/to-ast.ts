@@ -112,7 +112,7 @@ export class Builder {
   /** The inside of `${…}` (absolute offsets), lexed and parsed on its own. */
   interpolation(start: number, end: number): A.Expr {
     const inner = this.text.slice(start, end);
-    const lexed = interpolationLexer.tokenize(inner);
+    const lexed = interpolationLexer().tokenize(inner);
     for (const t of lexed.tokens) {
       t.startOffset += start;
       t.endOffset = (t.endOffset ?? t.startOffset) + start;

@@ -24,8 +24,14 @@ export const Star = createToken({ name: "Star", pattern: Lexer.NA, label: "'*'" 
 export const Slash = createToken({ name: "Slash", pattern: Lexer.NA, label: "'/'" });
 export const Percent = createToken({ name: "Percent", pattern: Lexer.NA, label: "'%'" });
 
+// Every token names the characters it can start with (start_chars_hint), those with a
+// regular expression too, and says whether it spans lines (line_breaks): chevrotain then
+// skips analysing the expressions each time the lexers are built, a large part of every
+// start-up. A test holds each hint to what its pattern matches (test/syntax/lexer.test.ts).
+const IDENT_START = [..."abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_"];
+
 // ─────────── trivia and punctuation ───────────
-export const WhiteSpace = createToken({ name: "WhiteSpace", pattern: /[ \t]+/, group: Lexer.SKIPPED });
+export const WhiteSpace = createToken({ name: "WhiteSpace", pattern: /[ \t]+/, group: Lexer.SKIPPED, start_chars_hint: [" ", "\t"], line_breaks: false });
 /** `\` at the end of a line joins it with the next (also at the very end of the text). */
 export const Continuation = createToken({
   name: "Continuation",
@@ -41,21 +47,21 @@ export const Continuation = createToken({
   group: Lexer.SKIPPED,
   line_breaks: true,
 });
-export const Comment = createToken({ name: "Comment", pattern: /#[^\r\n]*/, group: "comments" });
-export const Newline = createToken({ name: "Newline", pattern: /\r\n|\r|\n/, line_breaks: true, label: "newline" });
-export const Semicolon = createToken({ name: "Semicolon", pattern: /;/, label: "';'" });
-export const LAngle = createToken({ name: "LAngle", pattern: /</, label: "'<'" });
-export const RAngle = createToken({ name: "RAngle", pattern: />/, label: "'>'" });
-export const Pipe = createToken({ name: "Pipe", pattern: /\|/, label: "'|'" });
-export const LParen = createToken({ name: "LParen", pattern: /\(/, label: "'('" });
-export const RParen = createToken({ name: "RParen", pattern: /\)/, label: "')'" });
-export const LBracket = createToken({ name: "LBracket", pattern: /\[/, label: "'['" });
-export const RBracket = createToken({ name: "RBracket", pattern: /\]/, label: "']'" });
-export const Comma = createToken({ name: "Comma", pattern: /,/, label: "','" });
-export const Equals = createToken({ name: "Equals", pattern: /=/, label: "'='" });
-export const DotDot = createToken({ name: "DotDot", pattern: /\.\./, label: "'..'" });
+export const Comment = createToken({ name: "Comment", pattern: /#[^\r\n]*/, group: "comments", start_chars_hint: ["#"], line_breaks: false });
+export const Newline = createToken({ name: "Newline", pattern: /\r\n|\r|\n/, line_breaks: true, label: "newline", start_chars_hint: ["\r", "\n"] });
+export const Semicolon = createToken({ name: "Semicolon", pattern: /;/, label: "';'", start_chars_hint: [";"], line_breaks: false });
+export const LAngle = createToken({ name: "LAngle", pattern: /</, label: "'<'", start_chars_hint: ["<"], line_breaks: false });
+export const RAngle = createToken({ name: "RAngle", pattern: />/, label: "'>'", start_chars_hint: [">"], line_breaks: false });
+export const Pipe = createToken({ name: "Pipe", pattern: /\|/, label: "'|'", start_chars_hint: ["|"], line_breaks: false });
+export const LParen = createToken({ name: "LParen", pattern: /\(/, label: "'('", start_chars_hint: ["("], line_breaks: false });
+export const RParen = createToken({ name: "RParen", pattern: /\)/, label: "')'", start_chars_hint: [")"], line_breaks: false });
+export const LBracket = createToken({ name: "LBracket", pattern: /\[/, label: "'['", start_chars_hint: ["["], line_breaks: false });
+export const RBracket = createToken({ name: "RBracket", pattern: /\]/, label: "']'", start_chars_hint: ["]"], line_breaks: false });
+export const Comma = createToken({ name: "Comma", pattern: /,/, label: "','", start_chars_hint: [","], line_breaks: false });
+export const Equals = createToken({ name: "Equals", pattern: /=/, label: "'='", start_chars_hint: ["="], line_breaks: false });
+export const DotDot = createToken({ name: "DotDot", pattern: /\.\./, label: "'..'", start_chars_hint: ["."], line_breaks: false });
 /** Only inside `${…}`: `pool.next`. Outside, dots belong to words. */
-export const Dot = createToken({ name: "Dot", pattern: /\./, label: "'.'" });
+export const Dot = createToken({ name: "Dot", pattern: /\./, label: "'.'", start_chars_hint: ["."], line_breaks: false });
 
 function custom(scan: (text: string, offset: number) => number) {
   return (text: string, offset: number): CustomPatternMatcherReturn | null => {
@@ -76,12 +82,14 @@ export const UnterminatedString = createToken({
   name: "UnterminatedString",
   pattern: /"[^\r\n]*/,
   label: "an unterminated string",
+  start_chars_hint: ['"'],
+  line_breaks: false,
 });
 export const Url = createToken({
   name: "Url",
   pattern: custom(scanUrl),
   categories: [AnyWord],
-  start_chars_hint: [..."abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_"],
+  start_chars_hint: IDENT_START,
   line_breaks: false,
   label: "a URL",
 });
@@ -316,9 +324,7 @@ for (const kw of KEYWORDS) {
 export function kw(word: (typeof KEYWORDS)[number]): TokenType {
   return keywordTokens.get(word)!;
 }
-export const WordIdent = wordToken("WordIdent", "an identifier", [PlainIdent], (k) => k.k === "ident", [
-  ..."abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_",
-]);
+export const WordIdent = wordToken("WordIdent", "an identifier", [PlainIdent], (k) => k.k === "ident", IDENT_START);
 /** Anything else: `c$i`, `ve-+`, `web:8080`, `--port`, `/srv`. */
 export const Word = wordToken("Word", "a word", [AnyWord], (k) => k.k === "word");
 
@@ -356,15 +362,36 @@ export const mainTokens: TokenType[] = [
 ];
 
 // ─────────── inside `${…}`: a plain expression language ───────────
-export const InterpNumber = createToken({ name: "InterpNumber", pattern: /\d+/, categories: [NumberLit], label: "a number" });
-export const InterpIdent = createToken({ name: "InterpIdent", pattern: /[A-Za-z_][A-Za-z0-9_]*/, categories: [PlainIdent], label: "a name" });
-export const InterpVar = createToken({ name: "InterpVar", pattern: /\$[A-Za-z_][A-Za-z0-9_]*/, categories: [VarRef], label: "a $variable" });
-const InterpPlus = createToken({ name: "InterpPlus", pattern: /\+/, categories: [Plus], label: "'+'" });
-const InterpMinus = createToken({ name: "InterpMinus", pattern: /-/, categories: [Minus], label: "'-'" });
-const InterpStar = createToken({ name: "InterpStar", pattern: /\*/, categories: [Star], label: "'*'" });
-const InterpSlash = createToken({ name: "InterpSlash", pattern: /\//, categories: [Slash], label: "'/'" });
-const InterpPercent = createToken({ name: "InterpPercent", pattern: /%/, categories: [Percent], label: "'%'" });
-const InterpSpace = createToken({ name: "InterpSpace", pattern: /[ \t]+/, group: Lexer.SKIPPED });
+export const InterpNumber = createToken({
+  name: "InterpNumber",
+  pattern: /\d+/,
+  categories: [NumberLit],
+  label: "a number",
+  start_chars_hint: DIGITS,
+  line_breaks: false,
+});
+export const InterpIdent = createToken({
+  name: "InterpIdent",
+  pattern: /[A-Za-z_][A-Za-z0-9_]*/,
+  categories: [PlainIdent],
+  label: "a name",
+  start_chars_hint: IDENT_START,
+  line_breaks: false,
+});
+export const InterpVar = createToken({
+  name: "InterpVar",
+  pattern: /\$[A-Za-z_][A-Za-z0-9_]*/,
+  categories: [VarRef],
+  label: "a $variable",
+  start_chars_hint: ["$"],
+  line_breaks: false,
+});
+const InterpPlus = createToken({ name: "InterpPlus", pattern: /\+/, categories: [Plus], label: "'+'", start_chars_hint: ["+"], line_breaks: false });
+const InterpMinus = createToken({ name: "InterpMinus", pattern: /-/, categories: [Minus], label: "'-'", start_chars_hint: ["-"], line_breaks: false });
+const InterpStar = createToken({ name: "InterpStar", pattern: /\*/, categories: [Star], label: "'*'", start_chars_hint: ["*"], line_breaks: false });
+const InterpSlash = createToken({ name: "InterpSlash", pattern: /\//, categories: [Slash], label: "'/'", start_chars_hint: ["/"], line_breaks: false });
+const InterpPercent = createToken({ name: "InterpPercent", pattern: /%/, categories: [Percent], label: "'%'", start_chars_hint: ["%"], line_breaks: false });
+const InterpSpace = createToken({ name: "InterpSpace", pattern: /[ \t]+/, group: Lexer.SKIPPED, start_chars_hint: [" ", "\t"], line_breaks: false });
 
 export const interpolationTokens: TokenType[] = [
   InterpSpace,
@@ -407,4 +434,9 @@ export const allTokens: TokenType[] = [
  *  grammar checks); a test builds both with the checks on (test/syntax/grammar.test.ts). */
 export const lexerConfig = { positionTracking: "full", ensureOptimizations: false, recoveryEnabled: true, skipValidations: true } as const;
 export const mainLexer = new Lexer(mainTokens, lexerConfig);
-export const interpolationLexer = new Lexer(interpolationTokens, lexerConfig);
+let interpolation: Lexer | undefined;
+/** The lexer of `${…}` insides, built the first time a script has one. */
+export function interpolationLexer(): Lexer {
+  interpolation ??= new Lexer(interpolationTokens, lexerConfig);
+  return interpolation;
+}

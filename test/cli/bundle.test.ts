@@ -1,17 +1,22 @@
 import { describe, it, expect } from "vitest";
 import { execa } from "execa";
-import { mkdtempSync, readdirSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { wrap } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { Script } from "node:vm";
 import { canSandbox } from "../kernel/sandbox.js";
 
 /**
- * The installed nsnet is one file (scripts/bundle.mjs → dist/cli/nsnet.cjs), run through its
- * shebang. It must behave as the unbundled CLI: find stdlib/ next to itself, name itself in
- * udev rules, and know every command. Needs the build (scripts/test runs setup first).
+ * The installed nsnet (scripts/bundle.mjs): dist/cli/nsnet.cjs, run through its shebang, runs
+ * the one-file bundle dist/cli/nsnet-bundle.cjs from the V8 code cache beside it. It must
+ * behave as the unbundled CLI: find stdlib/ next to itself, name itself in udev rules, and
+ * know every command. Needs the build (scripts/test runs setup first).
  */
 const BUNDLE = fileURLToPath(new URL("../../dist/cli/nsnet.cjs", import.meta.url));
+const CODE = fileURLToPath(new URL("../../dist/cli/nsnet-bundle.cjs", import.meta.url));
+const CACHE = fileURLToPath(new URL("../../dist/cli/nsnet-bundle.cache", import.meta.url));
 const sandboxOk = await canSandbox();
 const example = (name: string) => fileURLToPath(new URL(`../../examples/${name}`, import.meta.url));
 
@@ -51,6 +56,20 @@ describe("the bundled nsnet", () => {
     expect(r.exitCode, r.stderr).toBe(0);
     const g = await execa(BUNDLE, ["graph", file], { reject: false });
     expect(g.stdout).toContain("lxc1_veth0");
+  });
+
+  it("has a code cache this node accepts for its bundle (a refused one would cost every start the parse)", () => {
+    // the stub's own call: the bundle wrapped as a CommonJS module, read as latin1 (it is ASCII)
+    const script = new Script(wrap(readFileSync(CODE, "latin1")), { filename: CODE, cachedData: readFileSync(CACHE) });
+    expect(script.cachedDataRejected).toBe(false);
+    expect(readFileSync(CODE).every((b) => b < 0x80)).toBe(true);
+  });
+
+  it("draws SVG with viz.js, a file of its own next to the bundle", async () => {
+    const r = await execa(BUNDLE, ["graph", "--format", "svg", example("card.nsnet")], { reject: false });
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^<\?xml[\s\S]*<svg[\s\S]*lxc1_veth0[\s\S]*<\/svg>\s*$/);
+    expect(r.stderr).toBe("");
   });
 
   it("names itself in udev rules by default", async () => {
