@@ -2,8 +2,9 @@
 // Builds the installed `nsnet` (docs/startup.md): src/cli/main.ts and everything it reaches
 // (chevrotain, execa, kleur included) as ONE CommonJS file, dist/cli/nsnet-bundle.cjs, with
 // a V8 code cache beside it (nsnet-bundle.cache), behind dist/cli/nsnet.cjs, the small file
-// package.json's `bin` names. Graphviz (viz.js, 1.5 MB, `graph --format svg` only) is a file
-// of its own, dist/cli/viz.cjs, required when needed.
+// package.json's `bin` names. Graphviz (viz.js, 1.5 MB, `graph --format svg` only) and execa
+// (interactive commands only) are files of their own, dist/cli/viz.cjs and execa.cjs,
+// required when needed.
 //
 // Why one file with a code cache: Node pays about half a millisecond for each ES module it
 // loads and builds its ES module loader first, and V8 parses every byte of what it loads;
@@ -32,7 +33,7 @@ const STUB = join(outdir, "nsnet.cjs");
 
 // what earlier builds left (the chunked form's .mjs files among them); tsc writes none of these
 for (const f of await readdir(outdir).catch(() => [])) {
-  if (/\.mjs(\.map|\.LEGAL\.txt)?$|^nsnet-bundle\.|^nsnet\.cjs|^viz\.cjs/.test(f)) await rm(join(outdir, f));
+  if (/\.mjs(\.map|\.LEGAL\.txt)?$|^nsnet-bundle\.|^nsnet\.cjs|^viz\.cjs|^execa\.cjs/.test(f)) await rm(join(outdir, f));
 }
 
 // viz.js as one CommonJS file of its own
@@ -48,11 +49,25 @@ await build({
   logLevel: "warning",
 });
 
-/** `@viz-js/viz` is the file built above, required at run time next to the bundle. */
-const vizApart = {
-  name: "viz-apart",
+// execa likewise (200 KB with its dependencies): only interactive commands use it
+await build({
+  stdin: { contents: 'export * from "execa";', resolveDir: repo },
+  outfile: join(outdir, "execa.cjs"),
+  bundle: true,
+  platform: "node",
+  format: "cjs",
+  target: "node20",
+  minifyWhitespace: true,
+  legalComments: "linked",
+  logLevel: "warning",
+});
+
+/** `@viz-js/viz` and `execa` are the files built above, required at run time next to the bundle. */
+const apart = {
+  name: "apart",
   setup(b) {
     b.onResolve({ filter: /^@viz-js\/viz$/ }, () => ({ path: "./viz.cjs", external: true }));
+    b.onResolve({ filter: /^execa$/ }, () => ({ path: "./execa.cjs", external: true }));
   },
 };
 
@@ -66,7 +81,7 @@ await build({
   // import.meta.url of the sources is the bundle's own URL (it sits where tsc's main.js does)
   define: { "import.meta.url": "__nsnetUrl" },
   banner: { js: 'const __nsnetUrl = require("node:url").pathToFileURL(__filename).href;' },
-  plugins: [vizApart],
+  plugins: [apart],
   // import() of viz becomes a require(): the bundle runs as a vm.Script, which has no module
   // loader of its own for import()
   supported: { "dynamic-import": false },
