@@ -6,7 +6,7 @@ import type { Span } from "../model/span.js";
 import type { ScriptCstNode } from "./cst.js";
 import { LineIndex } from "./lines.js";
 import { describeToken } from "./messages.js";
-import { parser } from "./parser.js";
+import { parseRule } from "./parser.js";
 import { Builder } from "./to-ast.js";
 import { LAngle, mainLexer, Newline, RAngle, Semicolon, UnterminatedString } from "./tokens.js";
 
@@ -63,9 +63,9 @@ export function parse(text: string, file: string): ParseResult {
   for (const t of open)
     diagnostics.push(diag("NS103", at(t.startOffset, t.startOffset + 1), {}, { hint: "add '>' where the block ends (blocks may span lines)" }));
 
-  parser.input = tokens;
-  const cst = parser.script() as ScriptCstNode; // the rule's CST, as cst.ts describes it
-  const parseErrors = [...parser.errors];
+  const parsed = parseRule("script", tokens);
+  const cst = parsed.cst as ScriptCstNode; // the rule's CST, as cst.ts describes it
+  const parseErrors = parsed.errors;
   for (const e of parseErrors) {
     const t = e.token;
     const isEof = tokenMatcher(t, EOF) || !Number.isFinite(t.startOffset);

@@ -1,4 +1,4 @@
-import { CstParser, LLkLookaheadStrategy, type IToken, type TokenType } from "chevrotain";
+import { CstParser, LLkLookaheadStrategy, type CstNode, type IRecognitionException, type IToken, type TokenType } from "chevrotain";
 import {
   Address,
   AnyWord,
@@ -54,10 +54,11 @@ export class NsnetParser extends CstParser {
    * large part of every start-up and find nothing new in a grammar that passed them, so
    * the one parser nsnet uses skips them; a test builds one with them and must not throw.
    */
-  constructor(opts: { validate: boolean; eagerLookahead?: boolean } = { validate: true }) {
+  constructor(opts: { validate: boolean; eagerLookahead?: boolean; recovery?: boolean } = { validate: true }) {
     super(allTokens, {
       nodeLocationTracking: "full",
-      recoveryEnabled: true,
+      // `recovery: false`: the parser that tries first (parseRule)
+      recoveryEnabled: opts.recovery ?? true,
       maxLookahead: MAX_LOOKAHEAD,
       errorMessageProvider: errorMessages,
       skipValidations: !opts.validate,
@@ -618,5 +619,33 @@ function isClauseKeyword(token: IToken, keywords: TokenType[]): boolean {
   return keywords.includes(token.tokenType);
 }
 
-/** The one parser instance (house rule: one parser, reused). */
-export const parser = new NsnetParser({ validate: false });
+/**
+ * The parser instance nsnet parses with first, and that answers questions about the grammar
+ * (house rule: one parser, reused). It has no error recovery: chevrotain then skips
+ * computing the grammar's resynchronisation sets when it builds the parser, a few ms of
+ * every start (docs/startup.md), and on a text without syntax errors it builds the same tree
+ * (a test holds the two equal on every example, stdlib and fixture script).
+ */
+export const parser = new NsnetParser({ validate: false, recovery: false });
+
+let recovering: NsnetParser | undefined;
+
+/** The parser with chevrotain's error recovery, built the first time a text has an error. */
+function recoveringParser(): NsnetParser {
+  recovering ??= new NsnetParser({ validate: false });
+  return recovering;
+}
+
+/**
+ * A start rule's CST and syntax errors for `tokens`. A text with an error is parsed again
+ * with recovery, so that the tree holds everything that could be parsed and every error is
+ * reported, not only the first.
+ */
+export function parseRule(rule: "script" | "interpolation", tokens: IToken[]): { cst: CstNode; errors: IRecognitionException[] } {
+  parser.input = tokens;
+  const cst = parser[rule]();
+  if (parser.errors.length === 0) return { cst, errors: [] };
+  const again = recoveringParser();
+  again.input = tokens;
+  return { cst: again[rule](), errors: [...again.errors] };
+}

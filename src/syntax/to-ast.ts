@@ -21,7 +21,7 @@ import type {
 } from "./cst.js";
 import type { LineIndex } from "./lines.js";
 import { describeToken } from "./messages.js";
-import { parser } from "./parser.js";
+import { parseRule } from "./parser.js";
 import { statementBuilders, type StatementRule } from "./statement-builders.js";
 import { buildTemplate, mergeText, splitAtColon } from "./template.js";
 import { Address, interpolationLexer, Pipe, StringTok, UnterminatedString } from "./tokens.js";
@@ -120,9 +120,9 @@ export class Builder {
     for (const e of lexed.errors) this.report("NS109", start + e.offset, start + e.offset + e.length, { char: inner[e.offset] ?? "?" });
     const fallback: A.Expr = { type: "Var", name: inner.trim(), span: this.span(start, end) };
     if (lexed.errors.length) return fallback;
-    parser.input = lexed.tokens;
-    const cst = parser.interpolation() as InterpolationCstNode; // the rule's CST, as cst.ts describes it
-    const errors = [...parser.errors];
+    const parsed = parseRule("interpolation", lexed.tokens);
+    const cst = parsed.cst as InterpolationCstNode; // the rule's CST, as cst.ts describes it
+    const errors = parsed.errors;
     if (errors.length) {
       const e = errors[0]!;
       const here = isReal(e.token);

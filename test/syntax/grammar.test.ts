@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { generateCstDts, Lexer, type CstNode, type IToken } from "chevrotain";
 import { interpolationTokens, lexerConfig, mainLexer, mainTokens } from "../../src/syntax/tokens.js";
-import { NsnetParser, parser } from "../../src/syntax/parser.js";
+import { NsnetParser, parser, parseRule } from "../../src/syntax/parser.js";
 import { expectGolden } from "../golden.js";
 
 const CST_HEADER = `// Generated from the parser by chevrotain's generateCstDts (test/syntax/grammar.test.ts keeps
@@ -29,7 +29,7 @@ describe("the grammar passes chevrotain's own checks", () => {
   });
 });
 
-describe("lookahead built on first use (src/syntax/lazy-lookahead.ts)", () => {
+describe("the parsers nsnet builds for speed: lookahead on first use (lazy-lookahead.ts), recovery only after an error (parseRule)", () => {
   const repo = join(import.meta.dirname, "../..");
   const scripts = (dir: string): string[] =>
     readdirSync(join(repo, dir), { recursive: true, encoding: "utf8" })
@@ -45,6 +45,21 @@ describe("lookahead built on first use (src/syntax/lazy-lookahead.ts)", () => {
     const cst: CstNode = p.script();
     return show({ cst, errors: p.errors.map((e) => ({ name: e.name, message: e.message, token: e.token as IToken })) });
   };
+
+  it("parses without recovery as with it wherever the text has no error; with errors, parseRule recovers", () => {
+    const recovering = new NsnetParser({ validate: false });
+    let clean = 0;
+    for (const t of texts) {
+      const tokens = mainLexer.tokenize(t).tokens;
+      const r = parseRule("script", tokens);
+      const expected = run(recovering, t);
+      expect(show({ cst: r.cst, errors: r.errors.map((e) => ({ name: e.name, message: e.message, token: e.token })) })).toBe(expected);
+      if (r.errors.length === 0) clean++;
+    }
+    // both kinds were there
+    expect(clean).toBeGreaterThan(50);
+    expect(clean).toBeLessThan(texts.length - 50);
+  });
 
   it("decides as chevrotain's eager lookahead on every example, stdlib and fixture script, whole and cut short", () => {
     expect(texts.length).toBeGreaterThan(200);
