@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { afterAll, describe, expect, it } from "vitest";
 import { canSandbox, cleanKernelBuild, runScenario } from "./sandbox.js";
 
@@ -18,7 +19,11 @@ interface HostSysctlResult {
 
 describe.skipIf(!ok)("the host's sysctls, written without a sysctl process (sandbox)", () => {
   it("take effect with their originals recorded; a refused key fails its op in sysctl's words and rolls back", async () => {
+    // /proc/sys/net is the writer's namespace: the sandbox's keys change, this machine's do not
+    const machine = () => ["ipv4/ip_forward", "ipv4/conf/all/proxy_arp"].map((k) => readFileSync(`/proc/sys/net/${k}`, "utf8"));
+    const machineBefore = machine();
     const { result: r } = await runScenario<HostSysctlResult>("host-sysctl");
+    expect(machine()).toEqual(machineBefore);
     expect(r.good).toEqual({ status: "ok", changed: 3 });
     // read, the bridge with its read-back, then the two writes: no sysctl process
     expect(r.commands.filter((c) => /^\+ (\S+\/)?sysctl /.test(c))).toEqual([]);
