@@ -21,7 +21,6 @@
 import { build } from "esbuild";
 import { spawnSync } from "node:child_process";
 import { chmod, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
-import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -36,38 +35,31 @@ for (const f of await readdir(outdir).catch(() => [])) {
   if (/\.mjs(\.map|\.LEGAL\.txt)?$|^nsnet-bundle\.|^nsnet\.cjs|^viz\.cjs|^execa\.cjs/.test(f)) await rm(join(outdir, f));
 }
 
-// viz.js as one CommonJS file of its own
-await build({
-  entryPoints: [createRequire(import.meta.url).resolve("@viz-js/viz")],
-  outfile: join(outdir, "viz.cjs"),
-  bundle: true,
-  platform: "node",
-  format: "cjs",
-  target: "node20",
-  minifyWhitespace: true,
-  legalComments: "linked",
-  logLevel: "warning",
-});
+// Packages a few commands need, each bundled into a CommonJS file of its own next to the
+// bundle, which requires it (`./NAME.cjs`) the first time it is used: viz.js (1.5 MB,
+// `graph --format svg` only) and execa (200 KB with its dependencies, interactive commands).
+const APART = { "@viz-js/viz": "viz", execa: "execa" };
+for (const [pkg, name] of Object.entries(APART)) {
+  await build({
+    stdin: { contents: `export * from ${JSON.stringify(pkg)};`, resolveDir: repo },
+    outfile: join(outdir, `${name}.cjs`),
+    bundle: true,
+    platform: "node",
+    format: "cjs",
+    target: "node20",
+    minifyWhitespace: true,
+    legalComments: "linked",
+    logLevel: "warning",
+  });
+}
 
-// execa likewise (200 KB with its dependencies): only interactive commands use it
-await build({
-  stdin: { contents: 'export * from "execa";', resolveDir: repo },
-  outfile: join(outdir, "execa.cjs"),
-  bundle: true,
-  platform: "node",
-  format: "cjs",
-  target: "node20",
-  minifyWhitespace: true,
-  legalComments: "linked",
-  logLevel: "warning",
-});
-
-/** `@viz-js/viz` and `execa` are the files built above, required at run time next to the bundle. */
 const apart = {
   name: "apart",
   setup(b) {
-    b.onResolve({ filter: /^@viz-js\/viz$/ }, () => ({ path: "./viz.cjs", external: true }));
-    b.onResolve({ filter: /^execa$/ }, () => ({ path: "./execa.cjs", external: true }));
+    for (const [pkg, name] of Object.entries(APART)) {
+      const filter = new RegExp(`^${pkg.replace(/[/.]/g, "\\$&")}$`);
+      b.onResolve({ filter }, () => ({ path: `./${name}.cjs`, external: true }));
+    }
   },
 };
 
