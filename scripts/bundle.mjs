@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Builds the installed `nsnet` (docs/startup.md): src/cli/main.ts and everything it reaches
-// (chevrotain, execa, kleur included) as ONE CommonJS file, dist/cli/nsnet-bundle.cjs, with
+// (chevrotain and kleur included) as ONE CommonJS file, dist/cli/nsnet-bundle.cjs, with
 // a V8 code cache beside it (nsnet-bundle.cache), behind dist/cli/nsnet.cjs, the small file
 // package.json's `bin` names. Graphviz (viz.js, 1.5 MB, `graph --format svg` only) and execa
 // (interactive commands only) are files of their own, dist/cli/viz.cjs and execa.cjs,
