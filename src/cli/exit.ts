@@ -23,7 +23,46 @@ export function ignoreClosedReader(stream: Stream): void {
   });
 }
 
-export async function exitAfterDrain(code: number, streams: Stream[] = [process.stdout, process.stderr]): Promise<never> {
+/** process.stdout and process.stderr, once created. */
+const created = new Set<Stream>();
+
+function adopt(stream: Stream): Stream {
+  if (!created.has(stream)) {
+    created.add(stream);
+    ignoreClosedReader(stream);
+  }
+  return stream;
+}
+
+/**
+ * Node creates process.stdout and process.stderr when they are first used — for a pipe, as
+ * udev gives a hook, that loads node's net and stream modules, a few ms of a start
+ * (docs/startup.md). So nothing touches them up front: each is guarded against a closed
+ * reader when it is created, and only those are drained at exit. A hook or a check that
+ * prints nothing creates neither.
+ */
+export function guardStandardStreams(): void {
+  for (const name of ["stdout", "stderr"] as const) {
+    const own = Object.getOwnPropertyDescriptor(process, name);
+    if (!own?.get || !own.configurable) {
+      adopt(process[name]);
+      continue;
+    }
+    const create = own.get;
+    const enumerable = own.enumerable ?? true;
+    Object.defineProperty(process, name, {
+      configurable: true,
+      enumerable,
+      get() {
+        const stream = adopt(create.call(process) as Stream);
+        Object.defineProperty(process, name, { configurable: true, enumerable, get: () => stream });
+        return stream;
+      },
+    });
+  }
+}
+
+export async function exitAfterDrain(code: number, streams: Stream[] = [...created]): Promise<never> {
   await Promise.all(streams.map(drained));
   process.exit(code);
 }

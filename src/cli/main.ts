@@ -7,12 +7,11 @@
  * is most of its cost, and `nsnet --version` initialises nothing else.
  */
 import { setEntryPath } from "./entry-path.js";
-import { exitAfterDrain, ignoreClosedReader } from "./exit.js";
+import { exitAfterDrain, guardStandardStreams } from "./exit.js";
 
 // the installed executable (dist/cli/nsnet.cjs) names itself; unbundled, this file is the entry
 setEntryPath((globalThis as { __nsnetEntry?: string }).__nsnetEntry ?? import.meta.url);
-ignoreClosedReader(process.stdout);
-ignoreClosedReader(process.stderr);
+guardStandardStreams();
 
 async function entry(argv: string[]): Promise<number> {
   // A container runtime runs the plugin with CNI_COMMAND set (through a link named after the

@@ -1,4 +1,3 @@
-import kleur from "kleur";
 import type { Diagnostic, Severity } from "./diagnostic.js";
 import type { Span } from "../model/span.js";
 
@@ -17,23 +16,32 @@ export interface RenderOptions {
 }
 
 export function renderDiagnostics(diags: readonly Diagnostic[], opts: RenderOptions): string {
-  // kleur guesses from the process's stdout; the caller knows which stream this goes to.
-  kleur.enabled = opts.color;
   return diags.map((d) => renderOne(d, opts)).join("\n");
 }
 
-function paint(opts: RenderOptions) {
-  const on = opts.color;
-  const wrap = (f: (s: string) => string) => (s: string) => (on ? f(s) : s);
-  return {
-    error: wrap((s) => kleur.bold().red(s)),
-    warning: wrap((s) => kleur.bold().yellow(s)),
-    info: wrap((s) => kleur.bold().cyan(s)),
-    note: wrap((s) => kleur.bold().blue(s)),
-    hint: wrap((s) => kleur.bold().green(s)),
-    dim: wrap((s) => kleur.dim(s)),
-    bold: wrap((s) => kleur.bold(s)),
-  };
+/** SGR styles, written as kleur writes them (its codes, opening in order, closing in the
+ *  same order). The renderer does not load kleur: kleur reads process.stdout when it loads,
+ *  which makes node create that stream, and every check and hook renders through here
+ *  (docs/startup.md). The REPL and `up`, which colour more, use kleur itself. */
+const sgr =
+  (...codes: [open: number, close: number][]) =>
+  (s: string): string =>
+    codes.map(([o]) => `\u001b[${o}m`).join("") + s + codes.map(([, c]) => `\u001b[${c}m`).join("");
+const BOLD: [number, number] = [1, 22];
+export const STYLES = {
+  error: sgr(BOLD, [31, 39]),
+  warning: sgr(BOLD, [33, 39]),
+  info: sgr(BOLD, [36, 39]),
+  note: sgr(BOLD, [34, 39]),
+  hint: sgr(BOLD, [32, 39]),
+  dim: sgr([2, 22]),
+  bold: sgr(BOLD),
+} as const;
+
+function paint(opts: RenderOptions): typeof STYLES {
+  if (opts.color) return STYLES;
+  const plain = (s: string) => s;
+  return { error: plain, warning: plain, info: plain, note: plain, hint: plain, dim: plain, bold: plain };
 }
 
 export function location(span: Span): string {

@@ -1,5 +1,6 @@
+import kleur from "kleur";
 import { describe, it, expect } from "vitest";
-import { renderDiagnostics, diagnosticsToJson } from "../../src/diagnostics/render.js";
+import { renderDiagnostics, diagnosticsToJson, STYLES } from "../../src/diagnostics/render.js";
 import type { Diagnostic } from "../../src/diagnostics/diagnostic.js";
 
 const src = "uplink eth0\nns lxc1 < veth pair; addr 1.1.128.300/20 >\n";
@@ -36,6 +37,20 @@ describe("renderDiagnostics", () => {
     expect(plain).not.toMatch(/\u001b\[/);
     const coloured = renderDiagnostics([d], { sources: new Map([["x.nsnet", src]]), color: true });
     expect(coloured).toMatch(/\u001b\[/);
+  });
+
+  it("colours as kleur does, which the REPL and `up` use (the renderer writes the codes itself)", () => {
+    kleur.enabled = true;
+    const expected = {
+      error: kleur.bold().red("x y"),
+      warning: kleur.bold().yellow("x y"),
+      info: kleur.bold().cyan("x y"),
+      note: kleur.bold().blue("x y"),
+      hint: kleur.bold().green("x y"),
+      dim: kleur.dim("x y"),
+      bold: kleur.bold("x y"),
+    };
+    expect(Object.fromEntries(Object.entries(STYLES).map(([k, f]) => [k, f("x y")]))).toEqual(expected);
   });
 
   it("renders JSON with the same data", () => {
