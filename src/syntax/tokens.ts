@@ -1,4 +1,5 @@
 import { createToken, Lexer, type CustomPatternMatcherReturn, type TokenType } from "chevrotain";
+import { TokenScanner } from "./lexer.js";
 import { isIdentPart, isIdentStart, scanString, scanUrl, scanWord } from "./scan.js";
 
 /**
@@ -430,13 +431,16 @@ export const allTokens: TokenType[] = [
   Percent,
 ];
 
-/** The lexers nsnet runs skip chevrotain's token checks at start-up (as the parser skips its
- *  grammar checks); a test builds both with the checks on (test/syntax/grammar.test.ts). */
+/** How chevrotain's own Lexer would be configured for these tokens. nsnet lexes with
+ *  TokenScanner (lexer.ts), which does what that Lexer does without building it; the tests
+ *  build chevrotain's with this configuration, its token checks on, and compare the two
+ *  (test/syntax/lexer.test.ts, test/syntax/grammar.test.ts). */
 export const lexerConfig = { positionTracking: "full", ensureOptimizations: false, recoveryEnabled: true, skipValidations: true } as const;
-export const mainLexer = new Lexer(mainTokens, lexerConfig);
-let interpolation: Lexer | undefined;
+
+export const mainLexer = new TokenScanner(mainTokens);
+let interpolation: TokenScanner | undefined;
 /** The lexer of `${…}` insides, built the first time a script has one. */
-export function interpolationLexer(): Lexer {
-  interpolation ??= new Lexer(interpolationTokens, lexerConfig);
+export function interpolationLexer(): TokenScanner {
+  interpolation ??= new TokenScanner(interpolationTokens);
   return interpolation;
 }

@@ -5,11 +5,12 @@ import { Lexer, type ILexingResult, type TokenType } from "chevrotain";
 import { describe, expect, it } from "vitest";
 import { interpolationLexer, interpolationTokens, lexerConfig, mainLexer, mainTokens } from "../../src/syntax/tokens.js";
 
-// Every token gives chevrotain the characters it can start with (start_chars_hint), so that
-// building the lexers analyses no regular expression; a hint that missed a character would
-// make the lexer skip that token there. The reference lexers get the same tokens without
-// the hints on regular expressions, which chevrotain then analyses itself: the lexers nsnet
-// uses must lex everything exactly as they do.
+// nsnet lexes with TokenScanner (src/syntax/lexer.ts): chevrotain's lexing loop over the
+// token types, trusting each type's start characters (start_chars_hint) and line_breaks
+// instead of building chevrotain's Lexer. The reference lexers are chevrotain's own, given
+// the same token types without the hints on regular expressions, which chevrotain then
+// analyses itself: so a wrong hint, or a scanner that differs from chevrotain's loop in
+// a token, a field, a group, a line or column, or an error and its recovery, shows here.
 const show = (r: ILexingResult): string =>
   JSON.stringify({ tokens: r.tokens, groups: r.groups, errors: r.errors }, (k, v) => (k === "tokenType" ? (v as TokenType).name : v));
 
@@ -23,7 +24,7 @@ const scripts = (dir: string): string[] =>
 const ALPHABET = [...Array.from({ length: 95 }, (_, i) => String.fromCharCode(32 + i)), "\t", "\r", "\n", "é", "€", "\u00a0", "\u0000"];
 const texts = fc.string({ unit: fc.constantFrom(...ALPHABET), maxLength: 60 });
 
-describe("the lexers' start-character hints", () => {
+describe("nsnet's lexers (TokenScanner and the start-character hints)", () => {
   const analysed = (tokens: TokenType[]) =>
     tokens.map((t) => {
       if (!(t.PATTERN instanceof RegExp)) return t;
@@ -33,7 +34,7 @@ describe("the lexers' start-character hints", () => {
   const refMain = new Lexer(analysed(mainTokens), lexerConfig);
   const refInterpolation = new Lexer(analysed(interpolationTokens), lexerConfig);
 
-  it("are what the reference lexers would have worked out (they are not the hints' copies)", () => {
+  it("are compared with lexers that work the hints out themselves (not the hints' copies)", () => {
     expect(mainTokens.filter((t) => t.PATTERN instanceof RegExp).every((t) => t.START_CHARS_HINT !== undefined)).toBe(true);
     expect(analysed(mainTokens).filter((t) => t.START_CHARS_HINT !== undefined).length).toBeLessThan(mainTokens.length);
   });
