@@ -26,9 +26,10 @@ export const Slash = createToken({ name: "Slash", pattern: Lexer.NA, label: "'/'
 export const Percent = createToken({ name: "Percent", pattern: Lexer.NA, label: "'%'" });
 
 // Every token names the characters it can start with (start_chars_hint), those with a
-// regular expression too, and says whether it spans lines (line_breaks): chevrotain then
-// skips analysing the expressions each time the lexers are built, a large part of every
-// start-up. A test holds each hint to what its pattern matches (test/syntax/lexer.test.ts).
+// regular expression too, and says whether it spans lines (line_breaks): nsnet's lexer
+// (TokenScanner, lexer.ts) tries a token only where it can start and counts lines only in
+// tokens that span them, with nothing to analyse at start-up. A test holds each hint to
+// what its pattern matches (test/syntax/lexer.test.ts).
 const IDENT_START = [..."abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_"];
 
 // ─────────── trivia and punctuation ───────────
