@@ -78,7 +78,7 @@ await build({
   // minified): 0.14 MB where its modules bundle to 0.27 MB — less to read and deserialise at
   // every start; nsnet's own names stay readable in stack traces
   alias: { chevrotain: join(repo, "node_modules/chevrotain/lib/chevrotain.min.mjs") },
-  // import() of viz becomes a require(): the bundle runs as a vm.Script, which has no module
+  // import() of viz.js and execa becomes a require(): the bundle runs as a vm.Script, which has no module
   // loader of its own for import()
   supported: { "dynamic-import": false },
   // ASCII only, so the stub reads it as latin1: no UTF-8 decoding of a megabyte at each start
