@@ -123,10 +123,15 @@ export function undoVerdict(u: { step: OpStep; effect: Effect }, who: Owner, ops
   return "run";
 }
 
-/** Current identities of the namespaces these steps delete. */
+/** Current identities of the namespaces these steps delete: a stat each, all at once (a
+ *  thousand one after the other took 75 ms of a re-apply). */
 export async function identitiesOf(names: Iterable<string>): Promise<Record<string, NetnsIdentity | null>> {
+  const unique = [...new Set(names)];
+  const found = await Promise.all(unique.map(netnsIdentity));
   const out: Record<string, NetnsIdentity | null> = {};
-  for (const n of new Set(names)) out[n] = await netnsIdentity(n);
+  unique.forEach((n, i) => {
+    out[n] = found[i]!;
+  });
   return out;
 }
 
