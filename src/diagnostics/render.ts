@@ -38,10 +38,11 @@ export const STYLES = {
   bold: sgr(BOLD),
 } as const;
 
+const plain = (s: string) => s;
+const PLAIN: typeof STYLES = { error: plain, warning: plain, info: plain, note: plain, hint: plain, dim: plain, bold: plain };
+
 function paint(opts: RenderOptions): typeof STYLES {
-  if (opts.color) return STYLES;
-  const plain = (s: string) => s;
-  return { error: plain, warning: plain, info: plain, note: plain, hint: plain, dim: plain, bold: plain };
+  return opts.color ? STYLES : PLAIN;
 }
 
 export function location(span: Span): string {

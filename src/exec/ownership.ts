@@ -127,12 +127,8 @@ export function undoVerdict(u: { step: OpStep; effect: Effect }, who: Owner, ops
  *  thousand one after the other took 75 ms of a re-apply). */
 export async function identitiesOf(names: Iterable<string>): Promise<Record<string, NetnsIdentity | null>> {
   const unique = [...new Set(names)];
-  const found = await Promise.all(unique.map(netnsIdentity));
-  const out: Record<string, NetnsIdentity | null> = {};
-  unique.forEach((n, i) => {
-    out[n] = found[i]!;
-  });
-  return out;
+  const found = await Promise.all(unique.map((n) => netnsIdentity(n)));
+  return Object.fromEntries(unique.map((n, i) => [n, found[i]!]));
 }
 
 /** Names of the namespaces a list of steps deletes. */

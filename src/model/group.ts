@@ -19,9 +19,10 @@ export function groupOf<T extends B, B>(g: Grouping<B>, items: readonly T[], k: 
   if (!entry || entry.n !== items.length) {
     const by = new Map<string, B[]>();
     for (const x of items) {
-      const list = by.get(g.key(x));
+      const kx = g.key(x);
+      const list = by.get(kx);
       if (list) list.push(x);
-      else by.set(g.key(x), [x]);
+      else by.set(kx, [x]);
     }
     entry = { n: items.length, by };
     g.cache.set(items, entry);

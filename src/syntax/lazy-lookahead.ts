@@ -13,24 +13,21 @@ type OptionalOptions = Parameters<ILookaheadStrategy["buildLookaheadForOptional"
  */
 export class LazyLookahead extends LLkLookaheadStrategy {
   override buildLookaheadForAlternation(options: AlternationOptions): ReturnType<ILookaheadStrategy["buildLookaheadForAlternation"]> {
-    let built: ReturnType<ILookaheadStrategy["buildLookaheadForAlternation"]> | undefined;
-    const build = () => {
-      built ??= super.buildLookaheadForAlternation(options);
-      return built;
-    };
-    return function (this: unknown, alts) {
-      return build().call(this, alts);
-    };
+    return builtOnFirstCall(() => super.buildLookaheadForAlternation(options));
   }
 
   override buildLookaheadForOptional(options: OptionalOptions): ReturnType<ILookaheadStrategy["buildLookaheadForOptional"]> {
-    let built: ReturnType<ILookaheadStrategy["buildLookaheadForOptional"]> | undefined;
-    const build = () => {
-      built ??= super.buildLookaheadForOptional(options);
-      return built;
-    };
-    return function (this: unknown) {
-      return build().call(this);
-    };
+    return builtOnFirstCall(() => super.buildLookaheadForOptional(options));
   }
+}
+
+/** A lookahead function that builds the real one on its first call and hands every call to
+ *  it (with the parser as `this`; an optional's takes no argument and ignores the one
+ *  passed here). */
+function builtOnFirstCall<T, R>(build: () => (this: unknown, arg?: T) => R): (this: unknown, arg?: T) => R {
+  let built: ((this: unknown, arg?: T) => R) | undefined;
+  return function (this: unknown, arg?: T) {
+    built ??= build();
+    return built.call(this, arg);
+  };
 }
