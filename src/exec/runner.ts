@@ -161,6 +161,34 @@ export function assertSafeBatchText(text: string): void {
   }
 }
 
+/** Where a child nsnet started keeps the user's own LC_ALL ("" when it was unset), so a
+ *  command the user typed (`nsnet sandbox F -- CMD…`) gets it back two processes later. */
+export const USER_LC_ALL_ENV = "NSNET_USER_LC_ALL";
+
+/**
+ * The environment of every child: nsnet's own, the caller's additions, and `LC_ALL=C`. A
+ * locale named in LANG or LC_* that is not installed makes perl print "Setting locale
+ * failed" on stderr, and other programs translate their words; nsnet reads children's
+ * output and stderr, so they all speak C (PERL_BADLANG=0 silences perl's warning even if a
+ * child resets the locale). Only a command the user typed gets the user's locale back.
+ */
+export function childEnv(extra: Record<string, string> | undefined, userCommand = false): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, ...extra };
+  if (userCommand) {
+    const was = env[USER_LC_ALL_ENV];
+    if (was !== undefined) {
+      if (was === "") delete env.LC_ALL;
+      else env.LC_ALL = was;
+      delete env[USER_LC_ALL_ENV];
+    }
+    return env;
+  }
+  env[USER_LC_ALL_ENV] ??= process.env.LC_ALL ?? "";
+  env.LC_ALL = "C";
+  env.PERL_BADLANG = "0";
+  return env;
+}
+
 export type VerboseSink = (line: string) => void;
 
 export class ProcessRunner implements Runner {
@@ -181,11 +209,14 @@ export class ProcessRunner implements Runner {
       if (opts.input) for (const line of opts.input.split("\n")) if (line) this.verbose(`  | ${line}`);
     }
     const [file, ...args] = argv;
-    if (!opts.interactive) return spawnCollect(file!, args, opts);
+    const env = childEnv(opts.env, opts.userCommand === true);
+    if (!opts.interactive) return spawnCollect(file!, args, opts.input, opts.timeoutMs, env);
     // Interactive: the terminal is the child's; we wait and keep out of its way. (execa is
     // loaded here only: a hook or a check never pays for reading it.)
     const { execa } = await import("execa");
-    const r = await whileChildHasTerminal(() => execa(file!, args, { stdio: "inherit", reject: false, timeout: opts.timeoutMs, env: opts.env, shell: false }));
+    const r = await whileChildHasTerminal(() =>
+      execa(file!, args, { stdio: "inherit", reject: false, timeout: opts.timeoutMs, env, extendEnv: false, shell: false }),
+    );
     // A child killed by a signal exits as a shell reports it: 128 + the signal's number.
     const bySignal = r.signal ? 128 + (constants.signals[r.signal as NodeJS.Signals] ?? 0) : undefined;
     return { exitCode: typeof r.exitCode === "number" ? r.exitCode : (bySignal ?? 1), stdout: "", stderr: r.failed && !r.exitCode ? String(r.message) : "" };
@@ -211,7 +242,7 @@ export class ProcessRunner implements Runner {
     const out = opts.logFile === undefined ? openSync("/dev/null", "a") : openSync(opts.logFile, APPEND_NOFOLLOW, 0o600);
     try {
       const [file, ...args] = argv;
-      const child = spawn(file!, args, { detached: true, stdio: ["ignore", out, out], env: opts.env, shell: false });
+      const child = spawn(file!, args, { detached: true, stdio: ["ignore", out, out], env: childEnv(opts.env), shell: false });
       const pid = await new Promise<number>((resolve, reject) => {
         child.once("error", reject);
         child.once("spawn", () => resolve(child.pid!));
@@ -252,11 +283,11 @@ const FORCE_KILL_AFTER_MS = 5000;
  * node:child_process — at a thousand namespaces nsnet spawns a thousand times, and a
  * general-purpose wrapper costs about as much per call as the fork itself.
  */
-function spawnCollect(file: string, args: string[], opts: RunOptions): Promise<RunResult> {
+function spawnCollect(file: string, args: string[], input: string | undefined, timeoutMs: number | undefined, env: NodeJS.ProcessEnv): Promise<RunResult> {
   return new Promise((resolve) => {
     let child: ChildProcess;
     try {
-      child = spawn(file, args, { stdio: ["pipe", "pipe", "pipe"], env: opts.env ? { ...process.env, ...opts.env } : process.env, shell: false });
+      child = spawn(file, args, { stdio: ["pipe", "pipe", "pipe"], env, shell: false });
     } catch (e) {
       resolve({ exitCode: 1, stdout: "", stderr: (e as Error).message });
       return;
@@ -268,14 +299,14 @@ function spawnCollect(file: string, args: string[], opts: RunOptions): Promise<R
     child.stderr!.on("data", (b: Buffer) => err.push(b));
     // a child that exits without reading its input closes the pipe under us: not an error
     child.stdin!.on("error", () => {});
-    child.stdin!.end(opts.input ?? "");
+    child.stdin!.end(input ?? "");
     let timer: NodeJS.Timeout | undefined;
     let forceTimer: NodeJS.Timeout | undefined;
-    if (opts.timeoutMs !== undefined) {
+    if (timeoutMs !== undefined) {
       timer = setTimeout(() => {
         child.kill("SIGTERM");
         forceTimer = setTimeout(() => child.kill("SIGKILL"), FORCE_KILL_AFTER_MS);
-      }, opts.timeoutMs);
+      }, timeoutMs);
     }
     child.once("error", (e) => {
       spawnError = e;

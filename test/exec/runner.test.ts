@@ -1,5 +1,18 @@
 import { describe, expect, it } from "vitest";
-import { ProcessRunner, UnsafeArgumentError, assertSafeArgv, assertSafeBatchText, isValidIfName, isValidNsName } from "../../src/exec/runner.js";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import {
+  ProcessRunner,
+  USER_LC_ALL_ENV,
+  UnsafeArgumentError,
+  assertSafeArgv,
+  assertSafeBatchText,
+  childEnv,
+  isValidIfName,
+  isValidNsName,
+} from "../../src/exec/runner.js";
+import { fanoutArgv } from "../../src/exec/fanout.js";
 
 describe("runner gates", () => {
   const hostile = ["../x", "1234", "a".repeat(65), "has space", "new\nline", "x#y", ".", "..", "", "-n"];
@@ -64,5 +77,73 @@ describe("interactive runs", () => {
     const before = process.listenerCount("SIGINT");
     await new ProcessRunner().run([process.execPath, "-e", "0"], { interactive: true });
     expect(process.listenerCount("SIGINT")).toBe(before);
+  });
+});
+
+/**
+ * Issue 20 item 0: a user whose LANG/LC_ALL names a locale this machine lacks (ssh forwards
+ * them) — perl warned "Setting locale failed" on stderr, which a fan-out read as a batch's
+ * failure. Every child nsnet starts speaks C; only the user's own command gets their locale.
+ */
+describe("children run with LC_ALL=C", () => {
+  const saved = { LC_ALL: process.env.LC_ALL, LANG: process.env.LANG };
+  const restore = () => {
+    for (const [k, v] of Object.entries(saved)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  };
+  const printEnv = [process.execPath, "-e", "process.stdout.write(JSON.stringify([process.env.LC_ALL, process.env.LANG]))"];
+
+  it("perl (the fan-out's launcher) prints no locale warning, and the run succeeds", async () => {
+    process.env.LC_ALL = "de_DE.UTF-8";
+    process.env.LANG = "de_DE.UTF-8";
+    try {
+      const r = await new ProcessRunner().run(fanoutArgv("/tmp/nsnet-no-such-dir", [], 308), { input: "" });
+      expect(r).toEqual({ exitCode: 0, stdout: "", stderr: "" });
+    } finally {
+      restore();
+    }
+  });
+
+  it("collected, interactive and detached children get LC_ALL=C over the caller's env; the user's command gets the locale back", async () => {
+    process.env.LC_ALL = "de_DE.UTF-8";
+    process.env.LANG = "de_DE.UTF-8";
+    try {
+      const runner = new ProcessRunner();
+      const r = await runner.run(printEnv, { env: { LC_ALL: "fr_FR.UTF-8" } });
+      expect(JSON.parse(r.stdout)).toEqual(["C", "de_DE.UTF-8"]);
+      const interactive = await runner.run([process.execPath, "-e", "process.exit(process.env.LC_ALL === 'C' ? 0 : 9)"], { interactive: true });
+      expect(interactive.exitCode).toBe(0);
+      // a nested nsnet (the sandbox's inner half) has what we gave it, and passes the user's
+      // locale on to the command the user typed
+      const env = childEnv(undefined);
+      expect(env.LC_ALL).toBe("C");
+      process.env.LC_ALL = env.LC_ALL;
+      process.env[USER_LC_ALL_ENV] = env[USER_LC_ALL_ENV];
+      const user = await runner.run(printEnv, { userCommand: true });
+      expect(JSON.parse(user.stdout)).toEqual(["de_DE.UTF-8", "de_DE.UTF-8"]);
+      const dir = mkdtempSync(join(tmpdir(), "nsnet-env-"));
+      const log = join(dir, "log");
+      await runner.start!(printEnv, { logFile: log });
+      await expect.poll(() => readFileSync(log, "utf8"), { timeout: 5000 }).toBe(JSON.stringify(["C", "de_DE.UTF-8"]));
+    } finally {
+      delete process.env[USER_LC_ALL_ENV];
+      delete process.env.PERL_BADLANG;
+      restore();
+    }
+  });
+
+  it("a user without LC_ALL gets it unset again in their own command", () => {
+    delete process.env.LC_ALL;
+    try {
+      const inner = childEnv(undefined);
+      expect(inner[USER_LC_ALL_ENV]).toBe("");
+      const env = childEnv(inner as Record<string, string>, true);
+      expect(env.LC_ALL).toBeUndefined();
+      expect(env[USER_LC_ALL_ENV]).toBeUndefined();
+    } finally {
+      restore();
+    }
   });
 });
