@@ -1,7 +1,7 @@
 import type * as A from "../ast/nodes.js";
 import type { Span } from "../model/span.js";
 import { HOST, type Nat } from "../model/topology.js";
-import { validateIfName } from "../model/names.js";
+import { validateIfPattern } from "../model/names.js";
 import { parseAddressText } from "./address-text.js";
 import { evalTemplate } from "./evaluate.js";
 import type { Body, Expansion } from "./expansion.js";
@@ -176,7 +176,7 @@ export function nat(x: Expansion, s: A.NatStmt, body: Body, scope: Scope): void 
     if (cidr === undefined) return;
     source = { kind: "subnet", cidr };
   } else {
-    const reason = validateIfName(text);
+    const reason = validateIfPattern(text);
     if (reason) {
       x.report("NS210", s.from.name.span, { name: text, reason });
       return;

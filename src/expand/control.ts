@@ -2,7 +2,7 @@ import type * as A from "../ast/nodes.js";
 import { didYouMean } from "../diagnostics/suggest.js";
 import type { Span } from "../model/span.js";
 import type { Handler, Value } from "../model/topology.js";
-import { validateIfName } from "../model/names.js";
+import { validateIfPattern } from "../model/names.js";
 import { evalExpr, evalTemplate, kindOf, plural } from "./evaluate.js";
 import { HOST } from "../model/topology.js";
 import type { Body, Expansion } from "./expansion.js";
@@ -151,7 +151,7 @@ export function use(x: Expansion, s: A.UseStmt, _body: Body, scope: Scope): void
 export function handler(x: Expansion, s: A.OnStmt, _body: Body, scope: Scope): void {
   const pattern = evalTemplate(s.pattern, scope, x.report);
   if (pattern === undefined) return;
-  const reason = validateIfName(pattern);
+  const reason = validateIfPattern(pattern, { glob: true });
   if (reason) {
     x.report("NS210", s.pattern.span, { name: pattern, reason });
     return;

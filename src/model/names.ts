@@ -26,7 +26,44 @@ export function validateIfName(s: string): string | null {
   // '%' is refused because the kernel treats `eth%d` as a template for "next free number".
   const bad = /[/:%\s\0]/u.exec(s);
   if (bad) return `it contains ${describeChar(bad[0])}`;
-  return null;
+  return refusedChars(s, NAME_CHAR);
+}
+
+/**
+ * The one allowlist of name characters (DESIGN §1.5), for every entry: the language, both
+ * importers, the CNI environment and netconf, udev events. Letters, digits, `_`, `.`, `-`;
+ * a pattern (`ve-+`, `lxc*`) adds `+` and `*`. Everything else — `#`, `;`, `<`, `>`,
+ * quotes, `\`, `$`, control characters — is something a batch line, a comment or the
+ * language itself would read otherwise, so it is never part of a name. (The kernel takes
+ * almost any byte; nsnet takes only what it can print back safely as a bare word.)
+ */
+const NAME_CHAR = /[^\p{L}\p{N}_.-]/u;
+const PATTERN_CHAR = /[^\p{L}\p{N}_.+*-]/u;
+/** udev's KERNEL=="…" globs (src/hook/glob.ts): `*`, `?`, `[a-z]`, `[!…]`/`[^…]`, `|` */
+const GLOB_CHAR = /[^\p{L}\p{N}_.+*?[\]!^|-]/u;
+const ALLOWED = "letters, digits, '_', '.', '-' only";
+
+function refusedChars(s: string, re: RegExp): string | null {
+  const bad = re.exec(s);
+  if (!bad) return null;
+  const extra = re === PATTERN_CHAR ? ", and '+' or '*' in a pattern" : re === GLOB_CHAR ? ", and * ? [ ] ! ^ | in a pattern" : "";
+  return `it contains ${describeChar(bad[0])} (${ALLOWED}${extra})`;
+}
+
+/**
+ * An interface-name pattern: a name that may hold `+`/`*` (`nat from ve-+`), or with
+ * `glob`, udev's wildcards too (`on add "lxc*_veth0|ve-*"`).
+ */
+export function validateIfPattern(s: string, o: { glob?: boolean } = {}): string | null {
+  const re = o.glob ? GLOB_CHAR : PATTERN_CHAR;
+  const plain = validateIfName(s.replace(o.glob ? /[+*?[\]!^|]/g : /[+*]/g, "x"));
+  if (plain !== null && !plain.startsWith("it contains")) return plain;
+  return refusedChars(s, re) ?? plain;
+}
+
+/** Whether a name (interface or namespace) keeps to the allowlist, for callers that only need yes/no. */
+export function isAllowedName(s: string): boolean {
+  return s.length > 0 && !NAME_CHAR.test(s);
 }
 
 /**
@@ -184,11 +221,28 @@ export function validateNetnsPath(p: string): string | null {
   return null;
 }
 
-function describeChar(c: string): string {
+/** A character for a message: named, or escaped when it is not printable (never raw). */
+export function describeChar(c: string): string {
   if (c === "\0") return "a NUL byte";
   if (c === " ") return "a space";
   if (c === "\t") return "a tab";
   if (c === "\n" || c === "\r") return "a line break";
-  if (/\s/u.test(c)) return "whitespace";
+  if (/\s/u.test(c)) return `whitespace (${escapeChar(c)})`;
+  if (/[\p{C}\p{Z}]/u.test(c)) return `the control character ${escapeChar(c)}`;
   return `'${c}'`;
+}
+
+/** `\x1b`, `\u200e`: how a character that must not reach a terminal raw is shown. */
+function escapeChar(c: string): string {
+  const n = c.codePointAt(0)!;
+  return n < 0x100 ? `\\x${n.toString(16).padStart(2, "0")}` : `\\u{${n.toString(16)}}`;
+}
+
+/**
+ * Text from a file, an environment or the kernel, made safe for a message or a comment on
+ * one line: every character outside printable ASCII that is not a letter, digit or mark —
+ * control characters, line breaks, bidi overrides, odd spaces — shown as its escape.
+ */
+export function escapeText(s: string): string {
+  return s.replace(/[^\x20-\x5b\x5d-\x7e\p{L}\p{N}\p{M}]/gu, (c) => (c === "\\" ? "\\\\" : escapeChar(c)));
 }

@@ -1,5 +1,15 @@
 import { describe, it, expect } from "vitest";
-import { isValidIfName, isValidNsName, validateIdent, validateIfName, validateNsName, validateSysctlKey, validateSysctlValue } from "../../src/model/names.js";
+import {
+  escapeText,
+  isValidIfName,
+  isValidNsName,
+  validateIdent,
+  validateIfName,
+  validateIfPattern,
+  validateNsName,
+  validateSysctlKey,
+  validateSysctlValue,
+} from "../../src/model/names.js";
 
 describe("interface names (docs/architecture.md §8)", () => {
   it("accepts kernel-valid names up to 15 bytes", () => {
@@ -22,6 +32,40 @@ describe("interface names (docs/architecture.md §8)", () => {
     expect(validateIfName("..")).not.toBeNull();
     expect(isValidIfName("eth0")).toBe(true);
     expect(isValidIfName("eth 0")).toBe(false);
+  });
+});
+
+describe("the one allowlist of name characters (DESIGN §1.5)", () => {
+  it("refuses what a batch line, a comment or the language would read otherwise, naming it escaped", () => {
+    for (const [name, shown] of [
+      ["e#x", "'#'"],
+      ["x;exec", "';'"],
+      ["a<b", "'<'"],
+      ["a>b", "'>'"],
+      ['a"b', `'"'`],
+      ["a'b", "'''"],
+      ["a\\b", "'\\'"],
+      ["${1+1}", "'$'"],
+      ["a\u001b]0;p", "\\x1b"],
+      ["a\u0007", "\\x07"],
+      ["a\u000bb", "\\x0b"],
+      ["a\u202eb", "\\u{202e}"],
+    ] as const) {
+      const why = validateIfName(name);
+      expect(why, name).toContain(shown);
+      expect(why, name).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u202e]/);
+      expect(validateIfPattern(name), name).not.toBeNull();
+    }
+  });
+  it("lets a pattern add '+' and '*', and nothing else", () => {
+    expect(validateIfName("ve-+")).toMatch(/'\+'/);
+    expect(validateIfPattern("ve-+")).toBeNull();
+    expect(validateIfPattern("lxc*")).toBeNull();
+    expect(validateIfPattern("ve;+")).toMatch(/';'/);
+    expect(validateIfPattern("a/+")).toMatch(/'\/'/);
+  });
+  it("escapes text for a message or a comment: one line, no control character", () => {
+    expect(escapeText("a\nb\u001b]0;pwned\u0007 é \\ \u202e")).toBe("a\\x0ab\\x1b]0;pwned\\x07 é \\\\ \\u{202e}");
   });
 });
 
