@@ -82,7 +82,8 @@ SUBSYSTEM) and applies the host-side work of FILE's \`on add|remove "PATTERN"\` 
 that match INTERFACE — or, in a script without handlers, the host side of the
 \`ns X < veth … >\` whose host end is INTERFACE — as one transaction. A repeated event
 does nothing; remove undoes what add applied. Exit 0 also when nothing matches
-(silently); 1 check errors (nothing touched); 3 rolled back; 4 rollback incomplete.
+(silently) and for an event without SUBSYSTEM (not a net event; one log line); 1 check
+errors (nothing touched); 3 rolled back; 4 rollback incomplete.
 `,
   "udev-rule": `usage: nsnet udev-rule FILE [--bin PATH]
 

@@ -37,9 +37,18 @@ export function eventFromEnv(env: NodeJS.ProcessEnv): HookEvent {
   return e;
 }
 
-/** Only network devices being added or removed can run a handler. */
+/** Only network devices being added or removed can run a handler. udev always says which
+ *  subsystem an event is about: one without SUBSYSTEM is no net event (the rules nsnet
+ *  writes match SUBSYSTEM=="net"), so it runs nothing. */
 export function isActionable(e: HookEvent): e is HookEvent & { action: "add" | "remove" } {
-  return (e.subsystem === undefined || e.subsystem === "net") && (e.action === "add" || e.action === "remove");
+  return e.subsystem === "net" && (e.action === "add" || e.action === "remove");
+}
+
+/** Why an event runs nothing whatever the script says, when that is worth a log line: an
+ *  event without SUBSYSTEM is not how udev runs a hook (someone tried it by hand?). */
+export function ignoredWhy(e: HookEvent): string | undefined {
+  if (e.subsystem === undefined) return "no SUBSYSTEM in the environment, so not a net event: ignored (udev sets SUBSYSTEM=net for network devices)";
+  return undefined;
 }
 
 /** How the event reads in log lines: `add lxc1_veth0 (ifindex 7)`. */

@@ -4,6 +4,7 @@ import { dirname, join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { checkLive } from "../check/live.js";
 import { hasErrors, type Diagnostic } from "../diagnostics/diagnostic.js";
+import { diag } from "../diagnostics/codes.js";
 import type { CompiledWithAllocations } from "../engine/compile.js";
 import { stateRoots } from "../engine/paths.js";
 import type { EngineOptions } from "../engine/types.js";
@@ -129,7 +130,9 @@ export async function runHook(compiled: CompiledWithAllocations, event: HookEven
     const work = workOf(selection, event.action, script, explicit, live0);
     const live = await withHostSysctls(opts, live0, work, previous);
 
-    const liveDiags = checkLive({ ...work, devices: [...work.devices, ...devicesUsed(script, work)] }, live, { project: key });
+    const liveDiags = checkLive({ ...work, devices: [...work.devices, ...devicesUsed(script, work)] }, live, { project: key }).map(
+      (d) => eventInterfaceMissing(d, event, script, work) ?? d,
+    );
     diagnostics.push(...liveDiags);
     if (hasErrors(liveDiags)) return result("check-failed", { handled, diagnostics });
 
@@ -170,6 +173,26 @@ export async function runHook(compiled: CompiledWithAllocations, event: HookEven
   } finally {
     await release();
   }
+}
+
+/**
+ * The interface an add event names is adopted as an existing device (an uplink-like one);
+ * when it is not there, the live check's "uplink X does not exist" would blame the script.
+ * It is the event's interface that is missing (gone again before the hook ran, or a wrong
+ * INTERFACE): said so, pointing at the handler (or the `veth`) the event selected.
+ */
+function eventInterfaceMissing(d: Diagnostic, event: HookEvent, script: AddressedTopology, work: AddressedTopology): Diagnostic | undefined {
+  if (d.code !== "NS503" || event.action !== "add") return undefined;
+  const adopted = work.devices.find((x) => x.kind === "uplink" && x.ns === HOST && x.name === event.iface && x.nameSpan === d.span);
+  if (!adopted) return undefined;
+  // a script that itself declares `uplink IF` for the event's interface keeps NS503
+  if (script.devices.some((x) => x.kind === "uplink" && x.ns === HOST && x.name === event.iface)) return undefined;
+  return diag(
+    "NS505",
+    d.span,
+    { name: event.iface, ns: HOST, use: `the interface of this ${event.action} event` },
+    { hint: "udev's event names an interface the host does not have: gone again before the hook ran (its remove event follows), or INTERFACE is not its name" },
+  );
 }
 
 /** The event's work: the handlers' topology (add), the derived host side (add), or

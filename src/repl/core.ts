@@ -15,6 +15,7 @@ import { classifyInput } from "./input.js";
 import { primaryAddresses, substituteNames } from "./addresses.js";
 import { cellKey, formatMatrix, summarizeProbes } from "./matrix.js";
 import { addrsView, graphView, linksView, nodesView } from "./views.js";
+import { commandOnNodeHabit } from "./habits.js";
 import type { CompletionContext } from "./completion.js";
 import { commandWords, findCommand, helpText } from "./commands.js";
 import { countStatements, type SourcePiece } from "./compile-session.js";
@@ -178,7 +179,7 @@ export class ReplCore {
     const compiled = this.compile(pieces);
     // Only what the new input brought: earlier warnings were shown when they were new.
     const fresh = compiled.diagnostics.filter((d) => d.severity === "error" || isIn(d, piece));
-    this.render(fresh, compiled);
+    this.render(await this.habits(fresh, piece), compiled);
     if (!compiled.ok) {
       this.io.err(`${this.paint("dim", "nothing changed")}\n`);
       return "refused";
@@ -203,6 +204,14 @@ export class ReplCore {
     const which = loaded ? expectsOf(compiled) : newExpects(before, compiled);
     if (!which.length) return "ok";
     return this.runExpects(compiled, which, { applied: added, ops: result.ops.length });
+  }
+
+  /** `h1 ping h2` (Mininet's way) draws NS104; when h1 is a namespace, offer `h1: ping h2`. */
+  private async habits(diags: Diagnostic[], piece: SourcePiece): Promise<Diagnostic[]> {
+    if (!diags.some((d) => d.code === "NS104")) return diags;
+    const live = await this.readLive().catch(() => undefined);
+    const namespaces = [...this.knownNamespaces(), ...(live?.namespaces ?? [])];
+    return diags.map((d) => commandOnNodeHabit(d, piece, namespaces) ?? d);
   }
 
   private accept(added: Entry[], compiled: Compiled): void {

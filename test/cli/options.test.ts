@@ -68,4 +68,11 @@ describe("command-line options", () => {
       expect(r.stderr).toMatch(/^nsnet (check|graph): cannot read \/nonexistent\/x\.nsnet: no such file\n$/);
     }
   });
+
+  it("`nsnet repl MISSING` exits 2 with the same one line, before any session starts (it exited 1)", async () => {
+    const r = await runCli(["repl", "/nonexistent/x.nsnet"], { input: "" });
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toBe("nsnet repl: cannot read /nonexistent/x.nsnet: no such file\n");
+  });
 });

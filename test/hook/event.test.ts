@@ -1,5 +1,5 @@
 import { describe, it, expect } from "vitest";
-import { describeEvent, eventFromEnv, EventError, isActionable } from "../../src/hook/event.js";
+import { describeEvent, eventFromEnv, EventError, ignoredWhy, isActionable } from "../../src/hook/event.js";
 import { hookKey, hooksRoot } from "../../src/hook/state-key.js";
 
 // what systemd-udevd puts in a RUN program's environment for a veth coming up
@@ -26,6 +26,15 @@ describe("the udev event from the environment", () => {
     expect(isActionable(eventFromEnv({ ...UDEV, ACTION: "move" }))).toBe(false);
     expect(isActionable(eventFromEnv({ ...UDEV, SUBSYSTEM: "block" }))).toBe(false);
     expect(isActionable(eventFromEnv({ ...UDEV, ACTION: "remove" }))).toBe(true);
+  });
+
+  it("an event without SUBSYSTEM is no net event: nothing runs, and the reason is worth a log line", () => {
+    const { SUBSYSTEM: _s, ...bare } = UDEV;
+    const e = eventFromEnv(bare);
+    expect(isActionable(e)).toBe(false);
+    expect(ignoredWhy(e)).toMatch(/^no SUBSYSTEM in the environment, so not a net event: ignored/);
+    expect(ignoredWhy(eventFromEnv(UDEV))).toBeUndefined();
+    expect(isActionable(eventFromEnv({ ...UDEV, SUBSYSTEM: "" }))).toBe(false);
   });
 
   it("refuses an environment udev would not give", () => {

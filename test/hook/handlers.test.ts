@@ -98,6 +98,17 @@ describe("nsnet udev-rule", () => {
     expect(readme).toContain(rules);
   });
 
+  it("the header's install command prints the same rules again: --bin and the hook's options included", () => {
+    const t = compile(HANDLERS);
+    const text = udevRules(t, { bin: "/opt/my tools/nsnet", file: "/etc/nsnet/hooks.nsnet", args: ["--project", "lab"] });
+    expect(text.split("\n")[1]).toBe(
+      "#   nsnet udev-rule --bin '/opt/my tools/nsnet' /etc/nsnet/hooks.nsnet --project lab > /etc/udev/rules.d/90-nsnet-hooks.rules",
+    );
+    expect(udevRules(t, where).split("\n")[1]).toBe(
+      "#   nsnet udev-rule --bin /usr/local/bin/nsnet /etc/nsnet/hooks.nsnet > /etc/udev/rules.d/90-nsnet-hooks.rules",
+    );
+  });
+
   it("quotes what udev would substitute or split, refuses what it cannot write", () => {
     const t = compile(`on add "ve-*" < up $iface >\n`);
     const text = udevRules(t, { bin: "/opt/my tools/nsnet", file: "/etc/nsnet/50%$x.nsnet", args: ["--project", "lab"] });

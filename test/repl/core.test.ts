@@ -66,6 +66,22 @@ describe("ReplCore statements", () => {
     expect(repl.exitStatus).toBe(1);
   });
 
+  it("Mininet's `h1 ping h2` is answered with the REPL's own way, `h1: ping h2`", async () => {
+    const { engine, io, repl } = setup();
+    await repl.handle(LAB.trimEnd());
+    const before = engine.execCalls.length;
+    expect(await repl.handle("h1 ping -c1 h2")).toBe(false);
+    expect(engine.execCalls.length).toBe(before);
+    expect(io.errText).toContain("<input 2>:1:1: error[NS104]: unknown statement 'h1'\n");
+    expect(io.errText).toContain("help: did you mean `h1: ping -c1 h2`?\n");
+    expect(io.errText).toContain("hint: `h1` is a namespace: `h1: CMD…` (or `exec h1 CMD…`) runs a command in it\n");
+    // a word that names no namespace keeps the general hint
+    io.errText = "";
+    expect(await repl.handle("h9 ping h2")).toBe(false);
+    expect(io.errText).not.toContain("did you mean `h9:");
+    expect(io.errText).toContain("statements start with a keyword");
+  });
+
   it("an error about an earlier input points at that input too", async () => {
     const { io, repl } = setup();
     await repl.handle("bridge br0");

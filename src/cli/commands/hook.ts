@@ -7,7 +7,7 @@ import { printDiagnostics } from "../output.js";
 import { compileUnderLock, loadAllocations, unlessStoreChanged } from "../../engine/up.js";
 import { withProjectLock } from "../../engine/lock.js";
 import { location } from "../../diagnostics/render.js";
-import { describeEvent, eventFromEnv, EventError, type HookEvent } from "../../hook/event.js";
+import { describeEvent, eventFromEnv, EventError, ignoredWhy, type HookEvent } from "../../hook/event.js";
 import { HOOK_LOCK_WAIT_MS, needsLock, runHook, type HookResult } from "../../hook/run.js";
 import { syslogLine } from "../../hook/log.js";
 import { makeFsLoader } from "../../expand/fs-loader.js";
@@ -35,6 +35,11 @@ export async function runHookCommand(inv: Invocation): Promise<number> {
   const opts = engineOptions(g, path, { progress: false });
   const log = (level: "info" | "warning" | "error", msg: string) => process.stderr.write(syslogLine(level, msg));
   const what = describeEvent(event);
+  const ignored = ignoredWhy(event);
+  if (ignored !== undefined) {
+    log("info", `${what}: ${ignored}`);
+    return EXIT.ok;
+  }
 
   let r: HookResult;
   let sources: ReadonlyMap<string, string> = new Map();

@@ -1,5 +1,6 @@
 import type { Invocation } from "../cli.js";
-import { EXIT, UsageError } from "../exit-codes.js";
+import { EXIT, FileError, UsageError } from "../exit-codes.js";
+import { accessSync, constants, statSync } from "node:fs";
 import { useColor } from "../output.js";
 import { engineOptions } from "../engine-options.js";
 import { ReplCore } from "../../repl/core.js";
@@ -15,6 +16,18 @@ import { runPiped } from "../../repl/pipe.js";
  */
 export async function runRepl(inv: Invocation, how: { alreadyApplied?: boolean } = {}): Promise<number> {
   if (inv.args.length > 1) throw new UsageError("at most one FILE");
+  // A FILE that cannot be read is a usage error (exit 2) as for every other command, said
+  // before the REPL starts (`.load` inside the session would make it a refused input, 1).
+  // Looked at, not read: a pipe (`nsnet repl <(…)`) must still hold its text for `.load`.
+  if (inv.args[0] !== undefined) {
+    const f = inv.args[0];
+    try {
+      if (statSync(f).isDirectory()) throw Object.assign(new Error("directory"), { code: "EISDIR" });
+      accessSync(f, constants.R_OK);
+    } catch (e) {
+      throw new FileError(f, e);
+    }
+  }
   const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY);
   const opts = engineOptions(inv.global, inv.args[0], { progress: false });
   let engine = await realEngine(opts, { interactiveExec: interactive });
