@@ -199,6 +199,13 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`nsnet ${inv.command}: ${(e as Error).message}\n`);
       return EXIT.usage;
     }
+    // a word nsnet will not hand to a program (a newline in a file name): the caller's to
+    // change, said in one line — not a bug with a stack trace
+    const { UnsafeArgumentError } = await import("../exec/runner.js");
+    if (e instanceof UnsafeArgumentError) {
+      process.stderr.write(`nsnet ${inv.command}: refused: ${e.message} (nsnet passes no newline or NUL byte to a program it runs, except in a command you give it)\n`);
+      return EXIT.usage;
+    }
     throw e;
   }
 }

@@ -28,6 +28,10 @@ export interface RunOptions {
   /** argv is a command the user typed (`nsnet sandbox F -- CMD…`): any program may run,
    *  still without a shell and still refusing NUL bytes. Never set for generated argv. */
   userCommand?: boolean;
+  /** argv from this index on is a command the user typed, passed through nsnet's own argv
+   *  (`nsnet sandbox F -- CMD…` re-runs nsnet under unshare with CMD at the end): checked
+   *  as `userCommand` is (newlines are fine in argv), the part before it in full. */
+  userArgsFrom?: number;
 }
 
 export interface StartOptions {
@@ -60,8 +64,12 @@ import { isValidNsName, validateNetnsPath } from "../model/names.js";
 
 export class UnsafeArgumentError extends Error {}
 
-export function assertSafeArgv(argv: readonly string[], userCommand = false): void {
+export function assertSafeArgv(argv: readonly string[], userCommand = false, userArgsFrom?: number): void {
   if (argv.length === 0) throw new UnsafeArgumentError("empty command");
+  if (userArgsFrom !== undefined && userArgsFrom > 0 && userArgsFrom < argv.length && !userCommand) {
+    assertSafeArgv(argv.slice(userArgsFrom), true);
+    return assertSafeArgv(argv.slice(0, userArgsFrom));
+  }
   if (userCommand) {
     if (argv.some((a) => typeof a !== "string" || a.includes("\0"))) throw new UnsafeArgumentError("NUL byte in a command");
     return;
@@ -169,8 +177,8 @@ export const USER_LC_ALL_ENV = "NSNET_USER_LC_ALL";
  * The environment of every child: nsnet's own, the caller's additions, and `LC_ALL=C`. A
  * locale named in LANG or LC_* that is not installed makes perl print "Setting locale
  * failed" on stderr, and other programs translate their words; nsnet reads children's
- * output and stderr, so they all speak C (PERL_BADLANG=0 silences perl's warning even if a
- * child resets the locale). Only a command the user typed gets the user's locale back.
+ * output and stderr, so they all speak C, which every machine has. Only a command the user
+ * typed gets the user's locale back.
  */
 export function childEnv(extra: Record<string, string> | undefined, userCommand = false): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, ...extra };
@@ -185,7 +193,6 @@ export function childEnv(extra: Record<string, string> | undefined, userCommand 
   }
   env[USER_LC_ALL_ENV] ??= process.env.LC_ALL ?? "";
   env.LC_ALL = "C";
-  env.PERL_BADLANG = "0";
   return env;
 }
 
@@ -199,7 +206,7 @@ export class ProcessRunner implements Runner {
   }
 
   async run(argv: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
-    assertSafeArgv(argv, opts.userCommand === true);
+    assertSafeArgv(argv, opts.userCommand === true, opts.userArgsFrom);
     if (argv[0] === "xargs" || argv[0] === "perl") assertSafeNameList(opts.input ?? "");
     else if (argv.includes("-batch") && opts.input !== undefined) assertSafeBatchText(opts.input);
     if (this.verbose) {

@@ -27,9 +27,14 @@ export function sandboxArgv(innerArgs: readonly string[], cliPath: string = proc
   return ["unshare", "--mount", "--net", "--propagation", "private", "--", process.execPath, cliPath, SANDBOX_INNER, ...innerArgs];
 }
 
-/** Outer half: run the inner CLI in a private mount+net namespace, terminal attached. */
-export async function enterSandbox(runner: Runner, innerArgs: readonly string[], cliPath?: string): Promise<number> {
-  const r = await runner.run(sandboxArgv(innerArgs, cliPath), { interactive: true, env: await sandboxEnv() });
+/**
+ * Outer half: run the inner CLI in a private mount+net namespace, terminal attached. The
+ * user's command (`-- CMD…`), last in `innerArgs`, is theirs: its arguments may hold what
+ * nsnet's own never do (a newline in `bash -c $'a\nb'`); they go to argv, never a shell.
+ */
+export async function enterSandbox(runner: Runner, innerArgs: readonly string[], cliPath?: string, userCommand: readonly string[] = []): Promise<number> {
+  const argv = sandboxArgv(userCommand.length ? [...innerArgs, "--", ...userCommand] : innerArgs, cliPath);
+  const r = await runner.run(argv, { interactive: true, env: await sandboxEnv(), userArgsFrom: argv.length - userCommand.length });
   return r.exitCode;
 }
 

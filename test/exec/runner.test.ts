@@ -59,6 +59,18 @@ describe("runner gates", () => {
     expect(() => assertSafeArgv(["ip", "link", "add", "a\nb"])).toThrow(/unsafe argument/);
   });
 
+  it("a user's command at the end of nsnet's own argv (the sandbox's `-- CMD…`) may hold newlines; the rest may not", () => {
+    const own = ["unshare", "--mount", "--net", "--", "node", "/x/nsnet.cjs", "__sandbox-inner", "/x/f.nsnet", "--"];
+    const argv = [...own, "bash", "-c", "echo a\necho b"];
+    expect(() => assertSafeArgv(argv)).toThrow(/unsafe argument/);
+    expect(() => assertSafeArgv(argv, false, own.length)).not.toThrow();
+    expect(() => assertSafeArgv([...argv, "x\0y"], false, own.length)).toThrow(/NUL/);
+    const badFile = [...own.slice(0, 7), "/x/a\nb.nsnet", "--", "true"];
+    expect(() => assertSafeArgv(badFile, false, badFile.length - 1)).toThrow(/unsafe argument/);
+    expect(() => assertSafeArgv(["sh", "-c", "true", "--", "x"], false, 4)).toThrow(/not allowed/);
+    expect(() => assertSafeArgv(own, false, own.length)).not.toThrow();
+  });
+
   it("refuses batch text that ip's own tokenizer would reinterpret", () => {
     expect(() => assertSafeBatchText("link add a type veth peer name b\naddr add 192.0.2.1/24 dev a\n")).not.toThrow();
     for (const bad of ["link set x alias a#b", 'link set x alias "q"', "link set x alias a\\b", "link add x'y type bridge"]) {
@@ -129,7 +141,6 @@ describe("children run with LC_ALL=C", () => {
       await expect.poll(() => readFileSync(log, "utf8"), { timeout: 5000 }).toBe(JSON.stringify(["C", "de_DE.UTF-8"]));
     } finally {
       delete process.env[USER_LC_ALL_ENV];
-      delete process.env.PERL_BADLANG;
       restore();
     }
   });

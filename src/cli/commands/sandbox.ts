@@ -31,8 +31,8 @@ export async function runSandbox(inv: Invocation): Promise<number> {
     printDiagnostics(compiled.diagnostics, compiled.sources, inv.global);
     return EXIT.checkErrors;
   }
-  const inner = [resolve(file), ...globalFlags(inv), ...(inv.rest.length ? ["--", ...inv.rest] : [])];
-  return enterSandbox(new ProcessRunner(), inner, entryPath());
+  const inner = [resolve(file), ...globalFlags(inv)];
+  return enterSandbox(new ProcessRunner(), inner, entryPath(), inv.rest);
 }
 
 /**
