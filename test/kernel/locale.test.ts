@@ -12,7 +12,7 @@ import { join } from "node:path";
 const MISSING = "de_DE.UTF-8";
 const BAD_LOCALE = { LC_ALL: MISSING, LANG: MISSING, LANGUAGE: "de_DE:de" };
 const BUNDLE = join(repo, "dist/cli/nsnet.cjs");
-const withLocale = (s: RunStep): RunStep => ({ ...s, env: { ...(s.env ?? {}), ...BAD_LOCALE } });
+const withLocale = (s: Step): RunStep => ({ ...(s as RunStep), env: { ...((s as RunStep).env ?? {}), ...BAD_LOCALE } });
 
 const BASE = `uplink eth0
 host < addr 198.51.100.2/24 on eth0; route default via 198.51.100.1 >
