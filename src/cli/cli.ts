@@ -1,5 +1,6 @@
 import { existsSync } from "node:fs";
-import { EXIT, FileError, UsageError } from "./exit-codes.js";
+import { EXIT, FileError, PrivilegeError, UsageError } from "./exit-codes.js";
+import { requireNetAdmin } from "./privilege.js";
 import { MAIN_HELP, COMMAND_HELP } from "./help.js";
 import type { GlobalOptions } from "./output.js";
 import { didYouMean } from "../diagnostics/suggest.js";
@@ -143,7 +144,8 @@ export function checkOptions(inv: Invocation): void {
 /** A usage error: the message and where to read more, not the whole usage text. */
 function usageError(prefix: string, e: UsageError, command?: string): number {
   const more = command && COMMAND_HELP[command] ? `nsnet ${command} --help` : "nsnet --help";
-  process.stderr.write(`${prefix}: ${e.message}\n${e instanceof FileError ? "" : `(\`${more}\` shows the usage)\n`}`);
+  const bare = e instanceof FileError || e instanceof PrivilegeError;
+  process.stderr.write(`${prefix}: ${e.message}\n${bare ? "" : `(\`${more}\` shows the usage)\n`}`);
   return EXIT.usage;
 }
 
@@ -191,6 +193,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   try {
     checkOptions(inv);
+    if (needsRoot(inv)) requireNetAdmin();
     return await (await load())(inv);
   } catch (e) {
     if (e instanceof UsageError) return usageError(`nsnet ${inv.command}`, e, e.command ?? helpTopic);
@@ -208,6 +211,14 @@ export async function main(argv: string[]): Promise<number> {
     }
     throw e;
   }
+}
+
+/** Commands that change the kernel or read it from inside namespaces, and nsnet's root-owned
+ *  state: said up front without root (src/cli/privilege.ts). `plan --offline` reads nothing. */
+const NEEDS_ROOT = new Set(["up", "apply", "down", "plan", "sandbox", "__sandbox-inner", "repl", "hook"]);
+
+function needsRoot(inv: Invocation): boolean {
+  return NEEDS_ROOT.has(inv.command) && !(inv.command === "plan" && inv.flags.offline === true);
 }
 
 async function isStateProblem(e: unknown): Promise<boolean> {

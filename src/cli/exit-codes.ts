@@ -20,6 +20,10 @@ export class UsageError extends Error {
   }
 }
 
+/** A command run without the privileges it needs (src/cli/privilege.ts): exit 2, said in
+ *  full without the usage text. */
+export class PrivilegeError extends UsageError {}
+
 /** A FILE that cannot be read: a usage error (exit 2) that needs no usage text to explain. */
 export class FileError extends UsageError {
   constructor(file: string, e: unknown) {
