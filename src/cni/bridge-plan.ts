@@ -11,10 +11,10 @@
  */
 import { createHash } from "node:crypto";
 import { ownerAlias } from "../model/state.js";
-import { parseCidr, networkAddress, formatCidr } from "../ipam/cidr.js";
+import { parseCidr, networkAddress, formatCidr, networkOf, overlaps } from "../ipam/cidr.js";
 import { parseIp } from "../ipam/ip.js";
 import type { BridgeConf } from "./netconf.js";
-import type { Allocated } from "./host-local.js";
+import type { Allocated, Range } from "./host-local.js";
 import type { IpLink } from "./kernel.js";
 import type { ResultRoute } from "./result.js";
 
@@ -60,6 +60,27 @@ export function bridgeProblem(conf: BridgeConf, live: IpLink | undefined, gatewa
     if (!gw.includes(".")) continue;
     const other = (live.addr_info ?? []).find((a) => a.family === "inet" && `${a.local}/${a.prefixlen}` !== gw);
     if (other) return `"${conf.bridge}" already has an IP address different from ${gw} (${other.local}/${other.prefixlen})`;
+  }
+  return null;
+}
+
+/**
+ * Why the network's subnets cannot be used here (null: fine): one overlaps a subnet the host
+ * is already connected to — an address on any of its links but the network's own bridge
+ * (the uplink's LAN, another network's bridge). The reference plugin takes such a subnet
+ * and puts the gateway address on the bridge, LAN gateway or not; nsnet names both.
+ */
+export function subnetClash(ranges: Range[], hostLinks: IpLink[], bridge: string): string | null {
+  for (const r of ranges) {
+    for (const l of hostLinks) {
+      if (l.ifname === bridge) continue;
+      for (const a of l.addr_info ?? []) {
+        const have = parseCidr(`${a.local}/${a.prefixlen}`);
+        if (!have || !overlaps(r.subnet, have)) continue;
+        const mine = formatCidr(networkOf(r.subnet));
+        return `ipam subnet ${mine} overlaps ${a.local}/${a.prefixlen} on ${l.ifname} (the host is connected to ${formatCidr(networkOf(have))} there); choose a subnet this host does not use`;
+      }
+    }
   }
   return null;
 }

@@ -7,16 +7,17 @@
  * stays, as the reference leaves it.
  */
 import { readFile } from "node:fs/promises";
-import { checkContainerSide, checkHostVeth, fail, netnsExists, removeHostVeth, type ModeContext } from "./common.js";
+import { checkContainerSide, checkHostVeth, fail, linkIdentity, openForAdd, removeContainerSide, removeHostVeth, type ModeContext } from "./common.js";
 import type { Runner } from "../exec/runner.js";
 import { formatIp } from "../ipam/ip.js";
 import { CNI_CODE, CniError } from "./errors.js";
 import { allocateHostLocal, releaseHostLocal, holders, freeCount, type Allocated } from "./host-local.js";
-import { addrsOf, batch, firstLink, HOST_PLACE, readLink } from "./kernel.js";
+import { addrsOf, batch, firstLink, HOST_PLACE, readLink, type IpLink } from "./kernel.js";
+import { withNetns } from "./netns.js";
 import type { BridgeConf } from "./netconf.js";
-import { bridgeLines, bridgeProblem, containerLines, gatewayCidrs, masqRuleset, masqTableName, resultRoutes, vethLines } from "./bridge-plan.js";
+import { bridgeLines, bridgeProblem, containerLines, gatewayCidrs, masqRuleset, masqTableName, resultRoutes, subnetClash, vethLines } from "./bridge-plan.js";
 import type { CniResult } from "./result.js";
-import type { Mode } from "./plugin.js";
+import type { Finish, Mode } from "./plugin.js";
 import { attachmentKey, hostVethName, networkState, readAttachments, withNetworkLock, writeAttachments, type Attachment, type NetworkState } from "./state.js";
 
 function stateOf(conf: BridgeConf, ctx: ModeContext): NetworkState {
@@ -27,81 +28,98 @@ function stateOf(conf: BridgeConf, ctx: ModeContext): NetworkState {
   });
 }
 
-export async function bridgeAdd(conf: BridgeConf, ctx: ModeContext): Promise<Omit<CniResult, "cniVersion">> {
+export async function bridgeAdd(conf: BridgeConf, ctx: ModeContext, finish: Finish): Promise<string> {
   const { env, runner } = ctx;
   const ns = stateOf(conf, ctx);
-  return withNetworkLock(ns, async () => {
-    const file = await readAttachments(ns, conf.name);
-    const key = attachmentKey(env.containerId, env.ifname);
-    const existing = file.attachments[key];
-    if (existing?.state === "ready") {
-      throw fail(`container ${env.containerId} already has ${env.ifname} on network ${conf.name}; DEL it first`);
-    }
-    if (!(await netnsExists(env.netns))) throw new CniError(CNI_CODE.unknownContainer, `network namespace ${env.netns} does not exist`);
-    const hostVeth = existing?.hostVeth ?? hostVethName(conf.name, env.containerId, env.ifname);
-    if (existing) await removeHostVeth(runner, hostVeth, ns.project); // a crashed ADD's leftovers
+  // by identity, before anything: a container's network namespace, held open from here on
+  const netns = openForAdd(env.netns);
+  return withNetns(netns, () =>
+    withNetworkLock(ns, async () => {
+      const file = await readAttachments(ns, conf.name);
+      const key = attachmentKey(env.containerId, env.ifname);
+      const existing = file.attachments[key];
+      if (existing?.state === "ready") {
+        throw fail(`container ${env.containerId} already has ${env.ifname} on network ${conf.name}; DEL it first`);
+      }
+      // what the host has: the bridge (if any), and the subnets it is connected to, which
+      // the network's must not overlap (the bridge would take, say, the LAN gateway's address)
+      const hostLinks = await readHostLinks(runner);
+      const clash = conf.ipam ? subnetClash(conf.ipam.ranges.flat(), hostLinks, conf.bridge) : null;
+      if (clash) throw new CniError(CNI_CODE.invalidNetconf, clash);
+      const hostVeth = existing?.hostVeth ?? hostVethName(conf.name, env.containerId, env.ifname);
+      if (existing) await removeHostVeth(runner, hostVeth, ns.project); // a crashed ADD's leftovers
 
-    // allocate first (under the lock), so the gateway the bridge needs is known
-    let ips: Allocated[] = [];
-    if (conf.ipam) {
-      const ipam = conf.ipam;
-      ips = await ns.allocations.update((s) => {
-        const r = allocateHostLocal(ipam.ranges, s, env.containerId, env.ifname);
-        return { snapshot: r.snapshot, value: r.ips };
-      });
-    }
-    const record: Attachment = { containerId: env.containerId, ifname: env.ifname, netns: env.netns, hostVeth, state: "pending" };
-    file.attachments[key] = record;
-    await writeAttachments(ns, file);
-
-    let vethMade = false;
-    try {
-      const gateways = conf.isGateway ? gatewayCidrs(ips) : [];
-      const brLive = await readLink(runner, HOST_PLACE, conf.bridge);
-      const problem = bridgeProblem(conf, brLive, gateways);
-      if (problem) throw fail(problem);
-      const brLines = bridgeLines(conf, brLive, gateways, ns.project);
-      const veth = vethLines(conf, hostVeth, env.ifname, env.netns, ns.project);
-      const host = await batch(runner, HOST_PLACE, [...brLines, ...veth, `link show dev ${conf.bridge}`, `link show dev ${hostVeth}`]);
-      vethMade = host.done > brLines.length;
-      if (!host.ok) throw fail(host.error);
-      const [brNow, vethNow] = [firstLink(host.shown[0]), firstLink(host.shown[1])];
-
-      if (gateways.length) await enableForwarding(runner, ips);
-      if (conf.ipMasq && conf.ipam)
-        await applyMasq(
-          runner,
-          ns.project,
-          conf.ipam.ranges.flat().map((r) => formatSubnet(r.subnet)),
-        );
-
-      const routes = resultRoutes(conf, ips);
-      const inCt = await batch(runner, { netns: env.netns }, [...containerLines(env.ifname, ips, routes), `link show dev ${env.ifname}`]);
-      if (!inCt.ok) throw fail(`in ${env.netns}: ${inCt.error}`);
-      const ctNow = firstLink(inCt.shown[0]);
-
-      const result: Omit<CniResult, "cniVersion"> = {
-        interfaces: [
-          { name: conf.bridge, ...(brNow?.address ? { mac: brNow.address } : {}) },
-          { name: hostVeth, ...(vethNow?.address ? { mac: vethNow.address } : {}) },
-          { name: env.ifname, ...(ctNow?.address ? { mac: ctNow.address } : {}), sandbox: env.netns },
-        ],
-        ips: ips.map((ip) => ({ address: ip.address, gateway: ip.gateway, interface: 2 })),
-        routes,
-      };
-      if (conf.dns && Object.keys(conf.dns).length) result.dns = conf.dns;
-      file.attachments[key] = { ...record, state: "ready", result: { cniVersion: conf.cniVersion, ...result } };
+      // allocate first (under the lock), so the gateway the bridge needs is known
+      let ips: Allocated[] = [];
+      if (conf.ipam) {
+        const ipam = conf.ipam;
+        ips = await ns.allocations.update((s) => {
+          const r = allocateHostLocal(ipam.ranges, s, env.containerId, env.ifname);
+          return { snapshot: r.snapshot, value: r.ips };
+        });
+      }
+      const record: Attachment = { containerId: env.containerId, ifname: env.ifname, netns: env.netns, netnsId: netns.id, hostVeth, state: "pending" };
+      file.attachments[key] = record;
       await writeAttachments(ns, file);
-      return result;
-    } catch (e) {
-      // undo: the veth (its container end goes with it), the address, the record
-      if (vethMade) await removeHostVeth(runner, hostVeth, ns.project);
-      if (conf.ipam) await ns.allocations.update((s) => ({ snapshot: releaseHostLocal(s, env.containerId, env.ifname).snapshot, value: null }));
-      delete file.attachments[key];
-      await writeAttachments(ns, file);
-      throw e;
-    }
-  });
+
+      let vethMade = false;
+      try {
+        const gateways = conf.isGateway ? gatewayCidrs(ips) : [];
+        const brLive = hostLinks.find((l) => l.ifname === conf.bridge);
+        const problem = bridgeProblem(conf, brLive, gateways);
+        if (problem) throw fail(problem);
+        const brLines = bridgeLines(conf, brLive, gateways, ns.project);
+        const veth = vethLines(conf, hostVeth, env.ifname, netns.enter, ns.project);
+        const host = await batch(runner, HOST_PLACE, [...brLines, ...veth, `link show dev ${conf.bridge}`, `link show dev ${hostVeth}`]);
+        vethMade = host.done > brLines.length;
+        if (!host.ok) throw fail(host.error);
+        const [brNow, vethNow] = [firstLink(host.shown[0]), firstLink(host.shown[1])];
+
+        if (gateways.length) await enableForwarding(runner, ips);
+        if (conf.ipMasq && conf.ipam)
+          await applyMasq(
+            runner,
+            ns.project,
+            conf.ipam.ranges.flat().map((r) => formatSubnet(r.subnet)),
+          );
+
+        const routes = resultRoutes(conf, ips);
+        const inCt = await batch(runner, { netns: netns.enter }, [...containerLines(env.ifname, ips, routes), `link show dev ${env.ifname}`]);
+        if (!inCt.ok) throw fail(`in ${env.netns}: ${inCt.error}`);
+        const ctNow = firstLink(inCt.shown[0]);
+
+        const result: Omit<CniResult, "cniVersion"> = {
+          interfaces: [
+            { name: conf.bridge, ...(brNow?.address ? { mac: brNow.address } : {}) },
+            { name: hostVeth, ...(vethNow?.address ? { mac: vethNow.address } : {}) },
+            { name: env.ifname, ...(ctNow?.address ? { mac: ctNow.address } : {}), sandbox: env.netns },
+          ],
+          ips: ips.map((ip) => ({ address: ip.address, gateway: ip.gateway, interface: 2 })),
+          routes,
+        };
+        if (conf.dns && Object.keys(conf.dns).length) result.dns = conf.dns;
+        const text = finish(result);
+        const link = linkIdentity(ctNow);
+        file.attachments[key] = { ...record, state: "ready", result: { cniVersion: conf.cniVersion, ...result }, ...(link ? { link } : {}) };
+        await writeAttachments(ns, file);
+        return text;
+      } catch (e) {
+        // undo: the veth (its container end goes with it), the address, the record
+        if (vethMade) await removeHostVeth(runner, hostVeth, ns.project);
+        if (conf.ipam) await ns.allocations.update((s) => ({ snapshot: releaseHostLocal(s, env.containerId, env.ifname).snapshot, value: null }));
+        delete file.attachments[key];
+        await writeAttachments(ns, file);
+        throw e;
+      }
+    }),
+  );
+}
+
+/** Every link of the host with its addresses (one `ip -j -d addr show`). */
+async function readHostLinks(runner: Runner): Promise<IpLink[]> {
+  const r = await batch(runner, HOST_PLACE, ["addr show"]);
+  if (!r.ok) throw fail(`reading the host's links: ${r.error}`);
+  return Array.isArray(r.shown[0]) ? (r.shown[0] as IpLink[]) : [];
 }
 
 function formatSubnet(c: { family: 4 | 6; addr: bigint; prefix: number }): string {
@@ -116,9 +134,15 @@ async function enableForwarding(runner: Runner, ips: Allocated[]): Promise<void>
     const now = await readFile(`/proc/sys/${k.replace(/\./g, "/")}`, "utf8").catch(() => "");
     if (now.trim() !== "1") want.push(`${k}=1`);
   }
-  if (want.length === 0) return;
-  const r = await runner.run(["sysctl", "-qw", ...want]);
-  if (r.exitCode !== 0) throw fail(`sysctl ${want.join(" ")}: ${r.stderr.trim()}`);
+  // through /proc/sys (no `sysctl` process: runtimes run plugins without /usr/sbin on PATH)
+  for (const kv of want) {
+    const [k, v] = kv.split("=") as [string, string];
+    if (runner.writeHostSysctl) await runner.writeHostSysctl(k, v).catch((e: Error) => Promise.reject(fail(e.message)));
+    else {
+      const r = await runner.run(["sysctl", "-qw", kv]);
+      if (r.exitCode !== 0) throw fail(`sysctl ${kv}: ${r.stderr.trim()}`);
+    }
+  }
 }
 
 async function applyMasq(runner: Runner, project: string, subnets: string[]): Promise<void> {
@@ -135,11 +159,9 @@ export async function bridgeDel(conf: BridgeConf, ctx: ModeContext): Promise<voi
     const rec = file.attachments[key];
     const hostVeth = rec?.hostVeth ?? hostVethName(conf.name, env.containerId, env.ifname);
     const removed = await removeHostVeth(runner, hostVeth, ns.project);
-    // the host end is gone (or was never ours) but the container end may remain: only an
-    // interface this network recorded is deleted there
-    if (!removed && rec && env.netns && (await netnsExists(env.netns))) {
-      await batch(runner, { netns: env.netns }, [`link del ${env.ifname}`]);
-    }
+    // the host end is gone (or was never ours) but the container end may remain: only the
+    // interface the ADD made, in the namespace the ADD made it in, is deleted there
+    if (!removed && rec) await removeContainerSide(ctx, rec);
     if (conf.ipam) await ns.allocations.update((s) => ({ snapshot: releaseHostLocal(s, env.containerId, env.ifname).snapshot, value: null }));
     if (rec) {
       delete file.attachments[key];
@@ -203,7 +225,7 @@ export async function bridgeCheck(conf: BridgeConf, ctx: ModeContext): Promise<v
     }
     const host = await checkHostVeth(runner, rec.hostVeth, conf.bridge);
     out.push(...host.problems);
-    out.push(...(await checkContainerSide(runner, env, host.link, rec.hostVeth, ips, rec.result.routes ?? [])));
+    out.push(...(await checkContainerSide(runner, env, rec, host.link, ips, rec.result.routes ?? [])));
     const snap = await ns.allocations.load();
     const held = Object.values(snap.pools).flatMap((p) =>
       Object.entries(p.owners)

@@ -3,13 +3,14 @@
  * removals DEL, CHECK and GC need for an attachment (a host veth marked as this network's,
  * an interface in the container's namespace, its addresses and routes).
  */
-import { stat } from "node:fs/promises";
 import type { Runner } from "../exec/runner.js";
 import { ownerAlias } from "../model/state.js";
 import { CNI_CODE, CniError } from "./errors.js";
 import type { CniEnv } from "./env.js";
-import { addrsOf, batch, firstLink, HOST_PLACE, placeArgv, readLink, type IpLink } from "./kernel.js";
+import { addrsOf, batch, firstLink, HOST_PLACE, placeArgv, readLink, type IpLink, type Place } from "./kernel.js";
+import { openNetns, withNetns, type OpenNetns } from "./netns.js";
 import type { IpConfig, ResultRoute } from "./result.js";
+import type { Attachment } from "./state.js";
 
 export interface ModeContext {
   runner: Runner;
@@ -18,11 +19,24 @@ export interface ModeContext {
   log: (line: string) => void;
 }
 
-export async function netnsExists(path: string): Promise<boolean> {
-  return stat(path).then(
-    () => true,
-    () => false,
-  );
+/**
+ * CNI_NETNS for ADD, held open: it must exist (error 3) and be a network namespace that is
+ * neither nsnet's own nor PID 1's (error 4). Checked before anything is created.
+ */
+export function openForAdd(path: string): OpenNetns {
+  const r = openNetns(path);
+  if (r.ok) return r.ns;
+  if (r.gone) throw new CniError(CNI_CODE.unknownContainer, `network namespace ${path} does not exist`);
+  throw new CniError(CNI_CODE.invalidEnvironment, `CNI_NETNS: ${r.why}`);
+}
+
+/** The container's interface as ADD read it back: what DEL may delete and CHECK expects. */
+export function linkIdentity(l: IpLink | undefined): Attachment["link"] {
+  return l?.ifindex !== undefined && l.address ? { ifindex: l.ifindex, mac: l.address } : undefined;
+}
+
+function sameLink(l: IpLink, want: NonNullable<Attachment["link"]>): boolean {
+  return l.ifindex === want.ifindex && l.address === want.mac;
 }
 
 export const fail = (details: string) => new CniError(CNI_CODE.internal, details);
@@ -35,13 +49,38 @@ export async function removeHostVeth(runner: Runner, hostVeth: string, project: 
   return r.ok;
 }
 
-export async function missingRoutes(runner: Runner, env: CniEnv, routes: ResultRoute[], gateways: string[]): Promise<string[]> {
+/**
+ * DEL's container side, for when the host end was not there to take its peer along: the
+ * recorded interface, in the recorded namespace, is deleted — anything else is left alone
+ * and the log says so (DEL still succeeds: the spec wants it idempotent).
+ */
+export async function removeContainerSide(ctx: ModeContext, rec: Attachment): Promise<void> {
+  const { env, runner, log } = ctx;
+  if (!env.netns) return;
+  const leave = (why: string) => log(`left alone: ${env.ifname} in ${env.netns}: ${why}`);
+  if (!rec.netnsId || !rec.link) return leave("the attachment was recorded without the namespace's and the interface's identity");
+  const open = openNetns(env.netns, rec.netnsId);
+  if (!open.ok) return open.gone ? undefined : leave(open.why);
+  await withNetns(open.ns, async (ns) => {
+    const place: Place = { netns: ns.enter };
+    const live = await readLink(runner, place, env.ifname);
+    if (!live) return;
+    if (!sameLink(live, rec.link!))
+      return leave(
+        `it is not the interface the ADD made (ifindex ${live.ifindex}, MAC ${live.address}; the ADD made ifindex ${rec.link!.ifindex}, MAC ${rec.link!.mac})`,
+      );
+    const r = await batch(runner, place, [`link del ${env.ifname}`]);
+    if (!r.ok) log(`could not delete ${env.ifname} in ${env.netns}: ${r.error}`);
+  });
+}
+
+async function missingRoutes(runner: Runner, env: CniEnv, place: Place, routes: ResultRoute[], gateways: string[]): Promise<string[]> {
   if (routes.length === 0) return [];
   const out: string[] = [];
   const live: { dst: string; gateway?: string }[] = [];
   for (const fam of [4, 6] as const) {
     if (!routes.some((r) => r.dst.includes(":") === (fam === 6))) continue;
-    const r = await runner.run(placeArgv({ netns: env.netns }, ["ip", ...(fam === 6 ? ["-6"] : []), "-j", "route", "show", "dev", env.ifname]));
+    const r = await runner.run(placeArgv(place, ["ip", ...(fam === 6 ? ["-6"] : []), "-j", "route", "show", "dev", env.ifname]));
     if (r.exitCode === 0 && r.stdout.trim()) live.push(...(JSON.parse(r.stdout) as { dst: string; gateway?: string }[]));
   }
   for (const r of routes) {
@@ -53,35 +92,36 @@ export async function missingRoutes(runner: Runner, env: CniEnv, routes: ResultR
   return out;
 }
 
-/** The container end: present in the namespace, a veth, peer of the host end, with its addresses and routes. */
+/** The container end: in the recorded namespace, the recorded interface, a veth, peer of
+ *  the host end, with its addresses and routes. */
 export async function checkContainerSide(
   runner: Runner,
   env: CniEnv,
+  rec: Attachment,
   hostVeth: IpLink | undefined,
-  hostVethName: string,
   ips: IpConfig[],
   routes: ResultRoute[],
 ): Promise<string[]> {
-  const out: string[] = [];
-  if (!(await netnsExists(env.netns))) return [`network namespace ${env.netns} is gone`];
-  const ct = await batch(runner, { netns: env.netns }, [`addr show dev ${env.ifname}`]);
-  const link: IpLink | undefined = ct.ok ? firstLink(ct.shown[0]) : undefined;
-  if (!link) return [`${env.ifname} is missing in ${env.netns}`];
-  if (link.linkinfo?.info_kind !== "veth") out.push(`${env.ifname} in ${env.netns} is not a veth`);
-  if (hostVeth && link.link_index !== undefined && hostVeth.ifindex !== undefined && link.link_index !== hostVeth.ifindex) {
-    out.push(`${env.ifname} in ${env.netns} is not the peer of ${hostVethName}`);
-  }
-  const have = addrsOf(link);
-  for (const ip of ips) if (!have.includes(ip.address)) out.push(`address ${ip.address} is missing from ${env.ifname}`);
-  out.push(
-    ...(await missingRoutes(
-      runner,
-      env,
-      routes,
-      ips.map((i) => i.gateway).filter((g): g is string => !!g),
-    )),
-  );
-  return out;
+  if (!rec.netnsId) return [`the attachment was recorded without the identity of its namespace: ${env.netns} cannot be checked`];
+  const open = openNetns(env.netns, rec.netnsId);
+  if (!open.ok) return [open.gone ? `network namespace ${env.netns} is gone` : open.why];
+  return withNetns(open.ns, async (ns) => {
+    const out: string[] = [];
+    const place: Place = { netns: ns.enter };
+    const ct = await batch(runner, place, [`addr show dev ${env.ifname}`]);
+    const link: IpLink | undefined = ct.ok ? firstLink(ct.shown[0]) : undefined;
+    if (!link) return [`${env.ifname} is missing in ${env.netns}`];
+    if (rec.link && !sameLink(link, rec.link)) out.push(`${env.ifname} in ${env.netns} is not the interface the ADD made`);
+    if (link.linkinfo?.info_kind !== "veth") out.push(`${env.ifname} in ${env.netns} is not a veth`);
+    if (hostVeth && link.link_index !== undefined && hostVeth.ifindex !== undefined && link.link_index !== hostVeth.ifindex) {
+      out.push(`${env.ifname} in ${env.netns} is not the peer of ${rec.hostVeth}`);
+    }
+    const have = addrsOf(link);
+    for (const ip of ips) if (!have.includes(ip.address)) out.push(`address ${ip.address} is missing from ${env.ifname}`);
+    const gateways = ips.map((i) => i.gateway).filter((g): g is string => !!g);
+    out.push(...(await missingRoutes(runner, env, place, routes, gateways)));
+    return out;
+  });
 }
 
 /** The host end: present, up, and (when given) a port of `bridge`. */

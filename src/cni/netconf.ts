@@ -14,7 +14,7 @@ import { parseIp } from "../ipam/ip.js";
 import { validateIfName } from "../model/names.js";
 import { CNI_CODE, CniError } from "./errors.js";
 import { canonicalRangeSet, checkNoOverlap, type RangeInput, type RangeSet } from "./host-local.js";
-import type { CniResult, Dns } from "./result.js";
+import { prevResultProblem, type CniResult, type Dns } from "./result.js";
 import { assertSupported } from "./version.js";
 
 export interface RouteConf {
@@ -119,7 +119,9 @@ export function parseNetconf(text: string): NetConf {
     runtimeConfig: isObject(json.runtimeConfig) ? json.runtimeConfig : {},
   };
   if (json.prevResult !== undefined) {
-    if (!isObject(json.prevResult)) throw invalid("prevResult must be an object");
+    // checked whole here, before any kernel work: merging it can no longer fail after ADD
+    const problem = prevResultProblem(json.prevResult);
+    if (problem) throw invalid(problem);
     common.prevResult = json.prevResult as unknown as CniResult;
   }
   if (json.dns !== undefined) {

@@ -29,10 +29,12 @@ import { up } from "../engine/up.js";
 import { ownerAlias } from "../model/state.js";
 import { HOST, type AddressedTopology, type VethDevice } from "../model/topology.js";
 import { CNI_CODE, CniError } from "./errors.js";
-import { checkContainerSide, checkHostVeth, fail, netnsExists, removeHostVeth, type ModeContext } from "./common.js";
-import { batch, firstLink, HOST_PLACE, placeArgv } from "./kernel.js";
+import { checkContainerSide, checkHostVeth, fail, linkIdentity, openForAdd, removeContainerSide, removeHostVeth, type ModeContext } from "./common.js";
+import { batch, firstLink, HOST_PLACE } from "./kernel.js";
+import { withNetns, type OpenNetns } from "./netns.js";
+import { sysctlWriteIn } from "./sysctl.js";
 import type { NsnetConf } from "./netconf.js";
-import type { Mode } from "./plugin.js";
+import type { Finish, Mode } from "./plugin.js";
 import type { CniResult, IpConfig, ResultRoute } from "./result.js";
 import { attachmentKey, networkState, readAttachments, withNetworkLock, writeAttachments, type Attachment, type NetworkState } from "./state.js";
 
@@ -48,12 +50,15 @@ function stateOf(conf: NsnetConf, ctx: ModeContext): NetworkState {
   return networkState(conf.name, { ...(conf.stateDir ? { stateDir: conf.stateDir } : {}), env: ctx.processEnv });
 }
 
-/** The netconf's script: inline, or read from scriptFile — a regular file under the script
- *  size cap, so a FIFO or /dev/zero named there cannot hang the plugin or fill its memory. */
+/** The netconf's script: inline, or read from scriptFile — read as a `use`d file is: a
+ *  regular `.nsnet` file (and what any symlink leads to, too) under the script size cap,
+ *  checked before it is read, so a FIFO or /dev/zero named there cannot hang the plugin or
+ *  fill its memory, and no other file (/etc/shadow) comes back quoted in an error that
+ *  runtimes copy into pod events. */
 export function scriptText(conf: NsnetConf): string {
   if (conf.script || !conf.scriptFile.startsWith("/")) return conf.script;
   try {
-    return readScriptFile(conf.scriptFile, { regular: true });
+    return readScriptFile(conf.scriptFile, { used: true });
   } catch (e) {
     if (!(e instanceof ScriptFileError)) throw e;
     throw invalid(`scriptFile ${conf.scriptFile}: ${e.reason}`);
@@ -160,19 +165,24 @@ export function planContainer(t: AddressedTopology, alias: string, ifname: strin
   return plan;
 }
 
-async function nsnetAdd(conf: NsnetConf, ctx: ModeContext): Promise<Omit<CniResult, "cniVersion">> {
+async function nsnetAdd(conf: NsnetConf, ctx: ModeContext, finish: Finish): Promise<string> {
+  const script = scriptText(conf);
+  // by identity, before anything: a container's network namespace, held open from here on
+  const netns = openForAdd(ctx.env.netns);
+  return withNetns(netns, () => addIn(netns, conf, script, ctx, finish));
+}
+
+async function addIn(netns: OpenNetns, conf: NsnetConf, script: string, ctx: ModeContext, finish: Finish): Promise<string> {
   const { env, runner } = ctx;
   const ns = stateOf(conf, ctx);
-  const script = scriptText(conf);
   const alias = containerAlias(conf.name, env.containerId, env.ifname);
   return withNetworkLock(ns, async () => {
     const file = await readAttachments(ns, conf.name);
     const key = attachmentKey(env.containerId, env.ifname);
     if (file.attachments[key]?.state === "ready") throw fail(`container ${env.containerId} already has ${env.ifname} on network ${conf.name}; DEL it first`);
-    if (!(await netnsExists(env.netns))) throw new CniError(CNI_CODE.unknownContainer, `network namespace ${env.netns} does not exist`);
     const previous = await ns.allocations.load();
     const compiled = compileContainer(conf, script, alias, { ifname: env.ifname, containerid: env.containerId, netns: env.netns }, previous);
-    const plan = planContainer(compiled.topology, alias, env.ifname, env.netns, ns.project);
+    const plan = planContainer(compiled.topology, alias, env.ifname, netns.enter, ns.project);
     const stale = file.attachments[key];
     if (stale) await removeHostVeth(runner, stale.hostVeth, ns.project);
 
@@ -189,7 +199,15 @@ async function nsnetAdd(conf: NsnetConf, ctx: ModeContext): Promise<Omit<CniResu
     }
 
     await ns.allocations.update(() => ({ snapshot: compiled.allocations, value: null }));
-    const record: Attachment = { containerId: env.containerId, ifname: env.ifname, netns: env.netns, hostVeth: plan.hostVeth, state: "pending", alias };
+    const record: Attachment = {
+      containerId: env.containerId,
+      ifname: env.ifname,
+      netns: env.netns,
+      netnsId: netns.id,
+      hostVeth: plan.hostVeth,
+      state: "pending",
+      alias,
+    };
     file.attachments[key] = record;
     await writeAttachments(ns, file);
     let vethMade = false;
@@ -197,10 +215,10 @@ async function nsnetAdd(conf: NsnetConf, ctx: ModeContext): Promise<Omit<CniResu
       const host = await batch(runner, HOST_PLACE, [...plan.hostLines, `link show dev ${plan.hostVeth}`]);
       vethMade = host.done > 0;
       if (!host.ok) throw fail(host.error);
-      const ct = await batch(runner, { netns: env.netns }, [...plan.containerLines, `link show dev ${env.ifname}`]);
+      const ct = await batch(runner, { netns: netns.enter }, [...plan.containerLines, `link show dev ${env.ifname}`]);
       if (!ct.ok) throw fail(`in ${env.netns}: ${ct.error}`);
       if (plan.sysctls.length) {
-        const r = await runner.run(placeArgv({ netns: env.netns }, ["sysctl", "-qw", ...plan.sysctls]));
+        const r = await runner.run(sysctlWriteIn(netns.enter, plan.sysctls));
         if (r.exitCode !== 0) throw fail(`sysctl in ${env.netns}: ${r.stderr.trim()}`);
       }
       const hostMac = firstLink(host.shown[0])?.address;
@@ -214,14 +232,17 @@ async function nsnetAdd(conf: NsnetConf, ctx: ModeContext): Promise<Omit<CniResu
         routes: plan.routes,
       };
       if (conf.dns && Object.keys(conf.dns).length) result.dns = conf.dns;
+      const text = finish(result);
+      const link = linkIdentity(firstLink(ct.shown[0]));
       file.attachments[key] = {
         ...record,
         state: "ready",
         result: { cniVersion: conf.cniVersion, ...result },
+        ...(link ? { link } : {}),
         ...(plan.bridge ? { bridge: plan.bridge } : {}),
       };
       await writeAttachments(ns, file);
-      return result;
+      return text;
     } catch (e) {
       if (vethMade) await removeHostVeth(runner, plan.hostVeth, ns.project);
       await ns.allocations.update((s) => ({ snapshot: releaseAlias(s, alias), value: null }));
@@ -254,7 +275,8 @@ async function nsnetDel(conf: NsnetConf, ctx: ModeContext): Promise<void> {
     const key = attachmentKey(env.containerId, env.ifname);
     const rec = file.attachments[key];
     const removed = rec ? await removeHostVeth(runner, rec.hostVeth, ns.project) : false;
-    if (!removed && rec && env.netns && (await netnsExists(env.netns))) await batch(runner, { netns: env.netns }, [`link del ${env.ifname}`]);
+    // only the interface the ADD made, in the namespace the ADD made it in
+    if (!removed && rec) await removeContainerSide(ctx, rec);
     await ns.allocations.update((s) => ({ snapshot: releaseAlias(s, alias), value: null }));
     if (rec) {
       delete file.attachments[key];
@@ -275,7 +297,7 @@ async function nsnetCheck(conf: NsnetConf, ctx: ModeContext): Promise<void> {
     if (rec.netns !== env.netns) out.push(`the attachment was made in ${rec.netns}, not ${env.netns}`);
     const host = await checkHostVeth(runner, rec.hostVeth, rec.bridge);
     out.push(...host.problems);
-    out.push(...(await checkContainerSide(runner, env, host.link, rec.hostVeth, rec.result.ips ?? [], rec.result.routes ?? [])));
+    out.push(...(await checkContainerSide(runner, env, rec, host.link, rec.result.ips ?? [], rec.result.routes ?? [])));
     const snap = await ns.allocations.load();
     const held = Object.values(snap.pools).flatMap((p) =>
       Object.entries(p.owners)

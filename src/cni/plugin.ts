@@ -24,7 +24,20 @@ export async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
   return Buffer.concat(chunks).toString("utf8");
 }
 
+/** The system's program directories, searched after the runtime's PATH (see processIo). */
+const SYSTEM_PATH = ["/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"];
+
+/** PATH for the plugin's children: the runtime's, then the system's directories it lacks. */
+export function pluginPath(path: string | undefined): string {
+  const have = (path ?? "").split(":").filter(Boolean);
+  return [...have, ...SYSTEM_PATH.filter((d) => !have.includes(d))].join(":");
+}
+
 export function processIo(): PluginIo {
+  // Runtimes start plugins with minimal environments (`env -i`, PATH=/usr/bin:/bin), where
+  // `ip` and `nft` (in /usr/sbin on most systems) would not be found. Only nsnet's own
+  // fixed program names are looked up there (the runner allows nothing else).
+  process.env.PATH = pluginPath(process.env.PATH);
   return {
     env: process.env,
     stdin: () => readAll(process.stdin),
@@ -77,9 +90,13 @@ function versionOf(text: string): string {
   }
 }
 
+/** What ADD prints, made from this plugin's part: the chained prevResult merged in. An ADD
+ *  calls it before it records the attachment as ready, so a failure here is rolled back. */
+export type Finish = (mine: Omit<CniResult, "cniVersion">) => string;
+
 /** One netconf form's implementation of the commands (VERSION needs none). */
 export interface Mode<C extends NetConf> {
-  add(conf: C, ctx: ModeContext): Promise<Omit<CniResult, "cniVersion">>;
+  add(conf: C, ctx: ModeContext, finish: Finish): Promise<string>;
   del(conf: C, ctx: ModeContext): Promise<void>;
   check(conf: C, ctx: ModeContext): Promise<void>;
   gc(conf: C, ctx: ModeContext): Promise<void>;
@@ -94,7 +111,7 @@ async function dispatch(conf: NetConf, env: CniEnv, ctx: ModeContext): Promise<s
 async function run<C extends NetConf>(mode: Mode<C>, conf: C, env: CniEnv, ctx: ModeContext): Promise<string | undefined> {
   switch (env.command) {
     case "ADD":
-      return resultJson(resultForVersion(mergeResult(conf.prevResult, await mode.add(conf, ctx), conf.cniVersion), conf.cniVersion));
+      return mode.add(conf, ctx, (mine) => resultJson(resultForVersion(mergeResult(conf.prevResult, mine, conf.cniVersion), conf.cniVersion)));
     case "DEL":
       return void (await mode.del(conf, ctx));
     case "CHECK":

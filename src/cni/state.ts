@@ -28,6 +28,11 @@ export interface Attachment {
   result?: CniResult;
   /** nsnet form: the container namespace's alias in the script (owner of its allocations) */
   alias?: string;
+  /** the identity (`dev:ino`) of the namespace CNI_NETNS opened at ADD: DEL and CHECK act
+   *  inside CNI_NETNS only while it still opens this one */
+  netnsId?: string;
+  /** the container's interface as ADD read it back: the only one DEL deletes there */
+  link?: { ifindex: number; mac: string };
 }
 
 interface AttachmentsFile {
@@ -109,7 +114,9 @@ export async function readAttachments(ns: NetworkState, network: string): Promis
     if (v.version !== 1 || typeof v.attachments !== "object" || v.attachments === null) throw new Error("not an attachments file");
     return v;
   } catch (e) {
-    throw new CniError(CNI_CODE.ioFailure, `${ns.attachmentsPath} is corrupt (${(e as Error).message}); move it away to start afresh`);
+    // (never JSON.parse's message: it quotes the file, and this error may reach pod events)
+    const why = e instanceof SyntaxError ? "not JSON" : (e as Error).message;
+    throw new CniError(CNI_CODE.ioFailure, `${ns.attachmentsPath} is corrupt (${why}); move it away to start afresh`);
   }
 }
 

@@ -4,14 +4,16 @@
  * module: dist/expand/ or src/expand/ → ../../stdlib); any other path is relative to the
  * using file.
  *
- * A `use` reads only a regular file whose name ends in `.nsnet`: never a device
+ * A `use` (and a CNI netconf's scriptFile) reads only a regular file whose name ends in
+ * `.nsnet` — the name given and, through any symlinks, the file it leads to: never a device
  * (/dev/zero grows without end), a FIFO (blocks forever), a directory, or a file that is
- * no script (/etc/passwd, whose lines would come back quoted in diagnostics). Every script,
- * the main one included, is at most MAX_SCRIPT_BYTES. A file the user names outside the
- * command line — the REPL's `.load`, a CNI netconf's scriptFile — must be a regular file
- * too (a FIFO would hang the REPL or the plugin), but may have any name.
+ * no script (/etc/shadow, whose lines would come back quoted in diagnostics, and from a
+ * CNI plugin into a pod's events). It is stat'ed before it is opened, so a device is never
+ * even opened. Every script, the main one included, is at most MAX_SCRIPT_BYTES. A file
+ * the user names at the REPL (`.load`) must be a regular file too (a FIFO would hang the
+ * REPL), but may have any name.
  */
-import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from "node:fs";
+import { closeSync, constants, fstatSync, openSync, readSync, realpathSync, statSync, type Stats } from "node:fs";
 import { dirname, isAbsolute, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Script } from "../ast/nodes.js";
@@ -66,18 +68,42 @@ function errnoReason(code: string | undefined, e: unknown): string {
 }
 
 /**
- * Reads a script as UTF-8, at most MAX_SCRIPT_BYTES. With `used` (a `use`d file) only a
- * regular file ending in `.nsnet` is read; with `regular` only a regular file, of any name.
- * Either way the file is opened non-blocking so a FIFO put in its place cannot stall us
- * before fstat tells what it is. The main file may be a pipe (`nsnet check <(gen)`), so
+ * Where an nsnet script named by `use` or a CNI scriptFile really is: `file` and the file it
+ * leads to both end in `.nsnet`, and that is a regular file — decided by stat and realpath,
+ * before anything is opened. Returns the path to open and what stat saw there.
+ */
+function nsnetScriptPath(file: string): { real: string; st: Stats } {
+  if (!file.endsWith(".nsnet")) throw new ScriptFileError(file, "only files ending in .nsnet can be used");
+  let st: Stats;
+  let real: string;
+  try {
+    st = statSync(file);
+    real = realpathSync(file);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new ScriptFileError(file, errnoReason(code, e), code);
+  }
+  if (st.isDirectory()) throw new ScriptFileError(file, "it is a directory");
+  if (!st.isFile()) throw new ScriptFileError(file, `it is ${kindOf(st)}, not a regular file`);
+  if (!real.endsWith(".nsnet")) throw new ScriptFileError(file, `it leads to ${real}, whose name does not end in .nsnet`);
+  return { real, st };
+}
+
+/**
+ * Reads a script as UTF-8, at most MAX_SCRIPT_BYTES. With `used` (a `use`d file, a CNI
+ * scriptFile) only a regular file ending in `.nsnet` is read, as nsnetScriptPath decides,
+ * and what is opened must be the file it saw; with `regular` only a regular file, of any
+ * name. Either way the file is opened non-blocking so a FIFO put in its place cannot stall
+ * us before fstat tells what it is. The main file may be a pipe (`nsnet check <(gen)`), so
  * only its size is bounded.
  */
 export function readScriptFile(file: string, opts: { used?: boolean; regular?: boolean } = {}): string {
-  if (opts.used && !file.endsWith(".nsnet")) throw new ScriptFileError(file, "only files ending in .nsnet can be used");
+  const checked = opts.used ? nsnetScriptPath(file) : null;
   const regularOnly = opts.used === true || opts.regular === true;
   let fd: number;
   try {
-    fd = openSync(file, constants.O_RDONLY | (regularOnly ? constants.O_NONBLOCK : 0));
+    const flags = constants.O_RDONLY | (regularOnly ? constants.O_NONBLOCK : 0) | (checked ? constants.O_NOFOLLOW : 0);
+    fd = openSync(checked ? checked.real : file, flags);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     throw new ScriptFileError(file, errnoReason(code, e), code);
@@ -86,6 +112,7 @@ export function readScriptFile(file: string, opts: { used?: boolean; regular?: b
     const st = fstatSync(fd);
     if (st.isDirectory()) throw new ScriptFileError(file, "it is a directory");
     if (regularOnly && !st.isFile()) throw new ScriptFileError(file, `it is ${kindOf(st)}, not a regular file`);
+    if (checked && (st.dev !== checked.st.dev || st.ino !== checked.st.ino)) throw new ScriptFileError(file, "it changed while it was being opened");
     if (st.isFile() && st.size > MAX_SCRIPT_BYTES) throw tooLarge(file);
     // Read to the end, never past the cap (a pipe or a growing file has no size to trust).
     const chunks: Buffer[] = [];

@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { parseNetconf } from "../../src/cni/netconf.js";
 import { readCniEnv } from "../../src/cni/env.js";
 import { CniError } from "../../src/cni/errors.js";
-import { bridgeLines, containerLines, masqRuleset, resultRoutes, vethLines } from "../../src/cni/bridge-plan.js";
+import { bridgeLines, containerLines, masqRuleset, resultRoutes, subnetClash, vethLines } from "../../src/cni/bridge-plan.js";
 import { mergeResult, resultForVersion } from "../../src/cni/result.js";
 import type { BridgeConf } from "../../src/cni/netconf.js";
 
@@ -96,5 +96,63 @@ describe("bridge mode's kernel text (golden)", () => {
       { address: "192.0.2.2/24", interface: 1 },
     ]);
     expect(resultForVersion(r, "0.4.0").ips![1]).toEqual({ address: "192.0.2.2/24", interface: 1, version: "4" });
+  });
+});
+
+describe("prevResult is checked whole when the netconf is read (before any kernel work)", () => {
+  const good = {
+    cniVersion: "1.0.0",
+    interfaces: [
+      { name: "cni0", mac: "02:00:00:00:00:01" },
+      { name: "eth0", sandbox: "/run/netns/a", mtu: 1500 },
+    ],
+    ips: [{ address: "192.0.2.2/24", gateway: "192.0.2.1", interface: 1 }],
+    routes: [{ dst: "0.0.0.0/0", gw: "192.0.2.1" }],
+    dns: { nameservers: ["192.0.2.53"], search: ["example"] },
+    extra: "kept",
+  };
+  it("accepts a result of the spec's shape and keeps unknown fields", () => {
+    expect((parseNetconf(conf({ prevResult: good })) as BridgeConf).prevResult).toEqual(good);
+    expect(err(() => parseNetconf(conf({ prevResult: {} })))).toBe("ok");
+  });
+  it("refuses what merging could not take, naming the key (error 7)", () => {
+    const bad: [unknown, string][] = [
+      [{ routes: 7 }, "7: prevResult.routes must be a list, got 7"],
+      [[], "7: prevResult must be an object, got []"],
+      [{ ips: [{ address: "nope" }] }, '7: prevResult.ips[0].address must be an address with a prefix, got "nope"'],
+      [{ ips: [{}] }, "7: prevResult.ips[0].address is missing"],
+      [{ ips: [{ address: "192.0.2.2/24", interface: 3 }] }, "7: prevResult.ips[0].interface is 3, but prevResult lists no interfaces"],
+      [
+        { interfaces: [{ name: "eth0" }], ips: [{ address: "192.0.2.2/24", interface: 1 }] },
+        "7: prevResult.ips[0].interface must be the index of one of prevResult.interfaces (0 to 0), got 1",
+      ],
+      [{ interfaces: [{ name: 5 }] }, "7: prevResult.interfaces[0].name must be a name, got 5"],
+      [{ interfaces: ["eth0"] }, '7: prevResult.interfaces[0] must be an object, got "eth0"'],
+      [{ routes: [{ dst: "0.0.0.0/0", gw: "x" }] }, '7: prevResult.routes[0].gw must be an IP address, got "x"'],
+      [{ dns: { nameservers: "192.0.2.53" } }, '7: prevResult.dns.nameservers must be a list of strings, got "192.0.2.53"'],
+      [{ cniVersion: 1 }, "7: prevResult.cniVersion must be a string, got 1"],
+    ];
+    for (const [prevResult, want] of bad) expect(err(() => parseNetconf(conf({ prevResult })))).toBe(want);
+    // nsnet's own form too
+    const own = JSON.stringify({ cniVersion: "1.0.0", name: "pods", type: "nsnet", container: "veth as $ifname", prevResult: { routes: 7 } });
+    expect(err(() => parseNetconf(own))).toBe("7: prevResult.routes must be a list, got 7");
+  });
+});
+
+describe("a subnet overlapping one the host is connected to", () => {
+  const ranges = (subnet: string) => (parseNetconf(conf({ ipam: { type: "host-local", subnet } })) as BridgeConf).ipam!.ranges.flat();
+  const host = [
+    { ifname: "lo", addr_info: [{ family: "inet", local: "127.0.0.1", prefixlen: 8 }] },
+    { ifname: "eth0", addr_info: [{ family: "inet", local: "198.51.100.2", prefixlen: 24 }] },
+    { ifname: "cni0", addr_info: [{ family: "inet", local: "192.0.2.1", prefixlen: 24 }] },
+  ];
+  it("is refused naming both; the network's own bridge does not count", () => {
+    expect(subnetClash(ranges("198.51.100.0/25"), host, "cni0")).toBe(
+      "ipam subnet 198.51.100.0/25 overlaps 198.51.100.2/24 on eth0 (the host is connected to 198.51.100.0/24 there); choose a subnet this host does not use",
+    );
+    expect(subnetClash(ranges("198.0.0.0/8"), host, "cni0")).toMatch(/^ipam subnet 198.0.0.0\/8 overlaps 198.51.100.2\/24 on eth0/);
+    expect(subnetClash(ranges("192.0.2.0/24"), host, "cni0")).toBeNull();
+    expect(subnetClash(ranges("192.0.2.0/24"), host, "cni1")).toMatch(/on cni0/);
+    expect(subnetClash(ranges("203.0.113.0/24"), host, "cni0")).toBeNull();
   });
 });

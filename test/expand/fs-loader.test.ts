@@ -54,13 +54,30 @@ describe("what `use` refuses to read", () => {
   it("/dev/zero: refused by name, never read", () => {
     expect(useOf("/dev/zero").message).toContain("only files ending in .nsnet");
   });
-  it("a device behind a .nsnet name: refused after fstat, never read", () => {
+  it("a device behind a .nsnet name: refused by stat, never opened", () => {
     symlinkSync("/dev/zero", join(dir, "zero.nsnet"));
     expect(useOf("zero.nsnet").message).toBe("cannot use `zero.nsnet`: it is a character device, not a regular file");
   });
   it("a FIFO behind a .nsnet name: no hang (opened non-blocking), refused", () => {
     execFileSync("mkfifo", [join(dir, "fifo.nsnet")]);
     expect(useOf("fifo.nsnet").message).toBe("cannot use `fifo.nsnet`: it is a FIFO, not a regular file");
+  });
+  it("a .nsnet symlink to a file that is no script (/etc/shadow's stand-in): refused before it is read, nothing of it shown", () => {
+    const secret = join(dir, "shadow");
+    writeFileSync(secret, "root:SECRET-HASH:19000:0:99999:7:::\n");
+    symlinkSync(secret, join(dir, "shadow.nsnet"));
+    const d = useOf("shadow.nsnet");
+    expect(d.message).toBe(`cannot use \`shadow.nsnet\`: it leads to ${secret}, whose name does not end in .nsnet`);
+    expect(JSON.stringify(d)).not.toContain("SECRET");
+    // a chain of links ending at the file is the same
+    symlinkSync(join(dir, "shadow.nsnet"), join(dir, "chain.nsnet"));
+    expect(useOf("chain.nsnet").message).toContain("whose name does not end in .nsnet");
+    expect(JSON.stringify(useOf("chain.nsnet"))).not.toContain("SECRET");
+  });
+  it("a .nsnet symlink to a .nsnet script is read (links are fine, when both names are scripts')", () => {
+    writeFileSync(join(dir, "real.nsnet"), "ns b\n");
+    symlinkSync(join(dir, "real.nsnet"), join(dir, "alias.nsnet"));
+    expect(readScriptFile(join(dir, "alias.nsnet"), { used: true })).toBe("ns b\n");
   });
   it("a directory named .nsnet", () => {
     execFileSync("mkdir", [join(dir, "d.nsnet")]);

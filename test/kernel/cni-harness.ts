@@ -8,6 +8,7 @@ import { CLI, repo, scriptFile } from "./cli-sandbox.js";
  * /run/netns/ctrN and runs CNI plugins with the CNI environment, threading prevResult
  * through a conflist as libcni does, and prints what happened as one JSON line.
  * BASE gives the sandbox an uplink eth0 (198.51.100.2) to a `lan` router (198.51.100.1).
+ * The sandbox's host is the runtime's (and the plugin's) network namespace: "the host" below.
  */
 export const BASE = `uplink eth0
 host < addr 198.51.100.2/24 on eth0; route default via 198.51.100.1 >
@@ -42,9 +43,14 @@ export function seedConflist(type: string): Json {
 
 export async function runtime(actions: Json[], base = BASE, timeoutMs = 240_000): Promise<any[]> {
   const file = scriptFile("base.nsnet", base);
-  const r = await execa(process.execPath, [CLI, "sandbox", file, "--quiet", "--", process.execPath, RUNTIME, JSON.stringify({ cli: CLI, actions })], {
+  const sandbox = [process.execPath, CLI, "sandbox", file, "--quiet", "--", process.execPath, RUNTIME, JSON.stringify({ cli: CLI, actions })];
+  // Its own pid namespace with its own /proc, whose PID 1 (the sandbox's outer half) sits in
+  // a private network namespace of its own: /proc/1/ns/net in a test is never the machine's,
+  // a pid can be reused on purpose (ns_last_pid), and nothing started outlives the test.
+  const r = await execa("unshare", ["--net", "--pid", "--fork", "--mount-proc", "--", ...sandbox], {
     reject: false,
     timeout: timeoutMs,
+    detached: true,
   });
   const last = String(r.stdout).trim().split("\n").pop() ?? "";
   try {

@@ -1,4 +1,4 @@
-import { lstat, readlink, realpath, symlink, unlink, mkdir } from "node:fs/promises";
+import { lstat, readlink, realpath, stat, symlink, unlink } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { EXIT, UsageError } from "../exit-codes.js";
 import { entryPath } from "../entry-path.js";
@@ -7,7 +7,7 @@ import type { Invocation } from "../cli.js";
 /**
  * `nsnet cni`: the plugin, explicitly (the runtime normally reaches it through a link named
  * `nsnet` in its plugin directory, and CNI_COMMAND alone selects plugin mode).
- * `nsnet cni install DIR`: puts that link into DIR (idempotent).
+ * `nsnet cni install DIR`: puts that link into DIR (idempotent); DIR must exist.
  */
 export async function runCni(inv: Invocation): Promise<number> {
   if (inv.args[0] === "install") {
@@ -27,7 +27,15 @@ async function install(dir: string): Promise<number> {
   // the file this nsnet runs from (the bundle when there is one), which is executable
   const target = await realpath(entryPath());
   const link = join(resolve(dir), "nsnet");
-  await mkdir(resolve(dir), { recursive: true });
+  // The runtime's plugin directory must already be there: a typo (/opt/cni/bni) would
+  // otherwise become a new directory no runtime reads, and the install would look done.
+  const where = await stat(resolve(dir)).catch((e: NodeJS.ErrnoException) => e);
+  if (where instanceof Error) {
+    const why = where.code === "ENOENT" ? "does not exist" : `cannot be read (${where.code ?? where.message})`;
+    throw new UsageError(`${resolve(dir)} ${why}: give the container runtime's CNI plugin directory (e.g. /opt/cni/bin); nsnet creates no directory`, "cni");
+  }
+  if (!where.isDirectory())
+    throw new UsageError(`${resolve(dir)} is not a directory: give the container runtime's CNI plugin directory (e.g. /opt/cni/bin)`, "cni");
   const st = await lstat(link).catch(() => null);
   if (st) {
     if (!st.isSymbolicLink()) {

@@ -4,7 +4,7 @@
 // threads prevResult through a conflist as libcni does, and prints one JSON line.
 // Usage: node cni-runtime.mjs '<json: { cli, actions: [...] }>'
 import { spawn, spawnSync } from "node:child_process";
-import { accessSync, constants, existsSync, mkdirSync } from "node:fs";
+import { accessSync, constants, existsSync, mkdirSync, writeFileSync } from "node:fs";
 
 const { cli, actions } = JSON.parse(process.argv[2]);
 const BIN = "/run/cni-bin";
@@ -18,7 +18,7 @@ const install = spawnSync(process.execPath, [existsSync(bundle) ? bundle : cli, 
 if (install.status !== 0) throw new Error(`nsnet cni install failed: ${install.stderr}`);
 const CNI_PATH = `${BIN}:/usr/lib/cni`;
 
-function execPlugin(type, command, conf, env) {
+function execPlugin(type, command, conf, env, bare = false) {
   const path = CNI_PATH.split(":")
     .map((d) => `${d}/${type}`)
     .find((f) => {
@@ -32,7 +32,8 @@ function execPlugin(type, command, conf, env) {
   if (!path) return Promise.resolve({ status: 127, stdout: "", stderr: `plugin ${type} not found in ${CNI_PATH}` });
   return new Promise((resolve) => {
     const child = spawn(path, [], {
-      env: { PATH: process.env.PATH, CNI_COMMAND: command, CNI_PATH, ...env },
+      // `bare`: only the CNI variables, as `env -i` (no PATH: execvp's default, /bin:/usr/bin)
+      env: { ...(bare ? {} : { PATH: process.env.PATH }), CNI_COMMAND: command, CNI_PATH, ...env },
       stdio: ["pipe", "pipe", "pipe"],
     });
     let stdout = "";
@@ -67,7 +68,7 @@ async function runNetwork(a) {
     delete conf.capabilities;
     if (prev !== undefined) conf.prevResult = prev;
     if (a.command === "GC") conf["cni.dev/valid-attachments"] = a.valid ?? [];
-    const r = await execPlugin(p.type, a.command, conf, env);
+    const r = await execPlugin(p.type, a.command, conf, env, a.bare === true);
     let json = null;
     try {
       json = r.stdout.trim() ? JSON.parse(r.stdout) : null;
@@ -137,6 +138,33 @@ function bg(argv) {
   return { pid: child.pid };
 }
 
+/** Kills the N-th background process and waits until it is reaped (its pid is free again). */
+function kill(n) {
+  const child = background[n];
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve({ killed: child.pid });
+  return new Promise((resolve) => {
+    child.once("exit", () => resolve({ killed: child.pid }));
+    child.kill("SIGKILL");
+  });
+}
+
+/**
+ * PID reuse, for real: a process in this (the sandbox host's) network namespace gets the pid
+ * the N-th background process had. The sandbox has its own pid namespace, so its
+ * /proc/sys/kernel/ns_last_pid is its own: set to pid-1, the next fork gets pid.
+ */
+async function reusePid(n) {
+  const want = background[n].pid;
+  for (let i = 0; i < 20; i++) {
+    writeFileSync("/proc/sys/kernel/ns_last_pid", String(want - 1));
+    const child = spawn("sleep", ["600"], { stdio: "ignore" });
+    background.push(child);
+    if (child.pid === want) return { pid: child.pid, reused: true };
+    child.kill("SIGKILL");
+  }
+  return { pid: want, reused: false };
+}
+
 function run(argv) {
   const r = spawnSync(argv[0], argv.slice(1), { encoding: "utf8", timeout: 30_000 });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
@@ -152,6 +180,8 @@ async function act(a) {
   if (a.dump) return dump(a.dump);
   if (a.run) return run(a.run);
   if (a.bg) return bg(a.bg);
+  if (a.kill !== undefined) return kill(a.kill);
+  if (a.reusePid !== undefined) return reusePid(a.reusePid);
   if (a.sleep) return new Promise((r) => setTimeout(() => r({ slept: a.sleep }), Math.min(a.sleep, 2000)));
   throw new Error(`unknown action ${JSON.stringify(a)}`);
 }
