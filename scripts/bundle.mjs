@@ -11,8 +11,9 @@
 // with the bytecode of the functions a run needs cached, a start skips the parsing and most
 // of the compiling. The earlier form, ES module chunks split at every dynamic import, made
 // `check` load 19 files (400 KB) and compile each. The cache is made here, by running the
-// built nsnet (below), so it holds what a check or a hook compiles; a cache V8 refuses
-// (another node) costs only the parse it would have saved.
+// built nsnet's check (below), so it holds what a check compiles; a cache V8 refuses
+// (another node) costs only the parse it would have saved, and `nsnet --version --verbose`
+// says so.
 //
 // The bundle lives in dist/cli/, like tsc's dist/cli/main.js, so paths the sources find
 // next to themselves through import.meta.url (stdlib/, dist/exec/probe.js) hold. tsc still
@@ -98,18 +99,25 @@ await writeFile(BUNDLE, code, "latin1");
 // The installed executable: names itself as the entry (a udev rule and `nsnet sandbox`
 // re-run this file), then runs the bundle from its code cache. Node reads every certificate
 // named by NODE_EXTRA_CA_CERTS before any code runs (40 ms a start on the machine nsnet is
-// measured on, where it is set); nsnet opens no TLS connection, so the shebang starts node
-// without it (GNU env -S expands the saved copy) and the stub hands it back to what nsnet
-// runs. NSNET_WRITE_CODE_CACHE=1 (this build only) writes the cache when the run ends.
-const stub = `#!/usr/bin/env -S -u NODE_EXTRA_CA_CERTS NSNET_NODE_EXTRA_CA_CERTS=\${NODE_EXTRA_CA_CERTS} node
+// measured on, where it is set); nsnet opens no TLS connection, so the file starts as a
+// POSIX sh script that moves the variable aside and execs node on this same file, and the
+// stub hands it back to what nsnet runs. The second line is both sh (`:` with an argument,
+// then the commands) and JavaScript (a string, then a comment), so there is one file: no
+// GNU `env -S` (BusyBox's env has no -S), no path to resolve through npm's bin symlink
+// (node resolves "$0" itself), and `#!/usr/bin/env nsnet` scripts still find an executable.
+// Run as `node nsnet.cjs` (the sandbox, the tests) the sh line is inert. It records whether
+// V8 took the code cache (`nsnet --version --verbose` says). NSNET_WRITE_CODE_CACHE=1 (this
+// build only) writes the cache when the run ends.
+const stub = `#!/bin/sh
+":" //; unset NSNET_NODE_EXTRA_CA_CERTS; if [ "\${NODE_EXTRA_CA_CERTS+set}" ]; then NSNET_NODE_EXTRA_CA_CERTS=$NODE_EXTRA_CA_CERTS; export NSNET_NODE_EXTRA_CA_CERTS; unset NODE_EXTRA_CA_CERTS; fi; exec node -- "$0" "$@"
 // nsnet, the installed executable (built by scripts/bundle.mjs): the code is nsnet-bundle.cjs
-// next to this file, run from the V8 code cache beside it (docs/startup.md). The shebang
-// keeps node from loading NODE_EXTRA_CA_CERTS at start-up (nsnet makes no TLS
+// next to this file, run from the V8 code cache beside it (docs/startup.md). The line above
+// is sh: it keeps node from loading NODE_EXTRA_CA_CERTS at start-up (nsnet makes no TLS
 // connections); it is restored here for the processes nsnet starts.
 "use strict";
 const savedCa = process.env.NSNET_NODE_EXTRA_CA_CERTS;
 delete process.env.NSNET_NODE_EXTRA_CA_CERTS;
-if (savedCa) process.env.NODE_EXTRA_CA_CERTS = savedCa;
+if (savedCa !== undefined) process.env.NODE_EXTRA_CA_CERTS = savedCa;
 globalThis.__nsnetEntry = __filename;
 const { readFileSync, writeFileSync } = require("node:fs");
 const { join } = require("node:path");
@@ -121,6 +129,8 @@ try {
   cachedData = readFileSync(cacheFile);
 } catch {}
 const script = new Script(require("node:module").wrap(readFileSync(code, "latin1")), { filename: code, cachedData });
+// what \`nsnet --version --verbose\` reports: a cache V8 refuses costs every start the parse
+globalThis.__nsnetCodeCache = { file: cacheFile, bytes: cachedData ? cachedData.length : 0, rejected: cachedData ? script.cachedDataRejected === true : undefined };
 if (process.env.NSNET_WRITE_CODE_CACHE === "1") process.once("exit", () => writeFileSync(cacheFile, script.createCachedData()));
 const module_ = { exports: {} };
 script.runInThisContext().call(module_.exports, module_.exports, require, module_, code, __dirname);
@@ -128,11 +138,10 @@ script.runInThisContext().call(module_.exports, module_.exports, require, module
 await writeFile(STUB, stub);
 await chmod(STUB, 0o755);
 
-// The code cache: what V8 compiled while the built nsnet checked the examples, then (where
-// this build may make a private network namespace: root, unshare) handled a udev event for
-// examples/udev-lxc.nsnet inside one — the host side of lxc2 added and removed, as in
-// bench-startup.mjs — so a hook's plan and transaction are compiled ahead too. Each run
-// starts from the cache the one before wrote, so the cache holds what all of them ran.
+// The code cache: what V8 compiled while the built nsnet checked the examples. The build
+// does no kernel work and needs no root: a hook's plan and transaction are not in the cache
+// (training them needs a network namespace to handle an event in), so a hook compiles them
+// at each event (~10 ms, docs/startup.md).
 const examples = (await readdir(join(repo, "examples"))).filter((f) => f.endsWith(".nsnet")).map((f) => join(repo, "examples", f));
 const trained = spawnSync(process.execPath, [STUB, "check", "--quiet", ...examples], {
   env: { ...process.env, NSNET_WRITE_CODE_CACHE: "1" },
@@ -142,27 +151,3 @@ if (trained.error || (trained.status !== 0 && trained.status !== 1)) {
   throw new Error(`making the code cache: nsnet check exited ${trained.status}\n${trained.stderr}`);
 }
 if (!(await stat(CACHE).catch(() => null))?.size) throw new Error("making the code cache: nsnet wrote none");
-
-// Inside `unshare --mount --net`: a tmpfs on /run, the LAN as a veth to a `lan` namespace,
-// lxc2's veth made as LXC would; nothing of this machine's own network is touched.
-const HOOK_TRAINING = `set -e
-mount -t tmpfs -o mode=755 tmpfs /run; mkdir -p /run/netns
-ip link set lo up
-ip netns add lan; ip link add eth0 type veth peer name up0 netns lan
-ip -n lan addr add 198.51.100.1/24 dev up0; ip -n lan link set up0 up
-ip link set eth0 up; ip addr add 198.51.100.2/24 dev eth0; ip route add default via 198.51.100.1
-ip netns add lxc2; ip link add lxc2_veth0 type veth peer name eth0 netns lxc2
-for a in 203.0.113.2/28 198.51.100.4/24 198.51.100.5/24; do ip -n lxc2 addr add $a dev eth0; done
-ip -n lxc2 link set eth0 up
-export INTERFACE=lxc2_veth0 SUBSYSTEM=net DEVPATH=/devices/virtual/net/lxc2_veth0 IFINDEX=$(ip -o link show dev lxc2_veth0 | cut -d: -f1)
-ACTION=add "$NODE" "$STUB" hook "$SCRIPT" --quiet --state-dir /run/nsnet-training
-ip link del lxc2_veth0
-ACTION=remove "$NODE" "$STUB" hook "$SCRIPT" --quiet --state-dir /run/nsnet-training`;
-const hook = spawnSync("unshare", ["--mount", "--net", "--propagation", "private", "--", "bash", "-c", HOOK_TRAINING], {
-  env: { ...process.env, NSNET_WRITE_CODE_CACHE: "1", NODE: process.execPath, STUB, SCRIPT: join(repo, "examples/udev-lxc.nsnet") },
-  encoding: "utf8",
-});
-if (hook.status !== 0) {
-  // not root, no unshare: the cache then holds the check's functions only (a hook compiles the rest)
-  process.stderr.write(`bundle: code cache without a hook's functions (${(hook.stderr || String(hook.error)).trim().split("\n").pop()})\n`);
-}

@@ -4,6 +4,8 @@ import { requireNetAdmin } from "./privilege.js";
 import { MAIN_HELP, COMMAND_HELP } from "./help.js";
 import type { GlobalOptions } from "./output.js";
 import { didYouMean } from "../diagnostics/suggest.js";
+import { entryPath } from "./entry-path.js";
+import { codeCacheReport, versionText } from "./version.js";
 
 export const VERSION = "0.1.0";
 
@@ -40,7 +42,7 @@ const COMMANDS: Record<string, () => Promise<CommandFn>> = {
 const SHEBANG_VERBS = new Set(["up", "down", "plan", "check", "show", "graph", "apply"]);
 /** flags that take a value */
 const VALUE_FLAGS = new Set(["format", "state-dir", "project", "bin", "pool-file"]);
-const BOOLEAN_FLAGS = new Set(["json", "quiet", "verbose", "check", "explain", "help", "version"]);
+const BOOLEAN_FLAGS = new Set(["json", "quiet", "verbose", "check", "explain", "offline", "help", "version"]);
 /** Options every command takes: they change how nsnet talks, not what it does. */
 const EVERYWHERE = ["quiet", "verbose", "help", "version"];
 
@@ -51,7 +53,7 @@ const EVERYWHERE = ["quiet", "verbose", "help", "version"];
 export const COMMAND_OPTIONS: Record<string, readonly string[]> = {
   check: ["json"],
   fmt: ["check"],
-  plan: ["format", "explain", "json", "state-dir", "project", "pool-file"],
+  plan: ["format", "explain", "offline", "json", "state-dir", "project", "pool-file"],
   up: ["json", "state-dir", "project", "pool-file"],
   apply: ["json", "state-dir", "project", "pool-file"],
   down: ["json", "state-dir", "project"],
@@ -158,7 +160,7 @@ export async function main(argv: string[]): Promise<number> {
     throw e;
   }
   if (inv.flags.version) {
-    process.stdout.write(`nsnet ${VERSION}\n`);
+    process.stdout.write(versionText(VERSION, inv.global.verbose, entryPath(), codeCacheReport()));
     return EXIT.ok;
   }
   if (!inv.command) {
@@ -206,7 +208,9 @@ export async function main(argv: string[]): Promise<number> {
     // change, said in one line — not a bug with a stack trace
     const { UnsafeArgumentError } = await import("../exec/runner.js");
     if (e instanceof UnsafeArgumentError) {
-      process.stderr.write(`nsnet ${inv.command}: refused: ${e.message} (nsnet passes no newline or NUL byte to a program it runs, except in a command you give it)\n`);
+      process.stderr.write(
+        `nsnet ${inv.command}: refused: ${e.message} (nsnet passes no newline or NUL byte to a program it runs, except in a command you give it)\n`,
+      );
       return EXIT.usage;
     }
     throw e;

@@ -128,7 +128,7 @@ export function pool(x: Expansion, s: A.PoolStmt, _body: Body, scope: Scope): vo
   }
   const reserve: { addr: string; span: Span }[] = [];
   for (const t of s.reserve) {
-    const a = address(x, t, scope, { what: "address", prefix: "optional" });
+    const a = reserved(x, t, scope);
     if (a === undefined) return;
     reserve.push({ addr: a, span: t.span });
   }
@@ -141,6 +141,28 @@ export function pool(x: Expansion, s: A.PoolStmt, _body: Body, scope: Scope): vo
     reserve,
     span: s.span,
   });
+}
+
+/** One word after `reserve`: an address, or a range `A-B` of addresses (no prefixes). */
+function reserved(x: Expansion, t: A.Template, scope: Scope): string | undefined {
+  const text = evalTemplate(t, scope, x.report);
+  if (text === undefined) return undefined;
+  const ends = text.split("-");
+  if (ends.length === 1) return address(x, t, scope, { what: "address", prefix: "optional" });
+  const what = "address range (FIRST-LAST, two addresses without prefix)";
+  const bad =
+    ends.length !== 2
+      ? text
+      : ends.find((e) => {
+          const p = parseAddressText(e);
+          return !p.ok || p.prefix !== undefined;
+        });
+  if (bad !== undefined) {
+    const p = parseAddressText(bad);
+    x.report("NS209", t.span, { text, what }, { hint: !p.ok ? p.reason : `write ${bad.split("/")[0]} without /${p.prefix ?? ""}` });
+    return undefined;
+  }
+  return text;
 }
 
 export function neighProxy(x: Expansion, s: A.NeighProxyStmt, body: Body, scope: Scope): void {

@@ -23,7 +23,7 @@ import { diag } from "../diagnostics/codes.js";
 import { devKey, type ResolvedAddress } from "../model/topology.js";
 import { firstUsable, formatCidr, lastUsable, parseAddressOrCidr, type Cidr } from "./cidr.js";
 import { FreeUnits } from "./free.js";
-import { unitBlock, unitOf, unitName, type PoolPlan } from "./pool.js";
+import { inRuns, reservedCount, unitBlock, unitOf, unitName, type PoolPlan } from "./pool.js";
 import type { AllocRequest } from "./allocate.js";
 
 /** A static address of the script with the device it is on. */
@@ -86,6 +86,7 @@ export function allocateSplitPool(ctx: SplitContext): Record<string, string> {
 
   // 1. taken subnets; a segment adopts the subnet of its own first static address
   const fixed = new Set<bigint>(plan.reserved);
+  const isFixed = (u: bigint) => fixed.has(u) || inRuns(plan, u);
   for (const h of ctx.held) {
     const unit = h.family === family ? unitOf(plan, family, h.addr) : null;
     if (unit !== null && inRange(unit)) fixed.add(unit);
@@ -120,7 +121,7 @@ export function allocateSplitPool(ctx: SplitContext): Record<string, string> {
       for (const o of olds) {
         if (!o || typeof o.found === "string") continue;
         const u = o.found.unit;
-        if (inRange(u) && !fixed.has(u) && !claimed.has(u)) {
+        if (inRange(u) && !isFixed(u) && !claimed.has(u)) {
           seg.unit = u;
           claimed.add(u);
           break;
@@ -136,7 +137,7 @@ export function allocateSplitPool(ctx: SplitContext): Record<string, string> {
       if (f.unit !== seg.unit) {
         const why = !inRange(f.unit)
           ? "not a usable subnet of the pool"
-          : fixed.has(f.unit) && adopted.get(f.unit) === undefined
+          : isFixed(f.unit) && adopted.get(f.unit) === undefined
             ? "now reserved or statically assigned"
             : seg.unit === undefined
               ? "held by another segment"
@@ -151,7 +152,7 @@ export function allocateSplitPool(ctx: SplitContext): Record<string, string> {
   }
 
   // 3. new segments: lowest free subnet; then every member without a host: lowest free host
-  const free = new FreeUnits<bigint>(plan.lo, plan.hi, [...fixed, ...claimed]);
+  const free = new FreeUnits<bigint>(plan.lo, plan.hi, [...fixed, ...claimed], plan.reservedRuns);
   const order = [...segments.values()];
   for (let s = 0; s < order.length; s++) {
     const seg = order[s]!;
@@ -161,7 +162,7 @@ export function allocateSplitPool(ctx: SplitContext): Record<string, string> {
       reportExhausted(
         ctx,
         order.slice(s).filter((x) => x.unit === undefined),
-        fixed.size,
+        reservedCount(plan, fixed),
       );
       break;
     }
@@ -196,7 +197,7 @@ export function allocateSplitPool(ctx: SplitContext): Record<string, string> {
   return owners;
 }
 
-function reportExhausted(ctx: SplitContext, unserved: SegmentWork[], fixedCount: number): void {
+function reportExhausted(ctx: SplitContext, unserved: SegmentWork[], fixedCount: bigint): void {
   const { plan } = ctx;
   const req = unserved[0]!.requests[0]!;
   const left = unserved.reduce((n, s) => n + s.requests.length, 0);
@@ -208,7 +209,7 @@ function reportExhausted(ctx: SplitContext, unserved: SegmentWork[], fixedCount:
       {
         pool: plan.pool.name,
         cidr: plan.cidr,
-        capacity: (plan.hi - plan.lo + 1n - BigInt(fixedCount)).toString(),
+        capacity: (plan.hi - plan.lo + 1n - fixedCount).toString(),
         unit: unitName(plan),
         owner: `${req.assignment.ns}:${req.assignment.dev}`,
         more: left > 1 ? ` and ${left - 1} more requester${left > 2 ? "s" : ""}` : "",

@@ -21,7 +21,7 @@ import { didYouMean } from "../diagnostics/suggest.js";
 import { formatCidr, parseAddressOrCidr, type Cidr } from "./cidr.js";
 import { FreeUnits } from "./free.js";
 import { ownerKey } from "./owner.js";
-import { planPools, unitName, type PoolPlan } from "./pool.js";
+import { planPools, reservedCount, unitName, type PoolPlan } from "./pool.js";
 import { codecFor, type UnitCodec } from "./units.js";
 import type { AllocationSnapshot, PoolAllocations } from "./snapshot.js";
 import { allocateSplitPool, type StaticSite } from "./allocate-split.js";
@@ -150,6 +150,8 @@ function allocatePool<U extends number | bigint>(ctx: PoolContext, codec: UnitCo
 
   // network/broadcast are outside [lo, hi]; reserves and statics inside it are fixed
   const fixed = new Set<U>(plan.reserved.map(codec.fromIndex));
+  const runs = plan.reservedRuns.map(([a, b]) => [codec.fromIndex(a), codec.fromIndex(b)] as const);
+  const isFixed = (u: U) => fixed.has(u) || runs.some(([a, b]) => u >= a && u <= b);
   for (const c of [...ctx.statics, ...ctx.held]) {
     const u = codec.fromAddress(c.family, c.addr);
     if (u !== null && inRange(u)) fixed.add(u);
@@ -165,7 +167,7 @@ function allocatePool<U extends number | bigint>(ctx: PoolContext, codec: UnitCo
     let reason: string | null = null;
     if (typeof found === "string") reason = found;
     else if (!inRange(found)) reason = "not a usable host address of the pool";
-    else if (fixed.has(found)) reason = "now reserved or statically assigned";
+    else if (isFixed(found)) reason = "now reserved or statically assigned";
     else if (claimed.has(found)) reason = "held by another owner";
     else {
       units[r] = found;
@@ -176,12 +178,13 @@ function allocatePool<U extends number | bigint>(ctx: PoolContext, codec: UnitCo
     }
   }
 
-  const free = new FreeUnits<U>(codec.lo, codec.hi, [...fixed, ...claimed]);
+  const free = new FreeUnits<U>(codec.lo, codec.hi, [...fixed, ...claimed], runs);
   for (let r = 0; r < requests.length; r++) {
     if (units[r] !== undefined) continue;
     const unit = free.take();
     if (unit === null) {
-      reportExhausted(plan, codec.size() - BigInt(fixed.size), requests, units, r, fixed.size, diagnostics);
+      const kept = reservedCount(plan, [...fixed].map((u) => BigInt(u)));
+      reportExhausted(plan, codec.size() - kept, requests, units, r, kept, diagnostics);
       break;
     }
     units[r] = unit;
@@ -206,7 +209,7 @@ function reportExhausted(
   requests: Request[],
   units: unknown[],
   first: number,
-  fixedCount: number,
+  fixedCount: bigint,
   diagnostics: Diagnostic[],
 ): void {
   let left = 0;

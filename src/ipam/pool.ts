@@ -28,6 +28,27 @@ export interface PoolPlan {
   hi: bigint;
   /** unit indices kept back by `reserve` (inside [lo, hi]) */
   reserved: bigint[];
+  /** runs of unit indices kept back by `reserve A-B` (both ends included, clipped to [lo, hi]) */
+  reservedRuns: (readonly [bigint, bigint])[];
+}
+
+/** How many units `reserve` keeps back of [lo, hi]: single units and runs, each unit once. */
+export function reservedCount(plan: PoolPlan, singles: Iterable<bigint> = plan.reserved): bigint {
+  const runs = [...plan.reservedRuns].sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0));
+  let n = 0n;
+  let end = -1n;
+  for (const [a, b] of runs) {
+    const from = a > end ? a : end + 1n;
+    if (b >= from) n += b - from + 1n;
+    if (b > end) end = b;
+  }
+  for (const u of new Set(singles)) if (!inRuns(plan, u)) n++;
+  return n;
+}
+
+/** Whether a unit lies in one of the pool's reserved runs. */
+export function inRuns(plan: PoolPlan, unit: bigint): boolean {
+  return plan.reservedRuns.some(([a, b]) => unit >= a && unit <= b);
 }
 
 /** "addresses" or "subnets" — what the pool hands out, for messages. */
@@ -104,26 +125,50 @@ function planPool(pool: Pool, diagnostics: Diagnostic[]): PoolPlan | null {
   }
   const lo = split ? 0n : firstUsable(block) - networkAddress(block);
   const hi = split ? subnetCount(block, unitPrefix) - 1n : lastUsable(block) - networkAddress(block);
-  const plan: PoolPlan = { pool, block, cidr, unitPrefix, split, lo, hi, reserved: [] };
+  const plan: PoolPlan = { pool, block, cidr, unitPrefix, split, lo, hi, reserved: [], reservedRuns: [] };
   for (const r of pool.reserve) {
-    const ip = parseIp(r.addr.includes("/") ? "" : r.addr);
-    if (!ip) {
+    // `A-B`: every address from A to B (an IPv4 or IPv6 address never holds a '-')
+    const ends = r.addr.split("-");
+    if (ends.length > 2) {
       diagnostics.push(diag("NS406", r.span, { text: r.addr, pool: pool.name }));
       continue;
     }
-    const unit = unitOf(plan, ip.family, ip.addr);
-    if (unit === null) {
+    const units: bigint[] = [];
+    const ips = ends.map((e) => parseIp(e.includes("/") ? "" : e));
+    for (const [i, ip] of ips.entries()) {
+      if (!ip) {
+        diagnostics.push(diag("NS406", r.span, { text: ends[i]!, pool: pool.name }));
+        break;
+      }
+      const unit = unitOf(plan, ip.family, ip.addr);
+      if (unit === null) {
+        diagnostics.push(
+          diag(
+            "NS405",
+            r.span,
+            { addr: formatIp(ip.family, ip.addr), pool: pool.name, cidr },
+            { related: [{ span: pool.cidrSpan, message: `the pool's block is ${cidr}` }] },
+          ),
+        );
+        break;
+      }
+      units.push(unit);
+    }
+    if (units.length !== ends.length) continue;
+    if (units.length === 1) {
+      if (units[0]! >= lo && units[0]! <= hi) plan.reserved.push(units[0]!);
+      continue;
+    }
+    const [a, b] = ips as [NonNullable<(typeof ips)[0]>, NonNullable<(typeof ips)[0]>];
+    if (a.addr > b.addr) {
       diagnostics.push(
-        diag(
-          "NS405",
-          r.span,
-          { addr: formatIp(ip.family, ip.addr), pool: pool.name, cidr },
-          { related: [{ span: pool.cidrSpan, message: `the pool's block is ${cidr}` }] },
-        ),
+        diag("NS414", r.span, { text: r.addr, pool: pool.name, reason: `${formatIp(a.family, a.addr)} comes after ${formatIp(b.family, b.addr)}` }),
       );
       continue;
     }
-    if (unit >= lo && unit <= hi) plan.reserved.push(unit);
+    const from = units[0]! < lo ? lo : units[0]!;
+    const to = units[1]! > hi ? hi : units[1]!;
+    if (from <= to) plan.reservedRuns.push([from, to]);
   }
   return plan;
 }

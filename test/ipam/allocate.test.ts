@@ -2,6 +2,8 @@ import { describe, it, expect } from "vitest";
 import { allocate } from "../../src/ipam/allocate.js";
 import { emptySnapshot, type AllocationSnapshot } from "../../src/ipam/snapshot.js";
 import { auto, fixed, pool, topo } from "./build.js";
+import { compileText } from "../../src/engine/compile.js";
+import { formatSource } from "../../src/fmt/format.js";
 
 const cidrs = (r: ReturnType<typeof allocate>) => r.topology.resolved.map((a) => a.cidr);
 const codes = (r: ReturnType<typeof allocate>) => r.diagnostics.map((d) => d.code);
@@ -177,5 +179,89 @@ describe("allocate: diagnostics", () => {
     const t = topo([pool("x", "::/0", { split: 128 }), pool("y", "0.0.0.0/0")], [auto("a", "e", "x"), auto("b", "e", "y"), fixed("c", "garbage")]);
     const r = allocate(t, { version: 1, pools: { x: { cidr: "?", owners: { "a:e#0": "::/1" } } } });
     expect(cidrs(r)).toEqual(["::/128", "0.0.0.1/0"]);
+  });
+});
+
+describe("allocate: reserved ranges (`reserve A-B`)", () => {
+  // host-local's rangeStart/rangeEnd deep inside a /16: what is outside the range is reserved
+  const cni = pool("cni", "10.22.0.0/16", { reserve: ["10.22.0.1", "10.22.0.2-10.22.99.255", "10.22.200.0-10.22.255.254"] });
+
+  it("hands out nothing inside a range, and counts the range once when the pool runs out", () => {
+    const r = allocate(topo([cni], [auto("a"), auto("b")]), emptySnapshot());
+    expect(r.diagnostics).toEqual([]);
+    expect(cidrs(r)).toEqual(["10.22.100.0/16", "10.22.100.1/16"]);
+    // 100.0–199.255 is 25600 addresses: the 25601st requester finds the pool exhausted
+    const many = Array.from({ length: 25601 }, (_, i) => auto(`n${i}`));
+    const full = allocate(topo([cni], many), emptySnapshot());
+    expect(codes(full)).toEqual(["NS401"]);
+    expect(full.diagnostics[0]!.message).toContain("all 25600 addresses are taken, none left for n25600:eth0");
+    expect(full.diagnostics[0]!.related?.[0]?.message).toContain("(39934 more are reserved or statically assigned)");
+    expect(full.topology.resolved.at(-1)!.cidr).toBe("10.22.199.255/16");
+  });
+
+  it("ranges that overlap each other and single reserves are one set; a run past the block's usable end is clipped", () => {
+    const p = pool("p", "198.51.100.0/24", {
+      reserve: ["198.51.100.1-198.51.100.10", "198.51.100.5-198.51.100.12", "198.51.100.13", "198.51.100.250-198.51.100.255"],
+    });
+    const many = Array.from({ length: 238 }, (_, i) => auto(`n${i}`));
+    const r = allocate(topo([p], many), emptySnapshot());
+    expect(codes(r)).toEqual(["NS401"]);
+    expect(r.diagnostics[0]!.message).toContain("all 236 addresses are taken");
+    expect(r.topology.resolved[0]!.cidr).toBe("198.51.100.14/24");
+    expect(r.topology.resolved.at(-1)!.cidr).toBe("198.51.100.249/24");
+  });
+
+  it("moves a remembered address that a new range covers, and says so", () => {
+    const first = allocate(topo([pool("p", "10.0.0.0/24")], [auto("a"), auto("b")]), emptySnapshot());
+    const again = allocate(topo([pool("p", "10.0.0.0/24", { reserve: ["10.0.0.1-10.0.0.9"] })], [auto("a"), auto("b")]), first.allocations);
+    expect(codes(again)).toEqual(["NS412", "NS412"]);
+    expect(cidrs(again)).toEqual(["10.0.0.10/24", "10.0.0.11/24"]);
+  });
+
+  it("IPv6 ranges are never enumerated; a split pool reserves the subnets the range touches", () => {
+    const v6 = pool("v6", "2001:db8::/64", { reserve: ["2001:db8::1-2001:db8::ffff:ffff:ffff"] });
+    const r6 = allocate(topo([v6], [auto("a")]), emptySnapshot());
+    expect(cidrs(r6)).toEqual(["2001:db8:0:0:1::/64"]);
+    const split = pool("s", "172.18.192.0/19", { split: 30, reserve: ["172.18.192.0-172.18.192.9"] });
+    const rs = allocate(topo([split], [auto("c1", "eth1"), auto("c2", "eth1")]), emptySnapshot());
+    expect(rs.diagnostics).toEqual([]);
+    expect(cidrs(rs)).toEqual(["172.18.192.13/30", "172.18.192.17/30"]);
+  });
+
+  it("a range backwards is NS414, an end outside the block NS405, an end that is no address NS406", () => {
+    const r = allocate(
+      topo([pool("a", "10.0.0.0/24", { reserve: ["10.0.0.9-10.0.0.2"] }), pool("b", "10.1.0.0/24", { reserve: ["10.1.0.9-10.2.0.2", "10.1.0.1-x"] })], []),
+      emptySnapshot(),
+    );
+    expect(codes(r)).toEqual(["NS414", "NS405", "NS406"]);
+    expect(r.diagnostics[0]!.message).toBe("`10.0.0.9-10.0.0.2` is not an address range (reserve in pool a): 10.0.0.9 comes after 10.0.0.2");
+    expect(r.diagnostics[1]!.message).toContain("10.2.0.2 is outside pool b");
+  });
+
+  it("fills exactly what two large ranges leave of a /16", () => {
+    const p = pool("big", "10.0.0.0/16", { reserve: ["10.0.0.1-10.0.63.255", "10.0.192.0-10.0.255.254"] });
+    const many = Array.from({ length: 32768 }, (_, i) => auto(`n${i}`));
+    const r = allocate(topo([p], many), emptySnapshot());
+    expect(r.diagnostics).toEqual([]);
+    expect([r.topology.resolved[0]!.cidr, r.topology.resolved.at(-1)!.cidr]).toEqual(["10.0.64.0/16", "10.0.191.255/16"]);
+  });
+});
+
+describe("`reserve A-B` in the language", () => {
+  it("reads the range as one word, allocates past it, and prints it back unchanged", () => {
+    const text = "pool cni 10.22.0.0/16 reserve 10.22.0.1 10.22.0.2-10.22.99.255\nns a < veth; addr auto from cni >\n";
+    const c = compileText(text, "r.nsnet");
+    expect(c.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+    expect(c.addressed?.resolved.map((a) => a.cidr)).toEqual(["10.22.100.0/16"]);
+    expect(formatSource(text, "r.nsnet").output).toBe(text);
+  });
+  it("refuses a range with a prefix or a missing end at the word (NS209)", () => {
+    for (const word of ["10.22.0.2/16-10.22.0.9", "10.22.0.2-", "10.22.0.1-10.22.0.2-10.22.0.3"]) {
+      const c = compileText(`pool cni 10.22.0.0/16 reserve ${word}\n`, "r.nsnet");
+      expect(
+        c.diagnostics.map((d) => `${d.code} ${d.span.start.column}`),
+        word,
+      ).toEqual(["NS209 31"]);
+    }
   });
 });

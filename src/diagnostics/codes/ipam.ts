@@ -41,7 +41,7 @@ export const ipamCodes = [
     code: "NS406",
     severity: "error",
     message: "`{text}` is not an IP address (reserve in pool {pool})",
-    explanation: "`reserve` takes addresses such as 10.0.0.1 or 2001:db8::1.",
+    explanation: "`reserve` takes addresses such as 10.0.0.1 or 2001:db8::1, and ranges such as 10.0.0.10-10.0.0.99.",
     example: "pool p 10.0.0.0/24 reserve 10.0.0.300",
   },
   {
@@ -87,5 +87,12 @@ export const ipamCodes = [
     explanation:
       "A split pool gives each L2 segment one subnet, and every `addr auto` on the segment a host of it: more requests than the subnet has hosts cannot fit.",
     example: "pool links 198.51.100.0/24 split /30\nbridge br0 < addr auto from links >\nfor i in 1..3 < ns n$i < veth to br0; addr auto from links > >",
+  },
+  {
+    code: "NS414",
+    severity: "error",
+    message: "`{text}` is not an address range (reserve in pool {pool}): {reason}",
+    explanation: "`reserve A-B` keeps every address from A to B (both included) out of the pool; A must not come after B.",
+    example: "pool p 10.0.0.0/24 reserve 10.0.0.9-10.0.0.2",
   },
 ] as const satisfies readonly CodeInfo[];
