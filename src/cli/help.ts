@@ -7,7 +7,7 @@ usage:
   nsnet FILE [up|down|plan|check|show|graph]
                                  shebang form (#!/usr/bin/env nsnet); default: up
   nsnet check FILE… [--json]     parse and check, no kernel access
-  nsnet plan FILE [--format text|sh|json] [--explain]
+  nsnet plan FILE [--format text|sh|json] [--explain] [--offline]
   nsnet up FILE | apply FILE     apply transactionally
   nsnet down FILE                remove what this script created
   nsnet show [NS…] [--json]      live state of namespaces, as nsnet source that rebuilds it
@@ -40,12 +40,14 @@ Exit 0 when there are no errors (warnings are printed), 1 when there are.
 Rewrites each FILE in canonical layout (comments kept). With --check, changes nothing
 and exits 1 if a file is not canonical.
 `,
-  plan: `usage: nsnet plan FILE [--format text|sh|json] [--explain] [--json] [--state-dir DIR] [--project NAME]
+  plan: `usage: nsnet plan FILE [--format text|sh|json] [--explain] [--offline] [--json] [--state-dir DIR] [--project NAME]
 
 Shows the kernel operations \`nsnet up FILE\` would run now (a diff against live state),
 grouped into batched phases, each with the source line it came from.
 --format sh prints a runnable equivalent shell script (for teaching; nsnet itself never
-uses a shell).
+uses a shell). --offline plans for an empty machine instead (the script's uplinks and
+nothing else, as a fresh \`nsnet sandbox\` starts): nothing on this one is read, no root
+needed.
 `,
   up: `usage: nsnet up FILE [--json] [--state-dir DIR] [--project NAME]  (alias: apply)
 
