@@ -26,6 +26,7 @@ export const DOT_COMMANDS: readonly DotCommand[] = [
   { name: "graph", usage: ".graph", help: "a text picture of namespaces, interfaces and links", run: (r) => r.graph() },
   { name: "expect", usage: ".expect", help: "run the session's `expect` statements now", run: (r) => r.expectAll() },
   { name: "verbose", usage: ".verbose [on|off]", help: "list every op after a statement (default: one line, ok: N ops)", run: (r, a) => r.setVerbose(a) },
+  { name: "echo", usage: ".echo [on|off]", help: "show each input after a prompt before it runs (a piped session's transcript)", run: (r, a) => r.setEcho(a) },
   { name: "dry", usage: ".dry [on|off]", help: "stage statements instead of applying them", run: (r, a) => r.setDry(a) },
   { name: "plan", usage: ".plan", help: "what applying the staged statements would do", run: (r) => r.plan() },
   { name: "apply", usage: ".apply", help: "apply the staged statements", run: (r) => r.apply() },

@@ -64,6 +64,8 @@ export class ReplCore {
   private readonly stagedEntries: Entry[] = [];
   dry = false;
   verbose = false;
+  /** `.echo on`: each input is printed after a prompt before it runs (piped transcripts) */
+  echo = false;
   exitRequested = false;
   /** the most serious outcome so far (piped mode's exit status) */
   private worst: Outcome = "ok";
@@ -96,6 +98,7 @@ export class ReplCore {
 
   /** Handles one complete piece of input; true when it succeeded. */
   async handle(text: string, origin?: Origin): Promise<boolean> {
+    if (this.echo && text.trim() !== "") this.io.out(echoed(text));
     return this.record(() => this.dispatch(text, origin));
   }
 
@@ -348,7 +351,7 @@ export class ReplCore {
     return live;
   }
 
-  private onOff(what: "dry" | "verbose", arg: string): boolean | undefined {
+  private onOff(what: "dry" | "verbose" | "echo", arg: string): boolean | undefined {
     if (arg === "on") return true;
     if (arg === "off") return false;
     if (arg === "") return this[what];
@@ -370,6 +373,14 @@ export class ReplCore {
     if (on === undefined) return "refused";
     this.verbose = on;
     this.io.out(`verbose ${on ? "on: every op is listed" : "off: one line per statement"}\n`);
+    return "ok";
+  }
+
+  setEcho(arg: string): Outcome {
+    const on = this.onOff("echo", arg);
+    if (on === undefined) return "refused";
+    this.echo = on;
+    this.io.out(`echo ${on ? "on: each input is shown before it runs" : "off"}\n`);
     return "ok";
   }
 
@@ -669,4 +680,15 @@ function describe(e: Entry): string {
 
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? "" : "s"}`;
+}
+
+/** An input as a terminal would have shown it: the prompt, then `...> ` on each further line. */
+function echoed(text: string): string {
+  return (
+    text
+      .trim()
+      .split("\n")
+      .map((l, i) => `${i === 0 ? "nsnet> " : "...> "}${l}`)
+      .join("\n") + "\n"
+  );
 }

@@ -82,6 +82,19 @@ describe("ReplCore statements", () => {
     expect(io.errText).toContain("statements start with a keyword");
   });
 
+  it(".echo on shows each input after a prompt before its output (a piped transcript), .echo off stops", async () => {
+    const { io, repl } = setup();
+    expect(await repl.handle(".echo on")).toBe(true);
+    await repl.handle("ns h1 <\n  veth pair\n>");
+    await repl.handle("   ");
+    await repl.handle(".echo off");
+    await repl.handle("ns h2");
+    expect(io.outText).toBe(
+      "echo on: each input is shown before it runs\nnsnet> ns h1 <\n...>   veth pair\n...> >\nok: 8 ops in 1 ms\nnsnet> .echo off\necho off\nok: 3 ops in 1 ms\n",
+    );
+    expect(await repl.handle(".echo loud")).toBe(false);
+  });
+
   it("an error about an earlier input points at that input too", async () => {
     const { io, repl } = setup();
     await repl.handle("bridge br0");

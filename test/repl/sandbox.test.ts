@@ -182,6 +182,14 @@ describe.skipIf(!ready)("REPL in a sandbox (real engine, real kernel)", () => {
     expect(r.stdout).toContain("12/12 reachable");
     expect(r.stdout).toContain("undone: `ns h4 <");
     expect(r.stderr).not.toMatch(/error/i);
+    // the commands it types are shown, each before its output, so the tour can be followed
+    const at = (s: string) => r.stdout.indexOf(s);
+    for (const typed of [".nodes", "pingall", "h1: ip -br addr", "ns h4 < veth to br0; addr auto from lab; route default via 192.0.2.1 >", ".undo"]) {
+      expect(r.stdout).toContain(`nsnet> ${typed}\n`);
+    }
+    expect(at("nsnet> pingall\n")).toBeLessThan(at("12/12 reachable"));
+    expect(at("12/12 reachable")).toBeLessThan(at("nsnet> h1: ip -br addr\n"));
+    expect(at("nsnet> .undo\n")).toBeLessThan(at("undone: `ns h4 <"));
   }, 240_000);
 
   it("piped input: statement by statement, exec output, .undo, non-zero exit after a mistake", async () => {
