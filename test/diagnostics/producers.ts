@@ -1,0 +1,69 @@
+import { check } from "../../src/check/check.js";
+import { ValidationRegistry } from "../../src/check/registry.js";
+import type { Diagnostic } from "../../src/diagnostics/diagnostic.js";
+import { allocate } from "../../src/ipam/allocate.js";
+import { emptySnapshot } from "../../src/ipam/snapshot.js";
+import { HOST } from "../../src/model/topology.js";
+import { TopoBuilder } from "../check/topo-builder.js";
+import { auto, pool, topo } from "../ipam/build.js";
+
+/**
+ * Codes no script can show, each with the real function that reports it, given a model
+ * the front end never builds: second lines of defence behind an earlier phase (the parser
+ * or the expander reports the same text first), and a bug in a validator. The coverage
+ * test (coverage.test.ts) counts a code here only when its producer, run there, gives it.
+ * Everything a script can show is counted from fixtures instead, never from this table.
+ */
+export const PRODUCERS: Record<string, { why: string; run: () => Diagnostic[] }> = {
+  NS300: {
+    why: "a validator that throws: a bug in nsnet",
+    run: () => {
+      const b = new TopoBuilder();
+      b.ns("a");
+      const reg = new ValidationRegistry().register("namespaces", function explodes() {
+        throw new Error("boom");
+      });
+      return check(b.topo, reg);
+    },
+  },
+  NS311: {
+    why: "the parser's NS105 refuses the address text first",
+    run: () => {
+      const b = new TopoBuilder();
+      b.ns("a");
+      b.addr("a", "eth0", "10.0.0.300/24");
+      return check(b.topo);
+    },
+  },
+  NS321: {
+    why: "the expander's NS216 refuses the port first",
+    run: () => {
+      const b = new TopoBuilder();
+      b.ns("a");
+      b.portmap("tcp", 70000, "a", 80);
+      return check(b.topo);
+    },
+  },
+  NS326: {
+    why: "the expander's NS216 refuses the vlan id first",
+    run: () => {
+      const b = new TopoBuilder();
+      b.uplink("eth0");
+      b.ns("a");
+      b.vlan("a", "v", { ns: HOST, name: "eth0" }, 4095);
+      return check(b.topo);
+    },
+  },
+  NS402: {
+    why: "the expander's NS209 refuses the CIDR first",
+    run: () => allocate(topo([pool("bad", "10.0.0.0")], []), emptySnapshot()).diagnostics,
+  },
+  NS406: {
+    why: "the parser's NS105 refuses the reserved address first",
+    run: () => allocate(topo([pool("rs", "10.3.0.0/24", { reserve: ["10.3.0.300"] })], []), emptySnapshot()).diagnostics,
+  },
+  NS408: {
+    why: "the checker's NS306 reports the unknown pool at the same token, and one of them is shown",
+    run: () => allocate(topo([pool("guests", "10.0.0.0/24")], [auto("a", "eth0", "guest")]), emptySnapshot()).diagnostics,
+  },
+};
