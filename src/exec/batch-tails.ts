@@ -57,6 +57,30 @@ export class BatchTails {
     return sent.length === batch.ops.length ? this.tail(batch) : { flags: [], lines: [], dumps: 0 };
   }
 
+  /** The same tail for nsnet's helper (fanout.ts), as data: the ports to hold after the ops
+   *  and whether to read the place back. */
+  helperTail(batch: Batch, sent: readonly unknown[]): { hold: string[]; read: boolean } {
+    if (sent.length !== batch.ops.length) return { hold: [], read: false };
+    return { hold: this.hold.get(batch) ?? [], read: this.plan.carriers.has(batch) };
+  }
+
+  /** The helper ran all of the batch's ops and then `applied - opsSent` of its hold-off ops;
+   *  `state` is its read-back, if it made one. What it did not read is read afterwards. */
+  tookHelper(batch: Batch, opsSent: number, applied: number, state: PlaceState | undefined): void {
+    const ports = this.hold.get(batch) ?? [];
+    const heldCount = Math.max(0, Math.min(ports.length, applied - opsSent));
+    if (heldCount) this.held.set(batch.ns, [...(this.held.get(batch.ns) ?? []), ...ports.slice(0, heldCount)]);
+    const place = this.plan.carriers.get(batch);
+    if (place === undefined) return;
+    if (state !== undefined && heldCount === ports.length && state.ns === place) {
+      this.read.set(place, state);
+      this.unread.delete(place);
+    } else {
+      this.read.delete(place);
+      this.unread.add(place);
+    }
+  }
+
   /**
    * The batch's process is done and all of its ops succeeded (`r` failed, if at all, on a
    * tail line). A hold-off line that failed leaves that port and the rest flooding as

@@ -1,10 +1,9 @@
-import { existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
-import { delimiter, join } from "node:path";
 import { HOST } from "../model/topology.js";
 
 /**
- * How nsnet's own commands get into a named namespace: `nsenter --net=/run/netns/NS CMD`.
+ * How nsnet's own commands get into a named namespace: `nsenter --net=/run/netns/NS CMD`
+ * (nsnet's helper, helper.ts, enters many at once with setns(2) where it runs).
  *
  * `ip -n NS` and `ip netns exec NS` also unshare the mount namespace and remount /sys, which
  * copies the whole mount table — and every named namespace is a mount, so with N of them
@@ -44,19 +43,4 @@ export function isMissingNamespace(stderr: string): boolean {
  */
 export function placeConcurrency(): number {
   return Math.max(2, availableParallelism());
-}
-
-/** setns(2)'s number per Node architecture (Linux syscall tables), for nsnet's perl
- *  programs (netlink-script.ts, enter-script.ts): Perl has no constant for it. */
-const SETNS: Readonly<Record<string, number>> = { x64: 308, arm64: 268, ia32: 346, arm: 375, riscv64: 268, ppc64: 350, s390x: 339, loong64: 268 };
-
-export function setnsSyscall(arch: string = process.arch): number | undefined {
-  return SETNS[arch];
-}
-
-let perl: boolean | undefined;
-/** Whether `perl` is on PATH (perl-base is essential on Debian; elsewhere it may be missing). */
-export function perlOnPath(): boolean {
-  perl ??= (process.env.PATH ?? "").split(delimiter).some((d) => d !== "" && existsSync(join(d, "perl")));
-  return perl;
 }

@@ -11,8 +11,7 @@ import type { Runner, RunResult } from "./runner.js";
 import { batchesByStage, chainsByNs, groupBatches, type Batch } from "./batches.js";
 import { mapBounded } from "./bounded.js";
 import { ipBatchIn } from "./enter.js";
-import { FANOUT_FROM, runInPlaces } from "./fanout.js";
-import { DUMP_FLAGS } from "./readback.js";
+import { runStageByHelper, type BatchOutcome } from "./fanout.js";
 import { effectAsShell, nftArgv, sysctlWriteArgv } from "./commands.js";
 import { describeDiff, diffLive, isSameLive, withoutForeign } from "./compare.js";
 import { namespacesOf, unmetExpectations } from "./effects.js";
@@ -88,11 +87,6 @@ function adoptInto(state: ProjectState, a: Adoption | undefined): void {
     state.services.push(service);
   }
   state.namespaces = { ...a.namespaces, ...(state.namespaces ?? {}) };
-}
-
-interface BatchOutcome {
-  done: Op[];
-  failed?: { op: Op; message: string };
 }
 
 interface Ctx {
@@ -209,7 +203,14 @@ async function transaction(ops: Op[], runner: Runner, store: StateStore, state: 
     journal.attempted.push(...batches.flatMap((b) => b.ops));
     await saveJournal();
     let stop = false;
-    const fannedOut = await runFannedOut(batches, ctx);
+    const fannedOut = await runStageByHelper(batches, {
+      runner,
+      failAt: ctx.failAt,
+      tails,
+      readOriginals: (b) => readOriginals(b, ctx),
+      blameByKernel: (rest, message, before) => blameByKernel(rest, message, ctx, before),
+      injected,
+    });
     await mapBounded(chainsByNs(batches), opts.concurrency ?? 4, async (nsChain) => {
       for (const batch of nsChain) {
         // a fanned-out batch has run already: its outcome is recorded whatever failed
@@ -428,35 +429,6 @@ async function runIp(batch: Batch, ops: Op[], ctx: Ctx): Promise<BatchOutcome> {
   return ipOutcome(batch, ops, await ctx.runner.run(ipBatchIn(batch.ns, tail.flags), { input: text }), ctx);
 }
 
-/** Many namespaces' ip batches of one stage at once through a fan-out (fanout.ts); the
- *  outcome of each batch it ran, to be recorded as if run alone. */
-async function runFannedOut(batches: readonly Batch[], ctx: Ctx): Promise<Map<Batch, BatchOutcome>> {
-  const out = new Map<Batch, BatchOutcome>();
-  const eligible = batches.filter((b) => b.tool === "ip" && b.ns !== HOST);
-  if (eligible.length < FANOUT_FROM || new Set(eligible.map((b) => b.ns)).size < eligible.length) return out;
-  const jobs = eligible.map((batch) => {
-    const k = ctx.failAt === undefined ? -1 : batch.ops.findIndex((o) => o.index === ctx.failAt);
-    const sent = k >= 0 ? batch.ops.slice(0, k) : batch.ops;
-    const tail = ctx.tails.tailIfWhole(batch, sent);
-    return { batch, k, sent, job: { place: batch.ns, lines: [...sent.map((o) => o.text), ...tail.lines], dumps: tail.dumps } };
-  });
-  const sending = jobs.filter((j) => j.sent.length > 0);
-  const runs = await runInPlaces(
-    ctx.runner,
-    sending.map((j) => j.job),
-    DUMP_FLAGS,
-    { dir: join(ctx.store.dir, "batches") },
-  );
-  const byPlace = new Map(runs.map((r) => [r.place, r]));
-  for (const j of jobs) {
-    const o: BatchOutcome = j.sent.length ? await ipOutcome(j.batch, j.sent, byPlace.get(j.batch.ns)!, ctx) : { done: [] };
-    if (!o.failed && j.k >= 0) o.failed = { op: j.batch.ops[j.k]!, message: injected(j.batch.ops[j.k]!) };
-    if (o.failed) ctx.tails.cut(j.batch);
-    out.set(j.batch, o);
-  }
-  return out;
-}
-
 /** What an ip batch's process says about its ops (and its tail). */
 async function ipOutcome(batch: Batch, ops: Op[], r: RunResult, ctx: Ctx): Promise<BatchOutcome> {
   const line = r.exitCode === 0 ? null : failedLine(r.stderr);
@@ -468,13 +440,17 @@ async function ipOutcome(batch: Batch, ops: Op[], r: RunResult, ctx: Ctx): Promi
     return { done: ops.slice(0, line - 1), failed: { op: ops[line - 1]!, message: kernelMessage(r.stderr) || "ip failed" } };
   }
   // ip died without naming a line (it printed its usage, or refused an argument, and exited
-  // at once): the lines before the one it died on took effect, the rest did not. The kernel
-  // says which: the first op whose effect it does not show is the one to blame.
-  const message = kernelMessage(r.stderr).slice(0, 500) || `ip exited with ${r.exitCode}`;
+  // at once): the lines before the one it died on took effect, the rest did not.
+  return blameByKernel(ops, kernelMessage(r.stderr).slice(0, 500) || `ip exited with ${r.exitCode}`, ctx);
+}
+
+/** Ops that ran in order up to one that failed, which is not known: the kernel says which —
+ *  the first op whose effect it does not show is the one to blame. `before` took effect. */
+async function blameByKernel(ops: Op[], message: string, ctx: Ctx, before: Op[] = []): Promise<BatchOutcome> {
   const live = await readLive(ctx.runner, { namespaces: namespacesOf(ops) });
   const k = ops.findIndex((o) => !tookEffect(o.effect, live, ctx.project));
-  if (k < 0) return { done: ops, failed: { op: ops[ops.length - 1]!, message } };
-  return { done: ops.slice(0, k), failed: { op: ops[k]!, message } };
+  if (k < 0) return { done: [...before, ...ops], failed: { op: ops[ops.length - 1]!, message } };
+  return { done: [...before, ...ops.slice(0, k)], failed: { op: ops[k]!, message } };
 }
 
 /** Whether the kernel shows an op's effect — for a link, that it exists (its mark is a
@@ -484,18 +460,23 @@ function tookEffect(e: Op["effect"], live: LiveState, project: string): boolean 
   return effectPresent(e, live, project);
 }
 
+/** The values before of the keys these batches write that no record has yet, read (all
+ *  places at once) and saved with the journal before anything writes them. */
+async function readOriginals(batches: readonly { ns: string; ops: readonly Op[] }[], ctx: Ctx): Promise<void> {
+  const unknown = batches.flatMap(({ ns, ops }) =>
+    ops
+      .map(sysctlKeyOf)
+      .filter((k) => ctx.knownOriginals[ns]?.[k] === undefined && ctx.journal.sysctlOriginals?.[ns]?.[k] === undefined)
+      .map((key) => ({ ns, key })),
+  );
+  if (unknown.length === 0) return;
+  const read = await readSysctls(ctx.runner, unknown);
+  for (const [ns, values] of Object.entries(read)) Object.assign((ctx.journal.sysctlOriginals![ns] ??= {}), values);
+  await ctx.saveJournal();
+}
+
 async function runSysctl(ns: string, ops: Op[], ctx: Ctx): Promise<BatchOutcome> {
-  const keys = ops.map(sysctlKeyOf);
-  const unknown = keys.filter((k) => ctx.knownOriginals[ns]?.[k] === undefined && ctx.journal.sysctlOriginals?.[ns]?.[k] === undefined);
-  if (unknown.length) {
-    const read = await readSysctls(
-      ctx.runner,
-      unknown.map((key) => ({ ns, key })),
-    );
-    const o = (ctx.journal.sysctlOriginals![ns] ??= {});
-    Object.assign(o, read[ns] ?? {});
-    await ctx.saveJournal();
-  }
+  await readOriginals([{ ns, ops }], ctx);
   const write = ctx.runner.writeHostSysctl?.bind(ctx.runner);
   if (ns === HOST && write) return writeHostSysctls(ops, write);
   const r = await ctx.runner.run(

@@ -7,7 +7,8 @@ import { isDumpInterrupted, isValidSysctlKey, parseNetnsList, parseSysctlOutput,
 import { mapBounded } from "./bounded.js";
 import { NETNS_RUN_DIR, enterArgv, ipBatchIn, isMissingNamespace, placeConcurrency } from "./enter.js";
 import { DUMP_FLAGS, dumpLines, parseDumps, type PlaceState } from "./readback.js";
-import { FANOUT_FROM, runInPlaces } from "./fanout.js";
+import { FANOUT_FROM, runHelper } from "./fanout.js";
+import { namespaceSysctlPath } from "./helper-protocol.js";
 import { readByNetlink } from "./netlink-read.js";
 
 /**
@@ -62,25 +63,14 @@ export async function readPlace(runner: Runner, place: string): Promise<PlaceSta
 /** How named namespaces are read: the netlink reader, or `ip` (tests compare the two). */
 export type Reader = "netlink" | "ip";
 
-/** Many named namespaces are read by the netlink reader (netlink-read.ts: one process for many).
- *  What it could not read, or everything when `via` is "ip", is read with `ip` side by side —
- *  many through a fan-out (fanout.ts), a few one process each — at most `concurrency`
- *  processes at once; gone ones omitted. A namespace whose fan-out read failed or was
- *  interrupted is read again on its own. */
+/** Many named namespaces are read by nsnet's helper (netlink-read.ts: a few processes for
+ *  all). What it did not read, or everything when `via` is "ip", is read with `ip`, one
+ *  process each, at most `concurrency` at once; gone ones omitted. */
 export async function readPlaces(runner: Runner, places: readonly string[], concurrency = placeConcurrency(), via: Reader = "netlink"): Promise<PlaceState[]> {
   const all = places.filter((p) => p !== HOST);
-  // the reader's own start (~25 ms) is worth it from a fan-out's worth of namespaces up
+  // the helper's own start (~25 ms) is worth it from a fan-out's worth of namespaces up
   const read = via === "netlink" && all.length >= FANOUT_FROM ? await readByNetlink(runner, all, concurrency) : new Map<string, PlaceState | null>();
-  const named = places.filter((p) => p !== HOST && !read.has(p));
-  const single: string[] = places.filter((p) => p === HOST);
-  if (named.length >= FANOUT_FROM) {
-    const jobs = named.map((place) => ({ place, lines: dumpLines(place), dumps: dumpLines(place).length }));
-    for (const r of await runInPlaces(runner, jobs, DUMP_FLAGS, { groups: concurrency })) {
-      if (r.exitCode !== 0 && isMissingNamespace(r.stderr)) read.set(r.place, null);
-      else if (r.exitCode === 0 && r.attributed && !isDumpInterrupted(r.stderr)) read.set(r.place, parseDumps(r.place, r.stdout));
-      else single.push(r.place);
-    }
-  } else single.push(...named);
+  const single = places.filter((p) => !read.has(p));
   const singles = await mapBounded(single, concurrency, (ns) => readPlace(runner, ns));
   for (const [i, p] of single.entries()) read.set(p, singles[i] ?? null);
   // in the order asked for, whichever way each place was read
@@ -137,8 +127,9 @@ async function onDisk(names: readonly string[]): Promise<string[]> {
 
 /**
  * Sysctl values: HOST from /proc/sys directly (this process lives in the root namespace
- * of whatever it manages — the machine, or the sandbox); each other namespace with ONE
- * `ip netns exec NS sysctl KEY…` for all its keys. Unknown keys are simply absent.
+ * of whatever it manages — the machine, or the sandbox); the namespaces from their
+ * /proc/sys by nsnet's helper, all in a few processes (fanout.ts), or where it does not run,
+ * one `nsenter --net=… sysctl KEY…` each. Unknown keys are simply absent.
  */
 export async function readSysctls(
   runner: Runner,
@@ -154,6 +145,22 @@ export async function readSysctls(
   }
   const out: Record<string, Record<string, string>> = {};
   const readHost = opts.readHostProcSys ?? ((p: string) => readFile(p, "utf8"));
+  const named = [...byNs].filter(([ns, keys]) => ns !== HOST && keys.every((k) => namespaceSysctlPath(k) !== null));
+  const helped = named.length
+    ? (
+        await runHelper(
+          runner,
+          named.map(([ns, keys]) => ({ ns, ops: [], sysctls: keys })),
+          { groups: opts.concurrency ?? placeConcurrency() },
+        )
+      ).records
+    : new Map();
+  for (const [ns, rec] of helped) {
+    // not entered: read the other way; gone: no values (sysctl in a missing namespace gives none)
+    if (rec.enter) continue;
+    out[ns] = rec.sysctls;
+    byNs.delete(ns);
+  }
   await mapBounded([...byNs], opts.concurrency ?? placeConcurrency(), async ([ns, keys]) => {
     const values: Record<string, string> = {};
     if (ns === HOST) {

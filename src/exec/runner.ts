@@ -3,9 +3,9 @@ import { openSync, closeSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import { constants } from "node:os";
 import { APPEND_NOFOLLOW } from "./durable.js";
-import { PLACE_LAUNCHER } from "./enter-script.js";
+import { isHelperArgv } from "./helper.js";
+import { unsafeHelperLine } from "./helper-protocol.js";
 import { isValidSysctlKey, sysctlPath } from "./ip-json.js";
-import { NETLINK_READER } from "./netlink-script.js";
 
 /**
  * The ONLY module that spawns processes (house rule 9). No shell, ever: argv goes to
@@ -55,7 +55,7 @@ export interface Runner {
 
 /** Programs nsnet may start. Anything else is refused (user commands go through `ip netns exec`).
  *  `bash` is the sandbox's default shell, `ping` the probes' tool. */
-const ALLOWED = new Set(["ip", "nft", "unshare", "mount", "nsenter", "sysctl", "node", "ping", "bash", "xargs", "perl", process.execPath]);
+const ALLOWED = new Set(["ip", "nft", "unshare", "mount", "nsenter", "sysctl", "node", "ping", "bash", "perl", process.execPath]);
 
 // docs/architecture.md §8 name rules live in one place; the runner applies them once more as the last
 // gate before execve.
@@ -75,8 +75,11 @@ export function assertSafeArgv(argv: readonly string[], userCommand = false, use
     return;
   }
   if (!ALLOWED.has(argv[0]!)) throw new UnsafeArgumentError(`program not allowed: ${JSON.stringify(argv[0])}`);
-  // nsnet's perl programs are multi-line constants, compared whole
-  if (argv[0] === "perl") return assertSafePerlArgv(argv);
+  // perl runs nsnet's helper (helper.ts), by its path, and nothing else
+  if (argv[0] === "perl") {
+    if (!isHelperArgv(argv)) throw new UnsafeArgumentError("perl runs only nsnet's helper");
+    return;
+  }
   for (const a of argv) {
     if (typeof a !== "string" || a.includes("\0") || a.includes("\n")) {
       throw new UnsafeArgumentError(`unsafe argument: ${JSON.stringify(a)}`);
@@ -84,44 +87,6 @@ export function assertSafeArgv(argv: readonly string[], userCommand = false, use
   }
   if (argv[0] === "ip") assertSafeIpArgv(argv);
   if (argv[0] === "nsenter") assertSafeNsenterArgv(argv);
-  if (argv[0] === "xargs") assertSafeXargsArgv(argv);
-}
-
-/** perl runs two programs only, nsnet's own: the namespace reader (netlink-script.ts),
- *  given the setns number, and the fan-out's launcher (enter-script.ts), given the setns
- *  number, the batch directory and ip's flags as xargs was; the namespace names are checked
- *  with the input, as for xargs. */
-function assertSafePerlArgv(argv: readonly string[]): void {
-  const setns = /^\d{1,4}$/.test(argv[3] ?? "");
-  const reader = argv.length === 4 && argv[2] === NETLINK_READER;
-  const launcher =
-    argv[2] === PLACE_LAUNCHER && argv.length >= 5 && isBatchDir(argv[4]!) && argv.slice(5).every((f) => f === "-d" || f === "-j" || f === "-force");
-  if (!(argv[1] === "-e" && setns && (reader || launcher))) throw new UnsafeArgumentError("perl runs only nsnet's own programs");
-}
-
-/** A fan-out's batch directory: absolute, plain characters, no `..`. */
-function isBatchDir(dir: string): boolean {
-  return /^\/[A-Za-z0-9_./-]+$/.test(dir) && !dir.split("/").includes("..");
-}
-
-/** xargs runs one thing only: `ip -batch DIR/NS` in each namespace NS named on its stdin
- *  (fanout.ts); the names themselves are checked with the input. */
-function assertSafeXargsArgv(argv: readonly string[]): void {
-  const head = ["xargs", "-d", "\\n", "-I", "{}", "nsenter", "--net=/run/netns/{}", "--", "ip"];
-  const ok =
-    head.every((a, i) => argv[i] === a) &&
-    argv.slice(head.length, -2).every((f) => f === "-d" || f === "-j" || f === "-force") &&
-    argv[argv.length - 2] === "-batch" &&
-    /^\/[A-Za-z0-9_./-]+\/\{\}$/.test(argv[argv.length - 1]!) &&
-    !argv[argv.length - 1]!.split("/").includes("..");
-  if (!ok) throw new UnsafeArgumentError(`unexpected xargs arguments: ${JSON.stringify(argv.slice(1))}`);
-}
-
-/** stdin of a fan-out: namespace names, one a line. */
-function assertSafeNameList(input: string): void {
-  for (const name of input.split("\n")) {
-    if (name !== "" && !isValidNsName(name)) throw new UnsafeArgumentError(`invalid namespace name: ${JSON.stringify(name)}`);
-  }
 }
 
 /** nsnet enters a namespace with exactly one option, `--net=PATH`, then `--`; an `ip` after
@@ -207,12 +172,13 @@ export class ProcessRunner implements Runner {
 
   async run(argv: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
     assertSafeArgv(argv, opts.userCommand === true, opts.userArgsFrom);
-    if (argv[0] === "xargs" || argv[0] === "perl") assertSafeNameList(opts.input ?? "");
-    else if (argv.includes("-batch") && opts.input !== undefined) assertSafeBatchText(opts.input);
+    if (argv[0] === "perl") {
+      // the helper's requests: only lines nsnet writes, namespace names valid (helper-protocol.ts)
+      const bad = unsafeHelperLine(opts.input ?? "");
+      if (bad !== null) throw new UnsafeArgumentError(`unsafe helper request: ${JSON.stringify(bad)}`);
+    } else if (argv.includes("-batch") && opts.input !== undefined) assertSafeBatchText(opts.input);
     if (this.verbose) {
-      this.verbose(
-        `+ ${argv.map((a) => (a === NETLINK_READER ? "<nsnet's namespace reader>" : a === PLACE_LAUNCHER ? "<nsnet's fan-out launcher>" : quoteForDisplay(a))).join(" ")}`,
-      );
+      this.verbose(`+ ${argv.map(quoteForDisplay).join(" ")}`);
       if (opts.input) for (const line of opts.input.split("\n")) if (line) this.verbose(`  | ${line}`);
     }
     const [file, ...args] = argv;

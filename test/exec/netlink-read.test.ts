@@ -1,74 +1,69 @@
 import { describe, expect, it } from "vitest";
-import { parseReaderOutput, readByNetlink, readerArgv, resetNetlinkReader } from "../../src/exec/netlink-read.js";
-import { NETLINK_READER } from "../../src/exec/netlink-script.js";
+import { readByNetlink } from "../../src/exec/netlink-read.js";
+import { HELPER_MAIN, helperArgv } from "../../src/exec/helper.js";
 import { ProcessRunner, UnsafeArgumentError, assertSafeArgv } from "../../src/exec/runner.js";
 import type { Runner } from "../../src/exec/runner.js";
 
-describe("the netlink reader's gate", () => {
-  it("lets perl run nsnet's reader and nothing else", () => {
-    expect(() => assertSafeArgv(["perl", "-e", NETLINK_READER, "308"])).not.toThrow();
-    expect(() => assertSafeArgv(["perl", "-e", "print 1", "308"])).toThrow(UnsafeArgumentError);
-    expect(() => assertSafeArgv(["perl", "-e", NETLINK_READER, "308; rm"])).toThrow(UnsafeArgumentError);
-    expect(() => assertSafeArgv(["perl", "-e", NETLINK_READER])).toThrow(UnsafeArgumentError);
-    expect(() => assertSafeArgv(["perl", NETLINK_READER, "-e", "308"])).toThrow(UnsafeArgumentError);
+describe("the helper's gate", () => {
+  it("lets perl run nsnet's helper, by its path, and nothing else", () => {
+    expect(helperArgv()).toEqual(["perl", HELPER_MAIN]);
+    expect(() => assertSafeArgv(["perl", HELPER_MAIN])).not.toThrow();
+    for (const bad of [
+      ["perl", "-e", "print 1"],
+      ["perl", HELPER_MAIN, "-e", "print 1"],
+      ["perl", "-d", HELPER_MAIN],
+      ["perl", `${HELPER_MAIN}.bak`],
+      ["perl", "/tmp/nsnet-helper.pl"],
+    ]) {
+      expect(() => assertSafeArgv(bad), bad.join(" ")).toThrow(UnsafeArgumentError);
+    }
   });
 
-  it("refuses a bad namespace name on its stdin before anything starts", async () => {
-    await expect(new ProcessRunner().run(readerArgv("x64")!, { input: "c1\n../../etc\n" })).rejects.toThrow(UnsafeArgumentError);
-  });
-
-  it("knows the setns number of the architectures it runs on, and says so when it does not", () => {
-    expect(readerArgv("x64")?.[3]).toBe("308");
-    expect(readerArgv("arm64")?.[3]).toBe("268");
-    expect(readerArgv("mips")).toBeNull();
+  it("refuses a request nsnet does not write before anything starts", async () => {
+    for (const input of ["ns c1\nread state\nend\nns ../../etc\nend\n", "ns c1\nop exec 6c73\nend\n", "ns c1\nread state; rm -rf /\nend\n"]) {
+      await expect(new ProcessRunner().run(["perl", HELPER_MAIN], { input })).rejects.toThrow(UnsafeArgumentError);
+    }
   });
 });
 
-describe("the reader's output", () => {
-  it("becomes place states; gone is null; an error line leaves the namespace to ip", () => {
-    const out = parseReaderOutput(
-      [
-        JSON.stringify({
-          ns: "a",
-          links: [{ name: "lo", ifindex: 1, kind: "loopback", up: true, alias: "nsnet:p", mtu: 65536, mac: "00:00:00:00:00:00" }],
-          addrs: [{ dev: "lo", cidr: "127.0.0.1/8" }],
-          routes: [{ dst: "default", family: 4, via: "192.0.2.1", dev: "eth0", onlink: true, proto: "static" }],
-          proxies: [{ addr: "192.0.2.9", dev: "eth0" }],
-        }),
-        JSON.stringify({ ns: "b", gone: 1 }),
-        JSON.stringify({ ns: "c", error: "setns: Invalid argument" }),
-        "",
-      ].join("\n"),
-    );
+describe("readByNetlink", () => {
+  const state = { links: [{ name: "lo", ifindex: 1, kind: "loopback", up: true }], addrs: [], routes: [], proxies: [] };
+
+  it("gives each namespace's state, gone as null, and leaves what it could not read to ip", async () => {
+    const runner: Runner = {
+      async run() {
+        return {
+          exitCode: 0,
+          stdout: [
+            { helper: 1 },
+            { ns: "a", applied: 0, state },
+            { ns: "b", gone: true },
+            { ns: "c", applied: 0, stateError: { index: 0, errno: 11, strerror: "Resource temporarily unavailable", detail: "dump interrupted 5 times" } },
+          ]
+            .map((l) => `${JSON.stringify(l)}\n`)
+            .join(""),
+          stderr: "",
+        };
+      },
+    };
+    const out = await readByNetlink(runner, ["a", "b", "c", "d"], 2);
     expect([...out.keys()]).toEqual(["a", "b"]);
+    expect(out.get("a")).toEqual({ ns: "a", links: [{ ns: "a", name: "lo", ifindex: 1, kind: "loopback", up: true }], addrs: [], routes: [], proxies: [] });
     expect(out.get("b")).toBeNull();
-    expect(out.get("a")).toEqual({
-      ns: "a",
-      links: [{ ns: "a", name: "lo", ifindex: 1, kind: "loopback", up: true, alias: "nsnet:p", mtu: 65536, mac: "00:00:00:00:00:00" }],
-      addrs: [{ ns: "a", dev: "lo", cidr: "127.0.0.1/8" }],
-      routes: [{ ns: "a", dst: "default", family: 4, via: "192.0.2.1", dev: "eth0", onlink: true, proto: "static" }],
-      proxies: [{ ns: "a", addr: "192.0.2.9", dev: "eth0" }],
-    });
   });
 
-  it("throws on anything else (the whole output is then not used)", () => {
-    expect(() => parseReaderOutput("not json\n")).toThrow();
-    expect(() => parseReaderOutput(`${JSON.stringify({ ns: "a", links: [{ name: 1 }], addrs: [], routes: [], proxies: [] })}\n`)).toThrow();
-    expect(() => parseReaderOutput(`${JSON.stringify({ ns: "a", links: [], addrs: [], routes: [{ dst: "x", family: 5 }], proxies: [] })}\n`)).toThrow();
-  });
-
-  it("a reader that cannot run (no perl) reads nothing, once, and the caller falls back to ip", async () => {
-    resetNetlinkReader();
+  it("a helper that fails fails that call only: the next call asks it again", async () => {
     let calls = 0;
     const runner: Runner = {
       async run() {
         calls++;
-        return { exitCode: 1, stdout: "", stderr: "spawn perl ENOENT" };
+        return calls === 1
+          ? { exitCode: 1, stdout: "", stderr: "spawn perl ENOENT" }
+          : { exitCode: 0, stdout: `${JSON.stringify({ helper: 1 })}\n${JSON.stringify({ ns: "a", applied: 0, state })}\n`, stderr: "" };
       },
     };
-    expect((await readByNetlink(runner, ["a", "b"], 2)).size).toBe(0);
-    expect((await readByNetlink(runner, ["a", "b"], 2)).size).toBe(0);
-    expect(calls).toBe(2); // two groups the first time, none after
-    resetNetlinkReader();
+    expect((await readByNetlink(runner, ["a"], 2)).size).toBe(0);
+    expect((await readByNetlink(runner, ["a"], 2)).size).toBe(1);
+    expect(calls).toBe(2);
   });
 });
