@@ -9,7 +9,10 @@
  * Order of work (the same shape as a plain pool, one level up):
  * 1. taken subnets: `reserve`s, and every subnet holding a static address of the script.
  *    A segment whose own static address lies in a subnet adopts that subnet (its autos
- *    take the hosts left beside the static one, like a gateway in a plain pool);
+ *    take the hosts left beside the static one, like a gateway in a plain pool). A static
+ *    address in a subnet another segment holds from an earlier run, or on a host another
+ *    interface of its segment holds, is an error naming the holder (NS415), as in a plain
+ *    pool: what was handed out does not move for someone else's statement;
  * 2. sticky: a segment keeps the subnet its members held (the first member, in script
  *    order, that held one decides), and each member keeps its host if still free;
  * 3. new segments, in script order, get the lowest free subnet; members without a host
@@ -20,17 +23,19 @@
  */
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { diag } from "../diagnostics/codes.js";
+import type { Span } from "../model/span.js";
 import { devKey, type ResolvedAddress } from "../model/topology.js";
 import { firstUsable, formatCidr, lastUsable, parseAddressOrCidr, type Cidr } from "./cidr.js";
 import { FreeUnits } from "./free.js";
 import { inRuns, reservedCount, unitBlock, unitOf, unitName, type PoolPlan } from "./pool.js";
-import type { AllocRequest } from "./allocate.js";
+import { takenByStatic, type AllocRequest } from "./allocate.js";
 
-/** A static address of the script with the device it is on. */
+/** A static address of the script with the device it is on and its token. */
 export interface StaticSite {
   cidr: Cidr;
   ns: string;
   dev: string;
+  span: Span;
 }
 
 export interface SplitContext {
@@ -69,6 +74,35 @@ function readPrevious(plan: PoolPlan, text: string): { unit: bigint; host: bigin
   return { unit, host: usable ? cidr.addr : null };
 }
 
+interface Holder {
+  segment: string;
+  req: AllocRequest;
+  old: string;
+  unit: bigint;
+}
+
+/** Who holds what from the previous run: per subnet the first member (in script order) of
+ *  the segment that held it, per host address its holder. Only subnets that may still be
+ *  kept count (a reservation or the pool's change frees them). */
+function stickyHolders(ctx: SplitContext, keepable: (unit: bigint) => boolean): { subnets: Map<bigint, Holder>; hosts: Map<bigint, Holder>; all: Holder[] } {
+  const subnets = new Map<bigint, Holder>();
+  const hosts = new Map<bigint, Holder>();
+  const all: Holder[] = [];
+  for (const req of ctx.requests) {
+    const old = Object.hasOwn(ctx.previous, req.owner) ? ctx.previous[req.owner]! : undefined;
+    if (old === undefined) continue;
+    const found = readPrevious(ctx.plan, old);
+    if (typeof found === "string" || !keepable(found.unit)) continue;
+    const h = { segment: ctx.segmentOf(devKey(req.assignment.ns, req.assignment.dev)), req, old, unit: found.unit };
+    all.push(h);
+    if (!subnets.has(found.unit)) subnets.set(found.unit, h);
+    if (found.host !== null && !hosts.has(found.host)) hosts.set(found.host, h);
+  }
+  return { subnets, hosts, all };
+}
+
+const isOwnInterface = (s: StaticSite, req: AllocRequest) => s.ns === req.assignment.ns && s.dev === req.assignment.dev;
+
 export function allocateSplitPool(ctx: SplitContext): Record<string, string> {
   const { plan, previous, diagnostics } = ctx;
   const { family } = plan.block;
@@ -93,13 +127,27 @@ export function allocateSplitPool(ctx: SplitContext): Record<string, string> {
   }
   const staticHosts = new Map<bigint, bigint[]>();
   const adopted = new Map<bigint, string>();
+  const holders = stickyHolders(ctx, (u) => inRange(u) && !isFixed(u));
+  const refused = new Set<AllocRequest>();
   for (const s of ctx.statics) {
     if (s.cidr.family !== family) continue;
     const unit = unitOf(plan, family, s.cidr.addr);
     if (unit === null || !inRange(unit)) continue;
+    const id = ctx.segmentOf(devKey(s.ns, s.dev));
+    // A subnet handed out to another segment, or a host handed out to another interface
+    // of this one, stays with its holder: NS415 refuses the script. The result is built
+    // as if the static address won, without also saying that the holders move (NS412).
+    const holder = holders.subnets.get(unit);
+    const host = holders.hosts.get(s.cidr.addr);
+    if (holder && holder.segment !== id) {
+      ctx.diagnostics.push(takenByStatic(s, holder.req, holder.old, name));
+      for (const h of holders.all) if (h.unit === unit) refused.add(h.req);
+    } else if (host && host.segment === id && !isOwnInterface(s, host.req)) {
+      ctx.diagnostics.push(takenByStatic(s, host.req, host.old, name));
+      refused.add(host.req);
+    }
     fixed.add(unit);
     staticHosts.set(unit, [...(staticHosts.get(unit) ?? []), s.cidr.addr]);
-    const id = ctx.segmentOf(devKey(s.ns, s.dev));
     const seg = segments.get(id);
     if (seg && seg.unit === undefined && !adopted.has(unit)) {
       seg.unit = unit;
@@ -110,8 +158,9 @@ export function allocateSplitPool(ctx: SplitContext): Record<string, string> {
 
   // 2. sticky subnets, then sticky hosts inside them
   const claimed = new Set<bigint>();
-  const dropped = (req: AllocRequest, old: string, reason: string) =>
-    diagnostics.push(diag("NS412", req.assignment.valueSpan, { owner: req.owner, old, pool: name, reason }));
+  const dropped = (req: AllocRequest, old: string, reason: string) => {
+    if (!refused.has(req)) diagnostics.push(diag("NS412", req.assignment.valueSpan, { owner: req.owner, old, pool: name, reason }));
+  };
   for (const seg of segments.values()) {
     const olds = seg.requests.map((req) => {
       const old = Object.hasOwn(previous, req.owner) ? previous[req.owner]! : undefined;

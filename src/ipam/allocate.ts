@@ -8,7 +8,10 @@
  *    the topology that falls inside the pool (a bridge's gateway address is declared this
  *    way — `addr 10.22.0.1/16` on the bridge keeps .1 out of the pool);
  * 2. sticky: each requester whose owner key holds an allocation in the snapshot keeps it if
- *    it still fits (inside the pool, right length, not taken, not claimed by another);
+ *    it still fits (inside the pool, right length, not reserved, not claimed by another).
+ *    It moves only when the owner's own statement, the pool or a reservation changed: a
+ *    static address of another interface on it is an error naming the holder (NS415), as
+ *    CNI host-local refuses a requested IP already allocated;
  * 3. new requesters, in script order, get the lowest free unit.
  * Owners absent from the script are dropped from the returned snapshot, freeing their units.
  * A `split` pool works one level up — a subnet per L2 segment, a host per `addr auto` —
@@ -19,6 +22,7 @@ import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { diag } from "../diagnostics/codes.js";
 import { didYouMean } from "../diagnostics/suggest.js";
 import { formatCidr, parseAddressOrCidr, type Cidr } from "./cidr.js";
+import { formatIp } from "./ip.js";
 import { FreeUnits } from "./free.js";
 import { ownerKey } from "./owner.js";
 import { planPools, reservedCount, unitName, type PoolPlan } from "./pool.js";
@@ -48,15 +52,13 @@ export function allocate(topo: Topology, store: AllocationSnapshot): AllocateRes
 
   // Static addresses: canonicalised, and taken from every pool they fall in. Text that does
   // not parse is left to the checker (it owns address syntax diagnostics).
-  const statics: Cidr[] = [];
   const sites: StaticSite[] = [];
   topo.addresses.forEach((a, i) => {
     if (a.spec.kind !== "static") return;
     const parsed = parseAddressOrCidr(a.spec.cidr);
     if (!parsed) return;
     resolved[i] = { ns: a.ns, dev: a.dev, cidr: formatCidr(parsed.cidr), span: a.span };
-    statics.push(parsed.cidr);
-    sites.push({ cidr: parsed.cidr, ns: a.ns, dev: a.dev });
+    sites.push({ cidr: parsed.cidr, ns: a.ns, dev: a.dev, span: a.valueSpan });
   });
 
   const requests = collectRequests(topo, plans, diagnostics);
@@ -72,7 +74,7 @@ export function allocate(topo: Topology, store: AllocationSnapshot): AllocateRes
       segmentOf ??= computeSegments(topo).segmentOf;
       owners = allocateSplitPool({ plan, requests: reqs, statics: sites, held, previous, resolved, diagnostics, segmentOf });
     } else {
-      const ctx: PoolContext = { plan, requests: reqs, statics, held, previous, resolved, diagnostics };
+      const ctx: PoolContext = { plan, requests: reqs, statics: sites, held, previous, resolved, diagnostics };
       const codec = codecFor(plan);
       owners = typeof codec.lo === "number" ? allocatePool(ctx, codec as UnitCodec<number>) : allocatePool(ctx, codec as UnitCodec<bigint>);
     }
@@ -86,7 +88,7 @@ export function allocate(topo: Topology, store: AllocationSnapshot): AllocateRes
 interface PoolContext {
   plan: PoolPlan;
   requests: Request[];
-  statics: Cidr[];
+  statics: StaticSite[];
   /** held by other projects of a shared pool file */
   held: Cidr[];
   previous: Record<string, string>;
@@ -148,14 +150,22 @@ function allocatePool<U extends number | bigint>(ctx: PoolContext, codec: UnitCo
   const name = plan.pool.name;
   const inRange = (u: U) => u >= codec.lo && u <= codec.hi;
 
-  // network/broadcast are outside [lo, hi]; reserves and statics inside it are fixed
-  const fixed = new Set<U>(plan.reserved.map(codec.fromIndex));
+  // network/broadcast are outside [lo, hi]; reserves, other projects' units and statics
+  // inside it are fixed
+  const singles = new Set<U>(plan.reserved.map(codec.fromIndex));
   const runs = plan.reservedRuns.map(([a, b]) => [codec.fromIndex(a), codec.fromIndex(b)] as const);
-  const isFixed = (u: U) => fixed.has(u) || runs.some(([a, b]) => u >= a && u <= b);
-  for (const c of [...ctx.statics, ...ctx.held]) {
+  const reserved = (u: U) => singles.has(u) || runs.some(([a, b]) => u >= a && u <= b);
+  const held = new Set<U>();
+  for (const c of ctx.held) {
     const u = codec.fromAddress(c.family, c.addr);
-    if (u !== null && inRange(u)) fixed.add(u);
+    if (u !== null && inRange(u)) held.add(u);
   }
+  const staticAt = new Map<U, StaticSite>();
+  for (const s of ctx.statics) {
+    const u = codec.fromAddress(s.cidr.family, s.cidr.addr);
+    if (u !== null && inRange(u) && !staticAt.has(u)) staticAt.set(u, s);
+  }
+  const fixed = new Set<U>([...singles, ...held, ...staticAt.keys()]);
 
   const units: (U | undefined)[] = new Array(requests.length);
   const claimed = new Set<U>();
@@ -165,11 +175,19 @@ function allocatePool<U extends number | bigint>(ctx: PoolContext, codec: UnitCo
     if (old === undefined) continue;
     const found = codec.fromSnapshot(old);
     let reason: string | null = null;
+    const site = typeof found === "string" ? undefined : staticAt.get(found);
     if (typeof found === "string") reason = found;
     else if (!inRange(found)) reason = "not a usable host address of the pool";
-    else if (isFixed(found)) reason = "now reserved or statically assigned";
+    else if (reserved(found)) reason = "now reserved";
+    else if (held.has(found)) reason = "now held by another project of the pool file";
     else if (claimed.has(found)) reason = "held by another owner";
-    else {
+    else if (site && site.ns === req.assignment.ns && site.dev === req.assignment.dev) reason = "now a static address of its own interface";
+    else if (site) {
+      // the script is refused, so nothing moves; in this result the holder takes a stand-in
+      // only so that the checker does not report the same collision again
+      diagnostics.push(takenByStatic(site, req, old, name));
+      continue;
+    } else {
       units[r] = found;
       claimed.add(found);
     }
@@ -183,7 +201,10 @@ function allocatePool<U extends number | bigint>(ctx: PoolContext, codec: UnitCo
     if (units[r] !== undefined) continue;
     const unit = free.take();
     if (unit === null) {
-      const kept = reservedCount(plan, [...fixed].map((u) => BigInt(u)));
+      const kept = reservedCount(
+        plan,
+        [...fixed].map((u) => BigInt(u)),
+      );
       reportExhausted(plan, codec.size() - kept, requests, units, r, kept, diagnostics);
       break;
     }
@@ -201,6 +222,21 @@ function allocatePool<U extends number | bigint>(ctx: PoolContext, codec: UnitCo
     resolved[req.index] = { ns: a.ns, dev: a.dev, cidr: text, span: a.span, fromPool: name };
   }
   return owners;
+}
+
+/** NS415: a static address on an address the allocator handed out to another interface. */
+export function takenByStatic(site: StaticSite, holder: AllocRequest, old: string, pool: string): Diagnostic {
+  const who = `${holder.assignment.ns}:${holder.assignment.dev}`;
+  const addr = formatIp(site.cidr.family, site.cidr.addr);
+  return diag(
+    "NS415",
+    site.span,
+    { addr, holder: who, pool, held: old },
+    {
+      related: [{ span: holder.assignment.valueSpan, message: `${who} holds ${old} from pool ${pool} (sticky: an earlier run handed it out)` }],
+      hint: `give ${site.ns}:${site.dev} another address (\`addr auto from ${pool}\` takes a free one); to move ${who} instead, add \`reserve ${addr}\` to pool ${pool} or change ${who}'s own \`addr\` statement, and it gets another address at the next \`up\``,
+    },
+  );
 }
 
 function reportExhausted(

@@ -36,7 +36,7 @@ describe("diagnostic catalog", () => {
 
 /**
  * Codes the front half (parse → expand → allocate → check) cannot show from an example alone:
- * live state and planning need a kernel, NS412 a previous run; the rest are second lines of
+ * live state and planning need a kernel, NS412 and NS415 a previous run; the rest are second lines of
  * defence whose example an earlier phase reports first.
  */
 const NOT_FROM_AN_EXAMPLE: Record<string, string> = {
@@ -48,6 +48,7 @@ const NOT_FROM_AN_EXAMPLE: Record<string, string> = {
   NS406: "NS105 reports the address first",
   NS408: "the checker's NS306 says the same at the same token, and one of them is shown",
   NS412: "needs the allocations of a previous run",
+  NS415: "needs the allocations of a previous run",
 };
 const needsLive = (code: string) => /^NS5/.test(code);
 

@@ -94,6 +94,35 @@ ns b < veth pair; addr 198.51.100.6/30 on host:b_veth0; addr auto from links >
     ]);
   });
 
+  it("a static address in a subnet another segment holds is NS415 naming the holder; nothing moves", () => {
+    const first = compile(VAGGA);
+    const text = `${VAGGA}ns other < veth pair; addr 172.18.192.2/30 >\n`;
+    const { c } = compile(text, first.c.allocations!);
+    const errors = c.diagnostics.filter((d) => d.severity === "error");
+    expect(errors.map((d) => [d.code, d.span.start.line])).toEqual([["NS415", 12]]);
+    expect(errors[0]!.message).toBe("172.18.192.2 is taken: pool links handed it out to build:eth0 (172.18.192.1/30), which keeps it");
+    expect(c.diagnostics.filter((d) => d.code === "NS412")).toEqual([]);
+    // on a fresh run the static address simply takes its subnet
+    expect(compile(text).c.ok).toBe(true);
+  });
+
+  it("a static host of the same segment on a host another interface holds is NS415; beside it, it is fine", () => {
+    const BRIDGED = `pool lans 198.51.100.0/24 split /28
+bridge br0 < addr auto from lans >
+for i in 1..2 < ns a$i < veth to br0; addr auto from lans > >
+`;
+    const first = compile(BRIDGED);
+    expect(first.addr("a2", "eth0")).toEqual(["198.51.100.3/28"]);
+    const taken = compile(`${BRIDGED}ns a5 < veth to br0; addr 198.51.100.3/28 >\n`, first.c.allocations!);
+    expect(taken.c.diagnostics.filter((d) => d.severity === "error").map((d) => [d.code, d.message])).toEqual([
+      ["NS415", "198.51.100.3 is taken: pool lans handed it out to a2:eth0 (198.51.100.3/28), which keeps it"],
+    ]);
+    const beside = compile(`${BRIDGED}ns a5 < veth to br0; addr 198.51.100.9/28 >\n`, first.c.allocations!);
+    expect(beside.c.ok).toBe(true);
+    expect(beside.addr("a2", "eth0")).toEqual(["198.51.100.3/28"]);
+    expect(beside.c.diagnostics.filter((d) => d.code === "NS412")).toEqual([]);
+  });
+
   it("more autos on one segment than the subnet has hosts: NS413 at the first that does not fit", () => {
     const { c } = compile(`pool links 198.51.100.0/24 split /30
 bridge br0 < addr auto from links >

@@ -87,12 +87,42 @@ describe("allocate: stickiness", () => {
     const later = allocate(topo(pools, [auto("a"), auto("c"), auto("d")]), without.allocations);
     expect(later.allocations.pools.lan!.owners["d:eth0#0"]).toBe("10.0.0.2/24");
   });
-  it("moves an owner whose address became static or reserved, and says so", () => {
+  it("moves an owner whose address became reserved, and says so", () => {
     const first = allocate(topo(pools, [auto("a")]), emptySnapshot());
-    const r = allocate(topo(pools, [fixed("gw", "10.0.0.1/24", "br0"), auto("a")]), first.allocations);
+    const r = allocate(topo([pool("lan", "10.0.0.0/24", { reserve: ["10.0.0.1"] })], [auto("a")]), first.allocations);
     expect(codes(r)).toEqual(["NS412"]);
     expect(r.diagnostics[0]!.severity).toBe("info");
+    expect(r.diagnostics[0]!.message).toBe("a:eth0#0 had 10.0.0.1/24 from pool lan; it no longer fits (now reserved), so it gets a new one");
     expect(r.allocations.pools.lan!.owners).toEqual({ "a:eth0#0": "10.0.0.2/24" });
+  });
+  it("moves an owner whose own interface now has its address as a static one (its own statement changed)", () => {
+    const first = allocate(topo(pools, [auto("a")]), emptySnapshot());
+    const r = allocate(topo(pools, [fixed("a", "10.0.0.1/24"), auto("a")]), first.allocations);
+    expect(codes(r)).toEqual(["NS412"]);
+    expect(r.allocations.pools.lan!.owners).toEqual({ "a:eth0#0": "10.0.0.2/24" });
+  });
+  it("refuses a static address of another interface on an address handed out earlier: NS415 names the holder, nothing moves", () => {
+    const first = allocate(topo(pools, [auto("h1"), auto("h2"), auto("h3")]), emptySnapshot());
+    const holder = auto("h2");
+    const h5 = fixed("h5", "10.0.0.2/24");
+    const r = allocate(topo(pools, [auto("h1"), holder, auto("h3"), h5]), first.allocations);
+    expect(codes(r)).toEqual(["NS415"]);
+    const d = r.diagnostics[0]!;
+    expect(d.severity).toBe("error");
+    expect(d.span).toBe(h5.valueSpan);
+    expect(d.message).toBe("10.0.0.2 is taken: pool lan handed it out to h2:eth0 (10.0.0.2/24), which keeps it");
+    expect(d.related).toEqual([{ span: holder.valueSpan, message: "h2:eth0 holds 10.0.0.2/24 from pool lan (sticky: an earlier run handed it out)" }]);
+    expect(d.hint).toContain("add `reserve 10.0.0.2` to pool lan");
+    // the same static address on a fresh run (nothing handed out yet) is fine
+    expect(codes(allocate(topo(pools, [auto("h1"), auto("h2"), auto("h3"), fixed("h5", "10.0.0.2/24")]), emptySnapshot()))).toEqual([]);
+    // and once h2 has left the script, its address is free for the static one
+    expect(codes(allocate(topo(pools, [auto("h1"), auto("h3"), fixed("h5", "10.0.0.2/24")]), first.allocations))).toEqual([]);
+  });
+  it("a reservation frees the address for the static one: the holder moves, as the user asked", () => {
+    const first = allocate(topo(pools, [auto("h1"), auto("h2")]), emptySnapshot());
+    const r = allocate(topo([pool("lan", "10.0.0.0/24", { reserve: ["10.0.0.2"] })], [auto("h1"), auto("h2"), fixed("h5", "10.0.0.2/24")]), first.allocations);
+    expect(codes(r)).toEqual(["NS412"]);
+    expect(r.allocations.pools.lan!.owners).toEqual({ "h1:eth0#0": "10.0.0.1/24", "h2:eth0#0": "10.0.0.3/24" });
   });
   it("drops remembered values that are garbage, outside the pool or duplicated", () => {
     const snap: AllocationSnapshot = {

@@ -171,6 +171,22 @@ describe("ipam laws", () => {
     );
   });
 
+  it("stickiness under a new static address: refused (NS415) exactly when it lands on a handed-out one, else nobody moves", () => {
+    fc.assert(
+      fc.property(withCount, fc.bigInt({ min: 0n, max: 255n }), ([s, n], offset) => {
+        const first = allocate(build(s, names(n)), emptySnapshot()).allocations;
+        const addr = s.block.addr + (offset % blockSize(s.block));
+        const t = build(s, names(n));
+        t.addresses.push(fixed("newcomer", `${text(s, addr)}/${s.block.prefix}`));
+        const again = allocate(t, first);
+        const lands = Object.values(ownersOf(first)).some((u) => containsAddress(held(s, u), s.block.family, addr));
+        expect(again.diagnostics.filter((d) => d.code === "NS415").length).toBe(lands ? 1 : 0);
+        expect(again.diagnostics.filter((d) => d.code === "NS412")).toEqual([]);
+        if (!lands) expect(ownersOf(again.allocations)).toEqual(ownersOf(first));
+      }),
+    );
+  });
+
   it("stickiness under removal: the others keep theirs and the removed are forgotten", () => {
     fc.assert(
       fc.property(withCount, fc.array(fc.boolean(), { minLength: 40, maxLength: 40 }), ([s, n], keepMask) => {

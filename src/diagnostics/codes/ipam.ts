@@ -95,4 +95,12 @@ export const ipamCodes = [
     explanation: "`reserve A-B` keeps every address from A to B (both included) out of the pool; A must not come after B.",
     example: "pool p 10.0.0.0/24 reserve 10.0.0.9-10.0.0.2",
   },
+  {
+    code: "NS415",
+    severity: "error",
+    message: "{addr} is taken: pool {pool} handed it out to {holder} ({held}), which keeps it",
+    explanation:
+      "An address the allocator has handed out stays with its owner (it is sticky): a static address of another interface may not take it, as CNI host-local refuses a requested IP already allocated; nothing is renumbered under running traffic.",
+    example: "pool lab 192.0.2.0/24\nns h2 < veth; addr auto from lab >   # an earlier `up` gave h2 192.0.2.1\nns h5 < veth; addr 192.0.2.1/24 >",
+  },
 ] as const satisfies readonly CodeInfo[];
