@@ -26,7 +26,8 @@ function statOrNull(path: string): Stats | null {
   }
 }
 
-/** nsnet's own network namespace and PID 1's (null when /proc does not show it). */
+/** nsnet's own network namespace and PID 1's (null when /proc does not show it, or will
+ *  not let us read it: then nothing can reach it through /proc/1 either). */
 export function refusedNamespaces(): { own: NetnsId; pid1: NetnsId | null } {
   const own = statOrNull("/proc/self/ns/net");
   if (!own) throw new Error("cannot stat /proc/self/ns/net: is /proc mounted?");
@@ -53,8 +54,15 @@ export type NetnsOpen = { ok: true; ns: OpenNetns } | { ok: false; gone: boolean
 export function openNetns(path: string, expected?: NetnsId): NetnsOpen {
   const refused = refusedNamespaces();
   const nsfsDev = refused.own.split(":")[0];
-  const before = statOrNull(path);
-  if (!before) return { ok: false, gone: true, why: `${path} does not exist` };
+  let before: Stats;
+  try {
+    before = statSync(path);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    // gone: the runtime's DEL after the container's namespace went; anything else is a refusal
+    if (code === "ENOENT" || code === "ENOTDIR") return { ok: false, gone: true, why: `${path} does not exist` };
+    return { ok: false, gone: false, why: `cannot stat ${path}: ${code ?? (e as Error).message}` };
+  }
   if (String(before.dev) !== nsfsDev) return { ok: false, gone: false, why: `${path} is not a network namespace` };
   let fd: number;
   try {
@@ -68,7 +76,17 @@ export function openNetns(path: string, expected?: NetnsId): NetnsOpen {
   };
   const st = fstatSync(fd);
   const id = idOf(st);
-  if (String(st.dev) !== nsfsDev) return fail(`${path} is not a network namespace`);
+  // opened through /proc, an nsfs file reads back as TYPE:[INODE], and `mnt:[…]` or
+  // `pid:[…]` are namespaces too (a bind mount reads back as its own path: the kernel
+  // refuses another type when it is entered, and the ADD is rolled back)
+  const kind = (() => {
+    try {
+      return /^([a-z_]+):\[\d+\]$/.exec(readlinkSync(`/proc/self/fd/${fd}`))?.[1];
+    } catch {
+      return undefined;
+    }
+  })();
+  if (String(st.dev) !== nsfsDev || (kind !== undefined && kind !== "net")) return fail(`${path} is not a network namespace`);
   if (expected !== undefined && id !== expected) {
     return fail(`${path} is no longer the network namespace the attachment was made in (it was ${expected}, it is ${id})`);
   }
