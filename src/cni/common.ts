@@ -111,7 +111,8 @@ export async function checkContainerSide(
     const ct = await batch(runner, place, [`addr show dev ${env.ifname}`]);
     const link: IpLink | undefined = ct.ok ? firstLink(ct.shown[0]) : undefined;
     if (!link) return [`${env.ifname} is missing in ${env.netns}`];
-    if (rec.link && !sameLink(link, rec.link)) out.push(`${env.ifname} in ${env.netns} is not the interface the ADD made`);
+    // by ifindex only: a chained plugin (tuning's "mac") may change the MAC after the ADD
+    if (rec.link && link.ifindex !== rec.link.ifindex) out.push(`${env.ifname} in ${env.netns} is not the interface the ADD made`);
     if (link.linkinfo?.info_kind !== "veth") out.push(`${env.ifname} in ${env.netns} is not a veth`);
     if (hostVeth && link.link_index !== undefined && hostVeth.ifindex !== undefined && link.link_index !== hostVeth.ifindex) {
       out.push(`${env.ifname} in ${env.netns} is not the peer of ${rec.hostVeth}`);
