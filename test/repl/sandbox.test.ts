@@ -183,7 +183,7 @@ describe.skipIf(!ready)("REPL in a sandbox (real engine, real kernel)", () => {
     expect(r.stdout).toContain("undone: `ns h4 <");
     expect(r.stderr).not.toMatch(/error/i);
     // the commands it types are shown, each before its output, so the tour can be followed
-    const at = (s: string) => r.stdout.indexOf(s);
+    const at = (s: string) => (r.stdout ?? "").indexOf(s);
     for (const typed of [".nodes", "pingall", "h1: ip -br addr", "ns h4 < veth to br0; addr auto from lab; route default via 192.0.2.1 >", ".undo"]) {
       expect(r.stdout).toContain(`nsnet> ${typed}\n`);
     }
