@@ -51,7 +51,7 @@ const EVERYWHERE = ["quiet", "verbose", "help", "version"];
  * silently ignored: an ignored `--dry-run` once made `up` apply for real.
  */
 export const COMMAND_OPTIONS: Record<string, readonly string[]> = {
-  check: ["json"],
+  check: ["json", "state-dir", "project", "pool-file"],
   fmt: ["check"],
   plan: ["format", "explain", "offline", "json", "state-dir", "project", "pool-file"],
   up: ["json", "state-dir", "project", "pool-file"],

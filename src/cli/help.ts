@@ -29,10 +29,12 @@ exit codes: 0 ok · 1 check errors · 2 usage · 3 apply failed and rolled back 
 `;
 
 export const COMMAND_HELP: Record<string, string> = {
-  check: `usage: nsnet check FILE… [--json]
+  check: `usage: nsnet check FILE… [--json] [--state-dir DIR] [--project NAME] [--pool-file FILE]
 
 Parses, expands and checks each FILE without touching the kernel: names, references,
-address conflicts per L2 segment, gateways, pools, proxy-ARP subnets.
+address conflicts per L2 segment, gateways, pools, proxy-ARP subnets. Addresses are
+allocated against the project's sticky allocations when they can be read (the options
+name them as for up), so a static address on one already handed out is an error here too.
 Exit 0 when there are no errors (warnings are printed), 1 when there are.
 `,
   fmt: `usage: nsnet fmt FILE… [--check]
