@@ -3,9 +3,10 @@ import type { Runner } from "./runner.js";
 import { ipBatchArgv } from "./commands.js";
 import { isValidIfName } from "./runner.js";
 import { DEFAULT_ALLOCATION_ROOT } from "../ipam/store-fs.js";
+import { SANDBOX_LAN_ALIAS, SANDBOX_UPLINK_ALIAS } from "../model/sandbox-marks.js";
 
 /**
- * `nsnet sandbox`: a private mount + network namespace in which a script is applied and a
+ * `nsnet sandbox`: a private mount + network + PID namespace in which a script is applied and a
  * command run; everything vanishes when the sandbox's first process exits. The CLI calls
  * enterSandbox() (outside), which re-executes the CLI as `__sandbox-inner` under unshare;
  * the inner CLI calls prepareSandbox() and then applies the script and runs the command.
@@ -22,9 +23,29 @@ export interface SandboxUplink {
   gatewayCidr?: string;
 }
 
-/** argv that re-executes the CLI inside fresh namespaces. */
+/**
+ * argv that re-executes the CLI inside fresh namespaces. The PID namespace, with its own
+ * /proc mounted, makes the inner CLI its PID 1: `/proc/1/…` and every pid inside name the
+ * sandbox's processes, never the machine's (a CNI_NETNS of /proc/1/ns/net is the sandbox's
+ * own namespace); a pid recorded or signalled inside cannot reach a process outside; and
+ * when the inner CLI exits the kernel kills whatever it left running.
+ */
 export function sandboxArgv(innerArgs: readonly string[], cliPath: string = process.argv[1] ?? ""): string[] {
-  return ["unshare", "--mount", "--net", "--propagation", "private", "--", process.execPath, cliPath, SANDBOX_INNER, ...innerArgs];
+  return [
+    "unshare",
+    "--mount",
+    "--net",
+    "--pid",
+    "--fork",
+    "--mount-proc",
+    "--propagation",
+    "private",
+    "--",
+    process.execPath,
+    cliPath,
+    SANDBOX_INNER,
+    ...innerArgs,
+  ];
 }
 
 /**
@@ -40,9 +61,11 @@ export async function enterSandbox(runner: Runner, innerArgs: readonly string[],
 
 /** Tells the inner half which network namespace it must NOT be in (the outer one). */
 export const OUTER_NETNS_ENV = "NSNET_SANDBOX_OUTER_NETNS";
+/** …and which PID namespace the outer half ran in: one of its own makes PID 1 the sandbox's. */
+export const OUTER_PIDNS_ENV = "NSNET_SANDBOX_OUTER_PIDNS";
 
 export async function sandboxEnv(): Promise<Record<string, string>> {
-  return { [OUTER_NETNS_ENV]: await readlink("/proc/self/ns/net") };
+  return { [OUTER_NETNS_ENV]: await readlink("/proc/self/ns/net"), [OUTER_PIDNS_ENV]: await readlink("/proc/self/ns/pid") };
 }
 
 export class NotSandboxedError extends Error {}
@@ -51,12 +74,16 @@ export class NotSandboxedError extends Error {}
  * Refuses to go on in the machine's own network namespace: the sandbox's set-up mounts
  * over /run and creates links, which must never happen outside. PID 1 lives in the
  * namespace the machine booted with, the outer half says which one it ran in; ours must
- * differ from both (and at least one must be known).
+ * differ from both (and at least one must be known). In a PID namespace of the sandbox's
+ * own (the inner half is its PID 1, or the outer half's PID namespace is not ours), PID 1
+ * is the sandbox's and proves nothing: the outer half's word is required.
  */
 export async function assertInPrivateNetns(): Promise<void> {
   const mine = await readlink("/proc/self/ns/net");
   const outer = process.env[OUTER_NETNS_ENV];
-  const init = await readlink("/proc/1/ns/net").catch(() => null);
+  const outerPid = process.env[OUTER_PIDNS_ENV];
+  const ownPidNs = process.pid === 1 || (outerPid !== undefined && (await readlink("/proc/self/ns/pid")) !== outerPid);
+  const init = ownPidNs ? null : await readlink("/proc/1/ns/net").catch(() => null);
   if ((outer === undefined && init === null) || mine === outer || mine === init) {
     throw new NotSandboxedError("not inside a private network namespace (use `nsnet sandbox`, which runs unshare)");
   }
@@ -92,9 +119,14 @@ export async function prepareSandbox(runner: Runner, uplinks: readonly SandboxUp
   const lan: string[] = [];
   if (uplinks.length) {
     host.unshift(`netns add ${LAN_NS}`);
-    lan.push("link set lo up");
+    // marked as the sandbox's stand-ins for the outside world, for `nsnet show` (sandbox-marks.ts)
+    lan.push("link set lo up", `link set lo alias ${SANDBOX_LAN_ALIAS}`);
     for (const u of uplinks) {
-      host.push(`link add ${u.name} type veth peer name ${u.name} netns ${LAN_NS}`, `link set ${u.name} up`);
+      host.push(
+        `link add ${u.name} type veth peer name ${u.name} netns ${LAN_NS}`,
+        `link set ${u.name} alias ${SANDBOX_UPLINK_ALIAS}`,
+        `link set ${u.name} up`,
+      );
       if (u.gatewayCidr) lan.push(`addr add ${u.gatewayCidr} dev ${u.name}`);
       lan.push(`link set ${u.name} up`);
     }

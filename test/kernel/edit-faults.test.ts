@@ -69,7 +69,7 @@ function expectClean(r: EditResult, editOps: number): void {
   expect(r.down2).toEqual({ status: "ok", leftovers: [], diff: [] });
 }
 
-const run = (args: object) => runScenario<EditResult>("edits", args, 600_000, { pidNamespace: true, dist: true });
+const run = (args: object) => runScenario<EditResult>("edits", args, 600_000, { dist: true });
 
 describe.skipIf(!ok)("rollback at every op index of edits (sandbox)", () => {
   it("a proxy-ARP namespace's address changes (its routes go with the old address)", async () => {

@@ -7,7 +7,7 @@ import { fileURLToPath } from "node:url";
 
 /**
  * Runs test/repl/pty-driver.py: a program driven through a real pseudo-terminal (or a
- * pipe), optionally inside a fresh `unshare --mount --net` sandbox. Builds happen into
+ * pipe), optionally inside a fresh `unshare --mount --net --pid` sandbox. Builds happen into
  * node_modules/.cache (inside the repo, so imports resolve) and never touch dist/.
  */
 const here = dirname(fileURLToPath(import.meta.url));
@@ -56,7 +56,10 @@ export async function drive(spec: DriverSpec, timeoutMs = 120_000): Promise<Driv
   const file = join(dir, "spec.json");
   writeFileSync(file, JSON.stringify(spec));
   const driver = join(here, "pty-driver.py");
-  const argv = spec.sandbox ? ["unshare", ["--mount", "--net", "--propagation", "private", "--", "python3", driver, file]] : ["python3", [driver, file]];
+  // a sandbox has its own pid namespace and /proc: nothing started in it outlives it, and
+  // /proc/1 inside is the driver, never the machine's init
+  const unshare = ["--mount", "--net", "--pid", "--fork", "--mount-proc", "--propagation", "private", "--", "python3", driver, file];
+  const argv = spec.sandbox ? ["unshare", unshare] : ["python3", [driver, file]];
   const r = await execa(argv[0] as string, argv[1] as string[], {
     reject: false,
     timeout: timeoutMs,

@@ -38,7 +38,8 @@ describe.skipIf(!sandboxed)("nsnet show on a real kernel (sandboxed)", () => {
     // main.js is what we need, even while a file elsewhere in the tree has type errors
     await compileEntries(entries, build, { tolerateTypeErrors: true });
     expect(existsSync(join(build, "cli/main.js"))).toBe(true);
-    const r = await execa("unshare", ["--mount", "--net", "--propagation", "private", "--", process.execPath, join(here, "show-kernel.mjs")], {
+    const sandbox = ["--mount", "--net", "--pid", "--fork", "--mount-proc", "--propagation", "private"];
+    const r = await execa("unshare", [...sandbox, "--", process.execPath, join(here, "show-kernel.mjs")], {
       reject: false,
       timeout: 60_000,
       env: { NSNET_SHOW_BUILD: build, NSNET_SHOW_OUTER_NETNS: readlinkSync("/proc/self/ns/net") },
