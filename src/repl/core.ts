@@ -11,6 +11,7 @@ import { HOST, emptyTopology, type AddressedTopology, type Expectation } from ".
 import { liveToSource } from "../show/live-to-source.js";
 import { readScriptFile, ScriptFileError } from "../expand/fs-loader.js";
 import type { ReplEngine, PingResult } from "./engine-port.js";
+import type { AllocationSnapshot } from "../ipam/snapshot.js";
 import { classifyInput } from "./input.js";
 import { primaryAddresses, substituteNames } from "./addresses.js";
 import { cellKey, formatMatrix, summarizeProbes } from "./matrix.js";
@@ -47,6 +48,9 @@ interface Entry {
   piece: SourcePiece;
   /** the file, when the entry is a `.load` */
   loaded?: string;
+  /** the allocations before this entry was applied (alone, or first of staged ones):
+   *  `.undo` compiles what is left against them, so every address is back where it was */
+  before?: AllocationSnapshot;
 }
 
 const PROBE_CONCURRENCY = 8;
@@ -194,6 +198,7 @@ export class ReplCore {
       return "ok";
     }
     const before = this.compiled;
+    const allocations = this.engine.currentAllocations?.();
     const result = await this.engine.up(
       compiled,
       pieces.map((e) => e.piece),
@@ -201,7 +206,7 @@ export class ReplCore {
     const outcome = this.report(result, compiled);
     if (outcome !== "ok") return outcome;
     const added = [...this.stagedEntries.splice(0), entry];
-    this.accept(added, compiled);
+    this.accept(added, compiled, allocations);
     // After a .load every expectation runs (the file may have changed what the older ones
     // test); after a statement, only the expectations it declares.
     const which = loaded ? expectsOf(compiled) : newExpects(before, compiled);
@@ -217,7 +222,8 @@ export class ReplCore {
     return diags.map((d) => commandOnNodeHabit(d, piece, namespaces) ?? d);
   }
 
-  private accept(added: Entry[], compiled: Compiled): void {
+  private accept(added: Entry[], compiled: Compiled, allocations: AllocationSnapshot | undefined): void {
+    if (allocations && added[0]) added[0].before = allocations;
     this.entries.push(...added);
     this.sinceExpectsPassed.push(...added);
     this.compiled = compiled;
@@ -421,6 +427,7 @@ export class ReplCore {
       return "refused";
     }
     const before = this.compiled;
+    const allocations = this.engine.currentAllocations?.();
     const result = await this.engine.up(
       compiled,
       pieces.map((e) => e.piece),
@@ -428,7 +435,7 @@ export class ReplCore {
     const outcome = this.report(result, compiled);
     if (outcome !== "ok") return outcome;
     const added = this.stagedEntries.splice(0);
-    this.accept(added, compiled);
+    this.accept(added, compiled, allocations);
     const which = newExpects(before, compiled);
     return which.length ? this.runExpects(compiled, which, { applied: added, ops: result.ops.length }) : "ok";
   }
@@ -446,7 +453,11 @@ export class ReplCore {
       return "ok";
     }
     const rest = this.entries.slice(0, -1);
-    const compiled = this.compile(rest);
+    // against the allocations from before `last`: an address it made move moves back
+    const compiled = this.engine.compile(
+      rest.map((e) => e.piece),
+      last.before,
+    );
     if (!compiled.ok) {
       this.render(compiled.diagnostics, compiled);
       this.io.err(`could not undo ${describe(last)}: what is left does not check\n`);

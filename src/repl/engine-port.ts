@@ -4,6 +4,7 @@ import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import type { LiveState } from "../model/live.js";
 import type { Expectation } from "../model/topology.js";
 import type { SourcePiece } from "./compile-session.js";
+import type { AllocationSnapshot } from "../ipam/snapshot.js";
 
 /**
  * Everything the REPL needs from the rest of nsnet, in one narrow interface: the REPL is a
@@ -13,8 +14,11 @@ import type { SourcePiece } from "./compile-session.js";
  * (test/repl/fake-kernel.ts).
  */
 export interface ReplEngine {
-  /** the session's pieces → parse → expand → allocate → check (pure but for `use`) */
-  compile(pieces: readonly SourcePiece[]): Compiled;
+  /** the session's pieces → parse → expand → allocate → check (pure but for `use`), against
+   *  the allocations the engine follows, or against `allocations` when given (`.undo`) */
+  compile(pieces: readonly SourcePiece[], allocations?: AllocationSnapshot): Compiled;
+  /** the allocations statements are compiled against now (what the last `up` recorded) */
+  currentAllocations?(): AllocationSnapshot | undefined;
   /** true while the text ends inside an open `< … >` block, a string or after `\` */
   isIncomplete(text: string): boolean;
   /** canonical layout of a script (`.save`) */

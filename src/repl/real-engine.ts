@@ -30,7 +30,8 @@ export async function realEngine(opts: EngineOptions, r: RealEngineOptions): Pro
   const out = r.out ?? ((t: string) => void process.stdout.write(t));
   const err = r.err ?? ((t: string) => void process.stderr.write(t));
   return {
-    compile: (pieces) => compileSession(pieces, allocations ? { allocations } : {}),
+    compile: (pieces, at = allocations) => compileSession(pieces, at ? { allocations: at } : {}),
+    currentAllocations: () => allocations,
     isIncomplete,
     format: formatScript,
     async up(compiled, pieces) {

@@ -39,8 +39,12 @@ export class FakeKernel implements ReplEngine {
   /** the `run in` services running, as service and service-stop ops leave them */
   services: { ns: string; argv: string[] }[] = [];
 
-  compile(pieces: readonly SourcePiece[]): Compiled {
-    return compileSession(pieces, this.allocations ? { allocations: this.allocations } : {});
+  compile(pieces: readonly SourcePiece[], at = this.allocations): Compiled {
+    return compileSession(pieces, at ? { allocations: at } : {});
+  }
+
+  currentAllocations(): AllocationSnapshot | undefined {
+    return this.allocations;
   }
 
   isIncomplete(text: string): boolean {
