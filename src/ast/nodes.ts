@@ -139,6 +139,9 @@ export interface BridgeStmt extends Node {
   type: "Bridge";
   keyword: Span;
   name: Template;
+  /** `bridge NAME existing`: a bridge made by someone else (lxc-net, libvirt), used as-is —
+   *  ports attached, addresses added, never created or deleted (the word's span) */
+  existing?: Span;
   body?: Statement[];
 }
 export interface PoolStmt extends Node {
@@ -238,10 +241,13 @@ export interface ExecStmt extends Node {
   argv: Template[];
 }
 
-/** `mtu N` and `hwaddr MAC` after a device statement (an LXC `lxc.net.N.mtu` / `.hwaddr`). */
+/** `mtu N`, `hwaddr MAC` and `hairpin` after a device statement (an LXC `lxc.net.N.mtu` /
+ *  `.hwaddr`, a CNI bridge's `hairpinMode`). */
 export interface LinkAttrs {
   mtu?: Expr;
   hwaddr?: Template;
+  /** hairpin mode on the end that is a bridge port (the word's span) */
+  hairpin?: Span;
 }
 
 export interface VethStmt extends Node, LinkAttrs {

@@ -56,17 +56,21 @@ export function checkLive(topo: AddressedTopology, live: LiveState, opts: LiveCh
       if (!here) out.push(diag("NS503", d.nameSpan, { name: d.name }, { hint: "`ip link` on the host lists what exists" }));
       continue;
     }
+    if (d.kind === "bridge" && d.existing) {
+      if (!here)
+        out.push(
+          diag("NS507", d.nameSpan, { name: d.name }, { hint: "create it first (lxc-net does at boot), or drop `existing` to let nsnet create and own it" }),
+        );
+      else if (here.kind !== "bridge") out.push(diag("NS508", d.nameSpan, { name: d.name, kind: here.kind || "non-bridge" }));
+      continue;
+    }
     if (CREATED.has(d.kind) && here && !ours(here)) {
-      out.push(
-        diag(
-          "NS502",
-          d.nameSpan,
-          { name: d.name, ns: d.ns },
-          {
-            hint: here.alias ? `it is marked \`${here.alias}\`` : "it has no nsnet mark; rename ours or remove it by hand",
-          },
-        ),
-      );
+      const hint = here.alias
+        ? `it is marked \`${here.alias}\``
+        : d.kind === "bridge" && here.kind === "bridge"
+          ? `to attach to it as it is (never created or deleted by nsnet), write \`bridge ${d.name} existing\``
+          : "it has no nsnet mark; rename ours or remove it by hand";
+      out.push(diag("NS502", d.nameSpan, { name: d.name, ns: d.ns }, { hint }));
     }
     if (d.kind === "macvlan" || d.kind === "ipvlan" || d.kind === "vlan") requireParent(d.parent, d.parentSpan, `parent of ${d.kind} ${d.name}`);
     if (d.kind === "moved" && !here) requireParent(d.from, d.fromSpan, `to move into ${d.ns}`);

@@ -83,6 +83,19 @@ function expectations(e: Effect): Expectation[] {
           holds: (l) => (findLink(l, e.ns, e.dev)?.master ?? null) === e.master,
         },
       ];
+    case "hairpin":
+      return [
+        {
+          id: `hairpin ${e.ns} ${e.dev}`,
+          present: true,
+          describe: `${e.dev} hairpin ${e.on ? "on" : "off"} in ${e.ns}`,
+          // a reader that does not report hairpin cannot contradict it
+          holds: (l) => {
+            const link = findLink(l, e.ns, e.dev);
+            return link !== undefined && (link.hairpin === undefined || link.hairpin === e.on);
+          },
+        },
+      ];
     case "alias":
       return [
         {

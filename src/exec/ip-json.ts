@@ -49,6 +49,8 @@ export function parseLinks(ns: string, text: string): LiveLink[] {
     if (mode !== undefined) l.mode = mode;
     const vlanId = num(data.id);
     if (kind === "vlan" && vlanId !== undefined) l.vlanId = vlanId;
+    const port = (info.info_slave_data ?? {}) as J;
+    if (str(info.info_slave_kind) === "bridge" && typeof port.hairpin === "boolean") l.hairpin = port.hairpin;
     return l;
   });
 }

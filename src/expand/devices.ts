@@ -1,4 +1,5 @@
 import type * as A from "../ast/nodes.js";
+import type { Span } from "../model/span.js";
 import { HOST } from "../model/topology.js";
 import { validateIfName } from "../model/names.js";
 import { evalTemplate } from "./evaluate.js";
@@ -9,12 +10,21 @@ import { ifName, ifRef, integer } from "./values.js";
 
 /** Device statements other than veth (veth.ts): bridge, uplink, macvlan, ipvlan, vlan, move. */
 
-export type LinkAttrValues = { mtu?: number; hwaddr?: string };
+export type LinkAttrValues = { mtu?: number; hwaddr?: string; hairpin?: true; hairpinSpan?: Span };
 
 export function bridge(x: Expansion, s: A.BridgeStmt, body: Body, scope: Scope): void {
   const name = ifName(x, s.name, scope);
   if (name === undefined) return;
-  addDevice(x, { kind: "bridge", ns: body.ns, name, up: true, span: s.span, nameSpan: s.name.span }, body, { placed: false });
+  // someone else's bridge is one of the host's: a namespace nsnet makes holds none
+  const existing = s.existing && body.ns === HOST ? { existing: true as const, existingSpan: s.existing } : {};
+  if (s.existing && body.ns !== HOST)
+    x.report(
+      "NS212",
+      s.existing,
+      { what: "bridge … existing", where: "inside a namespace" },
+      { hint: "a bridge made by someone else is the host's: declare it at the top level" },
+    );
+  addDevice(x, { kind: "bridge", ns: body.ns, name, up: true, span: s.span, nameSpan: s.name.span, ...existing }, body, { placed: false });
   if (!s.body) return;
   const inner: Body = {
     kind: body.kind === "top" ? "host" : body.kind,
@@ -50,7 +60,24 @@ export function linkAttrs(x: Expansion, s: A.LinkAttrs, scope: Scope): LinkAttrV
     }
     out.hwaddr = text.toLowerCase();
   }
+  if (s.hairpin) {
+    out.hairpin = true;
+    out.hairpinSpan = s.hairpin;
+  }
   return out;
+}
+
+/** `hairpin` is about a bridge port: refused (reported, dropped) on a device that is none. */
+export function portOnly(x: Expansion, attrs: LinkAttrValues, isPort: boolean): LinkAttrValues {
+  if (!attrs.hairpin || isPort) return attrs;
+  x.report(
+    "NS212",
+    attrs.hairpinSpan!,
+    { what: "hairpin", where: "on a device that is no bridge port" },
+    { hint: "attach it to a bridge: `veth … to BRIDGE hairpin`, or write it inside `bridge NAME < … >`" },
+  );
+  const { hairpin: _h, hairpinSpan: _s, ...rest } = attrs;
+  return rest;
 }
 
 /** macvlan, ipvlan and vlan: an unqualified parent is a host device. */
@@ -62,8 +89,9 @@ export function childDevice(x: Expansion, s: A.MacvlanStmt | A.IpvlanStmt | A.Vl
   };
   const parent = ifRef(x, s.parent, HOST, scope);
   if (!parent) return lost();
-  const attrs = linkAttrs(x, s, scope);
-  if (attrs === null) return lost();
+  const given = linkAttrs(x, s, scope);
+  if (given === null) return lost();
+  const attrs = portOnly(x, given, body.master !== undefined);
   let vlanId = 0;
   if (s.type === "Vlan") {
     const id = integer(x, s.id, scope, { what: "a VLAN id", min: 1, max: 4094 });
@@ -99,8 +127,9 @@ export function move(x: Expansion, s: A.MoveStmt, body: Body, scope: Scope): voi
   if (!from) return;
   const name = s.as ? ifName(x, s.as, scope) : from.name;
   if (name === undefined) return;
-  const attrs = linkAttrs(x, s, scope);
-  if (attrs === null) return;
+  const given = linkAttrs(x, s, scope);
+  if (given === null) return;
+  const attrs = portOnly(x, given, body.master !== undefined);
   addDevice(
     x,
     { kind: "moved", ns: body.ns, name, up: true, span: s.span, nameSpan: s.as?.span ?? s.dev.name.span, from, fromSpan: s.dev.span, ...attrs },

@@ -3,7 +3,7 @@ import type { Span } from "../model/span.js";
 import { HOST, type Device } from "../model/topology.js";
 import { validateIfName } from "../model/names.js";
 import { addDevice, countersOf, defaultName, unbuilt } from "./device-names.js";
-import { linkAttrs, type LinkAttrValues } from "./devices.js";
+import { linkAttrs, portOnly, type LinkAttrValues } from "./devices.js";
 import type { Body, Expansion } from "./expansion.js";
 import type { Scope } from "./scope.js";
 import { ifName, ifRef, nsName } from "./values.js";
@@ -17,7 +17,9 @@ export function veth(x: Expansion, s: A.VethStmt, body: Body, scope: Scope): voi
   const n = countersOf(x, ns).veths++;
   const nsEnd = s.as ? ifName(x, s.as, scope) : defaultName(x, ns, "eth");
   if (nsEnd === undefined) return;
-  const attrs = linkAttrs(x, s, scope);
+  const given = linkAttrs(x, s, scope);
+  // the port is the far end with `to BRIDGE`, this end inside `bridge NAME < … >`
+  const attrs = given && portOnly(x, given, s.to !== undefined || body.master !== undefined);
   if (attrs === null || !vethPair(x, s, body, scope, { n, nsEnd, attrs })) unbuilt(x, ns, nsEnd, body);
 }
 
@@ -77,6 +79,8 @@ function vethPair(x: Expansion, s: A.VethStmt, body: Body, scope: Scope, { n, ns
   }
 
   const farInHost = farNs === HOST;
+  const { hairpin, hairpinSpan, ...both } = attrs;
+  const port = hairpin ? { hairpin, hairpinSpan: hairpinSpan! } : {};
   const here: Device = {
     kind: "veth",
     ns,
@@ -86,7 +90,8 @@ function vethPair(x: Expansion, s: A.VethStmt, body: Body, scope: Scope, { n, ns
     nameSpan: nsEndSpan,
     peer: { ns: farNs, name: farName },
     primary: !farInHost,
-    ...attrs,
+    ...both,
+    ...(master ? {} : port),
   };
   const far: Device = {
     kind: "veth",
@@ -98,7 +103,7 @@ function vethPair(x: Expansion, s: A.VethStmt, body: Body, scope: Scope, { n, ns
     peer: { ns, name: nsEnd },
     primary: farInHost,
     ...(attrs.mtu !== undefined ? { mtu: attrs.mtu } : {}),
-    ...(master ? { master: master.name, masterSpan: master.span } : {}),
+    ...(master ? { master: master.name, masterSpan: master.span, ...port } : {}),
   };
   // Order: the primary first, so a reader of the device list sees the creating end first.
   const farBody: Body = { ...body, ns: farNs, master: undefined };

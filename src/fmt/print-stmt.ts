@@ -21,6 +21,7 @@ export function printHead(s: Statement): string {
     case "Bridge":
       w.push("bridge");
       t(s.name);
+      if (s.existing) w.push("existing");
       break;
     case "Pool":
       w.push("pool", s.name.name);
@@ -165,8 +166,9 @@ function portPiece(e: Expr): string {
   return e.type === "Number" ? String(e.value) : printInterpolation(e, "");
 }
 
-/** `mtu N` then `hwaddr MAC`, the canonical order. */
+/** `mtu N`, `hwaddr MAC`, then `hairpin`: the canonical order. */
 function linkAttrs(w: string[], s: LinkAttrs): void {
   if (s.mtu) w.push("mtu", printExpr(s.mtu));
   if (s.hwaddr) w.push("hwaddr", printTemplate(s.hwaddr));
+  if (s.hairpin) w.push("hairpin");
 }

@@ -23,6 +23,8 @@ export interface LiveLink {
   /** macvlan/ipvlan mode, vlan id */
   mode?: string;
   vlanId?: number;
+  /** a bridge port's hairpin mode, when the reader reports it (undefined: not read) */
+  hairpin?: boolean;
 }
 
 export interface LiveAddr {

@@ -44,6 +44,10 @@ interface DeviceBase {
   mtu?: number;
   /** `hwaddr MAC`, lower case (a veth's on the end in the namespace that wrote it) */
   hwaddr?: string;
+  /** `hairpin`: this bridge port sends frames back out the port they came in on (a veth's
+   *  on the end that is the port); `hairpinSpan` is the word */
+  hairpin?: true;
+  hairpinSpan?: Span;
 }
 
 /** One end of a veth pair. Both ends are Devices; `primary` marks the end the planner creates
@@ -55,6 +59,10 @@ export interface VethDevice extends DeviceBase {
 }
 export interface BridgeDevice extends DeviceBase {
   kind: "bridge";
+  /** `bridge NAME existing`: someone else's bridge (lxc-net's lxcbr0), used as-is — ports
+   *  attached, addresses added, never created, marked or deleted, like an uplink */
+  existing?: true;
+  existingSpan?: Span;
 }
 export interface MacvlanDevice extends DeviceBase {
   kind: "macvlan";
@@ -87,6 +95,12 @@ export interface UplinkDevice extends DeviceBase {
 }
 
 export type Device = VethDevice | BridgeDevice | MacvlanDevice | IpvlanDevice | VlanDevice | MovedDevice | UplinkDevice;
+
+/** A device nsnet uses but never creates, marks or deletes, whose admin state it changes only
+ *  when live shows it otherwise: an `uplink`, or a `bridge NAME existing`. */
+export function isForeignDevice(d: Device): boolean {
+  return d.kind === "uplink" || (d.kind === "bridge" && d.existing === true);
+}
 
 /** An address on an interface. Static addresses are text as written after interpolation
  *  (`10.0.0.1/24`, `2001:db8::1/64`, or without prefix → host address + warning). */

@@ -3,7 +3,7 @@ import { byNs, groupOf } from "../model/group.js";
 import type { LiveState } from "../model/live.js";
 import type { Span } from "../model/span.js";
 import { ownerAlias, type ProjectState } from "../model/state.js";
-import { HOST, type AddressedTopology, type Device } from "../model/topology.js";
+import { HOST, isForeignDevice, type AddressedTopology, type Device } from "../model/topology.js";
 import type { Phase } from "./op.js";
 import type { Effect, LinkEffect, UndoneWith } from "./effect.js";
 import { planDiag } from "./codes.js";
@@ -32,7 +32,7 @@ export interface SysctlWant {
   ownDevice?: boolean;
 }
 
-const created = (d: Device): boolean => d.kind !== "uplink" && d.kind !== "moved";
+const created = (d: Device): boolean => !isForeignDevice(d) && d.kind !== "moved";
 const parented = (d: Device): d is Extract<Device, { parent: unknown }> => d.kind === "macvlan" || d.kind === "ipvlan" || d.kind === "vlan";
 
 /** The creation of a link, run in `at`. */
@@ -168,19 +168,36 @@ export function deriveOps(desired: AddressedTopology, ctx: DeriveContext): { ops
     for (const d of here)
       if (d.master)
         out.push(op(phase, { k: "master", ns, dev: d.name, master: d.master }, `enslave ${d.name} to bridge ${d.master}`, { span: d.masterSpan ?? d.span }));
+    for (const d of here)
+      if (d.master && d.hairpin)
+        out.push(
+          op(phase, { k: "hairpin", ns, dev: d.name, on: true }, `hairpin on ${d.name}, a port of ${d.master}${created(d) ? " (undone with the link)" : ""}`, {
+            span: d.hairpinSpan ?? d.span,
+            ...(created(d) ? { undoneWith: "link" as const } : {}),
+          }),
+        );
     for (const d of here) out.push(...linkAttrOps(d, phase));
     for (const a of resolvedIn(ns))
       out.push(op(phase, { k: "addr", ns, dev: a.dev, cidr: a.cidr, add: true }, `address ${a.cidr} on ${a.dev}`, { span: a.span }));
     for (const d of here) {
-      if (d.kind === "uplink") continue; // handled against live state in plan.ts
+      if (isForeignDevice(d)) continue; // handled against live state in plan.ts
       if (d.up)
         out.push(op(phase, { k: "updown", ns, dev: d.name, up: true }, `bring ${d.name} up (undone with the link)`, { span: d.span, undoneWith: "link" }));
     }
     return out;
   };
   host.push(...devicePrep(HOST, "host"));
-  for (const d of devs.filter((d) => d.kind === "uplink"))
-    host.push(op("host", { k: "updown", ns: d.ns, dev: d.name, up: d.up }, `bring uplink ${d.name} ${d.up ? "up" : "down"}`, { span: d.span }));
+  for (const d of devs.filter(isForeignDevice))
+    host.push(
+      op(
+        "host",
+        { k: "updown", ns: d.ns, dev: d.name, up: d.up },
+        `bring ${d.kind === "uplink" ? "uplink" : "existing bridge"} ${d.name} ${d.up ? "up" : "down"}`,
+        {
+          span: d.span,
+        },
+      ),
+    );
   for (const ns of [...elsewhere.keys()].sort()) host.push(...elsewhere.get(ns)!);
 
   const pa = proxyArpPlan.ops(desired, ctx);

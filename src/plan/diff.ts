@@ -66,6 +66,9 @@ export function effectPresent(e: Effect, live: LiveState, project: string): bool
       return link(e.ns, e.dev) !== undefined && (link(e.ns, e.dev)!.master ?? null) === e.master;
     case "updown":
       return link(e.ns, e.dev)?.up === e.up;
+    case "hairpin":
+      // a reader that does not report hairpin leaves it to the project's record (plan.ts)
+      return link(e.ns, e.dev)?.hairpin === e.on;
     case "mtu":
       return link(e.ns, e.dev)?.mtu === e.mtu;
     case "hwaddr":
@@ -156,6 +159,11 @@ function isParentDeleted(parent: { ns: string; name: string }, candidates: reado
 
 /** Whether a remembered op's effect is still in the live state (so undoing it means something). */
 function stillThere(op: Op, live: LiveState, project: string): boolean {
+  if (op.effect.k === "hairpin") {
+    // a reader that does not report hairpin: undo while the port is there
+    const l = findLink(live, op.effect.ns, op.effect.dev);
+    return l !== undefined && l.hairpin !== !op.effect.on;
+  }
   if (op.tool === "nft" || op.tool === "service") {
     // not visible in LiveState; a namespace that is gone took its table with it
     return op.ns === HOST || live.namespaces.includes(op.ns);

@@ -52,6 +52,9 @@ export type Effect =
   | { k: "move"; fromNs: string; from: string; ns: string; name: string }
   | { k: "alias"; ns: string; dev: string; alias: string }
   | { k: "master"; ns: string; dev: string; master: string | null }
+  /** a bridge port's hairpin mode (`link set dev DEV type bridge_slave hairpin on|off`, as
+   *  the CNI bridge plugin sets it for hairpinMode) */
+  | { k: "hairpin"; ns: string; dev: string; on: boolean }
   | { k: "updown"; ns: string; dev: string; up: boolean }
   | { k: "mtu"; ns: string; dev: string; mtu: number }
   /** `link set DEV address MAC` (lower case) */
@@ -95,6 +98,7 @@ export function devicesTouched(e: Effect): string[] {
   switch (e.k) {
     case "alias":
     case "master":
+    case "hairpin":
     case "updown":
     case "mtu":
     case "hwaddr":

@@ -44,6 +44,8 @@ export function inverseOf(e: Effect, ctx: InverseContext): Effect | null {
       return e.master === null ? null : { k: "master", ns: e.ns, dev: e.dev, master: null };
     case "updown":
       return { ...e, up: !e.up };
+    case "hairpin":
+      return { ...e, on: !e.on };
     case "addr":
     case "proxy":
       return { ...e, add: !e.add };
@@ -82,6 +84,8 @@ export function isRemoval(e: Effect): boolean {
       return true;
     case "master":
       return e.master === null;
+    case "hairpin":
+      return !e.on;
     case "addr":
     case "route":
     case "proxy":

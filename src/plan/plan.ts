@@ -1,11 +1,11 @@
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import type { LiveState } from "../model/live.js";
 import { opKey, type ProjectState } from "../model/state.js";
-import { HOST, type AddressedTopology } from "../model/topology.js";
+import { HOST, isForeignDevice, type AddressedTopology } from "../model/topology.js";
 import type { Op } from "./op.js";
 import { planDiag } from "./codes.js";
 import { deriveOps, wantedSysctls, type Draft } from "./derive.js";
-import { effectPresent, findLink, foreignDevices, touches, undoOps } from "./diff.js";
+import { effectPresent, findLink, foreignDevices, linkEnds, touches, undoOps } from "./diff.js";
 import { afterRemovals } from "./side-effects.js";
 import type { Effect } from "./effect.js";
 
@@ -43,12 +43,21 @@ export function plan(desired: AddressedTopology, live: LiveState, ctx: PlanConte
     return { k: "link-del", ns, name };
   });
   const after = afterRemovals(live, [...removal.ops.map((o) => o.effect), ...goneLinks]);
+  // links this run creates (again): what was set on their old selves is gone with them
+  const fresh = new Set(
+    derived.ops.flatMap((o) =>
+      o.effect.k === "link" && !effectPresent(o.effect, after, ctx.project) ? linkEnds(o.effect).map((x) => `${x.ns}\0${x.name}`) : [],
+    ),
+  );
   const keep = derived.ops.filter((op) => {
     const e = op.effect;
     if (touches(e, foreign)) return false;
     if (e.k === "alias" && e.dev === "lo" && live.namespaces.includes(e.ns) && !owned.has(e.ns)) return false;
     if (e.k === "nft" || e.k === "service") return !appliedKeys.has(opKey(op)) || touches(e, removal.gone);
-    // an uplink's admin state is changed only when live shows it otherwise
+    // hairpin, when live does not say: applied before stays applied unless its port is new
+    if (e.k === "hairpin" && findLink(after, e.ns, e.dev)?.hairpin === undefined)
+      return !appliedKeys.has(opKey(op)) || touches(e, removal.gone) || fresh.has(`${e.ns}\0${e.dev}`);
+    // an uplink's (or existing bridge's) admin state is changed only when live shows it otherwise
     if (e.k === "updown" && isUplink(desired, e.ns, e.dev)) {
       const l = findLink(after, e.ns, e.dev);
       return l !== undefined && l.up !== e.up;
@@ -65,7 +74,7 @@ export function plan(desired: AddressedTopology, live: LiveState, ctx: PlanConte
 const uplinks = new WeakMap<AddressedTopology, Set<string>>();
 function isUplink(t: AddressedTopology, ns: string, dev: string): boolean {
   let set = uplinks.get(t);
-  if (!set) uplinks.set(t, (set = new Set(t.devices.filter((d) => d.kind === "uplink").map((d) => `${d.ns}\0${d.name}`))));
+  if (!set) uplinks.set(t, (set = new Set(t.devices.filter(isForeignDevice).map((d) => `${d.ns}\0${d.name}`))));
   return set.has(`${ns}\0${dev}`);
 }
 

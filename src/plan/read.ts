@@ -64,6 +64,8 @@ export function wellFormed(e: Effect): boolean {
       return place(e.ns) && ifname(e.dev) && unicastMac(e.mac);
     case "master":
       return place(e.ns) && ifname(e.dev) && (e.master === null || ifname(e.master));
+    case "hairpin":
+      return place(e.ns) && ifname(e.dev) && typeof e.on === "boolean";
     case "addr":
       return place(e.ns) && ifname(e.dev) && parseCidr(e.cidr) !== null;
     case "route":
@@ -140,6 +142,8 @@ function ipEffect(ns: string, text: string): Effect | null {
   if (obj === "netns" && (verb === "add" || verb === "del")) return { k: verb === "add" ? "netns" : "netns-del", name: w[2] ?? "" };
   if (obj === "link" && verb === "add") return linkAdd(w, ns);
   if (obj === "link" && verb === "del") return { k: "link-del", ns, name: w[2] ?? "" };
+  if (obj === "link" && verb === "set" && w[2] === "dev" && w.slice(4, 7).join(" ") === "type bridge_slave hairpin")
+    return { k: "hairpin", ns, dev: w[3] ?? "", on: w[7] === "on" };
   if (obj === "link" && verb === "set") {
     const dev = w[2] ?? "";
     switch (w[3]) {

@@ -86,6 +86,8 @@ function text(e: Effect): string {
       return `link set ${e.dev} alias ${e.alias}`;
     case "master":
       return e.master === null ? `link set ${e.dev} nomaster` : `link set ${e.dev} master ${e.master}`;
+    case "hairpin":
+      return `link set dev ${e.dev} type bridge_slave hairpin ${e.on ? "on" : "off"}`;
     case "updown":
       return `link set ${e.dev} ${e.up ? "up" : "down"}`;
     case "mtu":

@@ -1,6 +1,7 @@
 import type { LiveAddr, LiveLink, LiveRoute, LiveState } from "../model/live.js";
 import type { LiveFirewall } from "../model/firewall.js";
 import { HOST } from "../model/topology.js";
+import { isAllowedName } from "../model/names.js";
 import { isChildKind, parentOf, selectLive, type Selection } from "./select.js";
 import { firewallStatements, type FirewallStatements } from "./firewall.js";
 import { findProxyArps, type ProxyArpIdiom } from "./proxyarp-idiom.js";
@@ -77,12 +78,12 @@ export function liveToJson(live: LiveState, opts: ShowOptions = {}): LiveState &
 const SELF_MADE_PROTOS = new Set(["kernel", "ra", "redirect"]);
 
 /**
- * Whether a name can be written as a bare word (the grammar takes interface names bare,
- * `x@y` and `1box` included, and has no quoted form for them). The kernel allows a few
- * characters no word can hold; a device so named is left as a comment.
+ * Whether a name can be written back: the one allowlist of name characters every entry
+ * keeps to (src/model/names.ts — `1box` and `on` included, `x@y` not). The kernel allows
+ * many characters nsnet does not; a device so named is left as a comment.
  */
 export function isWritableName(name: string): boolean {
-  return name !== "" && !/[\s#;<>|"\\$\u0000-\u001f\u007f-\u009f]/.test(name);
+  return isAllowedName(name);
 }
 
 /** Words that would read as keywords right after `veth`, where the far end's name stands. */

@@ -124,6 +124,7 @@ export interface BridgeStmtCstNode extends CstNode {
 export type BridgeStmtCstChildren = {
   KwBridge: IToken[];
   name: TextCstNode[];
+  KwExisting?: IToken[];
   block?: BlockCstNode[];
 };
 
@@ -397,6 +398,7 @@ export interface LinkAttrsCstNode extends CstNode {
 }
 
 export type LinkAttrsCstChildren = {
+  KwHairpin?: IToken[];
   KwMtu?: IToken[];
   mtu?: ExpressionCstNode[];
   KwHwaddr?: IToken[];

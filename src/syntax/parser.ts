@@ -160,10 +160,12 @@ export class NsnetParser extends CstParser {
     this.SUBRULE(this.block);
   });
 
+  /** `bridge NAME [existing] [< … >]`: `existing` uses a bridge someone else made, as-is. */
   bridgeStmt = this.RULE("bridgeStmt", () => {
     this.CONSUME(kw("bridge"));
     this.SUBRULE(this.text, { LABEL: "name" });
-    this.OPTION(() => this.SUBRULE(this.block));
+    this.OPTION(() => this.CONSUME(kw("existing")));
+    this.OPTION2(() => this.SUBRULE(this.block));
   });
 
   poolStmt = this.RULE("poolStmt", () => {
@@ -342,7 +344,7 @@ export class NsnetParser extends CstParser {
     this.OPTION(() => this.CONSUME(kw("pair")));
     // a far-end name, unless the next word starts a clause (`veth as eth1`)
     this.OPTION2({
-      GATE: () => !isClauseKeyword(this.LA(1), [kw("as"), kw("to"), kw("peer"), kw("mtu"), kw("hwaddr")]),
+      GATE: () => !isClauseKeyword(this.LA(1), [kw("as"), kw("to"), kw("peer"), kw("mtu"), kw("hwaddr"), kw("hairpin")]),
       DEF: () => this.CONSUME(AnyWord, { LABEL: "farName" }),
     });
     this.OPTION3(() => {
@@ -368,10 +370,11 @@ export class NsnetParser extends CstParser {
     this.SUBRULE(this.linkAttrs);
   });
 
-  /** `[mtu N] [hwaddr MAC]`, in either order, after any device statement. */
+  /** `[mtu N] [hwaddr MAC] [hairpin]`, in any order, after any device statement. */
   linkAttrs = this.RULE("linkAttrs", () => {
     this.MANY(() =>
       this.OR([
+        { ALT: () => this.CONSUME(kw("hairpin")) },
         {
           ALT: () => {
             this.CONSUME(kw("mtu"));

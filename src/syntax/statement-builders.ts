@@ -130,7 +130,8 @@ export const statementBuilders: { [R in StatementRule]-?: Build<R> } = {
   },
   bridgeStmt: (b, s, at) => {
     const name = text(b, s.children.name?.[0]);
-    return name && { type: "Bridge", ...at, name, body: b.body(s.children.block) };
+    const existing = first(s.children.KwExisting);
+    return name && { type: "Bridge", ...at, name, ...(existing ? { existing: b.tokSpan(existing) } : {}), body: b.body(s.children.block) };
   },
   poolStmt: (b, s, at) => {
     const name = first(s.children.name);

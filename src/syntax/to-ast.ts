@@ -95,13 +95,15 @@ export class Builder {
     return t && this.ifRef(t);
   }
 
-  /** `mtu N` / `hwaddr MAC` after a device statement (a MAC is no address: not checked as one). */
+  /** `mtu N` / `hwaddr MAC` / `hairpin` after a device statement (a MAC is no address: not checked as one). */
   linkAttrs(n: LinkAttrsCstNode | undefined): A.LinkAttrs {
     const out: A.LinkAttrs = {};
     const mtu = this.expression(n?.children.mtu?.[0]);
     if (mtu) out.mtu = mtu;
     const hw = first(n?.children.hwaddr);
     if (hw) out.hwaddr = this.template(hw, { addresses: "unchecked" });
+    const hairpin = first(n?.children.KwHairpin);
+    if (hairpin) out.hairpin = this.tokSpan(hairpin);
     return out;
   }
 

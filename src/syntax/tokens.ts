@@ -164,6 +164,8 @@ export const KEYWORDS = [
   "machine",
   "mtu",
   "hwaddr",
+  "hairpin",
+  "existing",
 ] as const;
 export type Keyword = (typeof KEYWORDS)[number];
 /** The keywords a statement starts with: the first tokens of the parser's `statement`

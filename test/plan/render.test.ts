@@ -77,6 +77,7 @@ const effect: fc.Arbitrary<Effect> = fc.oneof(
   fc.record({ fromNs: place, from: ifname, ns: place, name: ifname }).map((x) => ({ k: "move" as const, ...x })),
   fc.record({ ns: place, dev: ifname, alias: fc.stringMatching(/^nsnet:[A-Za-z0-9_-]{1,32}$/) }).map((x) => ({ k: "alias" as const, ...x })),
   fc.record({ ns: place, dev: ifname, master: fc.option(ifname, { nil: null }) }).map((x) => ({ k: "master" as const, ...x })),
+  fc.record({ ns: place, dev: ifname, on: fc.boolean() }).map((x) => ({ k: "hairpin" as const, ...x })),
   fc.record({ ns: place, dev: ifname, up: fc.boolean() }).map((x) => ({ k: "updown" as const, ...x })),
   fc.record({ ns: place, dev: ifname, mtu: fc.integer({ min: 68, max: 65535 }) }).map((x) => ({ k: "mtu" as const, ...x })),
   fc.record({ ns: place, dev: ifname, mac: fc.stringMatching(/^[0-9a-f][02468ace](:[0-9a-f]{2}){5}$/) }).map((x) => ({ k: "hwaddr" as const, ...x })),

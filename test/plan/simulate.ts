@@ -53,6 +53,7 @@ export function simulate(before: LiveState, effects: readonly (Effect | { effect
       }
       case "alias":
       case "master":
+      case "hairpin":
       case "mtu":
       case "hwaddr":
       case "updown": {
@@ -61,6 +62,7 @@ export function simulate(before: LiveState, effects: readonly (Effect | { effect
         if (e.k === "alias") l.alias = e.alias;
         else if (e.k === "master") e.master === null ? delete l.master : (l.master = e.master);
         else if (e.k === "mtu") l.mtu = e.mtu;
+        else if (e.k === "hairpin") l.hairpin = e.on;
         else if (e.k === "hwaddr") l.mac = e.mac;
         else l.up = e.up;
         break;

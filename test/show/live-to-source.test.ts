@@ -102,11 +102,11 @@ describe("liveToSource", () => {
     ).toEqual(["p:top veth peer q:toq master brp", "q:toq veth peer p:top master brq"]);
   });
 
-  it("writes names bare (the grammar takes `1box`, `x@y`, even `on`) and comments out the unwritable", () => {
-    expect(["eth0", "vagga_guest.1", "1box", "x@y", "on"].every(isWritableName)).toBe(true);
-    expect(["a b", "a#b", "a$b", 'a"b', ""].some(isWritableName)).toBe(false);
+  it("writes names bare (the allowlist takes `1box`, `x.y`, even `on`) and comments out the unwritable", () => {
+    expect(["eth0", "vagga_guest.1", "1box", "x.y", "on"].every(isWritableName)).toBe(true);
+    expect(["a b", "a#b", "a$b", 'a"b', "x@y", ""].some(isWritableName)).toBe(false);
     const b = new LiveBuilder().ns("1box");
-    b.veth([HOST, "box@veth0"], ["1box", "on"]);
+    b.veth([HOST, "box.veth0"], ["1box", "on"]);
     b.veth([HOST, "to"], ["1box", "eth1"]);
     b.veth([HOST, "box_veth2"], ["1box", "a b"]);
     b.addr("1box", "on", "192.0.2.5/24").addr("1box", "a b", "192.0.2.6/24").addr(HOST, "to", "192.0.2.7/24");
@@ -116,7 +116,7 @@ describe("liveToSource", () => {
     expect(text).toContain("# addr 192.0.2.6/24 on a b");
     expect(text).toContain("host <\n  # addr 192.0.2.7/24 on to\n>");
     const t = compileClean(text);
-    expect(t.devices.map(describeDevice)).toEqual(["host:box@veth0 veth peer 1box:on", "1box:on veth peer host:box@veth0"]);
+    expect(t.devices.map(describeDevice)).toEqual(["host:box.veth0 veth peer 1box:on", "1box:on veth peer host:box.veth0"]);
   });
 
   it("says when there are no namespaces", () => {

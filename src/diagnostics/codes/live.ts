@@ -45,4 +45,18 @@ export const liveCodes = [
       "A host route of the script has the destination of a route someone else made: the kernel would refuse to add it (File exists), and nsnet never replaces a route it did not create.",
     example: "host < route default via 192.0.2.254 >   # the host routes default via 192.0.2.1",
   },
+  {
+    code: "NS507",
+    severity: "error",
+    message: "existing bridge `{name}` does not exist on the host",
+    explanation: "`bridge NAME existing` uses a bridge someone else made (lxc-net's lxcbr0, libvirt's virbr0); nsnet never creates it.",
+    example: "bridge lxcbr0 existing   # lxc-net is not running: there is no lxcbr0",
+  },
+  {
+    code: "NS508",
+    severity: "error",
+    message: "`{name}` exists but is a {kind} link, not a bridge",
+    explanation: "`bridge NAME existing` attaches ports to a bridge; a link of another kind cannot take them.",
+    example: "bridge eth0 existing   # eth0 is a NIC, not a bridge",
+  },
 ] as const satisfies readonly CodeInfo[];
