@@ -4,19 +4,24 @@ import { buildContext } from "./context.js";
 import { ValidationRegistry } from "./registry.js";
 import { addressConflicts } from "./validators/address-conflicts.js";
 import { addressReferences } from "./validators/address-references.js";
+import { addressReuse, linkPrefixes } from "./validators/address-reuse.js";
 import { addressValue } from "./validators/address-values.js";
+import { bridgePorts } from "./validators/bridge-ports.js";
 import { commandNamespace } from "./validators/commands.js";
 import { deviceReferences } from "./validators/device-references.js";
 import { duplicateDevice } from "./validators/device-duplicates.js";
 import { ipKeywordName } from "./validators/device-names.js";
 import { expectation } from "./validators/expect.js";
+import { gateways } from "./validators/gateways.js";
 import { duplicateNamespace } from "./validators/namespaces.js";
 import { natRule } from "./validators/nat.js";
+import { natDirection } from "./validators/nat-direction.js";
 import { neighProxy } from "./validators/neigh-proxy.js";
 import { partitionGroups, partitionReplaced } from "./validators/partition.js";
 import { poolDeclaration } from "./validators/pools.js";
 import { portmapDuplicates, portmapShape } from "./validators/portmap.js";
 import { proxyArp } from "./validators/proxyarp.js";
+import { routeDuplicates, routeKernel } from "./validators/route-kernel.js";
 import { routeShape } from "./validators/routes.js";
 import { subnetOverlap } from "./validators/subnet-overlap.js";
 
@@ -27,15 +32,22 @@ export function defaultRegistry(): ValidationRegistry {
     .register("devices", duplicateDevice)
     .register("devices", ipKeywordName)
     .register("devices", deviceReferences)
+    .registerWhole(bridgePorts)
     .register("pools", poolDeclaration)
     .register("assignments", addressReferences)
     .register("addresses", addressValue)
     .registerWhole(addressConflicts)
     .registerWhole(subnetOverlap)
+    .registerWhole(linkPrefixes)
+    .registerWhole(addressReuse)
     .register("routes", routeShape)
+    .register("routes", routeKernel)
+    .registerWhole(routeDuplicates)
+    .registerWhole(gateways)
     .register("proxyArps", proxyArp)
     .register("neighProxies", neighProxy)
     .register("nats", natRule)
+    .registerWhole(natDirection)
     .register("portmaps", portmapShape)
     .registerWhole(portmapDuplicates)
     .register("partitions", partitionGroups)

@@ -443,17 +443,37 @@ describe("check: nat, portmap, partition, expect", () => {
 
 // Speed is scripts/bench's business (bench-check.mjs); here only that a large topology checks clean.
 describe("check: large topologies", () => {
-  it("checks 10,000 namespaces on one bridge without findings", () => {
+  it("checks 10,000 namespaces on ten bridges without findings", () => {
+    const b = new TopoBuilder();
+    for (let k = 0; k < 10; k++) {
+      b.bridge(HOST, `br${k}`);
+      b.addr(HOST, `br${k}`, `10.${k}.0.1/16`);
+    }
+    b.sysctl(HOST, "net.ipv4.ip_forward", "1");
+    for (let i = 0; i < 10_000; i++) {
+      const name = `n${i}`;
+      const k = Math.floor(i / 1000);
+      guest(b, name, `br${k}`);
+      b.addr(name, "eth0", `10.${k}.${(i + 2) >> 8}.${(i + 2) & 255}/16`);
+      b.route(name, "default", `10.${k}.0.1`);
+    }
+    expect(check(b.topo)).toEqual([]);
+  });
+
+  it("says once, at port 1024, that 10,000 namespaces do not fit on one bridge (NS335)", () => {
     const b = new TopoBuilder();
     b.bridge(HOST, "br0");
     b.addr(HOST, "br0", "10.0.0.1/16");
+    const ports = [];
     for (let i = 0; i < 10_000; i++) {
       const name = `n${i}`;
-      guest(b, name, "br0");
+      ports.push(guest(b, name, "br0")[1]);
       b.addr(name, "eth0", `10.0.${(i + 2) >> 8}.${(i + 2) & 255}/16`);
-      b.route(name, "default", "10.0.0.1");
     }
-    expect(check(b.topo)).toEqual([]);
+    const ds = check(b.topo);
+    expect(codes(ds)).toEqual(["NS335"]);
+    expect(ds[0]!.span).toEqual(ports[1023]!.masterSpan);
+    expect(ds[0]!.message).toBe("bridge `br0` would get its 1024th port `n1023_veth0`; a bridge has at most 1023");
   });
 });
 

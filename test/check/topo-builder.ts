@@ -125,6 +125,13 @@ export class TopoBuilder {
     return r;
   }
 
+  sysctl(ns: string, key: string, value: string) {
+    const s = this.stmt();
+    const x = { ns, key, value, keySpan: s.part(8), span: s.span };
+    this.topo.sysctls.push(x);
+    return x;
+  }
+
   proxyarp(ns: string, uplink: string) {
     const s = this.stmt();
     const p = { ns, uplink, uplinkSpan: s.part(13), span: s.span };

@@ -206,4 +206,120 @@ export const checkCodes = [
       "`ip link` reads a bare interface name only when it is none of its own words (and any prefix of `address`, `type`, `help`, `link`, `master` … counts): such a name would change the command nsnet sends.",
     example: "ns a < veth dev as help >",
   },
+  {
+    code: "NS330",
+    severity: "error",
+    message: "namespace `{ns}` has two routes to {dst}",
+    explanation:
+      "A namespace holds one route per destination (nsnet sets no metric): the kernel refuses the second with `File exists`, so `up` would fail and roll back. Both lines are shown.",
+    example:
+      "bridge br0 < addr 192.0.2.1/24 >\nns r < veth to br0; addr 192.0.2.254/24 >\nns a < veth to br0; addr 192.0.2.2/24; route default via 192.0.2.1; route default via 192.0.2.254 >",
+  },
+  {
+    code: "NS331",
+    severity: "error",
+    message: "route to {dst} repeats the route the kernel adds for {addr} on `{dev}`",
+    explanation:
+      "An IPv4 address with a prefix makes the kernel route its subnet on that interface; another route to the same subnet is refused with `File exists`.",
+    example: "ns a < veth; addr 192.0.2.2/24; route 192.0.2.0/24 dev eth0 >",
+  },
+  {
+    code: "NS332",
+    severity: "error",
+    message: "route to {dst} goes through `{dev}`, which the script sets down",
+    explanation:
+      "The kernel takes a route only through an interface that is up: `Device for nexthop is not up`, or `Nexthop has invalid gateway` for a gateway whose subnet is on a down interface.",
+    example: "ns a < veth; addr 192.0.2.2/24; route 198.51.100.0/24 dev eth0; down eth0 >",
+  },
+  {
+    code: "NS333",
+    severity: "error",
+    message: "route via {via} is `onlink` but names no `dev`",
+    explanation:
+      "`onlink` says the gateway answers on a link whose subnets do not include it, so the kernel must be told which link: without `dev IF` it refuses the route (`Nexthop device required for onlink`).",
+    example: "ns a < veth; addr 192.0.2.2/24; route default via 198.51.100.1 onlink >",
+  },
+  {
+    code: "NS334",
+    severity: "warning",
+    message: "`route {dst} dev {dev}` has no gateway, and nothing on that link answers ARP for other addresses",
+    explanation:
+      "Without a gateway the namespace asks by ARP for each destination itself on that link; only an interface with proxy ARP (and forwarding) answers for addresses that are not its own, as vagga's gateway does, so elsewhere the traffic silently goes nowhere.",
+    example: "ns a < veth; addr 192.0.2.2/24; route default dev eth0 >",
+  },
+  {
+    code: "NS335",
+    severity: "error",
+    message: "bridge `{name}` would get its 1024th port `{port}`; a bridge has at most 1023",
+    explanation:
+      "The kernel numbers a bridge's ports with 10 bits and refuses port 1024 (`Exchange full`): spread the ports over several bridges joined by a veth, or route instead of bridging.",
+    example: "bridge br0\nfor i in 1..1024 < ns h$i < veth to br0 > >",
+  },
+  {
+    code: "NS336",
+    severity: "warning",
+    message: "`{gw}` is a gateway but does not forward IPv{family}",
+    explanation:
+      "Another namespace sends its traffic through this one, which drops it: a namespace forwards nothing until told (`sysctl net.ipv4.ip_forward = 1`), and nsnet turns forwarding on by itself only for `proxyarp`, `nat` and `portmap`.",
+    example:
+      "ns r < veth as e0 peer a:eth0; addr 192.0.2.1/24; veth as e1; addr 198.51.100.1/24 >\nns a < addr 192.0.2.2/24 on eth0; route default via 192.0.2.1 >",
+  },
+  {
+    code: "NS337",
+    severity: "warning",
+    message: "gateway {via} is no address on the link of `{dev}`",
+    explanation:
+      "No interface on the link the route leaves by (a veth pair, a bridge and its ports) has the gateway's address, and none answers ARP for others, so packets for the gateway go nowhere.",
+    example: "bridge br0 < addr 192.0.2.1/24 >\nns a < veth to br0; addr 192.0.2.2/24; route default via 192.0.2.254 >",
+  },
+  {
+    code: "NS338",
+    severity: "warning",
+    message: "gateway {via} is `{ns}`'s own address",
+    explanation:
+      "A namespace cannot be its own gateway: the kernel takes such a route and the packets never leave (with `onlink` it refuses it: `Nexthop has invalid gateway`, an error then).",
+    example: "ns a < veth; addr 192.0.2.2/24; route 198.51.100.0/24 via 192.0.2.2 >",
+  },
+  {
+    code: "NS339",
+    severity: "warning",
+    message: "`{ns}` has no route back to {subnet}",
+    explanation:
+      "Another namespace reaches this one through a router, but this one has no route (nor a default one) to the sender's subnet, so its replies go nowhere and the ping fails although the way there works.",
+    example:
+      "ns r < veth as e0 peer a:eth0; addr 192.0.2.1/24; veth as e1 peer b:eth0; addr 198.51.100.1/24; sysctl net.ipv4.ip_forward = 1 >\nns a < addr 192.0.2.2/24 on eth0; route default via 192.0.2.1 >\nns b < addr 198.51.100.2/24 on eth0 >",
+  },
+  {
+    code: "NS340",
+    severity: "warning",
+    message: "{subnet} and {other} share one link but differ in prefix",
+    explanation:
+      "Addresses on one L2 link (a bridge and its ports, a veth pair) should have one subnet: with /24 on one and /25 on another, each takes part of the other's range for off-link and sends it to a gateway.",
+    example: "bridge br0 < addr 192.0.2.1/24 >\nns a < veth to br0; addr 192.0.2.2/24 >\nns b < veth to br0; addr 192.0.2.3/25 >",
+  },
+  {
+    code: "NS341",
+    severity: "warning",
+    message: "address {addr} is also {other}",
+    explanation:
+      "Two namespaces (or a namespace and the host) carry one address on different links: traffic for it reaches only one of them. Addresses hidden behind a `nat` (vagga's guests) may repeat.",
+    example: "uplink eth0\nhost < addr 198.51.100.2/24 on eth0 >\nns a < veth pair; addr 198.51.100.2/24; proxyarp on eth0 >",
+  },
+  {
+    code: "NS342",
+    severity: "warning",
+    message: "nat from {source} to `{out}`: that traffic arrives on `{out}` and never leaves through it",
+    explanation:
+      "A masquerade rule rewrites packets as they leave through its out interface; traffic that arrives on that very interface leaves through another one, so the rule never applies.",
+    example: "ns r < veth as wan0; addr 203.0.113.2/24; veth as lan0; addr 192.0.2.1/24; nat from 192.0.2.0/24 to lan0 >",
+  },
+  {
+    code: "NS343",
+    severity: "warning",
+    message: "nat from {source} to `{out}` looks reversed: `{ns}` reaches other networks through {source}",
+    explanation:
+      "The source of a masquerade is the inside (what sits behind the router) and the out interface the way to the rest of the network; this rule masquerades what comes in from outside instead.",
+    example:
+      "ns isp < veth as e0 peer r:wan0; addr 203.0.113.1/24 >\nns r < addr 203.0.113.2/24 on wan0; route default via 203.0.113.1; veth as lan0; addr 192.0.2.1/24; nat from wan0 to lan0 >",
+  },
 ] as const satisfies readonly CodeInfo[];
