@@ -136,6 +136,11 @@ sub links_of {
         if (defined $a->{18}) {
             my $li = nl_attrs($a->{18}, 0);
             $kind = cstr($li->{1});
+            # a bridge port's hairpin mode (IFLA_INFO_SLAVE_DATA's IFLA_BRPORT_MODE), as ip -d shows it
+            if ((cstr($li->{4}) // q{}) eq 'bridge' && defined $li->{5}) {
+                my $port = nl_attrs($li->{5}, 0);
+                $l{hairpin} = unpack('C', $port->{4}) ? 1 : 0 if defined $port->{4} && length $port->{4};
+            }
             my $data = defined $li->{2} ? nl_attrs($li->{2}, 0) : {};
             if (defined $kind && defined $data->{1}) {
                 if ($kind eq 'macvlan' || $kind eq 'macvtap') { $l{mode} = $MACVLAN{u32($data->{1})} }
@@ -235,7 +240,8 @@ sub state_json {
     my @links = map {
         obj(name => js($_->{name}), ifindex => $_->{ifindex}, kind => js($_->{kind}), up => ($_->{up} ? 'true' : 'false'),
             alias => jstr($_->{alias}), master => jstr($_->{master}), mtu => $_->{mtu}, mac => jstr($_->{mac}),
-            linkIndex => $_->{linkIndex}, linkNetnsId => $_->{linkNetnsId}, mode => jstr($_->{mode}), vlanId => $_->{vlanId})
+            linkIndex => $_->{linkIndex}, linkNetnsId => $_->{linkNetnsId}, mode => jstr($_->{mode}), vlanId => $_->{vlanId},
+            hairpin => (defined $_->{hairpin} ? ($_->{hairpin} ? 'true' : 'false') : undef))
     } @{$st->{links}};
     my @addrs  = map { obj(dev => js($_->{dev}), cidr => js($_->{cidr})) } @{$st->{addrs}};
     my @routes = map {

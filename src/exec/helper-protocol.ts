@@ -259,6 +259,8 @@ function link(ns: string, e: J): LiveLink {
   if (isNum(e.linkNetnsId)) l.linkNetnsId = e.linkNetnsId;
   if (isStr(e.mode)) l.mode = e.mode;
   if (isNum(e.vlanId)) l.vlanId = e.vlanId;
+  // a bridge port's hairpin mode, where the model has it
+  if (typeof e.hairpin === "boolean") Object.assign(l, { hairpin: e.hairpin });
   return l;
 }
 

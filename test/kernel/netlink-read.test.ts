@@ -5,6 +5,9 @@ import { canSandbox, cleanKernelBuild, runScenario } from "./sandbox.js";
 const ok = await canSandbox();
 afterAll(cleanKernelBuild);
 
+type Failure = { index: number; errno: number; strerror: string; detail?: string; extack?: string; exit?: number; output?: string };
+type Record_ = { ns: string; applied: number; failed?: Failure; state?: { links: unknown[]; addrs: unknown[]; routes: unknown[]; proxies: unknown[] } };
+
 interface Result {
   failed: string[];
   namespaces: number;
@@ -15,30 +18,33 @@ interface Result {
   gone: string[];
   goneDirect: [string, boolean | null][];
   goneIp: string[];
-  twins: Record<
-    "launcher" | "ip",
-    { exitCode: number; attributed: boolean; failedLine: string | null; state: { links: unknown[]; addrs: unknown[]; routes: unknown[]; proxies: unknown[] } }
-  > & {
+  helper: string | null;
+  twins: {
+    helper: Record_;
+    ipExit: number;
+    ipStderr: string;
     kernel: LiveState;
-    refusedLauncher: { exitCode: number; attributed: boolean; failedLine: string | null; stderr: string };
-    refusedIp: { exitCode: number; attributed: boolean; failedLine: string | null; stdout: string };
-    noDevice: { exitCode: number; attributed: boolean; failedLine: string | null; stderr: string };
+    flood: (boolean | null)[];
+    refusedHelper: Record_;
+    refusedIp: { status: number; stderr: string };
+    refusedUp: boolean[];
+    noDevice: Record_;
   };
-  launcher: string;
-  launched: { place: string; exitCode: number; attributed: boolean; mtu: number | null; missing: boolean; failedLine: string | null }[];
-  lo5: string[];
+  sysctl: { write: Record_; read: Record<string, Record<string, string>>; oracle: string[]; hostBefore: string; hostAfter: string };
+  nft: { ok: Record_; bad: Record_; t1: string; t2: string; host: string };
+  noisy: { status: string; changed: number | null; failure: unknown; helperRuns: number; addrs: string[]; forwarding: Record<string, string> };
 }
 
 // one scenario run serves both tests
 let run: ReturnType<typeof runScenario<Result>> | undefined;
 const scenario = () => (run ??= runScenario<Result>("netlink-read", {}, 120_000));
 
-describe.skipIf(!ok)("nsnet's perl programs: the netlink reader and the fan-out's launcher (sandbox)", () => {
+describe.skipIf(!ok)("nsnet's helper against ip, the oracle (sandbox)", () => {
   it("reads every namespace in one process and gives exactly what the ip reader gives", async () => {
     const { result: r, stderr } = await scenario();
     expect(r.failed, stderr).toEqual([]);
     expect(r.namespaces).toBe(15);
-    // the reader itself read them all (no silent fall-back to ip)
+    // the helper itself read them all (no silent fall-back to ip)
     expect(r.readByNetlink).toBe(15);
     expect(r.counts.proxies).toBe(2);
     expect(r.byNetlink).toEqual(r.byIp);
@@ -61,22 +67,11 @@ describe.skipIf(!ok)("nsnet's perl programs: the netlink reader and the fan-out'
     ]);
   });
 
-  it("the fan-out's launcher runs each namespace's batch there and says what failed where, as xargs + nsenter did", async () => {
-    const { result: r, stderr } = await scenario();
-    expect(r.launcher, stderr).toBe("perl");
-    expect(r.launched).toEqual([
-      { place: "c5", exitCode: 0, attributed: true, mtu: 65000, missing: false, failedLine: null },
-      { place: "nosuch", exitCode: 1, attributed: true, mtu: null, missing: true, failedLine: null },
-      { place: "c6", exitCode: 0, attributed: true, mtu: 65000, missing: false, failedLine: null },
-      { place: "c7", exitCode: 1, attributed: true, mtu: null, missing: false, failedLine: "2" },
-    ]);
-    expect(r.lo5).toContain("192.0.2.200");
-  });
-
-  it("the launcher applies the ops it knows over netlink exactly as ip does, reads back as ip prints, and stops where ip stops", async () => {
+  it("the helper applies each op as ip does: twin namespaces end the same, and its read-back is what the kernel shows", async () => {
     const { result: r, stderr } = await scenario();
     const t = r.twins;
-    expect([t.launcher.exitCode, t.ip.exitCode], stderr).toEqual([0, 0]);
+    expect(r.helper, stderr).toBe("perl");
+    expect([t.helper.applied, t.helper.failed, t.ipExit, t.ipStderr], stderr).toEqual([24, undefined, 0, ""]);
     // the twin namespaces differ only in their name, the last number of their addresses, and
     // what comes of their MAC addresses (link-local addresses, ifindexes of the peers)
     const same = (v: unknown) =>
@@ -94,16 +89,52 @@ describe.skipIf(!ok)("nsnet's perl programs: the netlink reader and the fan-out'
       proxies: t.kernel.proxies.filter((x) => x.ns === ns),
     });
     expect(same(inKernel("t1"))).toEqual(same(inKernel("t2")));
-    expect(inKernel("t1").routes.length).toBeGreaterThan(4);
-    // what each printed as its read-back is what the kernel shows
-    expect(t.launcher.state).toMatchObject(inKernel("t1"));
-    expect(t.ip.state).toMatchObject(inKernel("t2"));
-    expect(same(t.launcher.state)).toEqual(same(t.ip.state));
-    // a refused op: line 3, nothing after it printed, by both
-    expect(t.refusedLauncher).toMatchObject({ exitCode: 1, attributed: true, failedLine: "3" });
-    expect(t.refusedLauncher.stderr).toMatch(/RTNETLINK answers: File exists/);
-    expect(t.refusedIp).toMatchObject({ exitCode: 1, attributed: true, failedLine: "3", stdout: "" });
-    expect(t.noDevice).toMatchObject({ exitCode: 1, attributed: true, failedLine: "1" });
-    expect(t.noDevice.stderr).toContain('Cannot find device "nosuch0"');
+    expect(inKernel("t1").routes.length).toBeGreaterThan(5);
+    expect(inKernel("t1").proxies).toHaveLength(2);
+    expect(inKernel("t1").links.find((l) => l.name === "p1")).not.toHaveProperty("master");
+    // the port's multicast flooding held off by both
+    expect(t.flood).toEqual([false, false]);
+    // what the helper read back after its ops is what the kernel shows
+    expect({ ...t.helper.state, ns: undefined }).toMatchObject(
+      JSON.parse(JSON.stringify({ ...inKernel("t1"), ns: undefined }), (k, x) => (k === "ns" ? undefined : x)),
+    );
+  });
+
+  it("a refused op stops the helper where ip stops, with the kernel's errno and extended ACK; a missing device is named", async () => {
+    const { result: r, stderr } = await scenario();
+    const t = r.twins;
+    expect(t.refusedHelper, stderr).toMatchObject({ applied: 2, failed: { index: 3, errno: 17, strerror: "File exists" } });
+    expect(t.refusedHelper.failed!.extack ?? "").toMatch(/already/i);
+    // nothing after the failed op ran, nor the read
+    expect(t.refusedHelper.state).toBeUndefined();
+    expect(t.refusedIp.status).toBe(1);
+    expect(t.refusedIp.stderr).toMatch(/Command failed -:3/);
+    expect(t.refusedUp).toEqual([false, false]);
+    expect(t.noDevice).toMatchObject({ applied: 0, failed: { index: 1, errno: 19, detail: 'Cannot find device "nosuch0"' } });
+  });
+
+  it("sysctls are written and read in the namespace's /proc/sys, nft rulesets applied there, nothing on the host", async () => {
+    const { result: r, stderr } = await scenario();
+    expect(r.sysctl.write, stderr).toMatchObject({ applied: 1, failed: { index: 2, errno: 2 } });
+    expect(r.sysctl.read).toEqual({ t1: { "net.ipv4.conf.eth0.forwarding": "1" }, t2: { "net.ipv4.conf.eth0.forwarding": "0" } });
+    expect(r.sysctl.oracle).toEqual(["1", "0"]);
+    expect(r.sysctl.hostAfter).toBe(r.sysctl.hostBefore);
+    expect(r.nft.ok).toMatchObject({ applied: 1 });
+    expect(r.nft.ok.failed).toBeUndefined();
+    expect(r.nft.bad).toMatchObject({ applied: 0, failed: { index: 1, exit: 1 } });
+    expect(r.nft.bad.failed!.output).toMatch(/Error/);
+    expect([r.nft.t1, r.nft.t2, r.nft.host]).toEqual(["table inet nsnet_twin", "", ""]);
+  });
+
+  it("an apply whose helpers say anything on stderr, under a locale this machine lacks, is not rolled back", async () => {
+    const { result: r, stderr } = await scenario();
+    const n = r.noisy;
+    expect(n.failure, stderr).toBeNull();
+    expect(n.status).toBe("ok");
+    expect(n.changed).toBe(9 * 2 + 9 * 3 + 9);
+    // the namespaces' batches and sysctls went through the helper, noise and all
+    expect(n.helperRuns).toBeGreaterThanOrEqual(2);
+    expect(n.addrs.filter((a) => a.startsWith("n"))).toEqual(["n1 198.51.100.11/24", "n9 198.51.100.19/24"]);
+    expect(n.forwarding).toEqual({ "net.ipv4.conf.all.forwarding": "1" });
   });
 });
