@@ -19,7 +19,7 @@ export interface DotCommand {
 
 export const DOT_COMMANDS: readonly DotCommand[] = [
   { name: "help", usage: ".help", help: "this text", run: (r) => r.help() },
-  { name: "show", usage: ".show [NS]", help: "the live kernel as nsnet source, host side included (as `nsnet show`)", run: (r, a) => r.show(a) },
+  { name: "show", usage: ".show [NS…]", help: "the live kernel as nsnet source, host side included (as `nsnet show`)", run: (r, a) => r.show(a) },
   { name: "nodes", usage: ".nodes", help: "the session's namespaces with their addresses", run: (r) => r.nodes() },
   { name: "links", usage: ".links", help: "the session's interfaces and what each connects to", run: (r) => r.links() },
   { name: "addrs", usage: ".addrs", help: "the session's addresses and the pools they came from", run: (r) => r.addrs() },

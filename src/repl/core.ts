@@ -8,7 +8,6 @@ import { hasErrors } from "../diagnostics/diagnostic.js";
 import { renderDiagnostics } from "../diagnostics/render.js";
 import { didYouMean } from "../diagnostics/suggest.js";
 import { HOST, emptyTopology, type AddressedTopology, type Expectation } from "../model/topology.js";
-import { liveToSource } from "../show/live-to-source.js";
 import { readScriptFile, ScriptFileError } from "../expand/fs-loader.js";
 import type { ReplEngine, PingResult } from "./engine-port.js";
 import type { AllocationSnapshot } from "../ipam/snapshot.js";
@@ -556,15 +555,15 @@ export class ReplCore {
     return "ok";
   }
 
-  /** `.show [NS]`: exactly what `nsnet show [NS]` prints. */
-  async show(ns: string): Promise<Outcome> {
-    const live = await this.readLive();
-    if (ns && !live.namespaces.includes(ns)) {
-      const guess = didYouMean(ns, live.namespaces);
-      this.io.err(`${this.paint("error", "error")}: no namespace '${ns}'${guess.length ? ` (did you mean '${guess[0]}'?)` : ""}\n`);
+  /** `.show [NS…]`: what `nsnet show [NS…]` prints — the engine's one code path for both,
+   *  sysctls and nft tables read, so `proxyarp`, `nat` and the rest come out the same. */
+  async show(arg: string): Promise<Outcome> {
+    const r = await this.engine.show(arg.split(/\s+/).filter(Boolean));
+    if (!r.ok) {
+      this.io.err(`${this.paint("error", "error")}: ${r.message}\n`);
       return "refused";
     }
-    this.io.out(liveToSource(live, ns ? { namespaces: [ns] } : {}));
+    this.io.out(r.text);
     return "ok";
   }
 

@@ -2,6 +2,7 @@ import type { Compiled, DownResult, PlanResult, UpResult } from "../engine/types
 import type { ExpectResult } from "../engine/expect.js";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import type { LiveState } from "../model/live.js";
+import type { ShowResult } from "../engine/show.js";
 import type { Expectation } from "../model/topology.js";
 import type { SourcePiece } from "./compile-session.js";
 import type { AllocationSnapshot } from "../ipam/snapshot.js";
@@ -34,6 +35,8 @@ export interface ReplEngine {
   /** remove everything this project built */
   down(): Promise<DownResult & { undone?: number }>;
   live(): Promise<LiveState>;
+  /** `.show [NS]`: exactly `nsnet show [NS]` (src/engine/show.ts, the same code path) */
+  show(namespaces: readonly string[]): Promise<ShowResult>;
   /** run argv inside NS with the terminal attached; resolves to the exit code */
   exec(ns: string, argv: readonly string[]): Promise<number>;
   /** one ICMP probe (`ping -c1 -W1`) from a namespace to an address */

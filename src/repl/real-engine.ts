@@ -4,6 +4,7 @@ import { up, planUp, loadAllocations, unlessStoreChanged } from "../engine/up.js
 import { emptySnapshot, type AllocationSnapshot } from "../ipam/snapshot.js";
 import { down } from "../engine/down.js";
 import { readLive } from "../exec/live.js";
+import { showLive } from "../engine/show.js";
 import { isIncomplete } from "../syntax/parse.js";
 import { runExpectations } from "../engine/expect.js";
 import type { ReplEngine, PingResult } from "./engine-port.js";
@@ -51,6 +52,7 @@ export async function realEngine(opts: EngineOptions, r: RealEngineOptions): Pro
     plan: (compiled) => planUp(compiled, opts),
     down: () => down(opts),
     live: () => readLive(opts.runner),
+    show: (namespaces) => showLive(opts.runner, { namespaces: [...namespaces] }),
     async exec(ns, argv) {
       const full = ["ip", "netns", "exec", ns, ...argv];
       if (r.interactiveExec) return (await opts.runner.run(full, { interactive: true })).exitCode;

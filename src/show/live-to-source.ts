@@ -2,7 +2,7 @@ import type { LiveAddr, LiveLink, LiveRoute, LiveState } from "../model/live.js"
 import type { LiveFirewall } from "../model/firewall.js";
 import { HOST } from "../model/topology.js";
 import { isAllowedName } from "../model/names.js";
-import { isChildKind, parentOf, selectLive, type Selection } from "./select.js";
+import { isChildKind, isSimulatedUplink, parentOf, selectLive, type Selection } from "./select.js";
 import { firewallStatements, type FirewallStatements } from "./firewall.js";
 import { findProxyArps, type ProxyArpIdiom } from "./proxyarp-idiom.js";
 import { changedSysctls } from "./sysctls.js";
@@ -159,7 +159,14 @@ class SourcePrinter {
     if (l.kind === "bridge") return true;
     if (l.kind === "veth") {
       const p = this.sel.pairs.peerOf(l);
-      return p !== undefined && p.ns !== l.ns && isWritableName(p.name) && (p.master === undefined || isWritableName(p.master)) && !this.farNameMisread(l, p);
+      return (
+        p !== undefined &&
+        p.ns !== l.ns &&
+        !isSimulatedUplink(p) &&
+        isWritableName(p.name) &&
+        (p.master === undefined || isWritableName(p.master)) &&
+        !this.farNameMisread(l, p)
+      );
     }
     if (isChildKind(l.kind)) return this.childStatement(l) !== undefined;
     return false;
@@ -209,6 +216,7 @@ class SourcePrinter {
       const p = this.sel.pairs.peerOf(l);
       if (!p) return `# ${l.name}: veth whose peer is in no namespace read (not expressible)`;
       if (p.ns === l.ns) return p.ifindex < l.ifindex ? undefined : `# ${l.name}: veth paired with ${p.name} in the same namespace (not expressible)`;
+      if (isSimulatedUplink(p)) return `# ${l.name}: the far end of host:${p.name}, an uplink the sandbox simulates (not expressible)`;
       if (!this.writes(l, p)) return undefined;
       if (!this.expressible.has(l)) return `# ${l.name}: veth to ${p.ns}:${p.name}, a name nsnet cannot write (not expressible)`;
       const as = `as ${l.name}`;

@@ -12,7 +12,9 @@ import { proxyArpKey, proxyNdpKey } from "./sysctls.js";
  * there is one), a proxy neighbour ADDR on the uplink, and proxy_arp=1 on the host end —
  * exactly what the planner makes of `proxyarp on IF` (src/plan/proxyarp.ts). When all of
  * it is there, `show` prints the one statement and leaves out the pieces it stands for,
- * including the namespace's on-link default route via the host's gateway.
+ * including the namespace's on-link default route via the host's gateway. Only on a device
+ * the output declares with `uplink` (the language's `proxyarp on` takes nothing else): a
+ * proxy on a host device some namespace's veth makes is printed as its pieces, which check.
  */
 export interface ProxyArpIdiom {
   ns: string;
@@ -43,13 +45,19 @@ export function findProxyArps(live: LiveState, sel: Selection): ProxyArpIdiom[] 
       if (p?.ns === HOST) legs.push([l, p]);
     }
     if (legs.length === 0) continue;
-    const idiom = recognise(live, ns, legs, cidrs);
+    const idiom = recognise(live, ns, legs, cidrs, sel.uplinks);
     if (idiom) out.push(idiom);
   }
   return out;
 }
 
-function recognise(live: LiveState, ns: string, legs: [LiveLink, LiveLink][], cidrs: (ns: string, dev: string) => Cidr[]): ProxyArpIdiom | undefined {
+function recognise(
+  live: LiveState,
+  ns: string,
+  legs: [LiveLink, LiveLink][],
+  cidrs: (ns: string, dev: string) => Cidr[],
+  uplinks: readonly string[],
+): ProxyArpIdiom | undefined {
   const routes = new Set<LiveRoute>();
   const proxies = new Set<LiveNeighProxy>();
   const families = new Set<4 | 6>();
@@ -67,7 +75,7 @@ function recognise(live: LiveState, ns: string, legs: [LiveLink, LiveLink][], ci
         (r) => r.ns === HOST && r.dst === host && r.dev === hostEnd.name && ipEq(r.via, via ? formatIp(via.family, via.addr) : undefined),
       );
       const proxy = live.proxies.find((p) => p.ns === HOST && ipEq(p.addr, addr) && (uplink === undefined || p.dev === uplink));
-      if (!route || !proxy) return undefined;
+      if (!route || !proxy || !uplinks.includes(proxy.dev)) return undefined;
       // the published address must lie in the uplink's subnet, as the checker demands
       const up = cidrs(HOST, proxy.dev);
       if (up.length && !up.some((u) => containsAddress(u, c.family, c.addr))) return undefined;

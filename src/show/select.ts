@@ -1,12 +1,18 @@
 import type { LiveLink, LiveState } from "../model/live.js";
 import { HOST } from "../model/topology.js";
 import { pairVeths, type VethPairs } from "./veth-pairs.js";
+import { SANDBOX_LAN_ALIAS, SANDBOX_UPLINK_ALIAS } from "../model/sandbox-marks.js";
 
 /**
  * What `show` prints: the chosen namespaces whole, and from the host only what wires
  * them — the host ends of their veths, the host bridges those are ports of ("ours"), and
  * the host devices they merely use: macvlan parents, links proxy ARP publishes on
  * ("uplinks"). The rest of the host (docker0, wlan0, …) is none of our business.
+ *
+ * Inside `nsnet sandbox` the simulated uplinks and their `lan` namespace stand for the world
+ * outside the machine (src/model/sandbox-marks.ts): each such uplink is an uplink here, as
+ * the script declared it, and `lan` is left out unless named — so what `show` prints there
+ * is the script's world, and `nsnet sandbox` of the output simulates the same outside again.
  */
 export interface Selection {
   /** namespaces printed, in snapshot order */
@@ -21,7 +27,8 @@ export interface Selection {
 }
 
 export function selectLive(live: LiveState, namespaces?: readonly string[]): Selection {
-  const shown = namespaces ? live.namespaces.filter((n) => namespaces.includes(n)) : [...live.namespaces];
+  const simulatedLans = new Set(live.links.filter((l) => l.ns !== HOST && l.name === "lo" && l.alias === SANDBOX_LAN_ALIAS).map((l) => l.ns));
+  const shown = namespaces ? live.namespaces.filter((n) => namespaces.includes(n)) : live.namespaces.filter((n) => !simulatedLans.has(n));
   const pairs = pairVeths(live.links);
   const hostLinks = new Map(live.links.filter((l) => l.ns === HOST).map((l) => [l.name, l]));
   const inShown = (l: LiveLink) => shown.includes(l.ns);
@@ -30,14 +37,14 @@ export function selectLive(live: LiveState, namespaces?: readonly string[]): Sel
   for (const l of live.links) {
     if (!inShown(l) || l.kind !== "veth") continue;
     const p = pairs.peerOf(l);
-    if (p?.ns !== HOST) continue;
+    if (p?.ns !== HOST || isSimulatedUplink(p)) continue;
     // a host end and the chain of bridges above it
     for (let cur: LiveLink | undefined = p; cur && !hostOurs.has(cur.name); cur = cur.master ? hostLinks.get(cur.master) : undefined) {
       hostOurs.add(cur.name);
     }
   }
 
-  const uplinks = new Set<string>();
+  const uplinks = new Set<string>(live.links.filter(isSimulatedUplink).map((l) => l.name));
   for (const l of live.links) {
     if (!inShown(l) || !isChildKind(l.kind)) continue;
     const parent = parentOf(l, live.links);
@@ -49,6 +56,11 @@ export function selectLive(live: LiveState, namespaces?: readonly string[]): Sel
   for (const p of proxies) if (!hostOurs.has(p.dev)) uplinks.add(p.dev);
 
   return { shown, pairs, hostOurs, uplinks: [...uplinks].sort(), proxies };
+}
+
+/** The host end of an uplink `nsnet sandbox` simulates (a veth to its `lan`). */
+export function isSimulatedUplink(l: LiveLink): boolean {
+  return l.ns === HOST && l.alias === SANDBOX_UPLINK_ALIAS;
 }
 
 export function isChildKind(kind: string): kind is "macvlan" | "ipvlan" | "vlan" {

@@ -14,6 +14,7 @@ import { plan, planDown } from "../../src/plan/plan.js";
 import { render } from "../../src/plan/render.js";
 import { isIncomplete } from "../../src/syntax/parse.js";
 import type { ReplEngine, PingResult } from "../../src/repl/engine-port.js";
+import { showFrom, type ShowReads, type ShowResult } from "../../src/engine/show.js";
 import { compileSession, formatScript, type SourcePiece } from "../../src/repl/compile-session.js";
 import { simulate } from "../plan/simulate.js";
 
@@ -117,6 +118,24 @@ export class FakeKernel implements ReplEngine {
 
   async live(): Promise<LiveState> {
     return structuredClone(this.live_);
+  }
+
+  /** `.show` through the engine's own code path, reading this toy kernel. */
+  show(namespaces: readonly string[]): Promise<ShowResult> {
+    const reads: ShowReads = {
+      live: async () => structuredClone(this.live_),
+      namespaces: async () => [...this.live_.namespaces],
+      firewall: async () => [],
+      sysctls: async (wanted) => {
+        const out: LiveState["sysctls"] = {};
+        for (const { ns, key } of wanted) {
+          const v = this.live_.sysctls[ns]?.[key];
+          if (v !== undefined) out[ns] = { ...(out[ns] ?? {}), [key]: v };
+        }
+        return out;
+      },
+    };
+    return showFrom(reads, { namespaces });
   }
 
   async exec(ns: string, argv: readonly string[]): Promise<number> {

@@ -3,6 +3,7 @@ import { compileText } from "../../src/engine/compile.js";
 import { isWritableName, liveToJson, liveToSource } from "../../src/show/live-to-source.js";
 import { pairVeths, hasUnpairedVeths } from "../../src/show/veth-pairs.js";
 import { HOST, type Device } from "../../src/model/topology.js";
+import { SANDBOX_LAN_ALIAS, SANDBOX_UPLINK_ALIAS } from "../../src/model/sandbox-marks.js";
 import { LiveBuilder, cardLive, mixedLive } from "./live-builder.js";
 import { expectGolden } from "../golden.js";
 
@@ -117,6 +118,49 @@ describe("liveToSource", () => {
     expect(text).toContain("host <\n  # addr 192.0.2.7/24 on to\n>");
     const t = compileClean(text);
     expect(t.devices.map(describeDevice)).toEqual(["host:box.veth0 veth peer 1box:on", "1box:on veth peer host:box.veth0"]);
+  });
+
+  it("in `nsnet sandbox`: the simulated uplink is `uplink eth0` and its `lan` is not printed, so the output checks", () => {
+    const b = new LiveBuilder([]);
+    b.ns("lan").ns("lxc1");
+    b.find("lan", "lo").alias = SANDBOX_LAN_ALIAS;
+    b.veth([HOST, "eth0"], ["lan", "eth0"]);
+    b.find(HOST, "eth0").alias = SANDBOX_UPLINK_ALIAS;
+    b.addr("lan", "eth0", "1.1.128.1/20");
+    const card = cardLive();
+    const live = { ...b.live, namespaces: ["lan", "lxc1"] };
+    b.veth([HOST, "lxc1_veth0"], ["lxc1", "eth0"]);
+    live.addrs.push(...card.addrs);
+    live.routes.push(...card.routes);
+    live.proxies.push(...card.proxies);
+    live.sysctls = card.sysctls;
+    const text = liveToSource(live);
+    expect(text).toMatch(/^uplink eth0$/m);
+    expect(text).toMatch(/^ {2}proxyarp on eth0$/m);
+    expect(text).not.toMatch(/lan/);
+    compileClean(text);
+    // named, the lan is printed, its end of the uplink as a comment: nothing there to create
+    const lan = liveToSource(live, { namespaces: ["lan"] });
+    expect(lan).toContain("ns lan <\n  # eth0: the far end of host:eth0, an uplink the sandbox simulates (not expressible)\n  # addr 1.1.128.1/20 on eth0\n>");
+    compileClean(lan);
+  });
+
+  it("a proxy on a host device a namespace's veth makes (a hand-made LAN) is printed as its pieces: `proxyarp on` takes an uplink only", () => {
+    const b = new LiveBuilder([]);
+    b.ns("lan").ns("lxc1");
+    b.veth([HOST, "eth0"], ["lan", "eth0"]);
+    b.addr("lan", "eth0", "1.1.128.1/20");
+    const card = cardLive();
+    const live = { ...b.live, namespaces: ["lan", "lxc1"] };
+    b.veth([HOST, "lxc1_veth0"], ["lxc1", "eth0"]);
+    live.addrs.push(...card.addrs);
+    live.routes.push(...card.routes);
+    live.proxies.push(...card.proxies);
+    live.sysctls = card.sysctls;
+    const text = liveToSource(live);
+    expect(text).not.toMatch(/proxyarp/);
+    expect(text).toContain("  neigh proxy 1.1.128.3 on eth0\n  sysctl net.ipv4.conf.lxc1_veth0.proxy_arp = 1\n  sysctl net.ipv4.ip_forward = 1\n");
+    compileClean(text);
   });
 
   it("says when there are no namespaces", () => {
