@@ -98,4 +98,24 @@ describe("the bundled nsnet", () => {
     expect(r.stdout + r.stderr).toBe("");
     expect(readdirSync(state)).toEqual([]);
   });
+
+  it("the package ships nsnet's helper beside dist/, where the bundle finds it", async () => {
+    const pack = await execa("npm", ["pack", "--dry-run", "--json", "--ignore-scripts"], {
+      reject: false,
+      cwd: fileURLToPath(new URL("../..", import.meta.url)),
+    });
+    const files = (JSON.parse(pack.stdout) as { files: { path: string }[] }[])[0]!.files.map((f) => f.path);
+    expect(files).toEqual(expect.arrayContaining(["helper/nsnet-helper.pl", "helper/Nsnet/Netlink.pm", "helper/Nsnet/State.pm", "helper/Nsnet/Ops.pm"]));
+  });
+
+  it.skipIf(!sandboxOk)("runs the helper from beside dist/ for a namespace's sysctl (in a sandbox)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "nsnet-bundle-"));
+    const file = join(dir, "fwd.nsnet");
+    writeFileSync(file, "ns a < addr 192.0.2.5/24 on lo; sysctl net.ipv4.conf.all.forwarding=1 >\n");
+    const r = await execa(BUNDLE, ["sandbox", file, "--", BUNDLE, "up", file, "--verbose"], { reject: false });
+    expect(r.exitCode, r.stderr).toBe(0);
+    const helper = fileURLToPath(new URL("../../helper/nsnet-helper.pl", import.meta.url));
+    expect(r.stdout + r.stderr).toContain(`+ perl ${helper}`);
+    expect(r.stdout + r.stderr).not.toMatch(/sysctl -w|helper did not run/);
+  });
 });
