@@ -32,6 +32,7 @@ BEGIN {
 use Nsnet::Netlink qw(fail nl_open);
 use Nsnet::State qw(read_state state_json js obj link_index);
 use Nsnet::Ops qw(apply_op unhex);
+use Errno qw(ENOENT EINVAL);
 
 our $VERSION = 1;
 
@@ -177,6 +178,20 @@ sub run_items {
     return (applied => $applied, @out);
 }
 
+# Into the namespace mounted at $path: () when in, else (errno, what failed). A named
+# namespace is a bind mount of its nsfs file, which stats as a regular file: a FIFO there
+# would block the open, a symlink could lead anywhere; neither is entered.
+sub enter_ns {
+    my ($setns, $path) = @_;
+    return ($! + 0, "cannot open $path") if !lstat $path;
+    return (EINVAL(), "cannot open $path") if !-f _;
+    open my $fh, '<', $path or return ($! + 0, "cannot open $path");
+    my $in = syscall($setns, fileno $fh, CLONE_NEWNET) == 0;
+    my $errno = $! + 0;
+    close $fh or 1;
+    return $in ? () : ($errno, "cannot enter $path");
+}
+
 # One namespace: entered, its items run, left; its record printed.
 sub run_block {
     my ($setns, $home, $ns, $lines) = @_;
@@ -191,21 +206,14 @@ sub run_block {
         }
         push @items, $item;
     }
-    my $fh;
-    if ($ns eq q{.} || $ns eq q{..} || !open $fh, '<', "/run/netns/$ns") {
-        my $gone = $ns ne q{.} && $ns ne q{..} && $!{ENOENT};
-        my $e    = { errno => $! + 0, strerror => "$!", detail => "cannot open /run/netns/$ns" };
-        print $gone ? obj(ns => js($ns), gone => 'true') : obj(ns => js($ns), applied => 0, enter => failure_json($e, 0)), "\n"
+    my ($errno, $detail) = enter_ns($setns, "/run/netns/$ns");
+    if (defined $errno) {
+        local $! = $errno;
+        my $e = { errno => $errno, strerror => "$!", detail => $detail };
+        print $errno == ENOENT() ? obj(ns => js($ns), gone => 'true') : obj(ns => js($ns), applied => 0, enter => failure_json($e, 0)), "\n"
             or die "stdout: $!\n";
         return;
     }
-    if (syscall($setns, fileno $fh, CLONE_NEWNET) != 0) {
-        my $e = { errno => $! + 0, strerror => "$!", detail => "cannot enter /run/netns/$ns" };
-        close $fh or 1;
-        print obj(ns => js($ns), applied => 0, enter => failure_json($e, 0)), "\n" or die "stdout: $!\n";
-        return;
-    }
-    close $fh or 1;
     my @record = run_items(\@items);
     # back home before anything else: the next namespace is entered from here
     my $back = syscall($setns, fileno $home, CLONE_NEWNET) == 0;
@@ -254,7 +262,8 @@ sub main {
         } elsif (defined $ns) {
             push @lines, $line;
         } else {
-            die "nsnet-helper: not a request: $line\n";
+            print {*STDERR} "nsnet-helper: not a request: $line\n" or 1;
+            return 2;
         }
     }
     return 0;

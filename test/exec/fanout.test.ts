@@ -7,7 +7,7 @@ import { runHelper, runStageByHelper, sentOutcome, type BatchOutcome } from "../
 import { HELPER_MAIN } from "../../src/exec/helper.js";
 import type { HelperOp, PlaceRecord } from "../../src/exec/helper-protocol.js";
 import type { RunOptions, RunResult, Runner } from "../../src/exec/runner.js";
-import { assertSafeArgv } from "../../src/exec/runner.js";
+import { ProcessRunner, assertSafeArgv } from "../../src/exec/runner.js";
 import { opFromText } from "../plan/op-from-text.js";
 
 /** A runner that plays nsnet's helper: `answer` gets each namespace's request lines and
@@ -68,6 +68,15 @@ describe("runHelper: one request per namespace, a few processes, records as data
     expect(many.calls).toHaveLength(2);
     expect(many.calls.every((c) => (c.timeoutMs ?? 0) >= 60_000)).toBe(true);
     expect([...run.records.values()].map((r) => r.applied)).toEqual(Array(10).fill(1));
+  });
+
+  it("a helper past its deadline is killed (the runner ends a child that outlives its timeout), keeping what it printed", async () => {
+    const t0 = Date.now();
+    const child = "process.stdout.write('said\\n'); setTimeout(() => {}, 60_000)";
+    const r = await new ProcessRunner().run([process.execPath, "-e", child], { timeoutMs: 2000 });
+    expect(r.exitCode).not.toBe(0);
+    expect(r.stdout).toBe("said\n");
+    expect(Date.now() - t0).toBeLessThan(15_000);
   });
 
   it("whatever is on stderr (perl's locale warning, a translated message) changes no record: it is logged", async () => {

@@ -12,6 +12,7 @@ use warnings;
 use Errno ();
 use JSON::PP ();
 use Socket ();
+use Time::HiRes ();
 
 my $dir = shift @ARGV or die "usage: bytes.pl HELPER_DIR\n";
 unshift @INC, $dir;
@@ -130,6 +131,13 @@ $out{ack} = attempt(sub {
 });
 # no answer: the op may have been done
 $out{noAnswer} = attempt(sub { my $e = add_addr(fake()); return { %{$e}, errno => ename($e->{errno}) } });
+# a real socket (this process's own namespace, nothing sent): recv gives up after its timeout
+$out{realTimeout} = attempt(sub {
+    my $nl = Nsnet::Netlink::nl_open(0.3);
+    my $t0 = Time::HiRes::time();
+    my $e  = eval { $nl->{recv}->(); 'answered' } // $@;
+    return { errno => ename($e->{errno}), detail => $e->{detail}, waited => Time::HiRes::time() - $t0 };
+});
 $out{noDevice} = attempt(sub {
     my $e = apply_op(sub { fake() }, sub { {} }, 'updown', unpack('H*', 'nosuch0'), 1);
     return { %{$e}, errno => ename($e->{errno}) };

@@ -85,9 +85,14 @@ describe("the helper's netlink, byte by byte (no kernel)", () => {
     expect(r.ack).toBe("done");
   });
 
-  it("an op whose answer never comes may have been done; a device it cannot find was not touched", () => {
+  it("an op whose answer never comes may have been done; a device it cannot find was not touched; recv waits no longer than its timeout", () => {
     expect(r.noAnswer).toEqual({ errno: "ETIMEDOUT", strerror: "Connection timed out", detail: "no answer (test)", uncertain: 1 });
     expect(r.noDevice).toEqual({ errno: "ENODEV", strerror: "No such device", detail: 'Cannot find device "nosuch0"' });
+    // a real netlink socket that gets no answer: recv gives up after its timeout (0.3 s here, 20 s in use)
+    const t = r.realTimeout as { errno: string; detail: string; waited: number };
+    expect([t.errno, t.detail]).toEqual(["ETIMEDOUT", "no answer from the kernel in 0.3 s"]);
+    expect(t.waited).toBeGreaterThanOrEqual(0.29);
+    expect(t.waited).toBeLessThan(3);
   });
 
   it("sends each op as the request ip sends (strace of iproute2 6.1), with NLM_F_ACK", () => {
