@@ -32,6 +32,8 @@ interface Result {
   };
   sysctl: { write: Record_; read: Record<string, Record<string, string>>; oracle: string[]; hostBefore: string; hostAfter: string };
   nft: { ok: Record_; bad: Record_; t1: string; t2: string; host: string };
+  hostile: Record<string, Failure>;
+  hostLoUp: boolean;
   noisy: { status: string; changed: number | null; failure: unknown; helperRuns: number; addrs: string[]; forwarding: Record<string, string> };
 }
 
@@ -111,6 +113,17 @@ describe.skipIf(!ok)("nsnet's helper against ip, the oracle (sandbox)", () => {
     expect(t.refusedIp.stderr).toMatch(/Command failed -:3/);
     expect(t.refusedUp).toEqual([false, false]);
     expect(t.noDevice).toMatchObject({ applied: 0, failed: { index: 1, errno: 19, detail: 'Cannot find device "nosuch0"' } });
+  });
+
+  it("a FIFO, a symlink or a plain file in /run/netns is not entered, and does not hang the helper", async () => {
+    const { result: r, stderr } = await scenario();
+    expect(r.hostile, stderr).toEqual({
+      fifo: { index: 0, errno: 22, strerror: "Invalid argument", detail: "cannot open /run/netns/fifo" },
+      link: { index: 0, errno: 22, strerror: "Invalid argument", detail: "cannot open /run/netns/link" },
+      plain: { index: 0, errno: 22, strerror: "Invalid argument", detail: "cannot enter /run/netns/plain" },
+    });
+    // the sandbox's own lo (which the symlink leads to) was not brought down
+    expect(r.hostLoUp).toBe(true);
   });
 
   it("sysctls are written and read in the namespace's /proc/sys, nft rulesets applied there, nothing on the host", async () => {

@@ -148,6 +148,17 @@ const refusedIp = ipBatch(
 const noDevice = await viaHelper("t3", [[{ k: "updown", dev: "nosuch0", up: true }]]);
 const upAfter = (ns) => JSON.parse(sh("ip", "-n", ns, "-j", "link", "show", "eth0").stdout)[0].flags.includes("UP");
 
+// --- hostile entries in /run/netns: a FIFO (an open would block), a symlink to PID 1's
+// namespace, a plain file: none is entered, none hangs the helper ---
+sh("mkfifo", "/run/netns/fifo");
+sh("ln", "-s", "/proc/1/ns/net", "/run/netns/link");
+sh("touch", "/run/netns/plain");
+const hostile = await runHelper(
+  runner,
+  ["fifo", "link", "plain"].map((ns) => ({ ns, ops: [{ k: "updown", dev: "lo", up: false }], state: true })),
+);
+sh("rm", "/run/netns/fifo", "/run/netns/link", "/run/netns/plain");
+
 // --- sysctls and nft through the helper, in the namespace and nowhere else ---
 const fwd = "net.ipv4.conf.eth0.forwarding";
 const hostFwdBefore = sh("sysctl", "-n", "net.ipv4.conf.all.forwarding").stdout.trim();
@@ -232,6 +243,8 @@ out({
     hostBefore: hostFwdBefore,
     hostAfter: sh("sysctl", "-n", "net.ipv4.conf.all.forwarding").stdout.trim(),
   },
+  hostile: Object.fromEntries([...hostile.records].map(([ns, r]) => [ns, r.enter ?? r])),
+  hostLoUp: JSON.parse(sh("ip", "-j", "link", "show", "lo").stdout)[0].flags.includes("UP"),
   nft: { ok: nftOk, bad: nftBad, t1: tables("t1"), t2: tables("t2"), host: tables(null) },
   noisy: {
     status: applied.status,
