@@ -25,6 +25,7 @@ import type { Compiled, EngineOptions, PlanResult, UpResult } from "./types.js";
 import { sameSnapshot, type AllocationSnapshot } from "../ipam/snapshot.js";
 import type { CompiledWithAllocations } from "./compile.js";
 import { withProjectLock } from "./lock.js";
+import { linkStateMismatches } from "../exec/compare.js";
 
 /** Namespaces a project created, read back from its applied ops. */
 export function ownedNamespaces(state: ProjectState): string[] {
@@ -167,6 +168,8 @@ export async function up(source: UpSource, opts: EngineOptions): Promise<UpResul
       removes: planned.forget.map(opKey),
       adopt: planned.adopt,
       lockHeld: true,
+      // every link's up/down as the script says, not only those this run's ops were about
+      verify: (after) => linkStateMismatches(compiled.addressed!, after, opts.project, ops),
       ...(opts.failAt !== undefined ? { failAt: opts.failAt } : {}),
       ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
     });

@@ -1,5 +1,7 @@
 import type { LiveState } from "../model/live.js";
 import { isNsnetAlias, ownerAlias } from "../model/state.js";
+import { isForeignDevice, type AddressedTopology } from "../model/topology.js";
+import type { Op } from "../plan/op.js";
 
 /**
  * Live states compared as sets of facts ("link lxc1 eth0 veth …"): what rollback promises
@@ -77,4 +79,24 @@ export function withoutForeign(live: LiveState, project: string): LiveState {
     routes: live.routes.filter((r) => !onForeign(r.ns, r.dev)),
     proxies: live.proxies.filter((p) => !onForeign(p.ns, p.dev)),
   };
+}
+
+/**
+ * After an apply: every link of the script whose admin state (`up`/`down DEV`, up unless
+ * the script says down) the kernel shows otherwise, among the links read back — whether or
+ * not an op of this run was about it (those the ops' own expectations check are left to
+ * them). Links nsnet would create but someone else's look-alike holds are not ours to judge.
+ */
+export function linkStateMismatches(desired: AddressedTopology, live: LiveState, project: string, ops: readonly Op[] = []): string[] {
+  const touched = new Set(ops.flatMap((o) => (o.effect.k === "updown" ? [`${o.effect.ns}\0${o.effect.dev}`] : [])));
+  const byName = new Map(live.links.map((l) => [`${l.ns}\0${l.name}`, l]));
+  const out: string[] = [];
+  for (const d of desired.devices) {
+    const k = `${d.ns}\0${d.name}`;
+    const l = byName.get(k);
+    if (!l || touched.has(k) || l.up === d.up) continue;
+    if (!isForeignDevice(d) && d.kind !== "moved" && l.alias !== ownerAlias(project)) continue;
+    out.push(`expected: ${d.name} ${d.up ? "up" : "down"} in ${d.ns} (the kernel shows it ${l.up ? "up" : "down"})`);
+  }
+  return out;
 }

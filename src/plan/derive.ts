@@ -183,6 +183,12 @@ export function deriveOps(desired: AddressedTopology, ctx: DeriveContext): { ops
       if (isForeignDevice(d)) continue; // handled against live state in plan.ts
       if (d.up)
         out.push(op(phase, { k: "updown", ns, dev: d.name, up: true }, `bring ${d.name} up (undone with the link)`, { span: d.span, undoneWith: "link" }));
+      // `down DEV`: a link is born down, so this runs only on one live and up (plan.ts)
+      else {
+        const undoneWith = d.kind === "moved" ? "move-back" : "link";
+        const note = d.kind === "moved" ? "" : " (undone with the link)";
+        out.push(op(phase, { k: "updown", ns, dev: d.name, up: false }, `bring ${d.name} down${note}`, { span: d.span, undoneWith }));
+      }
     }
     return out;
   };

@@ -62,6 +62,9 @@ export function plan(desired: AddressedTopology, live: LiveState, ctx: PlanConte
       const l = findLink(after, e.ns, e.dev);
       return l !== undefined && l.up !== e.up;
     }
+    // `down DEV` on a link of ours: only one that is there, up, and not made afresh (a new
+    // link is born down)
+    if (e.k === "updown" && !e.up) return findLink(after, e.ns, e.dev)?.up === true && !fresh.has(`${e.ns}\0${e.dev}`);
     return !effectPresent(e, after, ctx.project) || touches(e, removal.gone);
   });
 
