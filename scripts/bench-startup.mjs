@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Start-up benchmark: what one invocation of the installed nsnet (the bundle,
-// dist/cli/nsnet.cjs, run through its shebang as udev runs it) costs, wall clock, beside
-// its target. A udev hook or a CNI plugin is one fresh process per event, so start-up is
+// dist/cli/nsnet.cjs, executed as udev runs it, through its first line) costs, wall clock,
+// beside its target. A udev hook or a CNI plugin is one fresh process per event, so start-up is
 // most of its cost.
 //   --version                                              target < 100 ms
 //   check of a one-line file                               target < 150 ms
@@ -12,7 +12,7 @@
 // machine can do; the median shows the noise of a shared machine), and the median CPU time
 // of the process and everything it ran (less sensitive to other load than wall time).
 // `node -e 0` is printed as the floor no Node program can beat (and, where the environment
-// sets NODE_EXTRA_CA_CERTS, which nsnet's shebang drops, without it), and the unbundled
+// sets NODE_EXTRA_CA_CERTS, which nsnet's first line drops, without it), and the unbundled
 // dist/cli/main.js for comparison.
 // Usage: bench-startup.mjs [RUNS] (default 15). Needs the build (scripts/setup).
 import { spawnSync } from "node:child_process";
@@ -116,7 +116,7 @@ line(
   "node -e 0 (the floor)",
   repeat(() => ms([process.execPath, "-e", "0"])),
 );
-// nsnet's shebang starts node without NODE_EXTRA_CA_CERTS (scripts/bundle.mjs): when this
+// nsnet's first line starts node without NODE_EXTRA_CA_CERTS (scripts/bundle.mjs): when this
 // environment sets it, this is the floor that applies to nsnet
 if (process.env.NODE_EXTRA_CA_CERTS) {
   const { NODE_EXTRA_CA_CERTS: _, ...env } = process.env;
