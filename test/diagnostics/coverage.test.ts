@@ -14,8 +14,9 @@ import { PRODUCERS } from "./producers.js";
  *   has one: a hand-written live snapshot and earlier allocations, for what only the kernel
  *   or an earlier run can show), through parse → expand → allocate → check, then the live
  *   check and the planner (test/diagnostics/pipeline.ts);
- * - for codes no script can reach, the real function that reports them, given a model the
- *   front end never builds (producers.ts), each required to give its own code.
+ * - for codes no script shows through check and plan (second lines of defence, other
+ *   commands' inputs), the real function that reports them (producers.ts), each required
+ *   to give its own code.
  * A new code needs a fixture (or catalog example) that produces it.
  */
 const repo = fileURLToPath(new URL("../../", import.meta.url));
@@ -60,7 +61,10 @@ describe("diagnostic coverage: codes produced, not mentioned", () => {
   it("every code in the catalog is produced by a script or, where no script can, by its producer", () => {
     const produced = (c: string) => fromScripts.has(c) || fromProducers.get(c)?.includes(c) === true;
     const missing = catalog.map((c) => c.code).filter((c) => !produced(c));
-    expect(missing, "codes nothing produces: add a fixture under test/fixtures/ (a .state.json beside it for live or earlier-run state)").toEqual([]);
+    expect(
+      missing,
+      "codes nothing produces: add a fixture under test/fixtures/ (a .state.json beside it for live or earlier-run state), or for another command's code its producer (producers.ts)",
+    ).toEqual([]);
   });
 
   it("produces nothing that is not in the catalog", () => {

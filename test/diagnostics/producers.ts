@@ -8,11 +8,13 @@ import { TopoBuilder } from "../check/topo-builder.js";
 import { auto, pool, topo } from "../ipam/build.js";
 
 /**
- * Codes no script can show, each with the real function that reports it, given a model
- * the front end never builds: second lines of defence behind an earlier phase (the parser
- * or the expander reports the same text first), and a bug in a validator. The coverage
- * test (coverage.test.ts) counts a code here only when its producer, run there, gives it.
- * Everything a script can show is counted from fixtures instead, never from this table.
+ * Codes that no script shows through check and plan (pipeline.ts), each with the real
+ * function that reports them: second lines of defence behind an earlier phase (the parser or
+ * the expander reports the same text first), a bug in a validator, and the codes of other
+ * commands' inputs (`import`'s config files, `why`'s walk over a script), whose producer runs
+ * that command's function on an input that gives the code. The coverage test
+ * (coverage.test.ts) counts a code here only when its producer, run there, gives it; a code
+ * a script does show through check and plan belongs to a fixture, not to this table.
  */
 export const PRODUCERS: Record<string, { why: string; run: () => Diagnostic[] }> = {
   NS300: {
