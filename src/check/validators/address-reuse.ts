@@ -4,6 +4,7 @@ import { HOST } from "../../model/topology.js";
 import { ipText, isLinkLocal6, subnetText } from "../cidr.js";
 import type { CheckContext, CheckedAddress } from "../context.js";
 import { routingOf } from "../routing.js";
+import { freeAddress } from "./gateway-hints.js";
 
 /**
  * Addresses that check clean one by one but not together (issue 22):
@@ -89,12 +90,14 @@ export function addressReuse(ctx: CheckContext): void {
     if (seen.ns === a.ns || view.segmentOf(seen.ns, seen.dev) === view.segmentOf(a.ns, a.dev)) continue; // one namespace's choice; one link is NS312
     reach ??= reachOf(ctx);
     if (!reach.meet(view.segmentOf(seen.ns, seen.dev), view.segmentOf(a.ns, a.dev), v.family)) continue;
+    const free = freeAddress(ctx, v);
     ctx.accept(
       "NS341",
       a.span,
       { addr: ipText(v), other: seen.ns === HOST ? `the host's (on \`${seen.dev}\`)` : `\`${seen.ns}\`'s (on \`${seen.dev}\`)` },
       {
         related: [{ span: seen.span, message: `${ipText(v)} is on ${where(seen)} here` }],
+        suggestions: free ? [free] : undefined,
         hint: "give one of them another address: traffic for it reaches only one (if one side is hidden behind a `nat`, masquerade it with `nat from …`)",
       },
     );

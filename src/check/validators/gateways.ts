@@ -72,6 +72,7 @@ class GatewayChecks {
     const viaSpan = r.viaSpan ?? r.span;
     const mine = this.view.holders(hop.via).find((a) => a.ns === r.ns);
     if (mine) {
+      const next = this.neighbours(hop);
       this.ctx.accept(
         "NS338",
         viaSpan,
@@ -79,6 +80,7 @@ class GatewayChecks {
         {
           severity: r.onlink ? "error" : undefined,
           related: [{ span: mine.span, message: `${r.via} is \`${r.ns}:${mine.dev}\`'s address here` }],
+          suggestions: next.map((a) => ipText(a.value!)),
           hint: "route via the address of the next router on that link, never one of this namespace's own",
         },
       );
@@ -99,18 +101,28 @@ class GatewayChecks {
     this.missingGateway(hop);
   }
 
-  /** NS337, with the addresses that are on the link (and inside the sender's subnet) as suggestions. */
-  private missingGateway(hop: Hop): void {
+  /** Other namespaces' addresses on the route's link inside the sender's subnet, those that forward first (at most 3). */
+  private neighbours(hop: Hop): CheckedAddress[] {
     const { r, via } = hop;
     const onLink = (this.ctx.addressesBySegment.get(hop.segment) ?? []).filter(
       (a) => a.ns !== r.ns && a.value?.family === via.family && (!hop.source?.value || containsAddress(hop.source.value, via.family, a.value.addr)),
     );
-    const suggestions = [...new Set(onLink.map((a) => ipText(a.value!)))].slice(0, 3);
-    const elsewhere = this.view.holders(via)[0];
+    const seen = new Set<bigint>();
+    return onLink
+      .sort((x, y) => Number(this.view.forwards(y.ns, via.family)) - Number(this.view.forwards(x.ns, via.family)))
+      .filter((a) => !seen.has(a.value!.addr) && seen.add(a.value!.addr))
+      .slice(0, 3);
+  }
+
+  /** NS337, with the addresses that are on the link (and inside the sender's subnet) as suggestions. */
+  private missingGateway(hop: Hop): void {
+    const { r } = hop;
+    const onLink = this.neighbours(hop);
+    const suggestions = onLink.map((a) => ipText(a.value!));
+    const elsewhere = this.view.holders(hop.via)[0];
     const related = elsewhere ? [{ span: elsewhere.span, message: `${r.via} is \`${elsewhere.ns}:${elsewhere.dev}\`'s, on another link` }] : undefined;
     const hint = suggestions.length
       ? `a gateway must be on the link the route leaves by; on \`${hop.dev}\`'s link: ${onLink
-          .slice(0, 3)
           .map((a) => `${ipText(a.value!)} (\`${a.ns}:${a.dev}\`)`)
           .join(", ")}`
       : `nothing on \`${hop.dev}\`'s link has ${r.via}: give it to the router's interface on that link`;

@@ -1,6 +1,6 @@
 import { didYouMean } from "../../diagnostics/suggest.js";
 import { bitsOf } from "../../ipam/ip.js";
-import { HOST, devKey, type ProxyArp } from "../../model/topology.js";
+import { HOST, devKey, type Device, type ProxyArp } from "../../model/topology.js";
 import { contains, ipText, isLinkLocal6, subnetText } from "../cidr.js";
 import { overlaps } from "../../ipam/cidr.js";
 import type { CheckContext, CheckedAddress } from "../context.js";
@@ -16,13 +16,16 @@ export function proxyArp(p: ProxyArp, ctx: CheckContext): void {
   const dev = ctx.device(HOST, p.uplink);
   if (!dev || dev.kind !== "uplink") {
     const uplinks = ctx.topo.devices.filter((d) => d.ns === HOST && d.kind === "uplink").map((d) => d.name);
-    const suggestions = didYouMean(p.uplink, uplinks);
+    const close = didYouMean(p.uplink, uplinks);
+    // A name the script already gives a host device cannot also be declared `uplink NAME`
+    // (NS308/NS309): then the mistake is the interface, not a missing declaration.
+    const suggestions = dev ? [...close, ...uplinks.filter((u) => !close.includes(u))] : close;
     ctx.accept(
       "NS319",
       p.uplinkSpan,
       { name: p.uplink },
       {
-        hint: suggestions.length ? undefined : `declare it with \`uplink ${p.uplink}\``,
+        hint: dev ? wrongInterface(p, dev, uplinks.length > 0) : suggestions.length ? undefined : `declare it with \`uplink ${p.uplink}\``,
         suggestions,
         related: dev ? [{ span: dev.nameSpan, message: `\`${p.uplink}\` is a ${dev.kind} declared here` }] : undefined,
       },
@@ -50,6 +53,13 @@ export function proxyArp(p: ProxyArp, ctx: CheckContext): void {
       },
     );
   }
+}
+
+/** `proxyarp on X` where X is a host device of the script's own making (often the namespace's own veth end). */
+function wrongInterface(p: ProxyArp, dev: Device, haveUplinks: boolean): string {
+  const what = dev.kind === "veth" && dev.peer.ns === p.ns ? `\`${p.ns}\`'s own veth end` : `a ${dev.kind}`;
+  const head = `\`proxyarp on\` names the host's uplink, where \`${p.ns}\`'s addresses are published, not ${what}`;
+  return haveUplinks ? head : `${head}: declare the host's outside interface and name it, \`uplink eth0\` and \`proxyarp on eth0\``;
 }
 
 /** The other end of this link (same segment, another namespace) has an address in the same subnet. */

@@ -4,6 +4,7 @@ import { contains, isLinkLocal6, parsePrefixed, subnetText } from "../cidr.js";
 import { networkAddress } from "../../ipam/cidr.js";
 import type { CheckContext } from "../context.js";
 import { requireDevice } from "../references.js";
+import { gatewayAdvice } from "./gateway-hints.js";
 
 /**
  * A route's parts: the target is a subnet (no host bits), the gateway an address of the
@@ -42,12 +43,14 @@ export function routeShape(r: Route, ctx: CheckContext): void {
   const subnets = [...new Set(own.filter((a) => a.value!.family === via.family).map((a) => subnetText(a.value!)))];
   const scope = r.dev !== undefined ? ` on \`${r.dev}\`` : "";
   const connected = subnets.length ? `connected${scope}: ${subnets.slice(0, 4).join(", ")}${subnets.length > 4 ? ", …" : ""}; ` : "";
+  // never a bare `onlink`: the kernel refuses it without `dev` (gateway-hints.ts)
+  const advice = gatewayAdvice(r, via, ctx, connected);
   ctx.accept(
     "NS316",
     viaSpan,
     { via: r.via, ns: r.ns },
     {
-      hint: `${connected}add an address in the gateway's subnet, or write \`onlink\` if it answers on the link`,
+      ...advice,
       // The host may well have addresses the script does not declare (DHCP on eth0).
       severity: r.ns === HOST ? "warning" : undefined,
     },
