@@ -6,6 +6,8 @@ import { emptySnapshot } from "../../src/ipam/snapshot.js";
 import { HOST } from "../../src/model/topology.js";
 import { TopoBuilder } from "../check/topo-builder.js";
 import { auto, pool, topo } from "../ipam/build.js";
+import { whyCodes } from "../../src/diagnostics/codes/why.js";
+import { whyOfExample } from "../why/example.js";
 
 /**
  * Codes that no script shows through check and plan (pipeline.ts), each with the real
@@ -68,4 +70,7 @@ export const PRODUCERS: Record<string, { why: string; run: () => Diagnostic[] }>
     why: "the checker's NS306 reports the unknown pool at the same token, and one of them is shown",
     run: () => allocate(topo([pool("guests", "10.0.0.0/24")], [auto("a", "eth0", "guest")]), emptySnapshot()).diagnostics,
   },
+  // NS6xx: `nsnet why` (src/why), never the check pipeline; each from its catalog example's
+  // first `expect A reaches B`, walked by why (test/why/catalog.test.ts)
+  ...Object.fromEntries(whyCodes.map((c) => [c.code, { why: "found by `nsnet why`, not by check", run: () => whyOfExample(c.example) }])),
 };
