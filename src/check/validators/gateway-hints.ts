@@ -1,5 +1,5 @@
 import { containsAddress, firstUsable, lastUsable } from "../../ipam/cidr.js";
-import { bitsOf, type IpAddress } from "../../ipam/ip.js";
+import { bitsOf, parseIp, type IpAddress } from "../../ipam/ip.js";
 import type { RelatedSite } from "../../diagnostics/diagnostic.js";
 import type { Route } from "../../model/topology.js";
 import { ipText } from "../cidr.js";
@@ -25,10 +25,14 @@ export interface GatewayAdvice {
   related?: RelatedSite[];
 }
 
-/** The first host address of the holder's subnet that no interface in the script has. */
+/** The first host address of the subnet that no interface in the script has and no route names as its gateway. */
 export function freeAddress(ctx: CheckContext, net: NonNullable<CheckedAddress["value"]>): string | null {
   if (net.prefix >= bitsOf(net.family) - 1) return null;
   const used = new Set(ctx.addresses.filter((a) => a.value?.family === net.family).map((a) => a.value!.addr));
+  for (const r of ctx.topo.routes) {
+    const gw = r.via !== undefined ? parseIp(r.via) : null;
+    if (gw?.family === net.family) used.add(gw.addr);
+  }
   const last = lastUsable(net);
   for (let a = firstUsable(net), n = 0; a <= last && n < 65_536; a++, n++) {
     if (!used.has(a)) return `${ipText({ family: net.family, addr: a })}/${net.prefix}`;
