@@ -11,8 +11,7 @@ import { basename, dirname } from "node:path";
 import { FsAllocationStore, allocationDir } from "../ipam/store-fs.js";
 import { ProjectAllocations } from "../ipam/shared-store.js";
 import type { AllocationStore } from "../ipam/store.js";
-import type { LiveState } from "../model/live.js";
-import { HOST, type AddressedTopology } from "../model/topology.js";
+import type { AddressedTopology } from "../model/topology.js";
 import type { ProjectState } from "../model/state.js";
 import { plan } from "../plan/plan.js";
 import { wantedSysctls } from "../plan/derive.js";
@@ -26,6 +25,7 @@ import { sameSnapshot, type AllocationSnapshot } from "../ipam/snapshot.js";
 import type { CompiledWithAllocations } from "./compile.js";
 import { withProjectLock } from "./lock.js";
 import { linkStateMismatches } from "../exec/compare.js";
+import { liveHostGateway, plannedBy } from "./script-plan.js";
 
 /** Namespaces a project created, read back from its applied ops. */
 export function ownedNamespaces(state: ProjectState): string[] {
@@ -37,10 +37,7 @@ export function ownedRoutes(state: ProjectState): { ns: string; dst: string }[] 
   return state.applied.flatMap((o) => (o.effect.k === "route" && o.effect.add ? [{ ns: o.effect.ns, dst: o.effect.dst }] : []));
 }
 
-/** The live host's default gateway (IPv4), used when the script names none. */
-export function liveHostGateway(live: LiveState): string | undefined {
-  return live.routes.find((r) => r.ns === HOST && r.dst === "default" && r.family === 4 && r.via)?.via;
-}
+export { liveHostGateway };
 
 function namespacesOf(t: AddressedTopology, state: ProjectState): string[] {
   return [...new Set([...t.namespaces.map((n) => n.name), ...ownedNamespaces(state)])];
@@ -149,7 +146,11 @@ export async function up(source: UpSource, opts: EngineOptions): Promise<UpResul
     return { status: "check-failed", ops: [], diagnostics: source.diagnostics, elapsedMs: elapsed() };
   }
   const applied = await withProjectLock(opts, async (store) => {
-    await recoverLocked(opts.runner, store);
+    // a crashed run's undo on links not ours: only what this script plans (vouch.ts)
+    await recoverLocked(opts.runner, store, async ({ live, state }) => {
+      const c = typeof source === "function" ? source(await allocationStore(opts).load()) : source;
+      return plannedBy(c, c.file, { project: opts.project, live, state });
+    });
     const compiled = typeof source === "function" ? await compileUnderLock(source, opts) : source;
     const fresh = typeof source === "function" ? { compiled } : {};
     if (!compiled.ok || !compiled.addressed) {

@@ -11,6 +11,8 @@ import { describeService, stopService } from "./services.js";
 import { createdNamespaces, deletedNamespaces, identitiesOf, undoVerdict, type Owner } from "./ownership.js";
 import { sameNetns } from "./proc.js";
 import { sweepMarked } from "./marks.js";
+import { vouchSteps, type PlanSource } from "./vouch.js";
+import { HOST } from "../model/topology.js";
 
 /**
  * Undo without a plan: after a crash (a journal is left) and for `down`. Ownership is
@@ -30,7 +32,12 @@ export interface UndoReport {
 export interface RecoverOptions extends LockOptions {
   project: string;
   stateDir?: string;
+  /** the ops the script being taken down plans (vouch.ts): an undo on the host on a link
+   *  not ours runs only when they include its op. Absent: no such undo runs. */
+  plan?: PlanSource;
 }
+
+const NO_SCRIPT: PlanSource = async () => ({ why: "no script was given to vouch for it" });
 
 async function undoOwned(
   runner: Runner,
@@ -38,22 +45,38 @@ async function undoOwned(
   state: ProjectState,
   who: Omit<Owner, "current">,
   services: ReadonlyMap<number, ServiceRecord>,
+  plan: PlanSource,
 ): Promise<UndoReport> {
   const candidates = ops.flatMap(({ op, confirmed }) => {
     const s = undoStepFor(op, state.sysctlOriginals, services);
     return s ? [{ s, confirmed }] : [];
   });
   const owner: Owner = { ...who, current: await identitiesOf(deletedNamespaces(candidates.map((c) => c.s))) };
-  const steps: UndoStep[] = [];
+  const owned: UndoStep[] = [];
   const skipped: string[] = [];
   for (const { s, confirmed } of candidates) {
     const verdict = undoVerdict(s, owner, ops, confirmed);
-    if (verdict === "run") steps.push(s);
+    if (verdict === "run") owned.push(s);
     else if (verdict !== "gone") skipped.push(verdict);
   }
+  // on the host, on links not ours: only what the script plans (a state file is forgeable)
+  const deleting = new Set(deletedNamespaces(owned));
+  const vouched = await vouchSteps(owned, { project: who.project, live: who.live, deleting, plan: () => plan({ live: who.live, state }) });
+  skipped.push(...vouched.skipped);
+  const steps = vouched.run;
   const left = await runUndo(runner, steps, skipped);
   return { undone: steps.length - left.length, skipped, left };
 }
+
+/** Namespaces an undo must read: those namespacesToRead names, and every other place an op
+ *  of the list runs in (is it one of ours? which of its links carry our mark?). */
+function placesToRead(ops: readonly { op: Op; confirmed: boolean }[]): string[] {
+  const out = new Set(namespacesToRead(ops));
+  for (const { op } of ops) if (op.ns !== HOST && !isCreation(op)) out.add(op.ns);
+  return [...out].sort();
+}
+
+const isCreation = (op: Op) => op.effect.k === "netns";
 
 function pick<T>(o: Record<string, T>, names: Iterable<string>): Record<string, T> {
   const out: Record<string, T> = {};
@@ -88,14 +111,14 @@ export async function recover(runner: Runner, opts: RecoverOptions): Promise<Und
   const store = new StateStore(opts.project, opts.stateDir ?? DEFAULT_STATE_ROOT);
   const release = await store.lock(opts);
   try {
-    return await recoverLocked(runner, store);
+    return await recoverLocked(runner, store, opts.plan);
   } finally {
     await release();
   }
 }
 
 /** `recover` for a caller that already holds the project lock (`up` takes it first). */
-export async function recoverLocked(runner: Runner, store: StateStore): Promise<UndoReport | null> {
+export async function recoverLocked(runner: Runner, store: StateStore, plan: PlanSource = NO_SCRIPT): Promise<UndoReport | null> {
   const j: ExecJournal | null = await store.readJournal();
   if (!j) return null;
   const state = await store.readState();
@@ -105,7 +128,7 @@ export async function recoverLocked(runner: Runner, store: StateStore): Promise<
   const done = new Set(j.done ?? []);
   const services = journalServices(j);
   const ops = [...j.attempted].reverse().map((op) => ({ op, confirmed: done.has(op.index) }));
-  const live = await readLive(runner, { namespaces: namespacesToRead(ops) });
+  const live = await readLive(runner, { namespaces: placesToRead(ops) });
   const report = await undoOwned(
     runner,
     ops,
@@ -118,6 +141,7 @@ export async function recoverLocked(runner: Runner, store: StateStore): Promise<
       preexistingNs: new Set(j.preexisting?.namespaces ?? []),
     },
     services,
+    plan,
   );
   const keys = new Set(state.applied.map(opKey));
   state.applied.push(...report.left.map((l) => l.op).filter((o) => !keys.has(opKey(o))));
@@ -138,7 +162,8 @@ export async function downProject(runner: Runner, opts: RecoverOptions): Promise
     // A corrupt state or journal (a copy is kept) leaves the kernel's marks to go by: what
     // they prove ours is removed below, and the file is replaced by a fresh one.
     const corrupt: string[] = [];
-    const rec = await recoverLocked(runner, store).catch(async (e: unknown) => {
+    const plan = opts.plan ?? NO_SCRIPT;
+    const rec = await recoverLocked(runner, store, plan).catch(async (e: unknown) => {
       if (!(e instanceof CorruptStateError)) throw e;
       corrupt.push(e.problem);
       await store.deleteJournal();
@@ -150,7 +175,7 @@ export async function downProject(runner: Runner, opts: RecoverOptions): Promise
       return emptyProjectState(store.project);
     });
     const ops = [...state.applied].reverse().map((op) => ({ op, confirmed: true }));
-    const live = await readLive(runner, { namespaces: namespacesToRead(ops) });
+    const live = await readLive(runner, { namespaces: placesToRead(ops) });
     // Services first: a process inside a namespace would keep it alive after `netns del`.
     const refused: string[] = [];
     for (const s of state.services) {
@@ -159,7 +184,7 @@ export async function downProject(runner: Runner, opts: RecoverOptions): Promise
     }
     // a refused pid is not ours: it is reported and forgotten, never retried
     state.services = [];
-    const report = await undoOwned(runner, ops, state, { project: store.project, live, recorded: state.namespaces ?? {} }, new Map());
+    const report = await undoOwned(runner, ops, state, { project: store.project, live, recorded: state.namespaces ?? {} }, new Map(), plan);
     report.skipped.unshift(...refused);
     // whatever the kernel shows marked as ours that the state did not list (it was lost,
     // corrupt, or a crash came between an op and its record); namespaces the undo above

@@ -11,6 +11,7 @@ import type { EngineOptions } from "../engine/types.js";
 import { execute } from "../exec/execute.js";
 import { readLive, readSysctls } from "../exec/live.js";
 import { recover } from "../exec/recover.js";
+import type { PlanSource } from "../exec/vouch.js";
 import { StateStore } from "../exec/state-store.js";
 import type { ExpandOptions } from "../expand/expand.js";
 import { emptySnapshot } from "../ipam/snapshot.js";
@@ -123,7 +124,7 @@ export async function runHook(compiled: CompiledWithAllocations, event: HookEven
     ? async () => undefined
     : await new StateStore(opts.project, roots.state).lock({ waitMs: opts.lockWaitMs ?? HOOK_LOCK_WAIT_MS });
   try {
-    await recover(opts.runner, { project: key, stateDir: root });
+    await recover(opts.runner, { project: key, stateDir: root, plan: vouchOf(compiled, script, event, { key, load: opts.load }) });
     const store = new StateStore(key, root);
     const previous = await store.readState();
     const live0 = await readLive(opts.runner, { namespaces: [] });
@@ -207,6 +208,37 @@ function workOf(
   if (s.kind === "explicit" && explicit) return explicit;
   if (s.kind === "derived" && action === "add") return hostSideOf(script, s.handler, live);
   return { ...emptyTopology(), resolved: [] };
+}
+
+/**
+ * What a crashed event of this interface may have applied on links nsnet does not own (an
+ * uplink's proxy entries, host routes via the container's veth): the ops the script's
+ * handlers plan for it, add and remove, derived against the world as it is now (vouch.ts).
+ */
+function vouchOf(
+  compiled: CompiledWithAllocations,
+  script: AddressedTopology,
+  event: HookEvent,
+  ctx: { key: string; load: ExpandOptions["load"] | undefined },
+): PlanSource {
+  return async ({ live, state }) => {
+    const keys = new Set<string>();
+    for (const action of ["add", "remove"] as const) {
+      const sel = selectHandlers(script, action, event.iface);
+      let work: AddressedTopology | undefined;
+      if (sel.kind === "explicit") {
+        const env = { iface: event.iface, ...(event.ifindex !== undefined ? { ifindex: event.ifindex } : {}) };
+        const w = explicitWork(script, sel.handlers, env, {
+          file: compiled.file,
+          ...(ctx.load ? { load: ctx.load } : {}),
+          allocations: compiled.allocations ?? emptySnapshot(),
+        });
+        if (!hasErrors(w.diagnostics)) work = w.topology;
+      } else if (sel.kind === "derived" && action === "add") work = hostSideOf(script, sel.handler, live);
+      if (work) for (const op of deriveOps(work, { project: ctx.key, previous: state, live }).ops) keys.add(opKey(op));
+    }
+    return keys.size ? { file: compiled.file, keys } : { why: `no handler of ${compiled.file} plans anything for ${event.iface}` };
+  };
 }
 
 /** Host sysctls the work sets and the record changed: their values decide what is already

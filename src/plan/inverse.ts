@@ -18,6 +18,15 @@ import { tableName } from "./nft.js";
 
 export class NotNsnetOpError extends Error {}
 
+/**
+ * What an original sysctl value must look like for nsnet to write it back: numbers and short
+ * words (`1`, `4096\t87380\t6291456`, `fq_codel`) — never a line break, a pipe, a path or
+ * a shell word. Originals come from state files too, where anything may have put anything
+ * (`|/tmp/x` into kernel.core_pattern runs a program as root at the next crash); a key
+ * whose original has another form is not restored (the plan says so: NS592).
+ */
+export const SYSCTL_RESTORE_VALUE = /^[A-Za-z0-9_.:,+=@%-]{1,64}(?:[ \t]{1,4}[A-Za-z0-9_.:,+=@%-]{1,64}){0,15}$/;
+
 export interface InverseContext {
   project: string;
   /** sysctl values found before nsnet changed them: ns → key → value */
@@ -57,7 +66,7 @@ export function inverseOf(e: Effect, ctx: InverseContext): Effect | null {
     }
     case "sysctl": {
       const orig = ctx.originals[e.ns]?.[e.key];
-      return orig !== undefined && validateSysctlValue(orig) === null ? { ...e, value: orig } : null;
+      return orig !== undefined && validateSysctlValue(orig) === null && SYSCTL_RESTORE_VALUE.test(orig) ? { ...e, value: orig } : null;
     }
     case "nft":
       return { k: "nft-del", ns: e.ns, table: e.table, families: nftFamilies(e) };

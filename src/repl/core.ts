@@ -20,6 +20,7 @@ import type { CompletionContext } from "./completion.js";
 import { commandWords, findCommand, helpText } from "./commands.js";
 import { countStatements, type SourcePiece } from "./compile-session.js";
 import { EXIT_STATUS, outcomeOf, worse, type Outcome } from "./outcome.js";
+import { explainPairs, reasonLines, whyText } from "./why.js";
 
 export interface ReplIO {
   /** results */
@@ -152,6 +153,8 @@ export class ReplCore {
         return this.ping(input.a, input.b);
       case "pingall":
         return this.pingall();
+      case "why":
+        return this.why(input.a, input.b);
       case "statement":
         return this.statement(this.pieceOf(text, origin));
     }
@@ -541,7 +544,7 @@ export class ReplCore {
   }
 
   async down(): Promise<Outcome> {
-    const r = await this.engine.down();
+    const r = await this.engine.down(this.compiled);
     if (r.status !== "ok") {
       this.io.err(`${this.paint("error", "down incomplete")}; left behind:\n`);
       for (const l of r.leftovers ?? []) this.io.err(`  ${l}\n`);
@@ -617,6 +620,7 @@ export class ReplCore {
     if (eb!.ns) pairs.push([b, a, ea!.addr]);
     const results = await this.probe(pairs.map(([f, t, addr]) => ({ from: f, to: t, addr })));
     this.io.out(formatMatrix([a, b], results));
+    await this.explainFailed(pairs.map(([f, t]) => [f, t] as const), results);
     return outcomeOf([...results.values()].every((r) => r.ok));
   }
 
@@ -631,7 +635,28 @@ export class ReplCore {
     const results = await this.probe(pairs);
     this.io.out(formatMatrix(names, results));
     this.io.out(`${summarizeProbes(results)}\n`);
+    await this.explainFailed(
+      pairs.map((p) => [p.from, p.to] as const),
+      results,
+    );
     return outcomeOf([...results.values()].every((r) => r.ok));
+  }
+
+  /** `why A B`: the path walked, and the first place a ping or its reply is lost. */
+  async why(a: string, b: string): Promise<Outcome> {
+    const [r] = await explainPairs(this.engine, this.compiled, [[a, b]]);
+    if (typeof r === "string" || r === undefined) {
+      this.io.err(`${this.paint("error", "error")}: ${r ?? "no answer"}\n`);
+      return "refused";
+    }
+    this.io.out(whyText(r, this.compiled, new Map([...this.sources].map(([f, text]) => [f, text()])), this.io.color));
+    return "ok";
+  }
+
+  /** Under a matrix: why each probe that got no answer got none (src/repl/why.ts). */
+  private async explainFailed(pairs: (readonly [string, string])[], results: ReadonlyMap<string, PingResult>): Promise<void> {
+    const failed = pairs.filter(([f, t]) => results.get(cellKey(f, t))?.ok === false && !results.get(cellKey(f, t))?.error);
+    if (failed.length) this.io.out(reasonLines(failed, await explainPairs(this.engine, this.compiled, failed)));
   }
 
   private async probe(pairs: { from: string; to: string; addr?: string }[]): Promise<Map<string, PingResult>> {

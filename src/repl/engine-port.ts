@@ -5,6 +5,7 @@ import type { LiveState } from "../model/live.js";
 import type { ShowResult } from "../engine/show.js";
 import type { Expectation } from "../model/topology.js";
 import type { SourcePiece } from "./compile-session.js";
+import type { WhyResult } from "../why/index.js";
 import type { AllocationSnapshot } from "../ipam/snapshot.js";
 
 /**
@@ -32,13 +33,17 @@ export interface ReplEngine {
   /** run these expectations against the kernel, with the compiled session's names */
   expect(compiled: Compiled, which: readonly Expectation[]): Promise<ExpectResult[]>;
   plan(compiled: Compiled): Promise<PlanResult>;
-  /** remove everything this project built */
-  down(): Promise<DownResult & { undone?: number }>;
+  /** remove everything this project built; `session` (the compiled session) vouches for
+   *  undoing what it did on links nsnet does not own (an uplink's address, host routes) */
+  down(session?: Compiled): Promise<DownResult & { undone?: number }>;
   live(): Promise<LiveState>;
   /** `.show [NS]`: exactly `nsnet show [NS]` (src/engine/show.ts, the same code path) */
   show(namespaces: readonly string[]): Promise<ShowResult>;
   /** run argv inside NS with the terminal attached; resolves to the exit code */
   exec(ns: string, argv: readonly string[]): Promise<number>;
+  /** `why A B` for each pair, over the kernel's state read once (src/engine/why.ts);
+   *  without it the REPL walks the session as compiled */
+  why?(compiled: Compiled, pairs: readonly (readonly [string, string])[]): Promise<(WhyResult | string)[]>;
   /** one ICMP probe (`ping -c1 -W1`) from a namespace to an address */
   ping(fromNs: string, toAddr: string): Promise<PingResult>;
 }

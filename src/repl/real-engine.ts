@@ -10,6 +10,8 @@ import { runExpectations } from "../engine/expect.js";
 import type { ReplEngine, PingResult } from "./engine-port.js";
 import { parsePing } from "./ping-output.js";
 import { compileSession, formatScript } from "./compile-session.js";
+import { liveForWhy } from "../engine/why.js";
+import { netFromTopology, why } from "../why/index.js";
 
 export interface RealEngineOptions {
   /** commands run with the terminal attached (a TTY session); else their output is
@@ -50,7 +52,7 @@ export async function realEngine(opts: EngineOptions, r: RealEngineOptions): Pro
     },
     expect: (compiled, which) => (compiled.addressed ? runExpectations({ ...compiled.addressed, expects: [...which] }, opts.runner) : Promise.resolve([])),
     plan: (compiled) => planUp(compiled, opts),
-    down: () => down(opts),
+    down: (session) => down(opts, session ? { compiled: () => session } : {}),
     live: () => readLive(opts.runner),
     show: (namespaces) => showLive(opts.runner, { namespaces: [...namespaces] }),
     async exec(ns, argv) {
@@ -60,6 +62,13 @@ export async function realEngine(opts: EngineOptions, r: RealEngineOptions): Pro
       if (res.stdout) out(res.stdout);
       if (res.stderr) err(res.stderr);
       return res.exitCode;
+    },
+    async why(compiled, pairs) {
+      const t = compiled.addressed;
+      if (!t) return pairs.map(() => "nothing applied in this session yet");
+      const net = netFromTopology(t);
+      const live = await liveForWhy(net, opts.runner);
+      return pairs.map(([a, b]) => why(t, a, b, live ? { live, net } : { net }));
     },
     async ping(fromNs, toAddr): Promise<PingResult> {
       const probe = ["ping", "-n", "-c1", "-W1", toAddr];

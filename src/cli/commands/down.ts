@@ -12,7 +12,7 @@ export async function runDown(inv: Invocation): Promise<number> {
   if (inv.args.length > 1) throw new UsageError("expected at most one FILE");
   const opts = engineOptions(inv.global, file);
   const existed = await projectExists(opts);
-  const r = await down(opts);
+  const r = await down(opts, file !== undefined ? { file } : {});
   if (inv.global.json) {
     const known = existed || r.undone ? undefined : (await knownProjects(opts)).filter((p) => p.name !== opts.project).map((p) => p.name);
     const out = {

@@ -79,7 +79,7 @@ export async function runSandboxInner(inv: Invocation): Promise<number> {
   } finally {
     // Services (`run in`) would keep the sandbox's namespaces alive after we exit: stop
     // them, and remove the rest the orderly way.
-    await down(opts);
+    await down(opts, { file });
   }
   // A failed `expect` is the sandbox's answer even when CMD itself succeeded.
   return cmdCode === EXIT.ok && code === EXIT.expectFailed ? EXIT.expectFailed : cmdCode;

@@ -23,7 +23,8 @@ export const planCodes = [
     code: "NS592",
     severity: "warning",
     message: "the current value of sysctl {key} in '{ns}' is unknown; `down` will not restore it",
-    explanation: "the caller did not read the sysctls the plan sets (see sysctlKeysNeeded), so the op has no inverse.",
+    explanation:
+      "the caller did not read the sysctls the plan sets (see sysctlKeysNeeded), or the value found is not one nsnet writes back (numbers and short words only: never a pipe, a path or a line break), so the op has no inverse.",
     example: "host < sysctl net.ipv4.ip_forward = 1 >",
   },
   {
