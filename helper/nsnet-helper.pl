@@ -30,7 +30,7 @@ BEGIN {
     unshift @INC, $dir;
 }
 use Nsnet::Netlink qw(fail nl_open);
-use Nsnet::State qw(read_state state_json js obj link_index);
+use Nsnet::State qw(read_state state_json js obj dump_links link_index);
 use Nsnet::Ops qw(apply_op unhex);
 use Errno qw(ENOENT EINVAL);
 
@@ -147,10 +147,16 @@ sub run_items {
     my ($items) = @_;
     my ($nl, $index);
     my $sock  = sub { return $nl //= nl_open(TIMEOUT) };
+    # the devices' ifindexes, from one link dump (not the whole state) when an op first needs them
     my $links = sub {
         return $index //= do {
-            my $st = eval { fresh_state($sock->()) } or die $@;
-            +{ map { ($_->{name} => $_->{ifindex}) } @{$st->{links}} };
+            my ($raw, $intr) = ([], 1);
+            for (1 .. DUMP_TRIES) {
+                ($raw, $intr) = dump_links($sock->());
+                last if !$intr;
+            }
+            fail('EAGAIN', 'dump interrupted ' . DUMP_TRIES . ' times') if $intr;
+            link_index($raw);
         };
     };
     my ($applied, $n) = (0, 0);

@@ -10,7 +10,7 @@ use warnings;
 use Exporter qw(import);
 use Nsnet::Netlink qw(fail nl_dump nl_attrs cstr);
 
-our @EXPORT_OK = qw(read_state state_json ntop js obj jstr link_index);
+our @EXPORT_OK = qw(read_state state_json ntop js obj jstr dump_links link_index);
 
 my %PROTO = (
     0   => 'unspec', 1   => 'redirect', 2   => 'kernel', 4   => 'static', 8   => 'gated', 9   => 'ra',
@@ -171,7 +171,12 @@ sub addrs_of {
         my ($family, $plen, undef, undef, $index) = head($m, 8, 'CCCCL');
         my $a     = nl_attrs($m, 8);
         my $local = ntop($family, $a->{2} // $a->{1});
-        push @{$by{$index}}, { dev => $name->{$index} // "if$index", cidr => "$local/$plen" } if defined $local;
+        next if !defined $local;
+        my %addr = (dev => $name->{$index} // "if$index", cidr => "$local/$plen");
+        # IFA_BROADCAST, as `ip -j addr` prints it (IPv4 only)
+        my $brd = $family == 2 ? ntop($family, $a->{4}) : undef;
+        $addr{brd} = $brd if defined $brd;
+        push @{$by{$index}}, \%addr;
     }
     return [map { @{$by{$_} // []} } @{$order}];
 }
