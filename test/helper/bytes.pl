@@ -21,7 +21,9 @@ Nsnet::Netlink->import(qw(nl_dump nl_request nl_messages nl_attrs rta));
 Nsnet::State->import(qw(read_state ntop));
 Nsnet::Ops->import(qw(apply_op));
 
-my %name_of = map { (Errno->can($_)->() => $_) } grep { Errno->can($_) } @Errno::EXPORT_OK;
+# errno names; of two names for one number (EAGAIN, EWOULDBLOCK) the first in ASCII order
+my %name_of;
+$name_of{Errno->can($_)->()} //= $_ for sort grep { Errno->can($_) } @Errno::EXPORT_OK;
 sub ename { my ($n) = @_; return $name_of{$n} // $n }
 
 # --- datagrams as the kernel writes them ---
