@@ -32,7 +32,6 @@ BEGIN {
 use Nsnet::Netlink qw(fail nl_open);
 use Nsnet::State qw(read_state state_json js obj dump_links link_index);
 use Nsnet::Ops qw(apply_op unhex);
-use Errno qw(ENOENT EINVAL);
 
 our $VERSION = 1;
 
@@ -190,7 +189,10 @@ sub run_items {
 sub enter_ns {
     my ($setns, $path) = @_;
     return ($! + 0, "cannot open $path") if !lstat $path;
-    return (EINVAL(), "cannot open $path") if !-f _;
+    if (!-f _) {
+        require Errno;    # loaded only on the way to a failure: every start pays for what it loads
+        return (Errno::EINVAL(), "cannot open $path");
+    }
     open my $fh, '<', $path or return ($! + 0, "cannot open $path");
     my $in = syscall($setns, fileno $fh, CLONE_NEWNET) == 0;
     my $errno = $! + 0;
@@ -216,7 +218,7 @@ sub run_block {
     if (defined $errno) {
         local $! = $errno;
         my $e = { errno => $errno, strerror => "$!", detail => $detail };
-        print $errno == ENOENT() ? obj(ns => js($ns), gone => 'true') : obj(ns => js($ns), applied => 0, enter => failure_json($e, 0)), "\n"
+        print $!{ENOENT} ? obj(ns => js($ns), gone => 'true') : obj(ns => js($ns), applied => 0, enter => failure_json($e, 0)), "\n"
             or die "stdout: $!\n";
         return;
     }
