@@ -37,12 +37,13 @@ const COMMANDS: Record<string, () => Promise<CommandFn>> = {
   "udev-rule": async () => (await import("./commands/udev-rule.js")).runUdevRule,
   cni: async () => (await import("./commands/cni.js")).runCni,
   import: async () => (await import("./commands/import.js")).runImport,
+  why: async () => (await import("./commands/why.js")).runWhy,
 };
 
 const SHEBANG_VERBS = new Set(["up", "down", "plan", "check", "show", "graph", "apply"]);
 /** flags that take a value */
 const VALUE_FLAGS = new Set(["format", "state-dir", "project", "bin", "pool-file"]);
-const BOOLEAN_FLAGS = new Set(["json", "quiet", "verbose", "check", "explain", "offline", "help", "version"]);
+const BOOLEAN_FLAGS = new Set(["json", "quiet", "verbose", "check", "explain", "offline", "help", "version", "static"]);
 /** Options every command takes: they change how nsnet talks, not what it does. */
 const EVERYWHERE = ["quiet", "verbose", "help", "version"];
 
@@ -65,6 +66,7 @@ export const COMMAND_OPTIONS: Record<string, readonly string[]> = {
   hook: ["json", "state-dir", "project", "pool-file"],
   "udev-rule": ["bin", "state-dir", "project"],
   cni: [],
+  why: ["json", "static", "state-dir", "project", "pool-file"],
   import: [],
   help: [],
 };

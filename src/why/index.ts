@@ -1,3 +1,4 @@
+import { visible } from "../diagnostics/render.js";
 import { primaryAddress } from "../model/addresses.js";
 import type { LiveState } from "../model/live.js";
 import { HOST, type AddressedTopology } from "../model/topology.js";
@@ -16,14 +17,14 @@ export { netFromTopology, overlayLive, sysctlKeysFor } from "./net.js";
  */
 export function resolveEnds(t: AddressedTopology, net: Net, a: string, b: string): { from: string; to: string; dst: string } | string {
   const known = (n: string) => n === HOST || net.places.includes(n);
-  if (!known(a)) return `no namespace ${a}${ipOf(a) ? " (the first end is a namespace, not an address)" : ""}`;
+  if (!known(a)) return `no namespace ${visible(a)}${ipOf(a) ? " (the first end is a namespace, not an address)" : ""}`;
   const addr = ipOf(b);
   if (addr && !b.includes("/")) return { from: a, to: b, dst: ipText(addr) };
-  if (!known(b)) return `no namespace or address ${b}`;
+  if (!known(b)) return `no namespace or address ${visible(b)}`;
   const primary = b === SANDBOX_LAN ? net.addrs.find((x) => x.place === b)?.cidr.split("/")[0] : primaryAddress(t, b);
   const fallback = net.addrs.find((x) => x.place === b && x.dev !== "lo")?.cidr.split("/")[0];
   const dst = primary ?? fallback;
-  if (!dst) return `${b} has no address to send to`;
+  if (!dst) return `${visible(b)} has no address to send to`;
   return { from: a, to: b, dst };
 }
 
