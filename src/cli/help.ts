@@ -14,6 +14,7 @@ usage:
   nsnet graph FILE [--format text|dot|mermaid|svg]
   nsnet fmt FILE… [--check]      canonical formatting
   nsnet sandbox FILE [-- CMD…]   apply inside a private mount+net namespace, run CMD there
+  nsnet why FILE A B [--static]  where a ping from A to B (or its reply) is lost, and the line to change
   nsnet hook FILE                udev mode: run FILE's handler for the event in the environment
   nsnet udev-rule FILE [--bin PATH]   print the udev rules that run \`nsnet hook FILE\`
   nsnet cni                      CNI plugin (what a runtime runs with CNI_COMMAND set)
@@ -94,6 +95,16 @@ errors (nothing touched); 3 rolled back; 4 rollback incomplete.
 Prints a rules file for /etc/udev/rules.d/ with one rule per handler of FILE (and a
 remove rule for each add pattern), each running \`PATH hook FILE\` by absolute paths.
 PATH defaults to this nsnet. Install it, then \`udevadm control --reload\`.
+`,
+  why: `usage: nsnet why FILE A B [--static] [--json] [--state-dir DIR] [--project NAME]
+
+Walks a ping from namespace A to B (a namespace, standing for its first address, or an
+address) hop by hop — each namespace's route lookup, who answers ARP on the link (proxy
+ARP included), forwarding, partition and nat rules — then its reply back, and prints the
+first place it is lost: a diagnostic at the line of FILE to change, with a hint. With
+root and FILE's namespaces up, the kernel's routes, addresses and sysctls are walked (what
+is there now); otherwise, or with --static, FILE as \`up\` would build it (no root needed).
+Exit 0 when the ping would come back, 1 when not, 2 usage.
 `,
   repl: `usage: nsnet repl [FILE] [--state-dir DIR] [--project NAME]
 

@@ -56,6 +56,8 @@ export function helpText(): string {
                                               the arguments become their addresses
   ping A B                                    one probe each way, as a matrix
   pingall                                     every namespace to every other
+  why A B                                     where a ping from A to B, or its reply, is
+                                              lost, and the line to change
 Dot-commands:
 ` +
     DOT_COMMANDS.map((c) => `  ${c.usage.padEnd(width)}${c.help}\n`).join("") +

@@ -1,7 +1,7 @@
 /**
  * What one complete piece of REPL input means, decided from its text alone (pure).
  * Statements of the language go to the engine; dot-commands, `exec NS CMD…`, `NS: CMD…`,
- * `ping A B` and `pingall` are the REPL's own and never enter the session.
+ * `ping A B`, `pingall` and `why A B` are the REPL's own and never enter the session.
  */
 export type ReplInput =
   | { kind: "empty" }
@@ -9,6 +9,7 @@ export type ReplInput =
   | { kind: "exec"; ns: string; argv: string[] }
   | { kind: "ping"; a: string; b: string }
   | { kind: "pingall" }
+  | { kind: "why"; a: string; b: string }
   | { kind: "statement"; text: string }
   | { kind: "invalid"; message: string };
 
@@ -34,6 +35,10 @@ export function classifyInput(text: string): ReplInput {
   if (words[0] === "ping" && !t.includes("\n")) {
     if (words.length !== 3) return { kind: "invalid", message: "usage: ping A B (namespaces or addresses)" };
     return { kind: "ping", a: words[1]!, b: words[2]! };
+  }
+  if (words[0] === "why" && !t.includes("\n")) {
+    if (words.length !== 3) return { kind: "invalid", message: "usage: why A B (a namespace, then a namespace or an address)" };
+    return { kind: "why", a: words[1]!, b: words[2]! };
   }
   return { kind: "statement", text: t };
 }
