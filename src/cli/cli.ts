@@ -43,7 +43,7 @@ const COMMANDS: Record<string, () => Promise<CommandFn>> = {
 const SHEBANG_VERBS = new Set(["up", "down", "plan", "check", "show", "graph", "apply"]);
 /** flags that take a value */
 const VALUE_FLAGS = new Set(["format", "state-dir", "project", "bin", "pool-file"]);
-const BOOLEAN_FLAGS = new Set(["json", "quiet", "verbose", "check", "explain", "offline", "help", "version", "static"]);
+const BOOLEAN_FLAGS = new Set(["json", "quiet", "verbose", "check", "explain", "offline", "help", "version", "static", "create-bridges"]);
 /** Options every command takes: they change how nsnet talks, not what it does. */
 const EVERYWHERE = ["quiet", "verbose", "help", "version"];
 
@@ -67,7 +67,7 @@ export const COMMAND_OPTIONS: Record<string, readonly string[]> = {
   "udev-rule": ["bin", "state-dir", "project"],
   cni: [],
   why: ["json", "static", "state-dir", "project", "pool-file"],
-  import: [],
+  import: ["json", "create-bridges"],
   help: [],
 };
 

@@ -124,10 +124,15 @@ nsnet's own: "script" (the shared host part) and "container" (the container's bo
 $ifname, $containerid and $netns). Result or error JSON on stdout, logs on stderr.
 See docs/cni.md.
 `,
-  import: `usage: nsnet import lxc|cni FILE
+  import: `usage: nsnet import lxc|cni FILE [--json]
+       nsnet import lxc FILE --create-bridges
 
 Prints FILE as an nsnet script (canonical form): an LXC container config (lxc.network.*
 or lxc.net.N.* keys) or a CNI netconf/conflist (bridge with host-local, or nsnet's own
-form). A key nsnet cannot express is reported with its line; exit 1.
+form). An LXC veth's link becomes \`bridge NAME existing\` (LXC's bridge, used as it is);
+--create-bridges writes \`bridge NAME\` instead (nsnet creates and owns it). A name
+outside nsnet's allowlist (letters, digits, _ . -), a key nsnet cannot express or a
+malformed config is reported at its key and line (NS240-NS242), nothing is printed on
+stdout, exit 2.
 `,
 };

@@ -6,19 +6,21 @@ import { checkCodes } from "./codes/check.js";
 import { ipamCodes } from "./codes/ipam.js";
 import { liveCodes } from "./codes/live.js";
 import { planCodes } from "./codes/plan.js";
+import { importCodes } from "./codes/import.js";
 import { whyCodes } from "./codes/why.js";
 
 /**
  * The one catalog of diagnostic codes. Each phase keeps its codes in codes/<phase>.ts
  * (so phases can grow independently); a test keeps them unique and covered by fixtures.
  * Ranges: NS1xx syntax, NS2xx names and expansion, NS3xx checker, NS4xx addresses and
- * pools, NS5xx live state and apply, NS6xx why a packet does not arrive (`nsnet why`).
+ * pools, NS5xx live state and apply, NS6xx why a packet does not arrive (`nsnet why`);
+ * NS24x are the importers' (`nsnet import`: a config's key and line, not a script's).
  *
  * The catalog is a constant, so its types are exact: `Code` is the union of the codes, and
  * each code's parameters are the `{placeholders}` of its message. `diag("NS302", span,
  * { name })` does not compile (no `ns`), nor does `diag("NS999", …)`.
  */
-export const catalog = [...syntaxCodes, ...expandCodes, ...checkCodes, ...ipamCodes, ...liveCodes, ...planCodes, ...whyCodes] as const;
+export const catalog = [...syntaxCodes, ...expandCodes, ...checkCodes, ...ipamCodes, ...liveCodes, ...planCodes, ...importCodes, ...whyCodes] as const;
 
 type Entry = (typeof catalog)[number];
 export type Code = Entry["code"];

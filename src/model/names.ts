@@ -26,21 +26,33 @@ export function validateIfName(s: string): string | null {
   // '%' is refused because the kernel treats `eth%d` as a template for "next free number".
   const bad = /[/:%\s\0]/u.exec(s);
   if (bad) return `it contains ${describeChar(bad[0])}`;
-  return refusedChars(s, NAME_CHAR);
+  return refusedChars(s, NAME_CHAR) ?? doubleDot(s);
+}
+
+/**
+ * What a name must not look like, so that it reads back as the one word it is: `..` is the
+ * language's range operator (`1..10`, a word ends there), a lone `-` its minus, and digits
+ * with dots (`1.2`) an IPv4 address.
+ */
+function doubleDot(s: string): string | null {
+  if (s.includes("..")) return "it contains '..' (nsnet reads it as a range, as in 1..10)";
+  if (s === "-") return "a lone '-' is a minus sign in nsnet";
+  if (/^\d+(?:\.\d+)+$/.test(s)) return "it has the shape of an IPv4 address (digits and dots)";
+  return null;
 }
 
 /**
  * The one allowlist of name characters (DESIGN §1.5), for every entry: the language, both
- * importers, the CNI environment and netconf, udev events. Letters, digits, `_`, `.`, `-`;
+ * importers, the CNI environment and netconf, udev events. ASCII letters, digits, `_`, `.`, `-`;
  * a pattern (`ve-+`, `lxc*`) adds `+` and `*`. Everything else — `#`, `;`, `<`, `>`,
  * quotes, `\`, `$`, control characters — is something a batch line, a comment or the
  * language itself would read otherwise, so it is never part of a name. (The kernel takes
  * almost any byte; nsnet takes only what it can print back safely as a bare word.)
  */
-const NAME_CHAR = /[^\p{L}\p{N}_.-]/u;
-const PATTERN_CHAR = /[^\p{L}\p{N}_.+*-]/u;
+const NAME_CHAR = /[^A-Za-z0-9_.-]/u;
+const PATTERN_CHAR = /[^A-Za-z0-9_.+*-]/u;
 /** udev's KERNEL=="…" globs (src/hook/glob.ts): `*`, `?`, `[a-z]`, `[!…]`/`[^…]`, `|` */
-const GLOB_CHAR = /[^\p{L}\p{N}_.+*?[\]!^|-]/u;
+const GLOB_CHAR = /[^A-Za-z0-9_.+*?[\]!^|-]/u;
 const ALLOWED = "letters, digits, '_', '.', '-' only";
 
 function refusedChars(s: string, re: RegExp): string | null {
@@ -63,7 +75,7 @@ export function validateIfPattern(s: string, o: { glob?: boolean } = {}): string
 
 /** Whether a name (interface or namespace) keeps to the allowlist, for callers that only need yes/no. */
 export function isAllowedName(s: string): boolean {
-  return s.length > 0 && !NAME_CHAR.test(s);
+  return s.length > 0 && !NAME_CHAR.test(s) && doubleDot(s) === null;
 }
 
 /**
@@ -82,7 +94,7 @@ export function validateNsName(s: string): string | null {
     const bad = /[^A-Za-z0-9_.-]/.exec(s)!;
     return `it contains ${describeChar(bad[0])} (letters, digits, '_', '.', '-' only)`;
   }
-  return null;
+  return doubleDot(s);
 }
 
 /** Identifiers (pools, defs, parameters, variables): `[A-Za-z_][A-Za-z0-9_.-]*`. */
@@ -240,9 +252,9 @@ function escapeChar(c: string): string {
 
 /**
  * Text from a file, an environment or the kernel, made safe for a message or a comment on
- * one line: every character outside printable ASCII that is not a letter, digit or mark —
- * control characters, line breaks, bidi overrides, odd spaces — shown as its escape.
+ * one line: control and format characters (ESC, BEL, line breaks, bidi overrides) and
+ * separators other than the plain space, shown as their escapes; everything else as it is.
  */
 export function escapeText(s: string): string {
-  return s.replace(/[^\x20-\x5b\x5d-\x7e\p{L}\p{N}\p{M}]/gu, (c) => (c === "\\" ? "\\\\" : escapeChar(c)));
+  return s.replace(/(?! )[\p{C}\p{Z}]/gu, escapeChar);
 }

@@ -13,10 +13,10 @@ import {
 
 describe("interface names (docs/architecture.md §8)", () => {
   it("accepts kernel-valid names up to 15 bytes", () => {
-    for (const n of ["eth0", "lxc1_veth0", "ve-web", "a", "x".repeat(15), "br-0.10", "é"]) expect(validateIfName(n)).toBeNull();
+    for (const n of ["eth0", "lxc1_veth0", "ve-web", "a", "x".repeat(15), "br-0.10", "1box", "-x"]) expect(validateIfName(n)).toBeNull();
   });
   it("counts bytes, not characters", () => {
-    expect(validateIfName("é".repeat(7))).toBeNull(); // 14 bytes
+    expect(validateIfName("é".repeat(7))).toMatch(/'é'/); // 14 bytes: its length is fine, its letters are not ASCII
     expect(validateIfName("é".repeat(8))).toMatch(/16 bytes/);
   });
   it("rejects what the kernel or nsnet cannot use, saying why", () => {
@@ -57,6 +57,14 @@ describe("the one allowlist of name characters (DESIGN §1.5)", () => {
       expect(validateIfPattern(name), name).not.toBeNull();
     }
   });
+  it("refuses what would not read back as one word: '..' (a range), a lone '-', digits and dots (found by the import property test)", () => {
+    expect(validateIfName("a..")).toMatch(/'\.\.'/);
+    expect(validateNsName("a..b")).toMatch(/'\.\.'/);
+    expect(validateIfName("-")).toMatch(/minus/);
+    expect(validateIfName("1.2")).toMatch(/IPv4/);
+    expect(validateNsName("10.1.2")).toMatch(/IPv4/);
+    expect(validateIfName("br-0.10")).toBeNull();
+  });
   it("lets a pattern add '+' and '*', and nothing else", () => {
     expect(validateIfName("ve-+")).toMatch(/'\+'/);
     expect(validateIfPattern("ve-+")).toBeNull();
@@ -65,7 +73,7 @@ describe("the one allowlist of name characters (DESIGN §1.5)", () => {
     expect(validateIfPattern("a/+")).toMatch(/'\/'/);
   });
   it("escapes text for a message or a comment: one line, no control character", () => {
-    expect(escapeText("a\nb\u001b]0;pwned\u0007 é \\ \u202e")).toBe("a\\x0ab\\x1b]0;pwned\\x07 é \\\\ \\u{202e}");
+    expect(escapeText("a\nb\u001b]0;pwned\u0007 é – \\ \u202e\u2028\u00a0")).toBe("a\\x0ab\\x1b]0;pwned\\x07 é – \\ \\u{202e}\\u{2028}\\xa0");
   });
 });
 

@@ -2,7 +2,7 @@ import { describe, it, expect } from "vitest";
 import { execa } from "execa";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { CLI, inSandbox, repo, scriptFile, type Dump } from "./cli-sandbox.js";
+import { CLI, inSandbox, nsnet, repo, scriptFile, type Dump } from "./cli-sandbox.js";
 import { runtime, seedConflist } from "./cni-harness.js";
 
 /**
@@ -29,13 +29,18 @@ const unmarked = (d: Dump): Dump => ({
 });
 
 describe("nsnet import cni", () => {
-  it("turns the seed's conflist into a script that builds what the reference bridge plugin builds", async () => {
+  it("turns the seed's conflist into a script that builds what the reference bridge plugin builds, hairpinMode and rangeStart included", async () => {
     const conf = seedConflist("bridge");
+    // the plugin sets hairpin on the port and hands out rangeStart first: so does the import
+    conf.plugins[0].hairpinMode = true;
+    conf.plugins[0].ipam.rangeStart = "192.0.2.100";
+    conf.plugins[0].ipam.rangeEnd = "192.0.2.199";
     const confFile = scriptFile("net.conflist", JSON.stringify(conf, null, 2));
     const imp = await nsnetImport("cni", confFile);
     expect(imp.code, imp.err).toBe(0);
     await checkAndFmt(imp.out);
-    expect(imp.out).toContain("pool cni_bridge 192.0.2.0/24 reserve 192.0.2.1");
+    expect(imp.out).toContain("pool cni_bridge 192.0.2.0/24 reserve 192.0.2.1-192.0.2.99 192.0.2.200-192.0.2.254\n");
+    expect(imp.out).toContain("veth as eth0 to cni0 hairpin;");
     // the imported network plus two containers, applied by `nsnet sandbox` itself
     const script = `${imp.out}host < addr 198.51.100.2/24 on eth0; route default via 198.51.100.1 >\ncni_bridge(ctr1)\ncni_bridge(ctr2)\n`;
     const probe = [{ run: ["ip", "netns", "exec", "ctr2", "ping", "-n", "-c1", "-W2", "198.51.100.1"] }, { dump: { netns: ["ctr1", "ctr2"] } }];
@@ -55,16 +60,20 @@ describe("nsnet import cni", () => {
     expect(ours[1].containers).toEqual(ref[5].containers);
     expect(ours[1].bridge).toEqual(ref[5].bridge);
     expect(ours[1].ports).toEqual(ref[5].ports);
+    expect(ours[1].ports.map((p: { hairpin: boolean }) => p.hairpin)).toEqual([true, true]);
+    expect(JSON.stringify(ours[1].containers)).toContain("192.0.2.100/24");
     expect(ours[1].ip_forward).toBe("1");
   }, 240_000);
 
-  it("names what it cannot express, with its line", async () => {
+  it("refuses a bridge name outside the allowlist at its key and line: exit 2, nothing on stdout, no stack trace", async () => {
     const conf = seedConflist("bridge");
-    conf.plugins[0].hairpinMode = true;
-    const f = scriptFile("hairpin.conflist", JSON.stringify(conf, null, 2));
+    conf.plugins[0].bridge = "b;exec";
+    const f = scriptFile("bad.conflist", JSON.stringify(conf, null, 2));
     const imp = await nsnetImport("cni", f);
-    expect(imp.code).toBe(1);
-    expect(imp.err).toMatch(/hairpin\.conflist:\d+: error: hairpinMode: /);
+    expect(imp.code).toBe(2);
+    expect(imp.out).toBe("");
+    expect(imp.err).toMatch(/bad\.conflist:\d+:\d+: error\[NS240\]: bridge: `b;exec` is not a valid bridge name: it contains ';'/);
+    expect(imp.err).not.toMatch(/\n\s+at /);
   });
 });
 
@@ -120,20 +129,93 @@ describe("nsnet import lxc", () => {
     expect(body).toBe(readFileSync(golden, "utf8"));
   });
 
-  it("names the key and the line of what nsnet cannot express", async () => {
+  it("names the key and the line of what it refuses, every character escaped: exit 2, nothing on stdout (issue 19 items 3, 4)", async () => {
     const cases: [string, RegExp][] = [
-      ["lxc.net.0.type = veth\nlxc.net.0.script.up = /bin/true\n", /:2: error: lxc\.net\.0\.script\.up: nsnet cannot express/],
-      ["lxc.network.type = veth\nlxc.network.hwaddr = 00:16:3e:xx:xx:xx\n", /:2: error: lxc\.network\.hwaddr: .*at random/],
-      ["lxc.net.0.type = none\n", /:1: error: lxc\.net\.0\.type: `none` shares/],
-      ["lxc.network.ipv4 = 192.0.2.1/24\n", /:1: error: lxc\.network\.ipv4: comes before any lxc\.network\.type/],
-      ["lxc.net.0.type = veth\nlxc.net.0.ipv4.gateway = auto\n", /:2: error: lxc\.net\.0\.ipv4\.gateway: `auto`/],
+      ["lxc.net.0.type = veth\nlxc.net.0.script.up = /bin/true\n", /:2:1: error\[NS241\]: lxc\.net\.0\.script\.up: nsnet cannot express/],
+      ["lxc.network.type = veth\nlxc.network.hwaddr = 00:16:3e:xx:xx:xx\n", /:2:\d+: error\[NS241\]: lxc\.network\.hwaddr: .*at random/],
+      ["lxc.net.0.type = none\n", /:1:\d+: error\[NS241\]: lxc\.net\.0\.type: `none` shares/],
+      ["lxc.network.ipv4 = 192.0.2.1/24\n", /:1:1: error\[NS242\]: lxc\.network\.ipv4: comes before any lxc\.network\.type/],
+      ["lxc.net.0.type = veth\nlxc.net.0.ipv4.gateway = auto\n", /:2:\d+: error\[NS241\]: lxc\.net\.0\.ipv4\.gateway: `auto`/],
+      [
+        "lxc.uts.name = as\nlxc.net.0.type = veth\nlxc.net.0.name = touch\nlxc.net.0.veth.pair = x;exec\n",
+        /:4:23: error\[NS240\]: lxc\.net\.0\.veth\.pair: `x;exec`/,
+      ],
+      ["lxc.net.0.type = veth\nlxc.net.0.name = e#x\nlxc.net.0.link = br0\n", /:2:18: error\[NS240\]: lxc\.net\.0\.name: `e#x`/],
+      ['lxc.net.0.type = veth\nlxc.net.0.name = a"b\\c>d\n', /:2:18: error\[NS240\]: lxc\.net\.0\.name: `a"b\\c>d` .* '"'/],
+      ["lxc.net.0.type = veth\nlxc.net.0.name = \u001b]0;pwned\u0007eth0\r\n", /:2:18: error\[NS240\]: lxc\.net\.0\.name: `\\x1b\]0;pwned\\x07eth0`/],
     ];
     for (const [text, re] of cases) {
       const imp = await nsnetImport("lxc", scriptFile("c1.conf", text));
-      expect(imp.code, text).toBe(1);
+      expect(imp.code, text).toBe(2);
+      expect(imp.out, text).toBe("");
       expect(imp.err).toMatch(re);
+      expect(imp.err, text).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
+      expect(imp.err, text).not.toMatch(/\n\s+at |internal error/);
     }
   });
+
+  it("a file path with a newline puts nothing but an escaped comment into the script", async () => {
+    const dir = scriptFile("x", "").replace(/\/x$/, "");
+    const f = join(dir, "web\nns pwn < run in pwn touch /tmp/PWNED >.conf");
+    writeFileSync(f, "lxc.uts.name = web\nlxc.net.0.type = veth\nlxc.net.0.flags = up\n");
+    const imp = await nsnetImport("lxc", f);
+    expect(imp.code, imp.err).toBe(0);
+    expect(imp.out.split("\n")[0]).toContain("web\\x0ans pwn < run in pwn touch /tmp/PWNED >.conf");
+    expect(imp.out.split("\n").slice(1).join("\n")).toBe("ns web < veth as eth0 >\n");
+  });
+
+  it("attaches to a bridge someone else made (lxc-net's lxcbr0): up enslaves the veth, down leaves the bridge (issue 20 item 5)", async () => {
+    const config =
+      "lxc.uts.name = web\nlxc.net.0.type = veth\nlxc.net.0.link = lxcbr0\nlxc.net.0.flags = up\nlxc.net.0.name = eth0\nlxc.net.0.veth.pair = vethweb\nlxc.net.0.ipv4.address = 192.0.2.50/24\nlxc.net.0.ipv4.gateway = 192.0.2.1\n";
+    const imp = await nsnetImport("lxc", scriptFile("config", config));
+    expect(imp.code, imp.err).toBe(0);
+    await checkAndFmt(imp.out);
+    expect(imp.out).toContain("bridge lxcbr0 existing\n");
+    const web = scriptFile("web.nsnet", imp.out);
+    const base = scriptFile("base.nsnet", "# nothing: the bridge is made by hand below, as lxc-net makes it\n");
+    const link = (dev: string) => ({ run: ["ip", "-d", "-j", "link", "show", "dev", dev] });
+    const r = await inSandbox(base, [
+      { run: ["ip", "link", "add", "lxcbr0", "type", "bridge"] },
+      { run: ["ip", "addr", "add", "192.0.2.1/24", "dev", "lxcbr0"] },
+      { run: ["ip", "link", "set", "lxcbr0", "up"] },
+      link("lxcbr0"),
+      nsnet("up", web, "--project", "web"),
+      { dump: "up" },
+      { run: ["ip", "netns", "exec", "web", "ping", "-n", "-c1", "-W2", "192.0.2.1"] },
+      nsnet("down", web, "--project", "web"),
+      { dump: "down" },
+      link("lxcbr0"),
+    ]);
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(
+      r.runs.slice(0, 3).every((x) => x.status === 0),
+      JSON.stringify(r.runs),
+    ).toBe(true);
+    const up = r.runs[4]!;
+    expect(up.status, up.stderr).toBe(0);
+    const host = r.dumps.up!.places.host!;
+    expect(host.links.find((l) => l.name === "vethweb")).toMatchObject({ kind: "veth", master: "lxcbr0", up: true });
+    expect(host.links.find((l) => l.name === "lxcbr0")?.alias ?? "").toBe(""); // never marked as nsnet's
+    expect(r.runs[5]!.status, r.runs[5]!.stderr).toBe(0); // the container reaches LXC's gateway
+    expect(r.runs[6]!.status, r.runs[6]!.stderr).toBe(0);
+    const after = r.dumps.down!.places.host!;
+    expect(after.links.map((l) => l.name)).toContain("lxcbr0");
+    expect(after.links.map((l) => l.name)).not.toContain("vethweb");
+    expect(after.addrs.filter((a) => a.startsWith("lxcbr0 "))).toEqual(["lxcbr0 192.0.2.1/24"]); // LXC's own address stays
+    const [before, still] = [JSON.parse(r.runs[3]!.stdout)[0], JSON.parse(r.runs.at(-1)!.stdout)[0]];
+    expect(still.ifindex).toBe(before.ifindex); // the very same bridge, never deleted and made again
+    expect(still.flags).toContain("UP");
+    expect(r.dumps.down!.namespaces).not.toContain("web");
+  }, 240_000);
+
+  it("an imported config runs in `nsnet sandbox` as on its host: the sandbox makes the existing bridge first", async () => {
+    const config = "lxc.uts.name = web\nlxc.net.0.type = veth\nlxc.net.0.link = lxcbr0\nlxc.net.0.flags = up\nlxc.net.0.ipv4.address = 192.0.2.50/24\n";
+    const imp = await nsnetImport("lxc", scriptFile("config", config));
+    expect(imp.code, imp.err).toBe(0);
+    const r = await inSandbox(scriptFile("web.nsnet", imp.out), [{ dump: "s" }]);
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.dumps.s!.places.host!.links.find((l) => l.name === "web_veth0")).toMatchObject({ master: "lxcbr0" });
+  }, 240_000);
 
   it("rebuilds what LXC builds for an old-style config: veth to a bridge with mtu and hwaddr, a macvlan, addresses, the gateway", async () => {
     const imp = await nsnetImport("lxc", scriptFile("web1.conf", LXC_OLD));

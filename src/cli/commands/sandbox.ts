@@ -12,6 +12,7 @@ import { enterSandbox, prepareSandbox, SANDBOX_INNER, type SandboxUplink } from 
 import { projectName } from "../../exec/state-store.js";
 import { entryPath } from "../entry-path.js";
 import { HOST, type AddressedTopology } from "../../model/topology.js";
+import type { Runner as EngineRunner } from "../../exec/runner.js";
 
 /** the sandbox's state root: on the tmpfs it mounts over /run, allocations included */
 export const SANDBOX_STATE_DIR = "/run/nsnet";
@@ -51,6 +52,27 @@ export function simulatedUplinks(t: AddressedTopology): SandboxUplink[] {
     });
 }
 
+/**
+ * Each `bridge NAME existing` is simulated by a bridge made before `up`, without nsnet's mark:
+ * what lxc-net (or libvirt) would have left, so an imported LXC config runs in the sandbox
+ * as it would on its host, and `down` leaves the bridge, as there.
+ */
+export function simulatedBridges(t: AddressedTopology): string[] {
+  return t.devices.filter((d) => d.kind === "bridge" && d.existing && d.ns === HOST).map((d) => d.name);
+}
+
+async function makeBridges(runner: EngineRunner, names: readonly string[]): Promise<void> {
+  for (const name of names) {
+    for (const argv of [
+      ["ip", "link", "add", name, "type", "bridge"],
+      ["ip", "link", "set", name, "up"],
+    ]) {
+      const r = await runner.run(argv);
+      if (r.exitCode !== 0) throw new Error(`sandbox set-up: ${argv.join(" ")}: ${r.stderr.trim() || `exit ${r.exitCode}`}`);
+    }
+  }
+}
+
 /** Inner half: inside the private namespaces — simulate uplinks, apply, run CMD or the REPL. */
 export async function runSandboxInner(inv: Invocation): Promise<number> {
   if (inv.command !== SANDBOX_INNER) throw new UsageError("internal command");
@@ -64,6 +86,7 @@ export async function runSandboxInner(inv: Invocation): Promise<number> {
     return EXIT.checkErrors;
   }
   await prepareSandbox(opts.runner, simulatedUplinks(compiled.addressed));
+  await makeBridges(opts.runner, simulatedBridges(compiled.addressed));
   const r = await up(compiled, opts);
   if (!global.json) printDiagnostics(r.diagnostics, compiled.sources, global);
   const code = reportUp(r, { global }, file);
