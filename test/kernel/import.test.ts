@@ -156,11 +156,11 @@ describe("nsnet import lxc", () => {
 
   it("a file path with a newline puts nothing but an escaped comment into the script", async () => {
     const dir = scriptFile("x", "").replace(/\/x$/, "");
-    const f = join(dir, "web\nns pwn < run in pwn touch /tmp/PWNED >.conf");
+    const f = join(dir, "web\nns pwn < run in pwn touch PWNED >.conf");
     writeFileSync(f, "lxc.uts.name = web\nlxc.net.0.type = veth\nlxc.net.0.flags = up\n");
     const imp = await nsnetImport("lxc", f);
     expect(imp.code, imp.err).toBe(0);
-    expect(imp.out.split("\n")[0]).toContain("web\\x0ans pwn < run in pwn touch /tmp/PWNED >.conf");
+    expect(imp.out.split("\n")[0]).toContain("web\\x0ans pwn < run in pwn touch PWNED >.conf");
     expect(imp.out.split("\n").slice(1).join("\n")).toBe("ns web < veth as eth0 >\n");
   });
 
