@@ -1,6 +1,7 @@
 import type { AddressedTopology } from "../model/topology.js";
 import type { LiveState } from "../model/live.js";
 import { primaryAddress } from "../model/addresses.js";
+import { containsAddress, parseCidr } from "../ipam/cidr.js";
 
 /**
  * Each namespace's primary address (the one rule: src/model/addresses.ts) from the
@@ -33,4 +34,23 @@ export function stripPrefix(cidr: string): string {
 /** Every argument that is exactly a namespace name becomes that namespace's address. */
 export function substituteNames(argv: readonly string[], primary: ReadonlyMap<string, string>): string[] {
   return argv.map((a) => primary.get(a) ?? a);
+}
+
+/**
+ * The address `from` should ping `to` at: one of `to`'s addresses on a subnet `from` has
+ * an address on (the shared segment — a router is pinged at its address on the
+ * pinger's own segment, the one that is its gateway), else `to`'s primary address.
+ * IPv4 before IPv6, as for the primary address.
+ */
+export function addressFor(topo: AddressedTopology | undefined, from: string, to: string, primary: ReadonlyMap<string, string>): string | undefined {
+  const parsed = (ns: string) =>
+    (topo?.resolved ?? [])
+      .filter((r) => r.ns === ns && r.dev !== "lo")
+      .flatMap((r) => {
+        const c = parseCidr(r.cidr);
+        return c ? [{ text: stripPrefix(r.cidr), c }] : [];
+      });
+  const mine = parsed(from);
+  const shared = parsed(to).filter(({ c: t }) => mine.some(({ c: m }) => containsAddress(m, t.family, t.addr)));
+  return (shared.find((x) => !x.text.includes(":")) ?? shared[0])?.text ?? primary.get(to);
 }

@@ -12,7 +12,7 @@ import { readScriptFile, ScriptFileError } from "../expand/fs-loader.js";
 import type { ReplEngine, PingResult } from "./engine-port.js";
 import type { AllocationSnapshot } from "../ipam/snapshot.js";
 import { classifyInput } from "./input.js";
-import { primaryAddresses, substituteNames } from "./addresses.js";
+import { addressFor, primaryAddresses, substituteNames } from "./addresses.js";
 import { cellKey, formatMatrix, summarizeProbes } from "./matrix.js";
 import { addrsView, graphView, linksView, nodesView } from "./views.js";
 import { commandOnNodeHabit } from "./habits.js";
@@ -631,7 +631,9 @@ export class ReplCore {
       return "ok";
     }
     const primary = primaryAddresses(this.compiled?.addressed);
-    const pairs = names.flatMap((from) => names.filter((to) => to !== from).map((to) => ({ from, to, addr: primary.get(to) })));
+    const topo = this.compiled?.addressed;
+    // each pair at the address on the segment they share (h3 pings its gateway r1 there)
+    const pairs = names.flatMap((from) => names.filter((to) => to !== from).map((to) => ({ from, to, addr: addressFor(topo, from, to, primary) })));
     const results = await this.probe(pairs);
     this.io.out(formatMatrix(names, results));
     this.io.out(`${summarizeProbes(results)}\n`);

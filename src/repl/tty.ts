@@ -5,6 +5,7 @@ import type { ReplCore } from "./core.js";
 import type { ReplEngine } from "./engine-port.js";
 import { LineAssembler } from "./input.js";
 import { complete } from "./completion.js";
+import { HistoryFile } from "./history.js";
 
 export const PROMPT = "nsnet> ";
 export const CONTINUATION = "...> ";
@@ -39,6 +40,9 @@ export function handOverTerminal(engine: ReplEngine, pause: () => void, resume: 
 export function runInteractive(core: ReplCore, isIncomplete: (t: string) => boolean, out: NodeJS.WriteStream = process.stdout): Promise<void> {
   const assembler = new LineAssembler(isIncomplete);
   let queue: Promise<unknown> = Promise.resolve();
+  const file = historyPath();
+  // our own writer, not server.setupHistory: see history.ts for how node's garbles the file
+  const history = file ? HistoryFile.open(file) : null;
   return new Promise((resolve) => {
     const server = repl.start({
       prompt: PROMPT,
@@ -50,6 +54,7 @@ export function runInteractive(core: ReplCore, isIncomplete: (t: string) => bool
       preview: false,
       completer: (line: string) => complete(line, core.completionContext()),
       eval: (cmd, _context, _file, callback) => {
+        history?.add(cmd.replace(/\n$/, ""));
         const piece = assembler.push(cmd.replace(/\n$/, ""));
         if (piece === null) {
           server.setPrompt(CONTINUATION);
@@ -74,6 +79,7 @@ export function runInteractive(core: ReplCore, isIncomplete: (t: string) => bool
             ? {
                 help: "",
                 action: (rest: string) => {
+                  history?.add(`.${key}${rest ? " " + rest : ""}`);
                   assembler.reset();
                   server.setPrompt(PROMPT);
                   queue = queue.then(async () => {
@@ -96,8 +102,7 @@ export function runInteractive(core: ReplCore, isIncomplete: (t: string) => bool
       server.setPrompt(PROMPT);
       server.displayPrompt();
     });
-    const file = historyPath();
-    if (file) server.setupHistory(file, () => {});
+    if (history) (server as unknown as { history: string[] }).history = [...history.entries].reverse();
     server.on("exit", () => resolve());
   });
 }

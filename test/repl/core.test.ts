@@ -402,6 +402,22 @@ describe("ReplCore running things", () => {
     expect(io.outText).toContain("h3       --         --         ·");
     expect(io.outText).toContain("2/6 reachable");
   });
+
+  it("pingall pings a router at its address on the pinger's segment (h3 reaches its gateway r1)", async () => {
+    const { engine, io, repl } = setup();
+    await repl.handle("bridge br0");
+    await repl.handle("bridge br1");
+    await repl.handle("ns r1 < veth to br0; addr 192.0.2.1/24; veth to br1; addr 198.51.100.1/24 >");
+    await repl.handle("ns h1 < veth to br0; addr 192.0.2.10/24 >");
+    await repl.handle("ns h3 < veth to br1; addr 198.51.100.3/24 >");
+    // like the kernel without routes: only addresses on one's own segment answer
+    const seg = (a: string) => a.split(".").slice(0, 3).join(".");
+    const mine: Record<string, string> = { r1: "192.0.2.1 198.51.100.1", h1: "192.0.2.10", h3: "198.51.100.3" };
+    engine.reachable = (from, to) => mine[from]!.split(" ").some((m) => seg(m) === seg(to));
+    await repl.handle("pingall");
+    expect(io.outText).toMatch(/h3 +ok [^ ]+ +-- +·/);
+    expect(io.outText).toMatch(/r1 +· +ok [^ ]+ +ok/);
+  });
 });
 
 describe("ReplCore never dies", () => {

@@ -67,6 +67,35 @@ describe("REPL through a pseudo-terminal (toy kernel)", () => {
     expect(history).toContain("h1: ping -c1 -W1 h2");
   });
 
+  it("two REPLs sharing a history file at once: every line whole, and a third one's Up arrow offers the newest", async () => {
+    const hist = join(tempDir(), "history");
+    const run = (first: number, text: string) =>
+      drive({
+        argv: [process.execPath, main],
+        env: { NSNET_HISTORY: hist },
+        steps: [{ expect: PROMPT }, { send: "", pause: first }, ...line(text), { send: "", pause: 1.5 }, { send: ".exit\r" }, { wait_exit: 10 }],
+      });
+    // both open (and read) the file before either writes: node's writer left the longer tail
+    await Promise.all([run(0.5, "# h1: sysctl -w net.ipv4.ip_forward=1"), run(1.2, "# ping h1 h3")]);
+    const lines = readFileSync(hist, "utf8").split("\n");
+    expect(lines.slice(0, 2)).toEqual(["# h1: sysctl -w net.ipv4.ip_forward=1", "# ping h1 h3"]);
+    expect(lines.filter((l) => l !== "").every((l) => ["# h1: sysctl -w net.ipv4.ip_forward=1", "# ping h1 h3", ".exit"].includes(l))).toBe(true);
+    const r = await drive({
+      argv: [process.execPath, main],
+      env: { NSNET_HISTORY: hist },
+      steps: [
+        { expect: PROMPT },
+        { send: "\u001b[A" },
+        { expect: "\\.exit" },
+        { send: "\u001b[A" },
+        { expect: "# ping h1 h3" },
+        { send: "\u0015.exit\r" },
+        { wait_exit: 10 },
+      ],
+    });
+    expect(r.exit).toBe(0);
+  });
+
   it("Tab completes by context: `veth to la` a bridge, not the pool `lab`; `ns ` the known namespaces only", async () => {
     const r = await drive({
       argv: [process.execPath, main],
