@@ -44,6 +44,7 @@ export interface HelperRun {
 export async function runHelper(runner: Runner, requests: readonly PlaceRequest[], opts: { groups?: number } = {}): Promise<HelperRun> {
   const argv = helperArgv();
   const run: HelperRun = { records: new Map(), notRun: new Set() };
+  if (requests.length === 0) return run;
   if (argv === null) {
     for (const r of requests) run.notRun.add(r.ns);
     return run;

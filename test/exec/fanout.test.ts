@@ -58,6 +58,9 @@ describe("runHelper: one request per namespace, a few processes, records as data
       names(3).map((ns) => ({ ns, ops: [], state: true })),
     );
     expect(few.calls.map((c) => c.argv)).toEqual([["perl", HELPER_MAIN]]);
+    // nothing to ask: no process
+    await runHelper(few, []);
+    expect(few.calls).toHaveLength(1);
     expect(few.calls[0]!.input).toBe("ns c1\nread state\nend\nns c2\nread state\nend\nns c3\nread state\nend\n");
     const many = new FakeHelper((_ns, l) => ({ applied: ops(l) }));
     const run = await runHelper(
