@@ -7,7 +7,7 @@ import { serviceMark } from "../exec/services.js";
 import { readLive } from "../exec/live.js";
 import { recoverLocked } from "../exec/recover.js";
 import { StateStore } from "../exec/state-store.js";
-import { basename, dirname } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { FsAllocationStore, allocationDir } from "../ipam/store-fs.js";
 import { ProjectAllocations } from "../ipam/shared-store.js";
 import type { AllocationStore } from "../ipam/store.js";
@@ -47,7 +47,9 @@ function namespacesOf(t: AddressedTopology, state: ProjectState): string[] {
 export function allocationStore(opts: Pick<EngineOptions, "project" | "stateDir" | "poolFile">): AllocationStore {
   if (opts.poolFile) {
     // a file shared by several projects: the project sees its own owners and the others' as held
-    const shared = new FsAllocationStore(dirname(opts.poolFile), { fileName: basename(opts.poolFile) });
+    // a copy of a corrupt pool file goes to nsnet's own directory, never beside the user's file
+    const corruptDir = join(stateRoots(opts.stateDir).allocations, ".corrupt");
+    const shared = new FsAllocationStore(dirname(opts.poolFile), { fileName: basename(opts.poolFile), corruptDir });
     return new ProjectAllocations(shared, opts.project);
   }
   const root = stateRoots(opts.stateDir).allocations;

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { constants } from "node:fs";
-import { copyFile, lstat, mkdir, open, rename, rm, stat } from "node:fs/promises";
-import { dirname, join } from "node:path";
+import { lstat, mkdir, open, rename, rm, stat } from "node:fs/promises";
+import { basename, dirname, join } from "node:path";
 
 /**
  * Files nsnet keeps between runs (state, journal, lock, allocations, service logs), all
@@ -60,23 +60,61 @@ export async function ensurePrivateDir(dir: string, root?: string): Promise<void
   if (why) throw new UnsafeFileError(`refusing state directory: ${why}`, dir);
 }
 
-const NOFOLLOW_READ = constants.O_RDONLY | constants.O_NOFOLLOW;
+// non-blocking: a FIFO put where a file should be is opened at once (and then refused), never waited on
+const NOFOLLOW_READ = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK;
 
 /**
- * Keep a copy of a file that failed its checks as `FILE.corrupt-<time>` before it is
- * refused (and perhaps replaced): the evidence stays. Resolves to the copy's path, or null
- * when no copy could be made.
+ * Keep a copy of a file that failed its checks as `NAME.corrupt-<time>` before it is
+ * refused (and perhaps replaced): the evidence stays. The copy is the text that was read
+ * (the path is never opened again), written into `dir` — the file's own directory when
+ * that is one of nsnet's private directories, else one of nsnet's (a `--pool-file` lives
+ * wherever the user put it: no copy is ever written beside it). Resolves to the copy's
+ * path, or null when no copy could be made.
  */
-export async function keepCorruptCopy(path: string): Promise<string | null> {
-  const copy = `${path}.corrupt-${new Date().toISOString().replace(/[:.]/g, "-")}`;
-  return copyFile(path, copy).then(
-    () => copy,
-    () => null,
-  );
+export async function keepCorruptCopy(path: string, text: string, dir: string = dirname(path)): Promise<string | null> {
+  const copy = join(dir, `${basename(path)}.corrupt-${new Date().toISOString().replace(/[:.]/g, "-")}`);
+  try {
+    if (dir !== dirname(path)) await ensurePrivateDir(dir);
+    const fh = await open(copy, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
+    try {
+      await fh.writeFile(text);
+    } finally {
+      await fh.close();
+    }
+    return copy;
+  } catch {
+    return null;
+  }
 }
 
-/** The text of a file, or null when it does not exist; a symlink is refused. */
+/** What a path that is not a regular file is, in words. */
+function kindOf(st: { isDirectory(): boolean; isFIFO(): boolean; isCharacterDevice(): boolean; isBlockDevice(): boolean; isSocket(): boolean }): string {
+  if (st.isDirectory()) return "a directory";
+  if (st.isFIFO()) return "a FIFO";
+  if (st.isCharacterDevice()) return "a character device";
+  if (st.isBlockDevice()) return "a block device";
+  if (st.isSocket()) return "a socket";
+  return "not a regular file";
+}
+
+/** Refuses a path that exists and is not a regular file (a symlink included), without
+ *  opening it: opening a device can act (a watchdog starts, a tape rewinds). */
+export async function assertRegularOrAbsent(path: string): Promise<void> {
+  let st;
+  try {
+    st = await lstat(path);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "ENOENT") return;
+    throw e;
+  }
+  if (st.isSymbolicLink()) throw new UnsafeFileError(`${path} is a symbolic link; nsnet does not follow it (remove it)`, path);
+  if (!st.isFile()) throw new UnsafeFileError(`${path} is ${kindOf(st)}, not a regular file; nsnet keeps its files only in regular files`, path);
+}
+
+/** The text of a regular file, or null when it does not exist; a symlink, a FIFO, a device
+ *  or a directory is refused (never waited on, and a device never even opened). */
 export async function readFileNoFollow(path: string): Promise<string | null> {
+  await assertRegularOrAbsent(path);
   let fh;
   try {
     fh = await open(path, NOFOLLOW_READ);
@@ -87,6 +125,9 @@ export async function readFileNoFollow(path: string): Promise<string | null> {
     throw e;
   }
   try {
+    // what was opened, not what lstat saw a moment before
+    const st = await fh.stat();
+    if (!st.isFile()) throw new UnsafeFileError(`${path} is ${kindOf(st)}, not a regular file; nsnet keeps its files only in regular files`, path);
     return await fh.readFile("utf8");
   } finally {
     await fh.close();

@@ -96,7 +96,7 @@ export class StateStore {
   /** The project's state; an absent file is an empty state, a corrupt one a CorruptStateError. */
   async readState(): Promise<ProjectState> {
     const text = await this.readText(this.statePath);
-    return text === null ? emptyProjectState(this.project) : this.checked(this.statePath, () => readStateJson(parseJson(text), this.project));
+    return text === null ? emptyProjectState(this.project) : this.checked(this.statePath, text, () => readStateJson(parseJson(text), this.project));
   }
 
   async writeState(s: ProjectState): Promise<void> {
@@ -105,7 +105,7 @@ export class StateStore {
 
   async readJournal(): Promise<ExecJournal | null> {
     const text = await this.readText(this.journalPath);
-    return text === null ? null : this.checked(this.journalPath, () => readJournalJson(parseJson(text), this.project));
+    return text === null ? null : this.checked(this.journalPath, text, () => readJournalJson(parseJson(text), this.project));
   }
 
   async writeJournal(j: ExecJournal): Promise<void> {
@@ -122,13 +122,13 @@ export class StateStore {
    * falls back to the kernel's marks, may then write a fresh one without losing the evidence.
    * A file of a newer nsnet is valid for it: refused, and not copied.
    */
-  private async checked<T>(path: string, read: () => T): Promise<T> {
+  private async checked<T>(path: string, text: string, read: () => T): Promise<T> {
     try {
       return read();
     } catch (e) {
       if (e instanceof NewerVersionError) throw new StateError(`${path}: ${e.message}; not touched`);
       if (!(e instanceof SchemaError)) throw e;
-      const kept = await keepCorruptCopy(path);
+      const kept = await keepCorruptCopy(path, text);
       throw new CorruptStateError(`${path}: ${e.message}${kept ? `; a copy was kept as ${kept}` : ""}`, kept);
     }
   }

@@ -14,7 +14,7 @@
  */
 import { join } from "node:path";
 import { readSnapshot, emptySnapshot, type AllocationSnapshot } from "./snapshot.js";
-import { ensurePrivateDir, keepCorruptCopy, readFileNoFollow, writeFileDurable } from "../exec/durable.js";
+import { assertRegularOrAbsent, ensurePrivateDir, keepCorruptCopy, readFileNoFollow, writeFileDurable } from "../exec/durable.js";
 import { acquirePidLock } from "../exec/pid-lock.js";
 import type { AllocationStore } from "./store.js";
 
@@ -46,6 +46,8 @@ export interface FsStoreOptions {
   root?: string;
   /** the snapshot's file name in `dir` (default allocations.json; its lock is NAME.lock) */
   fileName?: string;
+  /** where a copy of a corrupt snapshot goes, when `dir` is not nsnet's own (a --pool-file) */
+  corruptDir?: string;
 }
 
 const SNAPSHOT = "allocations.json";
@@ -77,16 +79,16 @@ export class FsAllocationStore implements AllocationStore {
     try {
       json = JSON.parse(text);
     } catch (e) {
-      throw await this.corrupt(`is not valid JSON (${(e as Error).message})`);
+      throw await this.corrupt(`is not valid JSON (${(e as Error).message})`, text);
     }
     const snapshot = readSnapshot(json);
-    if (typeof snapshot === "string") throw await this.corrupt(`is not an allocation snapshot: ${snapshot}`);
+    if (typeof snapshot === "string") throw await this.corrupt(`is not an allocation snapshot: ${snapshot}`, text);
     return snapshot;
   }
 
   /** Refuse a corrupt file, keeping a copy: starting afresh may renumber, so it is the user's call. */
-  private async corrupt(problem: string): Promise<AllocationStoreError> {
-    const copy = await keepCorruptCopy(this.file);
+  private async corrupt(problem: string, text: string): Promise<AllocationStoreError> {
+    const copy = await keepCorruptCopy(this.file, text, this.options.corruptDir ?? this.dir);
     const kept = copy ? `; a copy was kept as ${copy}` : "";
     return new AllocationStoreError(`${this.file} ${problem}${kept}; remove it to start afresh (addresses may then change)`, this.file);
   }
@@ -103,9 +105,15 @@ export class FsAllocationStore implements AllocationStore {
     });
   }
 
-  /** Run `fn` holding the lock; the lock is released however `fn` ends. */
+  /** Run `fn` holding the lock; the lock is released however `fn` ends. A snapshot that is
+   *  not a regular file is refused first: no lock is made beside a FIFO or a device. */
   async withLock<T>(fn: () => Promise<T>): Promise<T> {
     await this.ensureDir();
+    try {
+      await assertRegularOrAbsent(this.file);
+    } catch (e) {
+      throw new AllocationStoreError((e as Error).message, this.file);
+    }
     let release: () => Promise<void>;
     try {
       release = await acquirePidLock(this.lockFile, {
@@ -133,6 +141,8 @@ export class FsAllocationStore implements AllocationStore {
 
   private async write(snapshot: AllocationSnapshot): Promise<void> {
     try {
+      // the rename would replace whatever is there: only ever a regular file
+      await assertRegularOrAbsent(this.file);
       await writeFileDurable(this.file, JSON.stringify(snapshot, null, 2) + "\n");
     } catch (e) {
       throw new AllocationStoreError(`cannot write ${this.file}: ${(e as Error).message}`, this.file);
