@@ -9,9 +9,17 @@ import { expectGolden } from "../golden.js";
 
 const here = import.meta.url;
 
+/** The routing checks' warnings (NS334, NS336–NS343) describe the network, not the source:
+ *  show prints a live mistake faithfully (mixedLive routes via gateways nobody has). */
+const routingWarning = (code: string) => /^NS3(3[4-9]|4[0-3])$/.test(code) && code !== "NS335";
+
 function compileClean(text: string) {
   const c = compileText(text, "show.nsnet");
-  expect(c.diagnostics.map((d) => `${d.code} ${d.span.start.line}:${d.span.start.column} ${d.message}`)).toEqual([]);
+  expect(
+    c.diagnostics
+      .filter((d) => !(d.severity === "warning" && routingWarning(d.code)))
+      .map((d) => `${d.code} ${d.span.start.line}:${d.span.start.column} ${d.message}`),
+  ).toEqual([]);
   return c.addressed!;
 }
 
