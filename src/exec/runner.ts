@@ -51,11 +51,21 @@ export interface Runner {
    *  runner without it (the tests' fakes) gets `sysctl -w` argv instead. Rejects with
    *  sysctl's own words. */
   writeHostSysctl?(key: string, value: string): Promise<void>;
+  /** Start a child whose output arrives line by line while nsnet goes on (the REPL's
+   *  `capture`); stdin is closed. `stop()` ends it (SIGTERM) and resolves to its exit code. */
+  stream?(argv: readonly string[], onLine: (line: string, fromStderr: boolean) => void): Streaming;
+}
+
+export interface Streaming {
+  pid: number | undefined;
+  /** resolves when the child has exited (by itself or stopped) */
+  done: Promise<number>;
+  stop(): Promise<number>;
 }
 
 /** Programs nsnet may start. Anything else is refused (user commands go through `ip netns exec`).
  *  `bash` is the sandbox's default shell, `ping` the probes' tool. */
-const ALLOWED = new Set(["ip", "nft", "unshare", "mount", "nsenter", "sysctl", "node", "ping", "bash", "perl", process.execPath]);
+const ALLOWED = new Set(["ip", "nft", "unshare", "mount", "nsenter", "sysctl", "node", "ping", "bash", "perl", "tcpdump", process.execPath]);
 
 // docs/architecture.md §8 name rules live in one place; the runner applies them once more as the last
 // gate before execve.
@@ -87,6 +97,10 @@ export function assertSafeArgv(argv: readonly string[], userCommand = false, use
   }
   if (argv[0] === "ip") assertSafeIpArgv(argv);
   if (argv[0] === "nsenter") assertSafeNsenterArgv(argv);
+  // the REPL's `capture` on the host: the filter after `--`, none of it an option
+  if (argv[0] === "tcpdump" && (!argv.includes("--") || argv.slice(argv.indexOf("--") + 1).some((a) => a.startsWith("-")))) {
+    throw new UnsafeArgumentError(`unexpected tcpdump arguments: ${JSON.stringify(argv.slice(1))}`);
+  }
 }
 
 /** nsnet enters a namespace with exactly one option, `--net=PATH`, then `--`; an `ip` after
@@ -193,6 +207,41 @@ export class ProcessRunner implements Runner {
     // A child killed by a signal exits as a shell reports it: 128 + the signal's number.
     const bySignal = r.signal ? 128 + (constants.signals[r.signal as NodeJS.Signals] ?? 0) : undefined;
     return { exitCode: typeof r.exitCode === "number" ? r.exitCode : (bySignal ?? 1), stdout: "", stderr: r.failed && !r.exitCode ? String(r.message) : "" };
+  }
+
+  stream(argv: readonly string[], onLine: (line: string, fromStderr: boolean) => void): Streaming {
+    assertSafeArgv(argv);
+    if (this.verbose) this.verbose(`+ ${argv.map(quoteForDisplay).join(" ")} &`);
+    const [file, ...args] = argv;
+    const child = spawn(file!, args, { stdio: ["ignore", "pipe", "pipe"], env: childEnv(undefined), shell: false });
+    for (const [s, isErr] of [
+      [child.stdout!, false],
+      [child.stderr!, true],
+    ] as const) {
+      let rest = "";
+      s.setEncoding("utf8");
+      s.on("data", (t: string) => {
+        const lines = (rest + t).split("\n");
+        rest = lines.pop()!;
+        for (const l of lines) onLine(l, isErr);
+      });
+      s.on("end", () => rest && onLine(rest, isErr));
+    }
+    const done = new Promise<number>((resolve) => {
+      child.once("error", (e) => {
+        onLine(e.message, true);
+        resolve(127);
+      });
+      child.once("close", (code, signal) => resolve(typeof code === "number" ? code : 128 + (signal ? (constants.signals[signal] ?? 0) : 0)));
+    });
+    return {
+      pid: child.pid,
+      done,
+      stop: () => {
+        if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
+        return done;
+      },
+    };
   }
 
   async writeHostSysctl(key: string, value: string): Promise<void> {

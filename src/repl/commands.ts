@@ -33,6 +33,12 @@ export const DOT_COMMANDS: readonly DotCommand[] = [
   { name: "undo", usage: ".undo", help: "drop the last statement or .load, and remove what it built", run: (r) => r.undo() },
   { name: "save", usage: ".save FILE", help: "write the session as a canonical script", run: (r, a) => r.save(a) },
   { name: "load", usage: ".load FILE", help: "apply a script into the session, then run its expects", run: (r, a) => r.load(a) },
+  {
+    name: "capture",
+    usage: ".capture [off [NS:IF]]",
+    help: "list the running captures, or stop them (capture NS:IF [FILTER…] starts one)",
+    run: (r, a) => r.captureCommand(a),
+  },
   { name: "down", usage: ".down", help: "remove everything the session built", run: (r) => r.down() },
   { name: "pingall", usage: ".pingall", help: "same as pingall", run: (r) => r.pingall() },
   { name: "exit", aliases: ["quit"], usage: ".exit  .quit", help: "leave (Ctrl-D too)", run: (r) => r.exit() },
@@ -56,6 +62,7 @@ export function helpText(): string {
                                               the arguments become their addresses
   ping A B                                    one probe each way, as a matrix
   pingall                                     every namespace to every other
+  capture NS:IF [-w F.pcap] [FILTER…]         watch packets (tcpdump) while typing on
   why A B                                     where a ping from A to B, or its reply, is
                                               lost, and the line to change
 Dot-commands:

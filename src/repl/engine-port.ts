@@ -7,6 +7,8 @@ import type { Expectation } from "../model/topology.js";
 import type { SourcePiece } from "./compile-session.js";
 import type { WhyResult } from "../why/index.js";
 import type { AllocationSnapshot } from "../ipam/snapshot.js";
+import type { Streaming } from "../exec/runner.js";
+import type { CaptureRequest } from "./capture.js";
 
 /**
  * Everything the REPL needs from the rest of nsnet, in one narrow interface: the REPL is a
@@ -44,6 +46,11 @@ export interface ReplEngine {
   /** `why A B` for each pair, over the kernel's state read once (src/engine/why.ts);
    *  without it the REPL walks the session as compiled */
   why?(compiled: Compiled, pairs: readonly (readonly [string, string])[]): Promise<(WhyResult | string)[]>;
+  /** `host: CMD` runs here: only inside `nsnet sandbox`, whose host is the sandbox's own */
+  hostCommands?: boolean;
+  /** `capture NS:IF …`: tcpdump in NS, its lines arriving while the prompt stays; a
+   *  string says why it cannot start (tcpdump missing) */
+  capture?(req: CaptureRequest, onLine: (line: string, fromStderr: boolean) => void): Streaming | string;
   /** one ICMP probe (`ping -c1 -W1`) from a namespace to an address */
   ping(fromNs: string, toAddr: string): Promise<PingResult>;
 }

@@ -10,6 +10,7 @@ export type ReplInput =
   | { kind: "ping"; a: string; b: string }
   | { kind: "pingall" }
   | { kind: "why"; a: string; b: string }
+  | { kind: "capture"; rest: string }
   | { kind: "statement"; text: string }
   | { kind: "invalid"; message: string };
 
@@ -31,6 +32,7 @@ export function classifyInput(text: string): ReplInput {
     if (!m) return { kind: "invalid", message: "usage: exec NS CMD…" };
     return execInput(m[1]!, m[2]!);
   }
+  if (words[0] === "capture" && !t.includes("\n")) return { kind: "capture", rest: t.slice("capture".length) };
   if (words[0] === "pingall" && words.length === 1) return { kind: "pingall" };
   if (words[0] === "ping" && !t.includes("\n")) {
     if (words.length !== 3) return { kind: "invalid", message: "usage: ping A B (namespaces or addresses)" };

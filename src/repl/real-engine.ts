@@ -12,11 +12,15 @@ import { parsePing } from "./ping-output.js";
 import { compileSession, formatScript } from "./compile-session.js";
 import { liveForWhy } from "../engine/why.js";
 import { netFromTopology, why } from "../why/index.js";
+import { captureArgv } from "./capture.js";
+import { missingToolMessage } from "./tools.js";
 
 export interface RealEngineOptions {
   /** commands run with the terminal attached (a TTY session); else their output is
    *  captured and printed, and they read nothing (piped input stays the REPL's) */
   interactiveExec: boolean;
+  /** inside `nsnet sandbox`: `host: CMD` runs in the sandbox's own namespaces */
+  hostCommands?: boolean;
   out?: (text: string) => void;
   err?: (text: string) => void;
 }
@@ -55,10 +59,24 @@ export async function realEngine(opts: EngineOptions, r: RealEngineOptions): Pro
     down: (session) => down(opts, session ? { compiled: () => session } : {}),
     live: () => readLive(opts.runner),
     show: (namespaces) => showLive(opts.runner, { namespaces: [...namespaces] }),
+    hostCommands: r.hostCommands === true,
+    capture(req, onLine) {
+      const missing = missingToolMessage("tcpdump");
+      if (missing) return missing;
+      if (!opts.runner.stream) return "this runner cannot stream a command's output";
+      return opts.runner.stream(captureArgv(req, req.ns === "host"), onLine);
+    },
     async exec(ns, argv) {
-      const full = ["ip", "netns", "exec", ns, ...argv];
-      if (r.interactiveExec) return (await opts.runner.run(full, { interactive: true })).exitCode;
-      const res = await opts.runner.run(full);
+      const missing = missingToolMessage(argv[0] ?? "");
+      if (missing) {
+        err(`${missing}\n`);
+        return 127;
+      }
+      // `host: CMD` (only when hostCommands: the sandbox's host) is the user's own command
+      const host = ns === "host";
+      const full = host ? [...argv] : ["ip", "netns", "exec", ns, ...argv];
+      if (r.interactiveExec) return (await opts.runner.run(full, { interactive: true, userCommand: host })).exitCode;
+      const res = await opts.runner.run(full, { userCommand: host });
       if (res.stdout) out(res.stdout);
       if (res.stderr) err(res.stderr);
       return res.exitCode;

@@ -14,7 +14,7 @@ import { runPiped } from "../../repl/pipe.js";
  * which has just applied FILE and run its expects) adopts it without doing that again.
  * Piped, the exit status is that of the most serious failure (src/repl/outcome.ts).
  */
-export async function runRepl(inv: Invocation, how: { alreadyApplied?: boolean } = {}): Promise<number> {
+export async function runRepl(inv: Invocation, how: { alreadyApplied?: boolean; sandboxed?: boolean } = {}): Promise<number> {
   if (inv.args.length > 1) throw new UsageError("at most one FILE");
   // A FILE that cannot be read is a usage error (exit 2) as for every other command, said
   // before the REPL starts (`.load` inside the session would make it a refused input, 1).
@@ -30,7 +30,7 @@ export async function runRepl(inv: Invocation, how: { alreadyApplied?: boolean }
   }
   const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY);
   const opts = engineOptions(inv.global, inv.args[0], { progress: false });
-  let engine = await realEngine(opts, { interactiveExec: interactive });
+  let engine = await realEngine(opts, { interactiveExec: interactive, hostCommands: how.sandboxed === true });
   if (interactive) {
     engine = handOverTerminal(
       engine,
@@ -55,10 +55,15 @@ export async function runRepl(inv: Invocation, how: { alreadyApplied?: boolean }
     else await core.handle(`.load ${file}`);
     if (core.exitStatus !== EXIT.ok && core.exitStatus !== EXIT.expectFailed && !interactive) return core.exitStatus;
   }
-  if (interactive) {
-    if (!inv.global.quiet) process.stdout.write("nsnet REPL — .help for commands, Ctrl-D to leave\n");
-    await runInteractive(core, (t) => engine.isIncomplete(t));
-    return EXIT.ok;
+  try {
+    if (interactive) {
+      if (!inv.global.quiet) process.stdout.write("nsnet REPL — .help for commands, Ctrl-D to leave\n");
+      await runInteractive(core, (t) => engine.isIncomplete(t));
+      return EXIT.ok;
+    }
+    return await runPiped(core, (t) => engine.isIncomplete(t));
+  } finally {
+    // a capture's tcpdump is our child: it ends with the session
+    await core.stopCaptures();
   }
-  return runPiped(core, (t) => engine.isIncomplete(t));
 }

@@ -97,7 +97,7 @@ export async function runSandboxInner(inv: Invocation): Promise<number> {
       cmdCode = (await opts.runner.run(inv.rest, { interactive: true, userCommand: true })).exitCode;
     } else {
       const { runRepl } = await import("./repl.js");
-      cmdCode = await runRepl({ ...inv, command: "repl", args: [file], rest: [], global }, { alreadyApplied: true });
+      cmdCode = await runRepl({ ...inv, command: "repl", args: [file], rest: [], global }, { alreadyApplied: true, sandboxed: true });
     }
   } finally {
     // Services (`run in`) would keep the sandbox's namespaces alive after we exit: stop
