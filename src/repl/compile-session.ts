@@ -43,15 +43,9 @@ function parsePiece(p: SourcePiece): ParseResult {
  * positions of their own files; `use` is resolved from the file a piece came from.
  */
 export function compileSession(pieces: readonly SourcePiece[], opts: Omit<CompileOptions, "load"> = {}): CompiledWithAllocations {
-  const body: Statement[] = [];
-  const diagnostics: Diagnostic[] = [];
+  const { body, diagnostics } = sessionStatements(pieces);
   // The pieces' own texts are the caller's to show (it knows whole files and streams).
   const sources = new Map<string, string>();
-  for (const p of pieces) {
-    const r = parsePiece(p);
-    body.push(...r.script.body);
-    diagnostics.push(...r.diagnostics);
-  }
   const used = new Map<string, string>();
   const load = makeFsLoader((t, f) => {
     used.set(f, t);
@@ -61,6 +55,58 @@ export function compileSession(pieces: readonly SourcePiece[], opts: Omit<Compil
   const c = compileParsed({ script, diagnostics }, SESSION_FILE, sources, { ...opts, load });
   for (const [f, t] of used) if (!c.sources.has(f)) c.sources.set(f, t);
   return c;
+}
+
+/** `ns NAME` written as one literal word (no `$i`): the only kind an input can amend */
+function literalNs(st: Statement): string | undefined {
+  if (st.type !== "Ns" || st.name.parts.length !== 1) return undefined;
+  const part = st.name.parts[0]!;
+  return part.kind === "text" ? part.text : undefined;
+}
+
+/**
+ * The session's statements in order, where a top-level `ns NAME < … >` of a later input,
+ * for a namespace an earlier input declared, amends that one: its body is appended to the
+ * earlier block (a copy — the cached parse of the earlier piece stays as it was, so `.undo`
+ * of the amendment compiles the block as before). Within one input a second `ns NAME` is
+ * still NS307. `amended[i]` names the namespaces piece i amended.
+ */
+export function sessionStatements(pieces: readonly SourcePiece[]): { body: Statement[]; diagnostics: Diagnostic[]; amended: string[][] } {
+  const body: Statement[] = [];
+  const diagnostics: Diagnostic[] = [];
+  const amended: string[][] = [];
+  const declared = new Map<string, number>(); // name → index in body
+  for (const p of pieces) {
+    const r = parsePiece(p);
+    diagnostics.push(...r.diagnostics);
+    const mine: string[] = [];
+    const here = new Map<string, number>();
+    for (const st of r.script.body) {
+      const name = literalNs(st);
+      const at = name === undefined ? undefined : declared.get(name);
+      if (name !== undefined && at !== undefined && !here.has(name)) {
+        const earlier = body[at] as Extract<Statement, { type: "Ns" }>;
+        const added = (st as Extract<Statement, { type: "Ns" }>).body ?? [];
+        body[at] = { ...earlier, body: [...(earlier.body ?? []), ...added] };
+        mine.push(name);
+        continue;
+      }
+      if (name !== undefined && !declared.has(name)) here.set(name, body.length);
+      body.push(st);
+    }
+    for (const [n, i] of here) declared.set(n, i);
+    amended.push(mine);
+  }
+  return { body, diagnostics, amended };
+}
+
+/** The session as one canonical script when an input amended an earlier block (the blocks
+ *  merged, so it loads again without NS307); undefined when none did. Comments are not kept
+ *  in that case: the formatter places them by position, and the pieces' positions interleave. */
+export function amendedScript(pieces: readonly SourcePiece[]): string | undefined {
+  const s = sessionStatements(pieces);
+  if (!s.amended.some((a) => a.length) || hasErrors(s.diagnostics)) return undefined;
+  return format({ type: "Script", body: s.body, span: noSpan(SESSION_FILE) });
 }
 
 /** How many top-level statements a text holds (`.save` reports it). */

@@ -18,7 +18,7 @@ import { addrsView, graphView, linksView, nodesView } from "./views.js";
 import { commandOnNodeHabit } from "./habits.js";
 import type { CompletionContext } from "./completion.js";
 import { commandWords, findCommand, helpText } from "./commands.js";
-import { countStatements, type SourcePiece } from "./compile-session.js";
+import { amendedScript, countStatements, sessionStatements, type SourcePiece } from "./compile-session.js";
 import { EXIT_STATUS, outcomeOf, worse, type Outcome } from "./outcome.js";
 import { explainPairs, reasonLines, whyText } from "./why.js";
 import type { Streaming } from "../exec/runner.js";
@@ -202,6 +202,10 @@ export class ReplCore {
       this.io.err(`${this.paint("dim", "nothing changed")}\n`);
       return "refused";
     }
+    // `ns h1 < route … >` for an h1 already there amends it (compile-session.ts): one input,
+    // so one transaction, and one `.undo` puts the block back as it was
+    const amends = sessionStatements(pieces.map((e) => e.piece)).amended.at(-1) ?? [];
+    if (amends.length) this.io.out(`amending ${amends.map((n) => `ns ${n}`).join(", ")} (.undo takes it back)\n`);
     if (this.dry) {
       this.stagedEntries.push(entry);
       this.compiled = compiled;
@@ -496,8 +500,11 @@ export class ReplCore {
     const plan = await this.engine.plan(compiled);
     this.render(plan.diagnostics, compiled);
     if (!plan.ops.length) this.io.out("nothing to do\n");
-    for (const op of plan.ops) this.io.out(`  ${op.index}. [${op.phase}] ${op.summary}\n`);
-    if (plan.ops.length) this.io.out(`${plural(plan.ops.length, "op")}\n`);
+    // the ownership marks (alias nsnet:PROJECT) only with `.verbose on`, as `plan --verbose`
+    const marks = this.verbose ? 0 : plan.ops.filter((op) => op.effect.k === "alias").length;
+    for (const op of plan.ops) if (this.verbose || op.effect.k !== "alias") this.io.out(`  ${op.index}. [${op.phase}] ${op.summary}\n`);
+    if (plan.ops.length)
+      this.io.out(`${plural(plan.ops.length, "op")}${marks ? ` (${marks} ownership mark${marks === 1 ? "" : "s"} not listed; .verbose on lists them)` : ""}\n`);
     return outcomeOf(!hasErrors(plan.diagnostics));
   }
 
@@ -570,6 +577,9 @@ export class ReplCore {
 
   /** The accepted session as a canonical script (staged statements are not applied, so not saved). */
   sessionScript(file: string): string {
+    // an amended block is saved merged: two `ns h1` would not load again (NS307)
+    const merged = amendedScript(this.entries.map((e) => e.piece));
+    if (merged !== undefined) return merged;
     const text = this.accepted.join("\n");
     if (!text.trim()) return "";
     const f = this.engine.format(text + "\n", file);

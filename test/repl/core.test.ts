@@ -420,6 +420,46 @@ describe("ReplCore running things", () => {
   });
 });
 
+describe("ReplCore: editing what is built", () => {
+  it("`ns h1 < route … >` after h1 exists amends it in one transaction; .undo restores exactly what was before", async () => {
+    const { engine, io, repl } = setup();
+    await repl.handle("bridge br0");
+    await repl.handle("ns h1 < veth to br0; addr 192.0.2.10/24 >");
+    const before = structuredClone(engine.live_);
+    expect(await repl.handle("ns h1 < route default via 192.0.2.1 >")).toBe(true);
+    expect(io.errText).not.toContain("NS307");
+    expect(io.outText).toContain("amending ns h1 (.undo takes it back)\nok: 1 op in 1 ms\n");
+    expect(engine.live_.routes.filter((r) => r.ns === "h1" && r.dst === "default")).toHaveLength(1);
+    // saved merged: the file loads again without NS307
+    const file = join(mkdtempSync(join(tmpdir(), "nsnet-repl-")), "lab.nsnet");
+    expect(await repl.handle(`.save ${file}`)).toBe(true);
+    const saved = readFileSync(file, "utf8");
+    expect(saved.match(/^ns h1/gm)).toHaveLength(1);
+    expect(saved).toContain("route default via 192.0.2.1");
+    const again = setup();
+    expect(await again.repl.handle(`.load ${file}`)).toBe(true);
+    expect(await repl.handle(".undo")).toBe(true);
+    expect(io.outText).toContain("undone: `ns h1 < route default via 192.0.2.1 >`");
+    expect(engine.live_).toEqual(before);
+    // a second ns h1 inside one input is still declared twice
+    expect(await repl.handle("ns h2\nns h2")).toBe(false);
+    expect(io.errText).toContain("NS307");
+  });
+
+  it(".plan lists the ownership marks only with .verbose on", async () => {
+    const { io, repl } = setup();
+    await repl.handle(".dry on");
+    await repl.handle("bridge br0");
+    await repl.handle("ns h1 < veth to br0; addr 192.0.2.10/24 >");
+    await repl.handle(".plan");
+    expect(io.outText).not.toContain("mark ");
+    expect(io.outText).toMatch(/\d+ ops \(\d+ ownership marks not listed; \.verbose on lists them\)/);
+    await repl.handle(".verbose on");
+    await repl.handle(".plan");
+    expect(io.outText).toContain("as nsnet's");
+  });
+});
+
 describe("ReplCore never dies", () => {
   it("any input resolves to true or false, and the session stays usable", async () => {
     const fc = await import("fast-check");
