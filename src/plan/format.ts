@@ -2,6 +2,7 @@ import { HOST } from "../model/topology.js";
 import type { Op } from "./op.js";
 import type { Effect } from "./effect.js";
 import { render } from "./render.js";
+import { whyOp } from "./why-op.js";
 
 /**
  * `nsnet plan` output. text: one line per op under its phase, with where it came from;
@@ -10,9 +11,17 @@ import { render } from "./render.js";
  */
 export interface FormatOptions {
   format: "text" | "json" | "sh";
-  /** text: add each op's summary and inverse; sh: add the summary as a comment */
+  /** text: add each op's summary, why it is needed and its inverse; sh: add the summary as a comment */
   explain?: boolean;
+  /** text with explain: a `why:` line under an op the kernel's behaviour explains (`plan --explain`) */
+  reasons?: boolean;
+  /** text: false leaves the ownership marks (alias ops) out of the listing — `plan` without
+   *  --verbose; they are applied and counted either way. Default true (every op). */
+  listMarks?: boolean;
 }
+
+/** An ownership mark: nsnet's own bookkeeping on each link it makes (`alias nsnet:PROJECT`). */
+export const isOwnershipMark = (op: Op): boolean => op.effect.k === "alias";
 
 const where = (op: Op): string => (op.span ? `${op.span.file}:${op.span.start.line}` : "");
 
@@ -53,11 +62,15 @@ function undoText(op: Op): string {
   return "none (the value before is unknown)";
 }
 
-function text(ops: readonly Op[], explain: boolean): string {
+function text(ops: readonly Op[], explain: boolean, opts: FormatOptions): string {
+  const listMarks = opts.listMarks ?? true;
   if (ops.length === 0) return "nothing to do (0 ops)\n";
   const lines: string[] = [];
   let phase = "";
+  // the marks keep their numbers (NSNET_FAIL_AT and messages count them) but not their lines
+  const hidden = listMarks ? 0 : ops.filter(isOwnershipMark).length;
   for (const op of ops) {
+    if (!listMarks && isOwnershipMark(op)) continue;
     if (op.phase !== phase) {
       phase = op.phase;
       lines.push(`${phase}:`);
@@ -67,10 +80,13 @@ function text(ops: readonly Op[], explain: boolean): string {
     lines.push(`  ${String(op.index).padStart(3)}  ${place}: ${body}${where(op) ? `    # ${where(op)}` : ""}`);
     if (explain) {
       lines.push(`         ${op.summary}`);
+      const why = opts.reasons ? whyOp(op.effect) : null;
+      if (why) lines.push(`         why: ${why}`);
       lines.push(`         undo: ${undoText(op)}`);
     }
   }
-  lines.push(`${ops.length} op${ops.length === 1 ? "" : "s"}`);
+  const marks = hidden ? ` (${hidden} of them ownership mark${hidden === 1 ? "" : "s"}, not listed; --verbose lists them)` : "";
+  lines.push(`${ops.length} op${ops.length === 1 ? "" : "s"}${marks}`);
   return `${lines.join("\n")}\n`;
 }
 
@@ -95,6 +111,6 @@ export function formatPlan(ops: readonly Op[], opts: FormatOptions): string {
     case "sh":
       return sh(ops, opts.explain ?? false);
     default:
-      return text(ops, opts.explain ?? false);
+      return text(ops, opts.explain ?? false, opts);
   }
 }

@@ -31,7 +31,9 @@ export async function runPlan(inv: Invocation): Promise<number> {
   const diags = [...compiled.diagnostics, ...planned.diagnostics];
   printDiagnostics(diags, compiled.sources, { ...inv.global, json: false });
   if (hasErrors(planned.diagnostics)) return EXIT.checkErrors;
-  process.stdout.write(formatPlan(planned.ops, { format: format as "text" | "sh" | "json", explain: inv.flags.explain === true }));
+  process.stdout.write(
+    formatPlan(planned.ops, { format: format as "text" | "sh" | "json", explain: inv.flags.explain === true, reasons: true, listMarks: inv.global.verbose }),
+  );
   if (format === "text" && planned.ops.length === 0) say(inv.global, "nothing to do: the kernel already matches the script (0 ops)");
   return EXIT.ok;
 }
@@ -51,7 +53,7 @@ function planOfflineCommand(inv: Invocation, file: string, format: Format): numb
   const planned = planOffline(compiled.addressed, project);
   printDiagnostics([...compiled.diagnostics, ...planned.diagnostics], compiled.sources, { ...inv.global, json: false });
   if (hasErrors(planned.diagnostics)) return EXIT.checkErrors;
-  process.stdout.write(formatPlan(planned.ops, { format, explain: inv.flags.explain === true }));
+  process.stdout.write(formatPlan(planned.ops, { format, explain: inv.flags.explain === true, reasons: true, listMarks: inv.global.verbose }));
   if (format === "text") say(inv.global, "(--offline: on an empty machine with the script's uplinks; nothing on this one was read)");
   return EXIT.ok;
 }
