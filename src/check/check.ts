@@ -21,6 +21,7 @@ import { partitionGroups, partitionReplaced } from "./validators/partition.js";
 import { poolDeclaration } from "./validators/pools.js";
 import { portmapDuplicates, portmapShape } from "./validators/portmap.js";
 import { proxyArp } from "./validators/proxyarp.js";
+import { proxyArpMissing } from "./validators/proxyarp-missing.js";
 import { routeDuplicates, routeKernel } from "./validators/route-kernel.js";
 import { routeShape } from "./validators/routes.js";
 import { subnetOverlap } from "./validators/subnet-overlap.js";
@@ -45,6 +46,7 @@ export function defaultRegistry(): ValidationRegistry {
     .registerWhole(routeDuplicates)
     .registerWhole(gateways)
     .register("proxyArps", proxyArp)
+    .registerWhole(proxyArpMissing)
     .register("neighProxies", neighProxy)
     .register("nats", natRule)
     .registerWhole(natDirection)

@@ -261,6 +261,12 @@ export const cases: Case[] = [
       "ns isp < veth as e0 peer r:wan0; addr 203.0.113.1/24 >\nns r < addr 203.0.113.2/24 on wan0; route default via 203.0.113.1; veth as lan0; addr 192.0.2.1/24; nat from wan0 to lan0 >\n",
     fix: (t, d) => t.replace("nat from wan0 to lan0", snippet(d, "nat from ")),
   },
+  {
+    name: "NS344: publish the address on the uplink",
+    code: "NS344",
+    script: "uplink eth0\nhost < addr 192.0.2.2/24 on eth0; route default via 192.0.2.1 >\nns c2 < veth pair; addr 192.0.2.11/24 >\n",
+    fix: addWhereSaid,
+  },
   // the checker's older hints and suggestions that name a fix
   { name: "NS301: declare the namespace", code: "NS301", script: "ns web < veth peer db >\n", fix: (t, d) => `${t}${snippet(d, "ns ")}\n` },
   {

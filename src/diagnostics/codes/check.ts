@@ -322,4 +322,12 @@ export const checkCodes = [
     example:
       "ns isp < veth as e0 peer r:wan0; addr 203.0.113.1/24 >\nns r < addr 203.0.113.2/24 on wan0; route default via 203.0.113.1; veth as lan0; addr 192.0.2.1/24; nat from wan0 to lan0 >",
   },
+  {
+    code: "NS344",
+    severity: "warning",
+    message: "{addr} in `{ns}` is in the subnet of uplink `{uplink}` but not on its link, and nothing publishes it there",
+    explanation:
+      "An address of the LAN on a veth to the host is reachable from the LAN only if the host answers ARP for it on the uplink and routes it down the veth: `proxyarp on UPLINK` (the routed-veth recipe) does both.",
+    example: "uplink eth0\nhost < addr 192.0.2.2/24 on eth0; route default via 192.0.2.1 >\nns c2 < veth pair; addr 192.0.2.11/24 >",
+  },
 ] as const satisfies readonly CodeInfo[];
