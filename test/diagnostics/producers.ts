@@ -8,6 +8,9 @@ import { TopoBuilder } from "../check/topo-builder.js";
 import { auto, pool, topo } from "../ipam/build.js";
 import { whyCodes } from "../../src/diagnostics/codes/why.js";
 import { whyOfExample } from "../why/example.js";
+import { importCodes } from "../../src/diagnostics/codes/import.js";
+import { importLxc } from "../../src/import/lxc.js";
+import { ImportError } from "../../src/import/errors.js";
 
 /**
  * Codes that no script shows through check and plan (pipeline.ts), each with the real
@@ -73,4 +76,19 @@ export const PRODUCERS: Record<string, { why: string; run: () => Diagnostic[] }>
   // NS6xx: `nsnet why` (src/why), never the check pipeline; each from its catalog example's
   // first `expect A reaches B`, walked by why (test/why/catalog.test.ts)
   ...Object.fromEntries(whyCodes.map((c) => [c.code, { why: "found by `nsnet why`, not by check", run: () => whyOfExample(c.example) }])),
+  // NS24x: `nsnet import` (src/import), about a config file; each from its catalog example,
+  // an LXC config, imported as `nsnet import lxc` does
+  ...Object.fromEntries(importCodes.map((c) => [c.code, { why: "found by `nsnet import` in a config, not in a script", run: () => importedLxc(c.example) }])),
 };
+
+/** What `nsnet import lxc` reports for a config: its refusal as the diagnostic it prints. */
+function importedLxc(config: string): Diagnostic[] {
+  const text = `${config}\n`;
+  try {
+    importLxc(text, "config", { fallbackName: "c" });
+    return [];
+  } catch (e) {
+    if (!(e instanceof ImportError)) throw e;
+    return [e.toDiagnostic("config", text).diagnostic];
+  }
+}

@@ -7,6 +7,7 @@ import { renderDiagnostics } from "../../src/diagnostics/render.js";
 import { compileText } from "../../src/engine/compile.js";
 import { formatSource } from "../../src/fmt/format.js";
 import { parse } from "../../src/syntax/parse.js";
+import { importCodes } from "../../src/diagnostics/codes/import.js";
 
 /**
  * The importers (issue 19 items 3–4, issue 20 items 5–6): the script is built as a tree and
@@ -198,5 +199,14 @@ describe("import cni", () => {
     clean(`${out}pods(c1, "eth0")\n`);
     const broken = JSON.stringify({ cniVersion: "1.1.0", name: "pods", type: "nsnet", container: "veth as $ifname > exec host touch /x" });
     expect(refusal(() => importCni(broken, "p.conf"), broken, "p.conf")).toMatchObject({ code: "NS242", key: "container" });
+  });
+});
+
+describe("the importers' codes", () => {
+  it("each catalog example (an LXC config) gives its own code through `import lxc`", () => {
+    for (const c of importCodes) {
+      const text = `${c.example}\n`;
+      expect(refusal(() => lxc(text), text).code, c.example).toBe(c.code);
+    }
   });
 });

@@ -12,7 +12,7 @@ export const importCodes = [
     message: "{key}: {value} is not a valid {what}: {reason}",
     explanation:
       "A name from the config is outside the one allowlist of name characters (letters, digits, '_', '.', '-'), or otherwise not one nsnet could give a namespace or an interface; nothing is translated.",
-    example: "lxc.net.0.name = e#x",
+    example: "lxc.net.0.type = veth\nlxc.net.0.name = e#x",
   },
   {
     code: "NS241",
@@ -20,7 +20,7 @@ export const importCodes = [
     message: "{key}: {reason}",
     explanation:
       "The config asks for something nsnet cannot express (an unknown key, a type or mode it has no statement for); the import stops rather than leave it out.",
-    example: "lxc.net.0.script.up = /bin/true",
+    example: "lxc.net.0.type = veth\nlxc.net.0.script.up = /bin/true",
   },
   {
     code: "NS242",
