@@ -3,7 +3,7 @@ import { primaryAddress } from "../model/addresses.js";
 import type { LiveState } from "../model/live.js";
 import { HOST, type AddressedTopology } from "../model/topology.js";
 import { ipOf, ipText } from "./lookup.js";
-import { netFromTopology, overlayLive, SANDBOX_LAN, type Net } from "./net.js";
+import { netFromTopology, overlayLive, type Net } from "./net.js";
 import { walk, type WhyResult } from "./walk.js";
 
 export type { WhyResult, Leg, Hop } from "./walk.js";
@@ -21,9 +21,9 @@ export function resolveEnds(t: AddressedTopology, net: Net, a: string, b: string
   const addr = ipOf(b);
   if (addr && !b.includes("/")) return { from: a, to: b, dst: ipText(addr) };
   if (!known(b)) return `no namespace or address ${visible(b)}`;
-  const primary = b === SANDBOX_LAN ? net.addrs.find((x) => x.place === b)?.cidr.split("/")[0] : primaryAddress(t, b);
-  const fallback = net.addrs.find((x) => x.place === b && x.dev !== "lo")?.cidr.split("/")[0];
-  const dst = primary ?? fallback;
+  // a namespace the script does not declare (the sandbox's lan): its first address not on lo
+  const declared = t.namespaces.some((n) => n.name === b) ? primaryAddress(t, b) : undefined;
+  const dst = declared ?? net.addrs.find((x) => x.place === b && x.dev !== "lo" && ipOf(x.cidr)?.family === 4)?.cidr.split("/")[0];
   if (!dst) return `${visible(b)} has no address to send to`;
   return { from: a, to: b, dst };
 }

@@ -240,7 +240,9 @@ export function overlayLive(model: Net, live: LiveState): Net {
   const spanOf = <T extends { place: string; span?: Span }>(list: T[], match: (x: T) => boolean) => list.find(match)?.span;
   const links: NetLink[] = live.links.map((l) => {
     const m = model.links.find((x) => x.place === l.ns && x.name === l.name);
-    const out: NetLink = { place: l.ns, name: l.name, kind: l.kind || m?.kind || "", up: l.up };
+    // an uplink stays one (the kernel shows what it is made of: a veth in the sandbox)
+    const kind = m?.kind === "uplink" ? "uplink" : l.kind || m?.kind || "";
+    const out: NetLink = { place: l.ns, name: l.name, kind, up: l.up };
     if (m?.peer && present.has(m.peer.place)) out.peer = m.peer;
     if (l.master) out.master = l.master;
     if (m?.parent) out.parent = m.parent;
