@@ -11,7 +11,7 @@ import type { PlanResult } from "./types.js";
  * `nsnet plan --offline`: what `up` would do on an empty machine — the one a fresh
  * `nsnet sandbox` starts from — without reading this one (no kernel, no state, no root).
  * The empty machine has a loopback, the host devices the script says exist (its uplinks,
- * devices it moves in) and nothing else: no namespace, address, route or earlier run. Of
+ * its `bridge NAME existing`, devices it moves in) and nothing else: no namespace, address, route or earlier run. Of
  * the host sysctls the script wants, forwarding and proxy ARP/NDP read 0, as in any fresh
  * network namespace; any other value is unknown (planned, with NS592: `down` could not
  * restore it). Addresses are allocated as on a machine that never ran the script. Pure.
@@ -19,14 +19,15 @@ import type { PlanResult } from "./types.js";
 export function emptyMachine(t: AddressedTopology): LiveState {
   const live = emptyLiveState();
   const names = new Set<string>();
-  const add = (name: string) => {
+  const add = (name: string, kind = "") => {
     if (names.has(name)) return;
     names.add(name);
-    live.links.push({ ns: HOST, name, ifindex: live.links.length + 1, kind: name === "lo" ? "loopback" : "", up: true });
+    live.links.push({ ns: HOST, name, ifindex: live.links.length + 1, kind: name === "lo" ? "loopback" : kind, up: true });
   };
   add("lo");
   for (const d of t.devices) {
     if (d.kind === "uplink" && d.ns === HOST) add(d.name);
+    else if (d.kind === "bridge" && d.existing && d.ns === HOST) add(d.name, "bridge");
     else if (d.kind === "moved" && d.from.ns === HOST) add(d.from.name);
   }
   const fresh: Record<string, string> = {};

@@ -1,6 +1,7 @@
 import { describe, it, expect } from "vitest";
 import { fileURLToPath } from "node:url";
 import { compileFile } from "../../src/cli/compile-file.js";
+import { compileText } from "../../src/engine/compile.js";
 import { emptyMachine, planOffline } from "../../src/engine/offline.js";
 import { HOST } from "../../src/model/topology.js";
 
@@ -28,5 +29,17 @@ describe("the empty machine of `plan --offline`", () => {
     expect(lines).toContain("answer ARP/NDP for 1.1.128.3 on eth0");
     expect(lines).toContain("route for proxied namespaces: net.ipv4.ip_forward=1");
     expect(p.ops.length).toBe(16);
+  });
+
+  it("has the script's existing bridges too: an imported LXC config plans its ports, never the bridge", () => {
+    const t = compileText("bridge lxcbr0 existing\nns web < veth to lxcbr0; addr 10.0.3.50/24 >\n", "web.nsnet").addressed!;
+    expect(emptyMachine(t).links.map((l) => [l.name, l.kind])).toEqual([
+      ["lo", "loopback"],
+      ["lxcbr0", "bridge"],
+    ]);
+    const p = planOffline(t, "web");
+    expect(p.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+    expect(p.ops.map((o) => o.text)).toContain("link set web_veth0 master lxcbr0");
+    expect(p.ops.some((o) => o.text.startsWith("link add lxcbr0"))).toBe(false);
   });
 });
