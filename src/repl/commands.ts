@@ -65,6 +65,10 @@ export function helpText(): string {
   capture NS:IF [-w F.pcap] [FILTER…]         watch packets (tcpdump) while typing on
   why A B                                     where a ping from A to B, or its reply, is
                                               lost, and the line to change
+  link A B down|up                            both ends of the link between A and B (namespaces,
+                                              NS:IF, host or a bridge) down or up, as a change
+                                              to the session; ns NAME < … > for an existing
+                                              namespace amends it (.undo takes it back)
 Dot-commands:
 ` +
     DOT_COMMANDS.map((c) => `  ${c.usage.padEnd(width)}${c.help}\n`).join("") +

@@ -21,6 +21,7 @@ import { commandWords, findCommand, helpText } from "./commands.js";
 import { amendedScript, countStatements, sessionStatements, type SourcePiece } from "./compile-session.js";
 import { EXIT_STATUS, outcomeOf, worse, type Outcome } from "./outcome.js";
 import { explainPairs, reasonLines, whyText } from "./why.js";
+import { linkStatement } from "./link.js";
 import type { Streaming } from "../exec/runner.js";
 import { captureLabel, parseCapture } from "./capture.js";
 import { existingNonFile } from "./capture-file.js";
@@ -162,6 +163,8 @@ export class ReplCore {
         return this.pingall();
       case "why":
         return this.why(input.a, input.b);
+      case "link":
+        return this.link(input.a, input.b, input.state);
       case "capture":
         return this.capture(input.rest);
       case "statement":
@@ -739,6 +742,19 @@ export class ReplCore {
       results,
     );
     return outcomeOf([...results.values()].every((r) => r.ok));
+  }
+
+  /** `link A B down|up`: the statements that set both ends of their veth (src/repl/link.ts),
+   *  entered as if typed — they amend the namespaces' blocks, so `up`, `.save` and `.undo`
+   *  treat them as any other change. */
+  private async link(a: string, b: string, state: "up" | "down"): Promise<Outcome> {
+    const text = linkStatement(this.topology(), a, b, state);
+    if (typeof text !== "string") {
+      this.io.err(`${this.paint("error", "error")}: ${text.error}\n`);
+      return "refused";
+    }
+    this.io.out(`${this.paint("dim", text.split("\n").join("; "))}\n`);
+    return this.statement(this.pieceOf(text, undefined));
   }
 
   /** `why A B`: the path walked, and the first place a ping or its reply is lost. */

@@ -10,6 +10,7 @@ export type ReplInput =
   | { kind: "ping"; a: string; b: string }
   | { kind: "pingall" }
   | { kind: "why"; a: string; b: string }
+  | { kind: "link"; a: string; b: string; state: "up" | "down" }
   | { kind: "capture"; rest: string }
   | { kind: "statement"; text: string }
   | { kind: "invalid"; message: string };
@@ -37,6 +38,12 @@ export function classifyInput(text: string): ReplInput {
   if (words[0] === "ping" && !t.includes("\n")) {
     if (words.length !== 3) return { kind: "invalid", message: "usage: ping A B (namespaces or addresses)" };
     return { kind: "ping", a: words[1]!, b: words[2]! };
+  }
+  // `link A B down|up` (Mininet's); the language has no `link` statement
+  if (words[0] === "link" && !t.includes("\n")) {
+    if (words.length !== 4 || (words[3] !== "up" && words[3] !== "down"))
+      return { kind: "invalid", message: "usage: link A B down|up (namespaces, NS:IF, host or a bridge)" };
+    return { kind: "link", a: words[1]!, b: words[2]!, state: words[3] };
   }
   if (words[0] === "why" && !t.includes("\n")) {
     if (words.length !== 3) return { kind: "invalid", message: "usage: why A B (a namespace, then a namespace or an address)" };

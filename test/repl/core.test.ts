@@ -446,6 +446,33 @@ describe("ReplCore: editing what is built", () => {
     expect(io.errText).toContain("NS307");
   });
 
+  it("`link A B down|up` (Mininet's) sets both ends of their veth through the session: applied, saved, undone", async () => {
+    const { engine, io, repl } = setup();
+    await repl.handle("ns r1");
+    await repl.handle("ns h1 < veth peer r1:eth1; addr 192.0.2.10/24 >");
+    await repl.handle("bridge br0");
+    await repl.handle("ns h2 < veth to br0; addr 198.51.100.2/24 >");
+    const state = (ns: string, name: string) => engine.live_.links.find((l) => l.ns === ns && l.name === name)?.up;
+    expect(await repl.handle("link h1 r1 down"), io.errText + io.outText).toBe(true);
+    expect(io.outText).toContain("ns h1 < down eth0 >; ns r1 < down eth1 >\namending ns h1, ns r1 (.undo takes it back)\nok: 2 ops");
+    expect([state("h1", "eth0"), state("r1", "eth1")]).toEqual([false, false]);
+    const file = join(mkdtempSync(join(tmpdir(), "nsnet-repl-")), "lab.nsnet");
+    await repl.handle(`.save ${file}`);
+    expect(readFileSync(file, "utf8")).toMatch(/ns h1 <[^>]*down eth0/);
+    expect(await repl.handle("link r1 h1 up")).toBe(true);
+    expect([state("h1", "eth0"), state("r1", "eth1")]).toEqual([true, true]);
+    expect(await repl.handle(".undo")).toBe(true);
+    expect([state("h1", "eth0"), state("r1", "eth1")]).toEqual([false, false]);
+    // a bridge stands for its ports; the host end goes down too
+    expect(await repl.handle("link br0 h2 down")).toBe(true);
+    expect(io.outText).toContain("ns h2 < down eth0 >; host < down h2_veth0 >");
+    expect([state("h2", "eth0"), state("host", "h2_veth0")]).toEqual([false, false]);
+    expect(await repl.handle("link h1 h2 down")).toBe(false);
+    expect(io.errText).toContain("no link between h1 and h2");
+    expect(await repl.handle("link h1 r1 sideways")).toBe(false);
+    expect(io.errText).toContain("usage: link A B down|up");
+  });
+
   it(".plan lists the ownership marks only with .verbose on", async () => {
     const { io, repl } = setup();
     await repl.handle(".dry on");
