@@ -108,6 +108,19 @@ export async function sweepMarked(
   return { undone: steps.length - left.length, skipped, left, notes };
 }
 
+/**
+ * Whether the kernel shows anything marked as the project's (a link or a namespace's lo with
+ * its alias, a service with its NSNET_SERVICE, its host nft table): what `down` of a project
+ * with no state directory asks before it makes one — with nothing marked there is nothing
+ * to do, and nothing is written.
+ */
+export async function anyMarked(runner: Runner, project: string): Promise<boolean> {
+  const mark = ownerAlias(project);
+  if ((await readLive(runner)).links.some((l) => l.alias === mark)) return true;
+  if ((await findMarkedServices(project)).length > 0) return true;
+  return (await hostTable(runner, project)) !== null;
+}
+
 /** The project's nft table in the host, if one exists ("inet nsnet_x"). */
 async function hostTable(runner: Runner, project: string): Promise<string | null> {
   const r = await runner.run(["nft", "list", "tables"]);

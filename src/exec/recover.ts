@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from "node:util";
 import type { NetnsIdentity, ProjectState, ServiceRecord } from "../model/state.js";
 import { emptyProjectState, opKey } from "../model/state.js";
 import type { Op } from "../plan/op.js";
@@ -10,7 +11,7 @@ import { undoStepFor } from "./execute.js";
 import { describeService, stopService } from "./services.js";
 import { createdNamespaces, deletedNamespaces, identitiesOf, undoVerdict, type Owner } from "./ownership.js";
 import { sameNetns } from "./proc.js";
-import { sweepMarked } from "./marks.js";
+import { anyMarked, sweepMarked } from "./marks.js";
 import { vouchSteps, type PlanSource } from "./vouch.js";
 import { HOST } from "../model/topology.js";
 
@@ -157,6 +158,10 @@ export async function recoverLocked(runner: Runner, store: StateStore, plan: Pla
  */
 export async function downProject(runner: Runner, opts: RecoverOptions): Promise<UndoReport> {
   const store = new StateStore(opts.project, opts.stateDir ?? DEFAULT_STATE_ROOT);
+  // A project never applied (or long gone) with nothing marked in the kernel: nothing to do,
+  // and nothing is written — not even the project's directory and lock.
+  const existed = await store.exists();
+  if (!existed && !(await anyMarked(runner, store.project))) return { undone: 0, skipped: [], left: [] };
   const release = await store.lock(opts);
   try {
     // A corrupt state or journal (a copy is kept) leaves the kernel's marks to go by: what
@@ -174,6 +179,7 @@ export async function downProject(runner: Runner, opts: RecoverOptions): Promise
       corrupt.push(e.problem);
       return emptyProjectState(store.project);
     });
+    const before = structuredClone(state);
     const ops = [...state.applied].reverse().map((op) => ({ op, confirmed: true }));
     const live = await readLive(runner, { namespaces: placesToRead(ops) });
     // Services first: a process inside a namespace would keep it alive after `netns del`.
@@ -197,7 +203,8 @@ export async function downProject(runner: Runner, opts: RecoverOptions): Promise
     state.applied = state.applied.filter((o) => leftKeys.has(opKey(o)) || createdNamespaces([o]).some((n) => kept.has(n)));
     state.namespaces = pick(state.namespaces ?? {}, kept);
     if (state.applied.length === 0) state.sysctlOriginals = {};
-    await store.writeState(state);
+    // a state that said nothing and still says nothing is not written again
+    if (!isDeepStrictEqual(state, before) || corrupt.length > 0 || rec !== null) await store.writeState(state);
     return {
       undone: report.undone + (rec?.undone ?? 0) + sweep.undone,
       skipped: [...(rec?.skipped ?? []), ...report.skipped, ...sweep.skipped],

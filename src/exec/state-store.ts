@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { rm } from "node:fs/promises";
+import { lstat, rm } from "node:fs/promises";
 import { basename, extname, join, resolve } from "node:path";
 import { isDeepStrictEqual } from "node:util";
 import { inverseOf } from "../plan/inverse.js";
@@ -86,6 +86,17 @@ export class StateStore {
   /** where a service's output goes (opened append-only, never through a symlink) */
   logPath(opIndex: number): string {
     return join(this.dir, `service-${opIndex}.log`);
+  }
+
+  /** Whether the project has a directory at all (a read-only question: nothing is made). */
+  async exists(): Promise<boolean> {
+    return lstat(this.dir).then(
+      () => true,
+      (e: NodeJS.ErrnoException) => {
+        if (e.code === "ENOENT") return false;
+        throw new StateError(`cannot read ${this.dir}: ${e.message}`);
+      },
+    );
   }
 
   /** The project directory, made private (0700) or refused when unsafe. */
