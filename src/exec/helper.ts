@@ -13,9 +13,10 @@ export const HELPER_DIR = fileURLToPath(new URL("../../helper/", import.meta.url
 export const HELPER_MAIN = join(HELPER_DIR, "nsnet-helper.pl");
 
 let perl: boolean | undefined;
-/** Whether `perl` is on PATH (perl-base is essential on Debian; elsewhere it may be missing). */
+/** Whether `perl` is on PATH (perl-base is essential on Debian; elsewhere it may be missing);
+ *  without a PATH (`env -i`), where execvp looks then. */
 export function perlOnPath(): boolean {
-  perl ??= (process.env.PATH ?? "").split(delimiter).some((d) => d !== "" && existsSync(join(d, "perl")));
+  perl ??= (process.env.PATH ?? "/bin:/usr/bin").split(delimiter).some((d) => d !== "" && existsSync(join(d, "perl")));
   return perl;
 }
 
