@@ -31,7 +31,7 @@ export const DOT_COMMANDS: readonly DotCommand[] = [
   { name: "plan", usage: ".plan", help: "what applying the staged statements would do", run: (r) => r.plan() },
   { name: "apply", usage: ".apply", help: "apply the staged statements", run: (r) => r.apply() },
   { name: "undo", usage: ".undo", help: "drop the last statement or .load, and remove what it built", run: (r) => r.undo() },
-  { name: "save", usage: ".save FILE", help: "write the session as a canonical script", run: (r, a) => r.save(a) },
+  { name: "save", usage: ".save [--with-drift] FILE", help: "write the session as a canonical script (warns of live drift)", run: (r, a) => r.save(a) },
   { name: "load", usage: ".load FILE", help: "apply a script into the session, then run its expects", run: (r, a) => r.load(a) },
   {
     name: "capture",

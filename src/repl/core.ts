@@ -22,6 +22,7 @@ import { amendedScript, countStatements, sessionStatements, type SourcePiece } f
 import { EXIT_STATUS, outcomeOf, worse, type Outcome } from "./outcome.js";
 import { explainPairs, reasonLines, whyText } from "./why.js";
 import { linkStatement } from "./link.js";
+import { driftStatements, findDrift, type DriftItem } from "./drift.js";
 import type { Streaming } from "../exec/runner.js";
 import { captureLabel, parseCapture } from "./capture.js";
 import { existingNonFile } from "./capture-file.js";
@@ -589,12 +590,28 @@ export class ReplCore {
     return hasErrors(f.diagnostics) ? text + "\n" : f.output;
   }
 
-  save(file: string): Outcome {
+  /** `.save [--with-drift] FILE`: the session; a fresh live read first, and a warning when
+   *  the session's namespaces hold addresses or routes it does not say (typed by hand) —
+   *  `--with-drift` saves them too, as statements amending their blocks. */
+  async save(arg: string): Promise<Outcome> {
+    const words = arg.split(/\s+/).filter(Boolean);
+    const withDrift = words[0] === "--with-drift";
+    const file = withDrift ? words.slice(1).join(" ") : arg;
     if (!file) {
-      this.io.err("usage: .save FILE\n");
+      this.io.err("usage: .save [--with-drift] FILE\n");
       return "refused";
     }
-    const script = this.sessionScript(file);
+    const drift = await this.drift();
+    let script = this.sessionScript(file);
+    if (drift.length && withDrift) {
+      const piece: SourcePiece = { text: driftStatements(drift), file: "<drift>", line: 1, column: 1 };
+      script = amendedScript([...this.entries.map((e) => e.piece), piece]) ?? script;
+    } else if (drift.length) {
+      this.io.err(
+        `${this.paint("error", "warning")}: live state has drifted from the session; not saved:\n${drift.map((d) => `  ${d.text}\n`).join("")}` +
+          `  (.save --with-drift ${file} saves them too; .show ${[...new Set(drift.map((d) => d.ns))].join(" ")} shows the namespaces as they are)\n`,
+      );
+    }
     try {
       writeFileSync(file, script);
     } catch (e) {
@@ -605,6 +622,14 @@ export class ReplCore {
     const note = this.stagedEntries.length ? ` (${this.stagedEntries.length} staged not saved)` : "";
     this.io.out(`saved ${plural(n, "statement")} to ${file}${note}\n`);
     return "ok";
+  }
+
+  /** what a fresh live read shows in the session's namespaces that the session does not say */
+  private async drift(): Promise<DriftItem[]> {
+    const topo = this.compiled?.addressed;
+    if (!topo) return [];
+    const live = await this.readLive().catch(() => undefined);
+    return live ? findDrift(topo, live) : [];
   }
 
   /** `.load FILE`: the file is one input of the session (one `.undo` removes all of it). */

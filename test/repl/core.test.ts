@@ -473,6 +473,36 @@ describe("ReplCore: editing what is built", () => {
     expect(io.errText).toContain("usage: link A B down|up");
   });
 
+  it(".save warns of live drift (a hand-typed route or address) and --with-drift saves it into the blocks", async () => {
+    const { engine, io, repl } = setup();
+    await repl.handle("bridge br0");
+    await repl.handle("ns h1 < veth to br0; addr 192.0.2.10/24 >");
+    const dir = mkdtempSync(join(tmpdir(), "nsnet-repl-"));
+    expect(await repl.handle(`.save ${join(dir, "clean.nsnet")}`)).toBe(true);
+    expect(io.errText).toBe("");
+    // what `h1: ip route add 198.51.100.0/24 via 192.0.2.1` and `ip addr add` leave behind
+    engine.live_.routes.push({ ns: "h1", dst: "198.51.100.0/24", via: "192.0.2.1", dev: "eth0", family: 4, proto: "boot" });
+    engine.live_.routes.push({ ns: "h1", dst: "192.0.2.0/24", dev: "eth0", family: 4, proto: "kernel", scope: "link" });
+    engine.live_.addrs.push({ ns: "h1", dev: "eth0", cidr: "192.0.2.99/24" }, { ns: "h1", dev: "eth0", cidr: "fe80::1/64" });
+    const plain = join(dir, "plain.nsnet");
+    expect(await repl.handle(`.save ${plain}`)).toBe(true);
+    expect(io.errText).toContain(
+      "warning: live state has drifted from the session; not saved:\n  h1: address 192.0.2.99/24 on eth0\n  h1: route 198.51.100.0/24 via 192.0.2.1\n",
+    );
+    expect(io.errText).toContain(`(.save --with-drift ${plain} saves them too; .show h1 shows the namespaces as they are)`);
+    expect(readFileSync(plain, "utf8")).not.toContain("198.51.100.0/24");
+    const drift = join(dir, "drift.nsnet");
+    expect(await repl.handle(`.save --with-drift ${drift}`)).toBe(true);
+    const saved = readFileSync(drift, "utf8");
+    expect(saved.match(/^ns h1/gm)).toHaveLength(1);
+    expect(saved).toContain("route 198.51.100.0/24 via 192.0.2.1");
+    expect(saved).toContain("addr 192.0.2.99/24 on eth0");
+    expect(saved).not.toContain("fe80");
+    // the saved file is a session again: it loads and checks
+    const again = setup();
+    expect(await again.repl.handle(`.load ${drift}`), again.io.errText).toBe(true);
+  });
+
   it(".plan lists the ownership marks only with .verbose on", async () => {
     const { io, repl } = setup();
     await repl.handle(".dry on");
