@@ -221,7 +221,8 @@ export async function main(argv: string[]): Promise<number> {
 
 /** Commands that change the kernel or read it from inside namespaces, and nsnet's root-owned
  *  state: said up front without root (src/cli/privilege.ts). `plan --offline` reads nothing. */
-const NEEDS_ROOT = new Set(["up", "apply", "down", "plan", "sandbox", "__sandbox-inner", "repl", "hook"]);
+// `sandbox` is not here: a normal user runs it in a user namespace of its own (rootless)
+const NEEDS_ROOT = new Set(["up", "apply", "down", "plan", "__sandbox-inner", "repl", "hook"]);
 
 function needsRoot(inv: Invocation): boolean {
   return NEEDS_ROOT.has(inv.command) && !(inv.command === "plan" && inv.flags.offline === true);

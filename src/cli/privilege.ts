@@ -29,7 +29,7 @@ function readStatus(): string | undefined {
 export function needsRootMessage(): string {
   return (
     "needs root (CAP_NET_ADMIN): it changes network namespaces, links, addresses and routes, and keeps its state in /run/nsnet and /var/lib/nsnet; run it with sudo.\n" +
-    "Without root: `nsnet check FILE`, `nsnet plan --offline FILE` (what `up` would do on an empty machine), `nsnet fmt FILE`, `nsnet graph FILE`."
+    "Without root: `nsnet check FILE`, `nsnet plan --offline FILE` (what `up` would do on an empty machine), `nsnet sandbox FILE` (in a user namespace of your own), `nsnet fmt FILE`, `nsnet graph FILE`."
   );
 }
 

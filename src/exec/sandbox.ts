@@ -30,9 +30,12 @@ export interface SandboxUplink {
  * own namespace); a pid recorded or signalled inside cannot reach a process outside; and
  * when the inner CLI exits the kernel kills whatever it left running.
  */
-export function sandboxArgv(innerArgs: readonly string[], cliPath: string = process.argv[1] ?? ""): string[] {
+export function sandboxArgv(innerArgs: readonly string[], cliPath: string = process.argv[1] ?? "", rootless: boolean = process.getuid?.() !== 0): string[] {
   return [
     "unshare",
+    // a normal user gets a user namespace of its own, in which it is root: the namespaces
+    // below are then its to configure (README: The sandbox)
+    ...(rootless ? ["--user", "--map-root-user"] : []),
     "--mount",
     "--net",
     "--pid",

@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import type { EngineOptions } from "../engine/types.js";
 import type { CompiledWithAllocations } from "../engine/compile.js";
 import { up, planUp, loadAllocations, unlessStoreChanged } from "../engine/up.js";
@@ -64,6 +65,9 @@ export async function realEngine(opts: EngineOptions, r: RealEngineOptions): Pro
       const missing = missingToolMessage("tcpdump");
       if (missing) return missing;
       if (!opts.runner.stream) return "this runner cannot stream a command's output";
+      if (inUserNamespace()) {
+        return "capture needs a sandbox started as root: tcpdump switches to its own user, which a rootless sandbox's user namespace cannot map (run `sudo nsnet sandbox FILE`)";
+      }
       return opts.runner.stream(captureArgv(req, req.ns === "host"), onLine);
     },
     async exec(ns, argv) {
@@ -95,4 +99,15 @@ export async function realEngine(opts: EngineOptions, r: RealEngineOptions): Pro
       return parsePing(res.exitCode, res.stdout, res.stderr);
     },
   };
+}
+
+/** Root only inside a user namespace of its own (a rootless `nsnet sandbox`): uid 0 here is
+ *  not uid 0 of the machine (/proc/self/uid_map maps fewer than every uid). */
+function inUserNamespace(): boolean {
+  try {
+    const first = readFileSync("/proc/self/uid_map", "utf8").trim().split(/\s+/);
+    return first.length >= 3 && first[2] !== "4294967295";
+  } catch {
+    return false;
+  }
 }
