@@ -32,19 +32,34 @@ export interface RoutingView {
   segmentOf(ns: string, dev: string): string;
   /** masqueraded by some `nat` on its way out, so others never see the address itself */
   natHidden(a: CheckedAddress): boolean;
+  /** the namespace has an interface the script sets down (most have none) */
+  hasDown(ns: string): boolean;
   /** the namespace has a route for ip: connected, declared, or the default a `proxyarp` implies */
   routesTo(ns: string, ip: IpAddress): boolean;
+}
+
+/** A gateway's address: ten thousand routes name the same few, so each text is parsed once
+ *  (the cache is dropped whole when it grows past a few thousand texts). */
+const parsedGateways = new Map<string, IpAddress | null>();
+export function gatewayIp(text: string): IpAddress | null {
+  let ip = parsedGateways.get(text);
+  if (ip === undefined) {
+    if (parsedGateways.size > 4096) parsedGateways.clear();
+    ip = parseIp(text);
+    parsedGateways.set(text, ip);
+  }
+  return ip;
 }
 
 /** IPv4 unless the gateway says otherwise (`route default dev eth0` is IPv4 to `ip`). */
 export function routeFamily(r: Route): Family {
   if (r.dst !== "default") return parsePrefixed(r.dst)?.family ?? 4;
-  return (r.via !== undefined ? parseIp(r.via)?.family : undefined) ?? 4;
+  return (r.via !== undefined ? gatewayIp(r.via)?.family : undefined) ?? 4;
 }
 
 const V4_FORWARD = new Set(["net.ipv4.ip_forward", "net.ipv4.conf.all.forwarding"]);
 const V6_FORWARD = "net.ipv6.conf.all.forwarding";
-const PROXY_ARP = /^net\.ipv4\.conf\.([^.]+)\.proxy_arp$/;
+const PROXY_ARP = /^net\.ipv4\.conf\.(.+)\.proxy_arp$/;
 const on = (value: string): boolean => value.trim() !== "0";
 
 const views = new WeakMap<CheckContext, RoutingView>();
@@ -159,6 +174,8 @@ function build(ctx: CheckContext): RoutingView {
     return { segs, subnets };
   });
 
+  const downIn = lazy(() => new Set(topo.devices.filter((d) => !d.up).map((d) => d.ns)));
+
   const routesByNs = lazy(() => {
     const m = new Map<string, Route[]>();
     for (const r of topo.routes) push(m, r.ns, r);
@@ -181,6 +198,7 @@ function build(ctx: CheckContext): RoutingView {
     l3On,
     interfacesOf,
     segmentOf,
+    hasDown: (ns) => downIn().has(ns),
     natHidden: (a) => {
       const h = hidden();
       return (

@@ -1,9 +1,9 @@
 import { containsAddress, networkAddress } from "../../ipam/cidr.js";
-import { bitsOf, parseIp, type Family, type IpAddress } from "../../ipam/ip.js";
+import { bitsOf, type Family, type IpAddress } from "../../ipam/ip.js";
 import { HOST, type Route } from "../../model/topology.js";
 import { ipText, isLinkLocal6, parsePrefixed, subnetText } from "../cidr.js";
 import type { CheckContext, CheckedAddress } from "../context.js";
-import { routeFamily, routingOf, type RoutingView } from "../routing.js";
+import { gatewayIp, routeFamily, routingOf, type RoutingView } from "../routing.js";
 import { patternMatches } from "./nat.js";
 
 /**
@@ -40,7 +40,7 @@ interface Hop {
  *  (bad gateway NS311/NS317, outside every subnet NS316, a down interface NS332). */
 function hopOf(r: Route, ctx: CheckContext, view: RoutingView): Hop | undefined {
   if (r.via === undefined) return undefined;
-  const via = parseIp(r.via);
+  const via = gatewayIp(r.via);
   if (!via || isLinkLocal6(via) || routeFamily(r) !== via.family) return undefined;
   if (r.dst !== "default") {
     const d = parsePrefixed(r.dst);
@@ -50,7 +50,7 @@ function hopOf(r: Route, ctx: CheckContext, view: RoutingView): Hop | undefined 
   const inSubnet = own.filter((a) => containsAddress(a.value!, via.family, via.addr));
   if (!r.onlink && inSubnet.length === 0) return undefined;
   const dev = r.dev ?? inSubnet[0]?.dev;
-  if (dev === undefined || ctx.device(r.ns, dev)?.up === false) return undefined;
+  if (dev === undefined || (view.hasDown(r.ns) && ctx.device(r.ns, dev)?.up === false)) return undefined;
   const source = inSubnet.find((a) => a.dev === dev) ?? own.find((a) => a.dev === dev);
   return { r, family: via.family, via, dev, segment: view.segmentOf(r.ns, dev), source };
 }
@@ -234,7 +234,8 @@ class GatewayChecks {
     const far = others[0]!;
     const farAddr = (this.ctx.addressesBySegment.get(seg) ?? []).find((a) => a.ns === far.ns && a.dev === far.name && a.value?.family === 4);
     const proxy =
-      inNs(far.ns, `sysctl net.ipv4.conf.${far.name}.proxy_arp = 1`) +
+      // a key cannot name an interface with a dot in it (eth0.5): then `all`
+      inNs(far.ns, `sysctl net.ipv4.conf.${far.name.includes(".") ? "all" : far.name}.proxy_arp = 1`) +
       (this.view.forwards(far.ns, 4) ? "" : ` with ${inNs(far.ns, `sysctl ${forwardKey(4)} = 1`)} (proxy ARP answers only where forwarding is on)`);
     const why = `\`${r.ns}\` asks by ARP for each destination on \`${r.dev}\`'s link, and \`${far.ns}:${far.name}\` answers only for its own addresses`;
     this.ctx.accept(

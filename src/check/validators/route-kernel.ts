@@ -1,10 +1,9 @@
 import { containsAddress, networkAddress } from "../../ipam/cidr.js";
-import { parseIp } from "../../ipam/ip.js";
 import type { Span } from "../../model/span.js";
 import type { Route } from "../../model/topology.js";
 import { parsePrefixed, subnetText } from "../cidr.js";
 import type { CheckContext } from "../context.js";
-import { routeFamily, routingOf } from "../routing.js";
+import { gatewayIp, routeFamily, routingOf } from "../routing.js";
 
 /**
  * Routes the kernel refuses, said at check instead of as a failed apply and a rollback:
@@ -86,8 +85,8 @@ export function routeKernel(r: Route, ctx: CheckContext): void {
       );
       return;
     }
-  } else if (r.via !== undefined && !r.onlink) {
-    const via = parseIp(r.via);
+  } else if (r.via !== undefined && !r.onlink && routingOf(ctx).hasDown(r.ns)) {
+    const via = gatewayIp(r.via);
     const own = via ? (ctx.addressesByNs.get(r.ns) ?? []).filter((a) => a.value?.family === via.family && containsAddress(a.value, via.family, via.addr)) : [];
     const devices = own.map((a) => ctx.device(a.ns, a.dev));
     if (own.length && devices.every((d) => d !== undefined && !d.up)) {
