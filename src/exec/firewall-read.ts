@@ -68,6 +68,15 @@ function names(v: unknown): string[] | undefined {
 }
 
 function parseRule(expr: unknown[]): LiveFirewallRule | undefined {
+  // nsnet's NAT and partition rules carry a `counter` (an expression of its own, anywhere
+  // before the verdict): its numbers are kept, the rule recognised without it
+  const at = expr.findIndex((x) => obj(x)?.counter !== undefined);
+  if (at >= 0) {
+    const c = obj(obj(expr[at])?.counter);
+    const rule = parseRule(expr.filter((_, i) => i !== at));
+    if (rule === undefined || rule.kind === "other" || rule.kind === "dnat") return rule;
+    return { ...rule, counter: { packets: Number(c?.packets ?? 0), bytes: Number(c?.bytes ?? 0) } };
+  }
   const e = expr.map(obj);
   if (e.length === 3 && "masquerade" in (e[2] ?? {})) {
     const [a, b] = [metaMatch(e[0]), metaMatch(e[1])];

@@ -43,7 +43,9 @@ export const nftNameSet = (names: readonly string[]): string => (names.length ==
 /** The rules of each chain of one family's table, chains without rules left out. */
 export function nftChains(e: Extract<Effect, { k: "nft" }>, family: NftFamily): [ChainName, string[]][] {
   const dnat = e.dnat.map((d) => `fib daddr type local ${d.proto} dport ${d.port} dnat ip to ${d.to}:${d.toPort}`);
-  const drop = e.drop.map((d) => `iifname ${nftNameSet(d.iif)} oifname ${nftNameSet(d.oif)} drop`);
+  // `counter` on every NAT and partition rule: `.counters` in the REPL (nft's own numbers)
+  // says whether traffic met the rule at all (issue 22 item 5)
+  const drop = e.drop.map((d) => `iifname ${nftNameSet(d.iif)} oifname ${nftNameSet(d.oif)} counter drop`);
   const chains: [ChainName, string[]][] =
     family === "bridge"
       ? [["forward", drop]]
@@ -52,7 +54,7 @@ export function nftChains(e: Extract<Effect, { k: "nft" }>, family: NftFamily): 
           ["output", dnat],
           [
             "postrouting",
-            e.masquerade.map((m) => `${"saddr" in m ? `${saddrFamily(m.saddr)} saddr ${m.saddr}` : `iifname "${m.iif}"`} oifname "${m.oif}" masquerade`),
+            e.masquerade.map((m) => `${"saddr" in m ? `${saddrFamily(m.saddr)} saddr ${m.saddr}` : `iifname "${m.iif}"`} oifname "${m.oif}" counter masquerade`),
           ],
           ["forward", drop],
         ];

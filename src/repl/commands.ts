@@ -33,6 +33,7 @@ export const DOT_COMMANDS: readonly DotCommand[] = [
   { name: "undo", usage: ".undo", help: "drop the last statement or .load, and remove what it built", run: (r) => r.undo() },
   { name: "save", usage: ".save [--with-drift] FILE", help: "write the session as a canonical script (warns of live drift)", run: (r, a) => r.save(a) },
   { name: "load", usage: ".load FILE", help: "apply a script into the session, then run its expects", run: (r, a) => r.load(a) },
+  { name: "counters", usage: ".counters", help: "the NAT and partition rules with the packets each has met", run: (r) => r.counters() },
   {
     name: "capture",
     usage: ".capture [off [NS:IF]]",

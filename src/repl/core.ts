@@ -26,6 +26,7 @@ import { driftStatements, findDrift, type DriftItem } from "./drift.js";
 import type { Streaming } from "../exec/runner.js";
 import { captureLabel, parseCapture } from "./capture.js";
 import { existingNonFile } from "./capture-file.js";
+import { countersText } from "./counters.js";
 
 export interface ReplIO {
   /** results */
@@ -386,6 +387,13 @@ export class ReplCore {
     ]);
     if (typeof first === "number") return this.refuse(`tcpdump on ${label} ended at once (exit ${first})`);
     this.io.out(`${this.paint("ok", "capturing")} on ${label}${req.file ? ` into ${req.file}` : ""} (.capture off stops it)\n`);
+    return "ok";
+  }
+
+  /** `.counters`: nft's counters on the NAT and partition rules */
+  async counters(): Promise<Outcome> {
+    if (!this.engine.firewall) return this.refuse(".counters is not available here");
+    this.io.out(countersText(await this.engine.firewall()));
     return "ok";
   }
 

@@ -9,6 +9,7 @@ import type { WhyResult } from "../why/index.js";
 import type { AllocationSnapshot } from "../ipam/snapshot.js";
 import type { Streaming } from "../exec/runner.js";
 import type { CaptureRequest } from "./capture.js";
+import type { LiveFirewall } from "../model/firewall.js";
 
 /**
  * Everything the REPL needs from the rest of nsnet, in one narrow interface: the REPL is a
@@ -51,6 +52,8 @@ export interface ReplEngine {
   /** `capture NS:IF …`: tcpdump in NS, its lines arriving while the prompt stays; a
    *  string says why it cannot start (tcpdump missing) */
   capture?(req: CaptureRequest, onLine: (line: string, fromStderr: boolean) => void): Streaming | string;
+  /** `.counters`: nsnet's firewall tables read from the kernel, with their counters */
+  firewall?(): Promise<LiveFirewall[]>;
   /** one ICMP probe (`ping -c1 -W1`) from a namespace to an address */
   ping(fromNs: string, toAddr: string): Promise<PingResult>;
 }

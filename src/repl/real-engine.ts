@@ -5,6 +5,7 @@ import { up, planUp, loadAllocations, unlessStoreChanged } from "../engine/up.js
 import { emptySnapshot, type AllocationSnapshot } from "../ipam/snapshot.js";
 import { down } from "../engine/down.js";
 import { readLive } from "../exec/live.js";
+import { readFirewall } from "../exec/firewall-read.js";
 import { showLive } from "../engine/show.js";
 import { isIncomplete } from "../syntax/parse.js";
 import { runExpectations } from "../engine/expect.js";
@@ -61,6 +62,7 @@ export async function realEngine(opts: EngineOptions, r: RealEngineOptions): Pro
     live: () => readLive(opts.runner),
     show: (namespaces) => showLive(opts.runner, { namespaces: [...namespaces] }),
     hostCommands: r.hostCommands === true,
+    firewall: async () => readFirewall(opts.runner, (await readLive(opts.runner)).namespaces),
     capture(req, onLine) {
       const missing = missingToolMessage("tcpdump");
       if (missing) return missing;
