@@ -78,6 +78,9 @@ sub addr_op {
     # ip's default scope for a new address: host for 127/8, else universe
     my $scope = $verb eq 'add' && $f == 2 && unpack('C', $a) == 127 ? 254 : 0;
     my $body = pack('CCCCL', $f, $len, 0, $scope, $i) . rta(2, $a) . rta(1, $a);
+    # an IPv4 address below /31 gets its broadcast address, as `ip addr add … brd +` sends it
+    # (IFA_BROADCAST, after IFA_LOCAL and IFA_ADDRESS)
+    $body .= rta(4, pack 'N', unpack('N', $a) | (0xffffffff >> $len)) if $verb eq 'add' && $f == 2 && $len < 31;
     return $verb eq 'add' ? nl_request($nl, RTM_NEWADDR, CREATE_EXCL, $body) : nl_request($nl, RTM_DELADDR, 0, $body);
 }
 

@@ -248,7 +248,7 @@ sub state_json {
             linkIndex => $_->{linkIndex}, linkNetnsId => $_->{linkNetnsId}, mode => jstr($_->{mode}), vlanId => $_->{vlanId},
             hairpin => (defined $_->{hairpin} ? ($_->{hairpin} ? 'true' : 'false') : undef))
     } @{$st->{links}};
-    my @addrs  = map { obj(dev => js($_->{dev}), cidr => js($_->{cidr})) } @{$st->{addrs}};
+    my @addrs  = map { obj(dev => js($_->{dev}), cidr => js($_->{cidr}), brd => jstr($_->{brd})) } @{$st->{addrs}};
     my @routes = map {
         obj(dst => js($_->{dst}), family => $_->{family}, via => jstr($_->{via}), dev => jstr($_->{dev}),
             onlink => ($_->{onlink} ? 'true' : undef), proto => jstr($_->{proto}), scope => jstr($_->{scope}))

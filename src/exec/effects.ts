@@ -3,6 +3,7 @@ import type { Op } from "../plan/op.js";
 import type { Effect } from "../plan/effect.js";
 import { HOST } from "../model/topology.js";
 import { canonicalIp } from "../ipam/ip.js";
+import { defaultBroadcast } from "../ipam/cidr.js";
 
 /**
  * What a list of ops promises the kernel will show afterwards, read from the ops' effects.
@@ -32,14 +33,14 @@ function canonicalCidr(c: string): string {
 export function expectationsOf(ops: readonly Op[]): Expectation[] {
   const byId = new Map<string, Expectation>();
   for (const op of ops)
-    for (const e of expectations(op.effect)) {
+    for (const e of expectations(op.effect, op.text)) {
       byId.delete(e.id);
       byId.set(e.id, e);
     }
   return [...byId.values()];
 }
 
-function expectations(e: Effect): Expectation[] {
+function expectations(e: Effect, text = ""): Expectation[] {
   switch (e.k) {
     case "netns":
     case "netns-del": {
@@ -107,12 +108,16 @@ function expectations(e: Effect): Expectation[] {
       ];
     case "addr": {
       const cidr = canonicalCidr(e.cidr);
+      // an address added with `brd +` carries its broadcast address (IPv4 below /31); a text
+      // of an earlier version without it promises none
+      const brd = e.add && / brd \+ /.test(text) ? defaultBroadcast(cidr) : undefined;
       return [
         {
           id: `addr ${e.ns} ${e.dev} ${cidr}`,
           present: e.add,
-          describe: `address ${cidr} on ${e.dev} in ${e.ns}`,
-          holds: (l) => l.addrs.some((a) => a.ns === e.ns && a.dev === e.dev && canonicalCidr(a.cidr) === cidr) === e.add,
+          describe: `address ${cidr}${brd === undefined ? "" : ` brd ${brd}`} on ${e.dev} in ${e.ns}`,
+          holds: (l) =>
+            l.addrs.some((a) => a.ns === e.ns && a.dev === e.dev && canonicalCidr(a.cidr) === cidr && (brd === undefined || a.brd === brd)) === e.add,
         },
       ];
     }

@@ -266,7 +266,7 @@ function link(ns: string, e: J): LiveLink {
 
 function addr(ns: string, e: J): LiveAddr {
   if (!isStr(e.dev) || !isStr(e.cidr)) throw new Error("bad address");
-  return { ns, dev: e.dev, cidr: e.cidr };
+  return isStr(e.brd) ? { ns, dev: e.dev, cidr: e.cidr, brd: e.brd } : { ns, dev: e.dev, cidr: e.cidr };
 }
 
 function route(ns: string, e: J): LiveRoute {

@@ -64,7 +64,8 @@ export function parseAddrs(ns: string, text: string): LiveAddr[] {
       const local = str(a.local);
       const len = num(a.prefixlen);
       if (local === undefined || len === undefined) continue;
-      out.push({ ns, dev, cidr: `${local}/${len}` });
+      const brd = str(a.family) === "inet" ? str(a.broadcast) : undefined;
+      out.push(brd === undefined ? { ns, dev, cidr: `${local}/${len}` } : { ns, dev, cidr: `${local}/${len}`, brd });
     }
   }
   return out;

@@ -90,6 +90,18 @@ export function broadcastAddress(c: Cidr): bigint {
   return networkAddress(c) | hostMask(c.family, c.prefix);
 }
 
+/**
+ * The broadcast address an interface address gets by default — what `ip addr add … brd +`,
+ * ifupdown, LXC and the reference CNI bridge plugin set: the block's last address for IPv4
+ * shorter than /31; none for /31, /32 (RFC 3021) and IPv6. Text in, text out; undefined for
+ * what has no broadcast or does not parse.
+ */
+export function defaultBroadcast(cidr: string): string | undefined {
+  const c = parseCidr(cidr);
+  if (!c || c.family !== 4 || c.prefix >= 31) return undefined;
+  return formatIp(4, broadcastAddress(c));
+}
+
 /** The block with host bits cleared: 10.0.0.5/24 → 10.0.0.0/24. */
 export function networkOf(c: Cidr): Cidr {
   return { family: c.family, addr: networkAddress(c), prefix: c.prefix };

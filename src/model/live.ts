@@ -32,6 +32,8 @@ export interface LiveAddr {
   dev: string;
   /** "10.0.0.1/24", "2001:db8::1/64" */
   cidr: string;
+  /** the IPv4 broadcast address the kernel holds for it (IFA_BROADCAST), when it has one */
+  brd?: string;
 }
 
 export interface LiveRoute {

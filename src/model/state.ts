@@ -70,7 +70,10 @@ export function isNsnetAlias(alias: string | undefined): boolean {
   return alias?.startsWith("nsnet:") === true;
 }
 
-/** Identity of an op across runs: the same tool, place and text is the same effect. */
+/** Identity of an op across runs: the same tool, place and text is the same effect. An
+ *  `addr add` with `brd +` is the same as one without (what earlier versions wrote): the
+ *  address is the fact, so an address they added is kept, not deleted and added again. */
 export function opKey(op: Pick<Op, "tool" | "ns" | "text">): string {
-  return `${op.tool}\u0000${op.ns}\u0000${op.text}`;
+  const text = op.tool === "ip" ? op.text.replace(/^(addr add \S+) brd \+ (dev \S+)$/, "$1 $2") : op.text;
+  return `${op.tool}\u0000${op.ns}\u0000${text}`;
 }

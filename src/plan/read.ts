@@ -4,7 +4,7 @@ import { parseCidr } from "../ipam/cidr.js";
 import { parseIp } from "../ipam/ip.js";
 import type { OpStep } from "./op.js";
 import { saddrFamily, type Dnat, type Drop, type Effect, type LinkEffect, type Masquerade, type NftFamily } from "./effect.js";
-import { chainHeader, render, type ChainName } from "./render.js";
+import { chainHeader, legacyAddrAddText, render, type ChainName } from "./render.js";
 
 /**
  * Text back to effects, for ops an older nsnet stored as text only (and for the property
@@ -276,7 +276,9 @@ export function effectOf(step: OpStep): Effect | null {
   const e = parse(step);
   if (!e || !wellFormed(e)) return null;
   const back = render(e);
-  return back.tool === step.tool && back.ns === step.ns && back.text === step.text ? e : null;
+  if (back.tool !== step.tool || back.ns !== step.ns) return null;
+  const legacy = e.k === "addr" && e.add && step.text === legacyAddrAddText(e.cidr, e.dev);
+  return back.text === step.text || legacy ? e : null;
 }
 
 /** Six lower-case hex bytes, the first even: what `hwaddr` writes. */

@@ -1,4 +1,5 @@
 import { HOST } from "../model/topology.js";
+import { defaultBroadcast } from "../ipam/cidr.js";
 import type { OpStep } from "./op.js";
 import { nftFamilies, placeOf, type Effect, type LinkEffect, type NftFamily, saddrFamily } from "./effect.js";
 
@@ -97,7 +98,7 @@ function text(e: Effect): string {
     case "hwaddr":
       return `link set ${e.dev} address ${e.mac}`;
     case "addr":
-      return `addr ${e.add ? "add" : "del"} ${e.cidr} dev ${e.dev}`;
+      return e.add ? addrAddText(e.cidr, e.dev) : `addr del ${e.cidr} dev ${e.dev}`;
     case "route":
       return `route ${e.add ? "add" : "del"} ${e.dst}${e.via ? ` via ${e.via}` : ""}${e.dev ? ` dev ${e.dev}` : ""}${e.add && e.onlink ? " onlink" : ""}`;
     case "proxy":
@@ -129,4 +130,16 @@ const TOOL = {
 export function render(e: Effect): OpStep {
   const tool = (TOOL as Record<string, OpStep["tool"]>)[e.k] ?? "ip";
   return { tool, ns: placeOf(e), text: text(e) };
+}
+
+/** `addr add` as ifupdown, LXC and CNI's bridge plugin do it: an IPv4 address shorter than
+ *  /31 gets its broadcast address (`brd +`: ip computes it, the helper the same way). */
+export function addrAddText(cidr: string, dev: string): string {
+  return `addr add ${cidr}${defaultBroadcast(cidr) === undefined ? "" : " brd +"} dev ${dev}`;
+}
+
+/** The text nsnet wrote for an `addr add` before it set broadcast addresses (state files of
+ *  earlier versions hold it): the same fact. */
+export function legacyAddrAddText(cidr: string, dev: string): string {
+  return `addr add ${cidr} dev ${dev}`;
 }

@@ -6,6 +6,8 @@ import { isChildKind, isSimulatedUplink, parentOf, selectLive, type Selection } 
 import { firewallStatements, type FirewallStatements } from "./firewall.js";
 import { findProxyArps, type ProxyArpIdiom } from "./proxyarp-idiom.js";
 import { changedSysctls } from "./sysctls.js";
+import { defaultBroadcast } from "../ipam/cidr.js";
+import { formatIp, parseIp } from "../ipam/ip.js";
 
 /**
  * Live state as nsnet source (`nsnet show`): what `nsnet up` would need to rebuild it.
@@ -198,7 +200,7 @@ class SourcePrinter {
     }
     devices.push(...body);
 
-    for (const l of links) for (const a of this.addrsOf(l)) devices.push(this.commentUnless(l, `addr ${a.cidr} on ${l.name}`));
+    for (const l of links) for (const a of this.addrsOf(l)) devices.push(this.addrLine(l, a));
     for (const r of this.routesOf(ns)) if (!this.absorbed.routes.has(r)) devices.push(this.route(r, links));
     const idiom = this.proxyArps.get(ns);
     if (idiom) devices.push(isWritableName(idiom.uplink) ? `proxyarp on ${idiom.uplink}` : `# proxyarp on ${JSON.stringify(idiom.uplink)} (not expressible)`);
@@ -278,6 +280,11 @@ class SourcePrinter {
     return dev ? this.commentUnless(dev, text) : r.dev === undefined ? text : `# ${text}`;
   }
 
+  /** `addr CIDR on DEV`, noting a broadcast address other than the one nsnet sets. */
+  private addrLine(l: LiveLink, a: LiveAddr): string {
+    return this.commentUnless(l, `addr ${a.cidr} on ${l.name}`) + broadcastNote(a);
+  }
+
   private commentUnless(l: LiveLink, stmt: string): string {
     return this.expressible.has(l) ? stmt : `# ${stmt}`;
   }
@@ -291,7 +298,7 @@ class SourcePrinter {
     // namespaces go through (on this host they exist already; a rebuild needs them)
     const uplinks = (this.linksOf.get(HOST) ?? []).filter((l) => this.sel.uplinks.includes(l.name));
     const wired = [...uplinks, ...ours];
-    for (const l of wired) for (const a of this.addrsOf(l)) body.push(this.commentUnless(l, `addr ${a.cidr} on ${l.name}`));
+    for (const l of wired) for (const a of this.addrsOf(l)) body.push(this.addrLine(l, a));
     for (const r of this.routesOf(HOST)) {
       if (r.dev === undefined || this.absorbed.routes.has(r)) continue;
       if (this.sel.hostOurs.has(r.dev) || this.sel.uplinks.includes(r.dev)) body.push(this.route(r, wired));
@@ -316,4 +323,14 @@ class SourcePrinter {
 
 function describeKind(l: LiveLink): string {
   return l.kind ? l.kind : "a device of no kind (a physical NIC?)";
+}
+
+/** The language has no broadcast setting (nsnet sets the default, as `brd +` does): an address
+ *  whose broadcast in the kernel is another gets a comment saying so. Only a parsed IPv4
+ *  address is printed. */
+function broadcastNote(a: LiveAddr): string {
+  const want = defaultBroadcast(a.cidr);
+  const ip = a.brd === undefined ? null : parseIp(a.brd);
+  const have = ip?.family === 4 ? formatIp(4, ip.addr) : undefined;
+  return have === want ? "" : `  # broadcast ${have ?? "none"} here; nsnet sets ${want ?? "none"}`;
 }

@@ -40,7 +40,7 @@ describe("vouchSteps: host ops on links not ours", () => {
     const r = await run([onUplink, route]);
     expect(r.run).toEqual([]);
     expect(r.skipped).toHaveLength(2);
-    expect(r.skipped[0]).toMatch(/addr add 198\.51\.100\.2\/24 dev eth0 \(host, on a link this project does not own\): not undone, no script/);
+    expect(r.skipped[0]).toMatch(/addr add 198\.51\.100\.2\/24 brd \+ dev eth0 \(host, on a link this project does not own\): not undone, no script/);
   });
 
   it("undoes them when the script plans exactly those ops", async () => {

@@ -41,7 +41,7 @@ describe("bridge NAME existing", () => {
     const r = plan(t, lxcHost(), { project: "lxc", previous: emptyProjectState("lxc") });
     expect(r.diagnostics).toEqual([]);
     const all = texts(r.ops);
-    expect(all.filter((x) => x.includes("lxcbr0") && !x.includes("master"))).toEqual(["host: addr add 10.0.3.1/24 dev lxcbr0"]);
+    expect(all.filter((x) => x.includes("lxcbr0") && !x.includes("master"))).toEqual(["host: addr add 10.0.3.1/24 brd + dev lxcbr0"]);
     expect(all).toContain("host: link set c1_veth0 master lxcbr0");
     expect(all.indexOf("host: link set dev c1_veth0 type bridge_slave hairpin on")).toBeGreaterThan(all.indexOf("host: link set c1_veth0 master lxcbr0"));
     const master = r.ops.find((o) => o.text === "link set c1_veth0 master lxcbr0")!;

@@ -38,7 +38,7 @@ describe("plan: the card example (docs/architecture.md §9)", () => {
       "namespaces ip -n lxc1: link set lo up",
       "namespaces ip -n lxc1: link set lo alias nsnet:card",
       "namespaces ip -n lxc1: link set eth0 alias nsnet:card",
-      "namespaces ip -n lxc1: addr add 1.1.128.3/20 dev eth0",
+      "namespaces ip -n lxc1: addr add 1.1.128.3/20 brd + dev eth0",
       "namespaces ip -n lxc1: link set eth0 up",
       "namespaces ip -n lxc1: route add default via 1.1.128.1 dev eth0 onlink",
       "host-routes ip: route add 1.1.128.3/32 dev lxc1_veth0",
@@ -70,7 +70,7 @@ describe("plan: the card example (docs/architecture.md §9)", () => {
   it("routes via the transit address when the veth ends share a subnet", () => {
     const t = plan(card({ transit: true }), cardHost(), { project: "card", previous: emptyProjectState("card") });
     expect(t.ops.map((o) => o.text)).toContain("route add 1.1.128.3/32 via 10.0.1.2 dev lxc1_veth0");
-    expect(t.ops.map((o) => o.text)).toContain("addr add 10.0.1.1/24 dev lxc1_veth0");
+    expect(t.ops.map((o) => o.text)).toContain("addr add 10.0.1.1/24 brd + dev lxc1_veth0");
     expect(t.ops.filter((o) => o.text.startsWith("neigh add proxy")).map((o) => o.text)).toEqual(["neigh add proxy 1.1.128.3 dev eth0"]);
   });
 
@@ -106,7 +106,7 @@ describe("plan: idempotence, removal, down", () => {
     t.resolved = t.resolved.map((a) => (a.ns === "a" ? { ...a, cidr: "192.0.2.20/24" } : a));
     expect(texts(plan(t, after.live, ctx(after.state)).ops)).toEqual([
       "namespaces ip -n a: addr del 192.0.2.10/24 dev eth0",
-      "namespaces ip -n a: addr add 192.0.2.20/24 dev eth0",
+      "namespaces ip -n a: addr add 192.0.2.20/24 brd + dev eth0",
     ]);
   });
 
@@ -120,7 +120,7 @@ describe("plan: idempotence, removal, down", () => {
       "host-routes ip: neigh del proxy 1.1.128.3 dev eth0",
       "host-routes ip: route del 1.1.128.3/32 dev lxc1_veth0",
       "namespaces ip -n lxc1: addr del 1.1.128.3/20 dev eth0",
-      "namespaces ip -n lxc1: addr add 1.1.128.4/20 dev eth0",
+      "namespaces ip -n lxc1: addr add 1.1.128.4/20 brd + dev eth0",
       "namespaces ip -n lxc1: route add default via 1.1.128.1 dev eth0 onlink",
       "host-routes ip: route add 1.1.128.4/32 dev lxc1_veth0",
       "host-routes ip: neigh add proxy 1.1.128.4 dev eth0",

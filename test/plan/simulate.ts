@@ -1,3 +1,4 @@
+import { defaultBroadcast } from "../../src/ipam/cidr.js";
 import type { LiveState } from "../../src/model/live.js";
 import type { Effect } from "../../src/plan/effect.js";
 
@@ -68,7 +69,11 @@ export function simulate(before: LiveState, effects: readonly (Effect | { effect
         break;
       }
       case "addr":
-        if (e.add) s.addrs.push({ ns: e.ns, dev: e.dev, cidr: e.cidr });
+        if (e.add) {
+          // the broadcast address `brd +` (and the helper) give an IPv4 address below /31
+          const brd = defaultBroadcast(e.cidr);
+          s.addrs.push(brd === undefined ? { ns: e.ns, dev: e.dev, cidr: e.cidr } : { ns: e.ns, dev: e.dev, cidr: e.cidr, brd });
+        }
         else s.addrs = s.addrs.filter((a) => !(a.ns === e.ns && a.dev === e.dev && a.cidr === e.cidr));
         break;
       case "route":

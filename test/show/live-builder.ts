@@ -1,3 +1,4 @@
+import { defaultBroadcast } from "../../src/ipam/cidr.js";
 import { emptyLiveState, type LiveLink, type LiveRoute, type LiveState } from "../../src/model/live.js";
 import { HOST } from "../../src/model/topology.js";
 
@@ -54,8 +55,13 @@ export class LiveBuilder {
     return this;
   }
 
+  /** addresses as the kernel holds them when nsnet (`brd +`), ifupdown or DHCP added them:
+   *  IPv4 below /31 with its broadcast address */
   addr(ns: string, dev: string, ...cidrs: string[]): this {
-    for (const cidr of cidrs) this.live.addrs.push({ ns, dev, cidr });
+    for (const cidr of cidrs) {
+      const brd = defaultBroadcast(cidr);
+      this.live.addrs.push(brd === undefined ? { ns, dev, cidr } : { ns, dev, cidr, brd });
+    }
     return this;
   }
 

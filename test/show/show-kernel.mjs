@@ -19,17 +19,18 @@ ip("netns", "add", "alpha");
 ip("netns", "add", "beta");
 // alpha ↔ host
 ip("link", "add", "alpha_veth0", "type", "veth", "peer", "name", "eth0", "netns", "alpha");
-ip("addr", "add", "192.0.2.1/30", "dev", "alpha_veth0");
+ip("addr", "add", "192.0.2.1/30", "brd", "+", "dev", "alpha_veth0");
 ip("link", "set", "alpha_veth0", "up");
-ip("-n", "alpha", "addr", "add", "192.0.2.2/30", "dev", "eth0");
+ip("-n", "alpha", "addr", "add", "192.0.2.2/30", "brd", "+", "dev", "eth0");
 ip("-n", "alpha", "link", "set", "eth0", "up");
 ip("-n", "alpha", "route", "add", "default", "via", "192.0.2.1");
 // alpha ↔ beta, beta's end a port of beta's bridge
 ip("-n", "beta", "link", "add", "br0", "type", "bridge");
 ip("-n", "beta", "link", "set", "br0", "up");
-ip("-n", "beta", "addr", "add", "192.0.2.129/25", "dev", "br0");
+ip("-n", "beta", "addr", "add", "192.0.2.129/25", "brd", "+", "dev", "br0");
 ip("link", "add", "x0", "netns", "alpha", "type", "veth", "peer", "name", "alpha_p", "netns", "beta");
 ip("-n", "beta", "link", "set", "alpha_p", "master", "br0", "up");
+// without a broadcast address (nsnet and ifupdown set one): show notes it
 ip("-n", "alpha", "addr", "add", "192.0.2.130/25", "dev", "x0");
 // a macvlan of a host bridge, moved into beta and left down
 ip("link", "add", "hb0", "type", "bridge");

@@ -61,7 +61,7 @@ describe.skipIf(!sandboxed)("nsnet show on a real kernel (sandboxed)", () => {
     expect(s).toContain("  veth alpha_veth0 as eth0\n");
     expect(s).toContain("  veth alpha_p as x0 to beta:br0\n");
     expect(s).toContain("  addr 192.0.2.2/30 on eth0\n");
-    expect(s).toContain("  addr 192.0.2.130/25 on x0\n");
+    expect(s).toContain("  addr 192.0.2.130/25 on x0  # broadcast none here; nsnet sets 192.0.2.255\n");
     expect(s).toContain("  route default via 192.0.2.1 dev eth0\n");
     expect(s).toContain("  addr 192.0.2.129/25 on br0\n");
     expect(s).toContain("  addr 192.0.2.1/30 on alpha_veth0\n");

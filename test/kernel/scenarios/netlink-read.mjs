@@ -97,10 +97,10 @@ const last = (ns) => (ns === "t1" ? 51 : 52);
 const twinOps = (ns) => [
   [{ k: "updown", dev: "lo", up: true }, "link set lo up"],
   [{ k: "alias", dev: "lo", alias: `nsnet:${ns}` }, `link set lo alias nsnet:${ns}`],
-  [{ k: "addr", add: true, dev: "lo", cidr: "127.0.0.2/8" }, "addr add 127.0.0.2/8 dev lo"],
-  [{ k: "addr", add: true, dev: "eth0", cidr: `192.0.2.${last(ns)}/24` }, `addr add 192.0.2.${last(ns)}/24 dev eth0`],
+  [{ k: "addr", add: true, dev: "lo", cidr: "127.0.0.2/8" }, "addr add 127.0.0.2/8 brd + dev lo"],
+  [{ k: "addr", add: true, dev: "eth0", cidr: `192.0.2.${last(ns)}/24` }, `addr add 192.0.2.${last(ns)}/24 brd + dev eth0`],
   [{ k: "addr", add: true, dev: "eth0", cidr: `2001:db8:7::${last(ns)}/64` }, `addr add 2001:db8:7::${last(ns)}/64 dev eth0`],
-  [{ k: "addr", add: true, dev: "eth0", cidr: "192.0.2.99/24" }, "addr add 192.0.2.99/24 dev eth0"],
+  [{ k: "addr", add: true, dev: "eth0", cidr: "192.0.2.99/24" }, "addr add 192.0.2.99/24 brd + dev eth0"],
   [{ k: "mtu", dev: "eth0", mtu: 1400 }, "link set eth0 mtu 1400"],
   [{ k: "updown", dev: "eth0", up: true }, "link set eth0 up"],
   [{ k: "route", add: true, dst: "default", via: "192.0.2.1" }, "route add default via 192.0.2.1"],
@@ -136,8 +136,8 @@ const flood = (ns) => JSON.parse(sh("ip", "-n", ns, "-d", "-j", "link", "show", 
 // a refused op: the same address twice, at op 3 of 4 (both stop there)
 const refused = [
   [{ k: "updown", dev: "lo", up: true }, "link set lo up"],
-  [{ k: "addr", add: true, dev: "eth0", cidr: "192.0.2.60/24" }, "addr add 192.0.2.60/24 dev eth0"],
-  [{ k: "addr", add: true, dev: "eth0", cidr: "192.0.2.60/24" }, "addr add 192.0.2.60/24 dev eth0"],
+  [{ k: "addr", add: true, dev: "eth0", cidr: "192.0.2.60/24" }, "addr add 192.0.2.60/24 brd + dev eth0"],
+  [{ k: "addr", add: true, dev: "eth0", cidr: "192.0.2.60/24" }, "addr add 192.0.2.60/24 brd + dev eth0"],
   [{ k: "updown", dev: "eth0", up: true }, "link set eth0 up"],
 ];
 const refusedHelper = await viaHelper("t3", refused, { state: true });
