@@ -108,7 +108,8 @@ describe("state files of earlier versions (text-only ops)", () => {
     // nor set broadcast addresses: their `addr add` keeps its text, and is the same op (opKey)
     const { legacyAddrAddText } = await import("../../src/plan/render.js");
     const { opKey } = await import("../../src/model/state.js");
-    const legacy = (o: (typeof unmarked)[number]) => (o.effect.k === "addr" && o.effect.add ? { ...o, text: legacyAddrAddText(o.effect.cidr, o.effect.dev) } : o);
+    const legacy = (o: (typeof unmarked)[number]) =>
+      o.effect.k === "addr" && o.effect.add ? { ...o, text: legacyAddrAddText(o.effect.cidr, o.effect.dev) } : o;
     expect(revived).toEqual(unmarked.map(legacy));
     expect(revived.map(opKey)).toEqual(unmarked.map(opKey));
     expect(unmarked.some((o) => o.text.includes(" brd + "))).toBe(true);

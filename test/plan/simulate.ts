@@ -73,8 +73,7 @@ export function simulate(before: LiveState, effects: readonly (Effect | { effect
           // the broadcast address `brd +` (and the helper) give an IPv4 address below /31
           const brd = defaultBroadcast(e.cidr);
           s.addrs.push(brd === undefined ? { ns: e.ns, dev: e.dev, cidr: e.cidr } : { ns: e.ns, dev: e.dev, cidr: e.cidr, brd });
-        }
-        else s.addrs = s.addrs.filter((a) => !(a.ns === e.ns && a.dev === e.dev && a.cidr === e.cidr));
+        } else s.addrs = s.addrs.filter((a) => !(a.ns === e.ns && a.dev === e.dev && a.cidr === e.cidr));
         break;
       case "route":
         if (e.add)
