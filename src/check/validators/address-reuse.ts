@@ -28,6 +28,16 @@ export function linkPrefixes(ctx: CheckContext): void {
   for (const list of ctx.addressesBySegment.values()) {
     if (list.length < 2) continue;
     for (const family of [4, 6] as const) {
+      // one prefix on the link: subnets are then equal or apart, never nested (the usual case, no text made)
+      let prefix = -1;
+      let mixed = false;
+      for (const a of list) {
+        const v = a.value;
+        if (!v || v.family !== family || v.prefix >= bitsOf(family) - 1 || isLinkLocal6(v)) continue;
+        if (prefix === -1) prefix = v.prefix;
+        else if (v.prefix !== prefix) mixed = true;
+      }
+      if (!mixed) continue;
       const byText = new Map<string, Subnet>();
       for (const a of list) {
         const v = a.value;
@@ -68,14 +78,15 @@ function report(ctx: CheckContext, wide: Subnet, narrow: Subnet): void {
 }
 
 export function addressReuse(ctx: CheckContext): void {
-  const first = new Map<string, CheckedAddress>();
+  const first = new Map<number | string, CheckedAddress>();
   let reach: Reach | undefined;
   // the routing view is built only when two addresses meet (most scripts have none)
   let view: ReturnType<typeof routingOf> | undefined;
   for (const a of ctx.addresses) {
     const v = a.value;
     if (!v || a.dev === "lo" || isLinkLocal6(v)) continue;
-    const key = `${v.family}|${v.addr}`;
+    // an IPv4 address keyed as a number (no text made per address)
+    const key = v.family === 4 ? Number(v.addr) : v.addr.toString(16);
     const seen = first.get(key);
     if (!seen) {
       first.set(key, a);
