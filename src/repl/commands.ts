@@ -32,6 +32,12 @@ export const DOT_COMMANDS: readonly DotCommand[] = [
   { name: "apply", usage: ".apply", help: "apply the staged statements", run: (r) => r.apply() },
   { name: "undo", usage: ".undo", help: "drop the last statement or .load, and remove what it built", run: (r) => r.undo() },
   { name: "save", usage: ".save [--with-drift] FILE", help: "write the session as a canonical script (warns of live drift)", run: (r, a) => r.save(a) },
+  {
+    name: "edit",
+    usage: ".edit NAME|done|cancel",
+    help: "amend ns NAME: the statements typed next, applied by .edit done as one change",
+    run: (r, a) => r.edit(a),
+  },
   { name: "load", usage: ".load FILE", help: "apply a script into the session, then run its expects", run: (r, a) => r.load(a) },
   { name: "counters", usage: ".counters", help: "the NAT and partition rules with the packets each has met", run: (r) => r.counters() },
   {

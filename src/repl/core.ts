@@ -86,6 +86,8 @@ export class ReplCore {
   private readonly sources = new Map<string, () => string>();
   /** entries applied since the session's expectations last all passed */
   private sinceExpectsPassed: Entry[] = [];
+  /** `.edit NAME`: the namespace being amended and the statements typed for it so far */
+  private editing?: { ns: string; lines: string[] };
   /** namespaces the kernel showed the last time it was read (completion offers them) */
   private liveNamespaces: string[] = [];
   /** running `capture`s by NS:IF */
@@ -170,6 +172,11 @@ export class ReplCore {
       case "capture":
         return this.capture(input.rest);
       case "statement":
+        if (this.editing) {
+          this.editing.lines.push(input.text);
+          this.io.out(`for ns ${this.editing.ns} (${this.editing.lines.length}; .edit done applies, .edit cancel drops)\n`);
+          return "ok";
+        }
         return this.statement(this.pieceOf(text, origin));
     }
   }
@@ -775,6 +782,30 @@ export class ReplCore {
       results,
     );
     return outcomeOf([...results.values()].every((r) => r.ok));
+  }
+
+  /** `.edit NAME`: the statements typed next go inside `ns NAME < … >` and `.edit done`
+   *  applies them together as one amendment of its block (one transaction, one `.undo`);
+   *  `.edit cancel` drops them. */
+  async edit(arg: string): Promise<Outcome> {
+    const words = arg.split(/\s+/).filter(Boolean);
+    if (words.length !== 1) return this.refuse("usage: .edit NAME, statements, then .edit done (or .edit cancel)");
+    const w = words[0]!;
+    const e = this.editing;
+    if (w === "done" || w === "cancel") {
+      if (!e) return this.refuse("not editing a namespace (.edit NAME starts)");
+      this.editing = undefined;
+      if (w === "cancel" || !e.lines.length) {
+        this.io.out(`stopped editing ns ${e.ns}; nothing changed\n`);
+        return "ok";
+      }
+      return this.statement(this.pieceOf(`ns ${e.ns} <\n${e.lines.map((l) => `  ${l}`).join("\n")}\n>`, undefined));
+    }
+    if (e) return this.refuse(`already editing ns ${e.ns} (.edit done applies, .edit cancel drops)`);
+    if (!this.knownNamespaces().includes(w)) return this.refuse(`no namespace ${w} in this session`);
+    this.editing = { ns: w, lines: [] };
+    this.io.out(`editing ns ${w}: statements typed now go inside its block; .edit done applies them as one change (.undo takes it back)\n`);
+    return "ok";
   }
 
   /** `link A B down|up`: the statements that set both ends of their veth (src/repl/link.ts),

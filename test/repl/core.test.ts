@@ -503,6 +503,29 @@ describe("ReplCore: editing what is built", () => {
     expect(await again.repl.handle(`.load ${drift}`), again.io.errText).toBe(true);
   });
 
+  it(".edit NAME collects statements for its block; .edit done applies them as one change, one .undo", async () => {
+    const { engine, io, repl } = setup();
+    await repl.handle("bridge br0");
+    await repl.handle("ns h1 < veth to br0; addr 192.0.2.10/24 >");
+    const before = structuredClone(engine.live_);
+    expect(await repl.handle(".edit h9")).toBe(false);
+    expect(io.errText).toContain("no namespace h9 in this session");
+    expect(await repl.handle(".edit h1")).toBe(true);
+    expect(await repl.handle("addr 192.0.2.11/24 on eth0")).toBe(true);
+    expect(await repl.handle("route default via 192.0.2.1")).toBe(true);
+    expect(engine.live_).toEqual(before);
+    expect(await repl.handle(".edit done")).toBe(true);
+    expect(io.outText).toContain("amending ns h1 (.undo takes it back)\nok: 2 ops");
+    expect(await repl.handle(".undo")).toBe(true);
+    expect(engine.live_).toEqual(before);
+    await repl.handle(".edit h1");
+    await repl.handle("route default via 192.0.2.1");
+    expect(await repl.handle(".edit cancel")).toBe(true);
+    expect(io.outText).toContain("stopped editing ns h1; nothing changed");
+    expect(engine.live_).toEqual(before);
+    expect(await repl.handle(".edit done")).toBe(false);
+  });
+
   it(".plan lists the ownership marks only with .verbose on", async () => {
     const { io, repl } = setup();
     await repl.handle(".dry on");
