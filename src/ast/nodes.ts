@@ -215,10 +215,26 @@ export interface PartitionStmt extends Node {
   /** null for `partition off` */
   groups: Template[][] | null;
 }
+/** What every `expect` has: its keyword and, for `nsnet grade`, `points N`. */
+interface ExpectBase extends Node {
+  type: "Expect";
+  keyword: Span;
+  points?: Expr;
+}
+/** `/re/flags` as written (a RegexLit), or a string */
+export type ExpectPattern = { kind: "regex"; source: string; flags: string; span: Span } | { kind: "string"; text: Template };
 export type ExpectStmt =
-  | (Node & { type: "Expect"; keyword: Span; kind: "reach"; from: Template; to: Template; negate: boolean })
-  | (Node & { type: "Expect"; keyword: Span; kind: "http"; url: Template; status: Expr; from: Template })
-  | (Node & { type: "Expect"; keyword: Span; kind: "tcp"; target: Template; from: Template });
+  | (ExpectBase & { kind: "reach"; from: Template; to: Template; negate: boolean; via?: Template })
+  | (ExpectBase & { kind: "http"; url: Template; status: Expr; from: Template })
+  | (ExpectBase & { kind: "tcp"; target: Template; from: Template })
+  /** `expect WATCHER sees FROM as ADDR` */
+  | (ExpectBase & { kind: "sees"; watcher: Template; from: Template; as: Template })
+  /** `expect FROM route DST [via GW] [dev IF]` */
+  | (ExpectBase & { kind: "route"; from: Template; dst: Template; via?: Template; dev?: Template })
+  /** `expect FROM sysctl KEY = VALUE` */
+  | (ExpectBase & { kind: "sysctl"; from: Template; key: Template; value: Template })
+  /** `expect FROM: CMD… matches PATTERN` (`from` without its colon) */
+  | (ExpectBase & { kind: "command"; from: Template; argv: Template[]; pattern: ExpectPattern });
 export interface OnStmt extends Node {
   type: "On";
   keyword: Span;

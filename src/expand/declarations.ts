@@ -1,6 +1,6 @@
 import type * as A from "../ast/nodes.js";
 import type { Span } from "../model/span.js";
-import { HOST, type Expectation } from "../model/topology.js";
+import { HOST } from "../model/topology.js";
 import { isNamespacedSysctl, validateSysctlKey, validateSysctlValue } from "../model/names.js";
 import { countersOf } from "./device-names.js";
 import { evalTemplate, evalWords } from "./evaluate.js";
@@ -13,6 +13,11 @@ import { integer, nsName } from "./values.js";
 export function ns(x: Expansion, s: A.NsStmt, _body: Body, scope: Scope): void {
   const name = nsName(x, s.name, scope, { host: "refused" });
   if (name === undefined) return;
+  if (x.topo.namespaces.length >= x.maxNamespaces) {
+    x.report("NS230", s.span, { limit: x.maxNamespaces.toLocaleString("en-US") });
+    x.halted = true;
+    return;
+  }
   x.topo.namespaces.push({ name, span: s.span, nameSpan: s.name.span });
   countersOf(x, name);
   if (s.body) x.runBlock(s.body, { kind: "ns", ns: name, file: s.span.file }, scope.child());
@@ -86,46 +91,4 @@ export function command(x: Expansion, s: A.RunStmt | A.ExecStmt, _body: Body, sc
   }
   if (ns === undefined) return;
   (s.type === "Run" ? x.topo.services : x.topo.execs).push({ ns, nsSpan: s.ns.span, argv, span: s.span });
-}
-
-export function expectation(x: Expansion, s: A.ExpectStmt, _body: Body, scope: Scope): void {
-  const from = evalTemplate(s.from, scope, x.report);
-  if (from === undefined) return;
-  const fromSpan = s.from.span;
-  let e: Expectation;
-  switch (s.kind) {
-    case "reach": {
-      const to = evalTemplate(s.to, scope, x.report);
-      if (to === undefined) return;
-      e = { kind: "reach", from, fromSpan, to, toSpan: s.to.span, negate: s.negate, span: s.span };
-      break;
-    }
-    case "http": {
-      const url = evalTemplate(s.url, scope, x.report);
-      const status = integer(x, s.status, scope, { what: "an HTTP status", min: 100, max: 599 });
-      if (url === undefined || status === undefined) return;
-      e = { kind: "http", url, urlSpan: s.url.span, status, from, fromSpan, span: s.span };
-      break;
-    }
-    case "tcp": {
-      const target = evalTemplate(s.target, scope, x.report);
-      if (target === undefined) return;
-      const m = /^\[([^\]]+)\]:(\d+)$/.exec(target) ?? /^([^:]+):(\d+)$/.exec(target);
-      const port = m ? Number(m[2]) : NaN;
-      if (!m || !(port >= 1 && port <= 65535)) {
-        x.report(
-          "NS209",
-          s.target.span,
-          { text: target, what: "ADDR:PORT target" },
-          {
-            hint: "write HOST:PORT with a port from 1 to 65535 ([2001:db8::1]:80 for IPv6)",
-          },
-        );
-        return;
-      }
-      e = { kind: "tcp", host: m[1]!, port, targetSpan: s.target.span, from, fromSpan, span: s.span };
-      break;
-    }
-  }
-  x.topo.expects.push(e);
 }

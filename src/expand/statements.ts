@@ -1,6 +1,7 @@
 import { addr, nat, neighProxy, pool, proxyArp, route } from "./addressing.js";
 import { call, def, forLoop, handler, letStmt, use } from "./control.js";
-import { command, expectation, host, ns, partition, portmap, sysctl } from "./declarations.js";
+import { command, host, ns, partition, portmap, sysctl } from "./declarations.js";
+import { expectation } from "./expectations.js";
 import { bridge, childDevice, move, uplink } from "./devices.js";
 import type { StatementTable } from "./expansion.js";
 import { linkState } from "./link-state.js";

@@ -72,17 +72,19 @@ export function printHead(s: Statement): string {
         if (s.negate) w.push("not");
         w.push("reaches");
         t(s.to);
+        if (s.via) w.push("via", printTemplate(s.via));
       } else if (s.kind === "http") {
         w.push("http");
         t(s.url);
         w.push("status", printExpr(s.status), "from");
         t(s.from);
-      } else {
+      } else if (s.kind === "tcp") {
         w.push("tcp");
         t(s.target);
         w.push("open", "from");
         t(s.from);
-      }
+      } else printExpectMore(s, w);
+      if (s.points) w.push("points", printExpr(s.points));
       break;
     case "On":
       w.push("on", s.action);
@@ -171,4 +173,30 @@ function linkAttrs(w: string[], s: LinkAttrs): void {
   if (s.mtu) w.push("mtu", printExpr(s.mtu));
   if (s.hwaddr) w.push("hwaddr", printTemplate(s.hwaddr));
   if (s.hairpin) w.push("hairpin");
+}
+
+/** The expect forms of issue 22 (sees, route, sysctl, `NS: CMD… matches PATTERN`). */
+function printExpectMore(s: Extract<Statement, { type: "Expect" }>, w: string[]): void {
+  switch (s.kind) {
+    case "sees":
+      w.push(printTemplate(s.watcher), "sees", printTemplate(s.from), "as", printTemplate(s.as));
+      break;
+    case "route":
+      w.push(printTemplate(s.from), "route", printTemplate(s.dst));
+      if (s.via) w.push("via", printTemplate(s.via));
+      if (s.dev) w.push("dev", printTemplate(s.dev));
+      break;
+    case "sysctl":
+      w.push(printTemplate(s.from), "sysctl", printTemplate(s.key), "=", printTemplate(s.value));
+      break;
+    case "command":
+      w.push(`${printTemplate(s.from)}:`);
+      // a bare word `matches` would end the command there: quote it
+      for (const a of s.argv)
+        w.push(!a.quoted && a.parts.length === 1 && a.parts[0]!.kind === "text" && a.parts[0]!.text === "matches" ? '"matches"' : printArg(a));
+      w.push("matches", s.pattern.kind === "regex" ? `/${s.pattern.source}/${s.pattern.flags}` : printTemplate(s.pattern.text));
+      break;
+    default:
+      break;
+  }
 }

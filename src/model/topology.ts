@@ -201,10 +201,23 @@ export interface Partition {
   span: Span;
 }
 
-export type Expectation =
-  | { kind: "reach"; from: string; fromSpan: Span; to: string; toSpan: Span; negate: boolean; span: Span }
+/**
+ * An `expect`. `from` is always the namespace where the probe starts (or that is looked at);
+ * `points` the weight `nsnet grade` gives it (absent: 1).
+ */
+export type Expectation = (
+  | { kind: "reach"; from: string; fromSpan: Span; to: string; toSpan: Span; negate: boolean; via?: string; viaSpan?: Span; span: Span }
   | { kind: "http"; url: string; urlSpan: Span; status: number; from: string; fromSpan: Span; span: Span }
-  | { kind: "tcp"; host: string; port: number; targetSpan: Span; from: string; fromSpan: Span; span: Span };
+  | { kind: "tcp"; host: string; port: number; targetSpan: Span; from: string; fromSpan: Span; span: Span }
+  /** `expect WATCHER sees FROM as ADDR`: FROM's packets arrive at WATCHER from ADDR (NAT) */
+  | { kind: "sees"; watcher: string; watcherSpan: Span; from: string; fromSpan: Span; as: string; asSpan: Span; span: Span }
+  /** `expect FROM route DST [via GW] [dev IF]`: FROM's table has that route */
+  | { kind: "route"; from: string; fromSpan: Span; dst: string; dstSpan: Span; via?: string; dev?: string; span: Span }
+  /** `expect FROM sysctl KEY = VALUE` */
+  | { kind: "sysctl"; from: string; fromSpan: Span; key: string; keySpan: Span; value: string; span: Span }
+  /** `expect FROM: CMD… matches /PATTERN/FLAGS`: the command's output matches */
+  | { kind: "command"; from: string; fromSpan: Span; argv: string[]; pattern: string; flags: string; patternSpan: Span; span: Span }
+) & { points?: number; pointsSpan?: Span };
 
 /** `run in NS CMD…` (service, tracked, stopped by down) or `exec NS CMD…` (now). */
 export interface Command {

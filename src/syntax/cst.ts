@@ -44,6 +44,7 @@ export type JunkCstChildren = {
   PrefixLen?: IToken[];
   StringTok?: IToken[];
   UnterminatedString?: IToken[];
+  RegexLit?: IToken[];
   Pipe?: IToken[];
   LParen?: IToken[];
   RParen?: IToken[];
@@ -260,9 +261,68 @@ export interface ExpectStmtCstNode extends CstNode {
 
 export type ExpectStmtCstChildren = {
   KwExpect: IToken[];
+  expectCommand?: ExpectCommandCstNode[];
   expectHttp?: ExpectHttpCstNode[];
   expectTcp?: ExpectTcpCstNode[];
+  expectSees?: ExpectSeesCstNode[];
+  expectRoute?: ExpectRouteCstNode[];
+  expectSysctl?: ExpectSysctlCstNode[];
   expectReach?: ExpectReachCstNode[];
+  KwPoints?: IToken[];
+  points?: ExpressionCstNode[];
+};
+
+export interface ExpectSeesCstNode extends CstNode {
+  name: "expectSees";
+  children: ExpectSeesCstChildren;
+}
+
+export type ExpectSeesCstChildren = {
+  watcher: IToken[];
+  KwSees: IToken[];
+  subject: IToken[];
+  KwAs: IToken[];
+  as: IToken[];
+};
+
+export interface ExpectRouteCstNode extends CstNode {
+  name: "expectRoute";
+  children: ExpectRouteCstChildren;
+}
+
+export type ExpectRouteCstChildren = {
+  ns: IToken[];
+  KwRoute: IToken[];
+  dst: IToken[];
+  KwVia?: IToken[];
+  via?: IToken[];
+  KwDev?: IToken[];
+  dev?: IToken[];
+};
+
+export interface ExpectSysctlCstNode extends CstNode {
+  name: "expectSysctl";
+  children: ExpectSysctlCstChildren;
+}
+
+export type ExpectSysctlCstChildren = {
+  ns: IToken[];
+  KwSysctl: IToken[];
+  key: IToken[];
+  Equals: IToken[];
+  value: TextCstNode[];
+};
+
+export interface ExpectCommandCstNode extends CstNode {
+  name: "expectCommand";
+  children: ExpectCommandCstChildren;
+}
+
+export type ExpectCommandCstChildren = {
+  ns: IToken[];
+  commandPiece: CommandPieceCstNode[];
+  KwMatches: IToken[];
+  pattern?: (IToken)[];
 };
 
 export interface ExpectHttpCstNode extends CstNode {
@@ -306,6 +366,8 @@ export type ExpectReachCstChildren = {
   KwNot?: IToken[];
   KwReaches: IToken[];
   to: IToken[];
+  KwVia?: IToken[];
+  via?: IToken[];
 };
 
 export interface OnStmtCstNode extends CstNode {
@@ -360,6 +422,7 @@ export interface CommandPieceCstNode extends CstNode {
 export type CommandPieceCstChildren = {
   AnyWord?: IToken[];
   StringTok?: IToken[];
+  RegexLit?: IToken[];
   LParen?: IToken[];
   RParen?: IToken[];
   LBracket?: IToken[];

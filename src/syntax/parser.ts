@@ -21,6 +21,7 @@ import {
   RAngle,
   RBracket,
   RParen,
+  RegexLit,
   Semicolon,
   Slash,
   Star,
@@ -105,7 +106,7 @@ export class NsnetParser extends CstParser {
    * after a command). Consumed here so parsing goes on; reported once by to-ast.ts.
    */
   junk = this.RULE("junk", () => {
-    this.OR(this.anyOf([NumberLit, Address, VarRef, Url, Word, PrefixLen, StringTok, UnterminatedString, Pipe, ...BRACKETS, ...LOOSE]));
+    this.OR(this.anyOf([NumberLit, Address, VarRef, Url, Word, PrefixLen, StringTok, UnterminatedString, RegexLit, Pipe, ...BRACKETS, ...LOOSE]));
   });
 
   /** One alternative per token type, each kept under its own name in the CST. */
@@ -263,12 +264,70 @@ export class NsnetParser extends CstParser {
     });
   });
 
+  /** Each form starts with a word and is told apart by the next one; `NS: CMD… matches /re/`
+   *  by the colon ending its first word. `points N` weighs any of them for `nsnet grade`. */
   expectStmt = this.RULE("expectStmt", () => {
     this.CONSUME(kw("expect"));
     this.OR({
       IGNORE_AMBIGUITIES: true,
-      DEF: [{ ALT: () => this.SUBRULE(this.expectHttp) }, { ALT: () => this.SUBRULE(this.expectTcp) }, { ALT: () => this.SUBRULE(this.expectReach) }],
+      DEF: [
+        { GATE: () => this.LA(1).image.endsWith(":") && this.LA(1).image.length > 1, ALT: () => this.SUBRULE(this.expectCommand) },
+        { ALT: () => this.SUBRULE(this.expectHttp) },
+        { ALT: () => this.SUBRULE(this.expectTcp) },
+        { ALT: () => this.SUBRULE(this.expectSees) },
+        { ALT: () => this.SUBRULE(this.expectRoute) },
+        { ALT: () => this.SUBRULE(this.expectSysctl) },
+        { ALT: () => this.SUBRULE(this.expectReach) },
+      ],
     });
+    this.OPTION(() => {
+      this.CONSUME(kw("points"));
+      this.SUBRULE(this.expression, { LABEL: "points" });
+    });
+  });
+
+  /** `expect outside sees h1 as 203.0.113.1`: the source address outside sees h1's packets come from. */
+  expectSees = this.RULE("expectSees", () => {
+    this.CONSUME(AnyWord, { LABEL: "watcher" });
+    this.CONSUME(kw("sees"));
+    this.CONSUME2(AnyWord, { LABEL: "subject" });
+    this.CONSUME(kw("as"));
+    this.CONSUME3(AnyWord, { LABEL: "as" });
+  });
+
+  /** `expect h1 route default via 192.0.2.1 [dev eth0]`: a route in h1's table. */
+  expectRoute = this.RULE("expectRoute", () => {
+    this.CONSUME(AnyWord, { LABEL: "ns" });
+    this.CONSUME(kw("route"));
+    this.CONSUME2(AnyWord, { LABEL: "dst" });
+    this.OPTION(() => {
+      this.CONSUME(kw("via"));
+      this.CONSUME3(AnyWord, { LABEL: "via" });
+    });
+    this.OPTION2(() => {
+      this.CONSUME(kw("dev"));
+      this.CONSUME4(AnyWord, { LABEL: "dev" });
+    });
+  });
+
+  /** `expect r1 sysctl net.ipv4.ip_forward = 1` */
+  expectSysctl = this.RULE("expectSysctl", () => {
+    this.CONSUME(AnyWord, { LABEL: "ns" });
+    this.CONSUME(kw("sysctl"));
+    this.CONSUME2(AnyWord, { LABEL: "key" });
+    this.CONSUME(Equals);
+    this.SUBRULE(this.text, { LABEL: "value" });
+  });
+
+  /** `expect h1: ping -c1 h3 matches /1 received/`: the command's words up to `matches PATTERN`. */
+  expectCommand = this.RULE("expectCommand", () => {
+    this.CONSUME(AnyWord, { LABEL: "ns" });
+    this.AT_LEAST_ONE({
+      GATE: () => !(this.LA(1).tokenType === kw("matches") && (this.LA(2).tokenType === RegexLit || this.LA(2).tokenType === StringTok)),
+      DEF: () => this.SUBRULE(this.commandPiece),
+    });
+    this.CONSUME(kw("matches"));
+    this.OR([{ ALT: () => this.CONSUME(RegexLit, { LABEL: "pattern" }) }, { ALT: () => this.CONSUME(StringTok, { LABEL: "pattern" }) }]);
   });
 
   expectHttp = this.RULE("expectHttp", () => {
@@ -304,6 +363,10 @@ export class NsnetParser extends CstParser {
     this.OPTION(() => this.CONSUME(kw("not")));
     this.CONSUME(kw("reaches"));
     this.CONSUME2(AnyWord, { LABEL: "to" });
+    this.OPTION2(() => {
+      this.CONSUME(kw("via"));
+      this.CONSUME3(AnyWord, { LABEL: "via" });
+    });
   });
 
   onStmt = this.RULE("onStmt", () => {
@@ -336,7 +399,7 @@ export class NsnetParser extends CstParser {
   });
 
   commandPiece = this.RULE("commandPiece", () => {
-    this.OR(this.anyOf([AnyWord, StringTok, ...BRACKETS, ...LOOSE]));
+    this.OR(this.anyOf([AnyWord, StringTok, RegexLit, ...BRACKETS, ...LOOSE]));
   });
 
   vethStmt = this.RULE("vethStmt", () => {

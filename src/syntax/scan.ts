@@ -117,3 +117,29 @@ export function scanUrl(text: string, i: number): number {
   }
   return j;
 }
+
+/**
+ * A `/…/flags` pattern at `i`, only right after the word `matches` (`expect h1: CMD matches
+ * /1 received/`): `/` is a path or a prefix everywhere else (`/srv/files`, `/24`). Ends at
+ * the first unescaped `/` on the line, then flags (i, m, s), then a character that ends a
+ * word; -1 otherwise (the text is then words, as it always was).
+ */
+export function scanRegex(text: string, i: number): number {
+  if (text[i] !== "/") return -1;
+  let k = i - 1;
+  while (k >= 0 && (text[k] === " " || text[k] === "\t")) k--;
+  const before = text.slice(Math.max(0, k - 6), k + 1);
+  if (before !== "matches" || (k >= 7 && !STOP.has(text[k - 7]!))) return -1;
+  if (k === i - 1) return -1;
+  let j = i + 1;
+  while (j < text.length && text[j] !== "/") {
+    const c = text[j]!;
+    if (c === "\n" || c === "\r") return -1;
+    j += c === "\\" && text[j + 1] !== "\n" && text[j + 1] !== "\r" && j + 1 < text.length ? 2 : 1;
+  }
+  if (j >= text.length || j === i + 1) return -1;
+  j++;
+  // flags: the three a pattern over one output may use (/etc/hosts after `matches` stays a word)
+  while (j < text.length && /[ims]/.test(text[j]!)) j++;
+  return j === text.length || STOP.has(text[j]!) ? j : -1;
+}

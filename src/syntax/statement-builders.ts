@@ -7,7 +7,7 @@ import type * as C from "./cst.js";
 import { mergeText, splitAtColon, templateAsNumber } from "./template.js";
 import { endOf, first, reals } from "./cst-tokens.js";
 import type { Builder } from "./to-ast.js";
-import { Address, STATEMENT_KEYWORDS } from "./tokens.js";
+import { Address, RegexLit, STATEMENT_KEYWORDS } from "./tokens.js";
 
 /**
  * One builder per statement rule of the parser, in a table typed by the generated CST: the
@@ -94,10 +94,54 @@ function expect(b: Builder, s: C.ExpectStmtCstNode, at: At): A.ExpectStmt | unde
     return { type: "Expect", ...at, kind: "tcp", target, from: b.template(fromTok) };
   }
   const reach = s.children.expectReach?.[0]?.children;
-  const fromTok = first(reach?.from);
-  const toTok = first(reach?.to);
-  if (!fromTok || !toTok) return undefined;
-  return { type: "Expect", ...at, kind: "reach", from: b.template(fromTok), to: b.template(toTok), negate: !!first(reach?.KwNot) };
+  if (reach) {
+    const fromTok = first(reach.from);
+    const toTok = first(reach.to);
+    if (!fromTok || !toTok) return undefined;
+    const via = b.word(reach.via);
+    return { type: "Expect", ...at, kind: "reach", from: b.template(fromTok), to: b.template(toTok), negate: !!first(reach.KwNot), ...(via ? { via } : {}) };
+  }
+  return expectMore(b, s, at);
+}
+
+/** `points N` after any expect form. */
+function weighed<T extends A.ExpectStmt>(b: Builder, s: C.ExpectStmtCstNode, e: T | undefined): T | undefined {
+  const points = s.children.points?.[0];
+  if (!e || !points) return e;
+  const p = b.expression(points);
+  return p ? { ...e, points: p } : undefined;
+}
+
+/** The forms of issue 22: sees, route, sysctl, `NS: CMD… matches PATTERN`. */
+function expectMore(b: Builder, s: C.ExpectStmtCstNode, at: At): A.ExpectStmt | undefined {
+  const sees = s.children.expectSees?.[0]?.children;
+  if (sees) {
+    const [watcher, from, as] = [b.word(sees.watcher), b.word(sees.subject), b.word(sees.as)];
+    return watcher && from && as && { type: "Expect", ...at, kind: "sees", watcher, from, as };
+  }
+  const route = s.children.expectRoute?.[0]?.children;
+  if (route) {
+    const [from, dst, via, dev] = [b.word(route.ns), b.word(route.dst), b.word(route.via), b.word(route.dev)];
+    return from && dst && { type: "Expect", ...at, kind: "route", from, dst, ...(via ? { via } : {}), ...(dev ? { dev } : {}) };
+  }
+  const sysctl = s.children.expectSysctl?.[0]?.children;
+  if (sysctl) {
+    const [from, key, value] = [b.word(sysctl.ns), b.word(sysctl.key), text(b, sysctl.value?.[0])];
+    return from && key && value && { type: "Expect", ...at, kind: "sysctl", from, key, value };
+  }
+  const cmd = s.children.expectCommand?.[0]?.children;
+  const nsTok = first(cmd?.ns);
+  const patTok = first(cmd?.pattern);
+  if (!cmd || !nsTok || !patTok) return undefined;
+  // `h1:` is the namespace and its colon
+  const bare = { ...nsTok, image: nsTok.image.slice(0, -1), endOffset: endOf(nsTok) - 2, endColumn: (nsTok.endColumn ?? 1) - 1 };
+  const argv = b.command({ name: "command", children: { commandPiece: cmd.commandPiece ?? [] } } as unknown as C.CommandCstNode);
+  let pattern: A.ExpectPattern;
+  if (tokenMatcher(patTok, RegexLit)) {
+    const end = patTok.image.lastIndexOf("/");
+    pattern = { kind: "regex", source: patTok.image.slice(1, end), flags: patTok.image.slice(end + 1), span: b.tokSpan(patTok) };
+  } else pattern = { kind: "string", text: b.template(patTok) };
+  return { type: "Expect", ...at, kind: "command", from: b.template(bare), argv, pattern };
 }
 
 /** `NAME(args)`, or the error production for a statement that starts with no keyword. */
@@ -201,7 +245,7 @@ export const statementBuilders: { [R in StatementRule]-?: Build<R> } = {
     if (members.length === 1 && members[0]!.image === "off") return { type: "Partition", ...at, groups: null };
     return { type: "Partition", ...at, groups: groups.map((g) => g.map((t) => b.template(t))) };
   },
-  expectStmt: expect,
+  expectStmt: (b, s, at) => weighed(b, s, expect(b, s, at)),
   onStmt: (b, s, at) => {
     const action = first(s.children.action);
     const pattern = text(b, s.children.pattern?.[0]);

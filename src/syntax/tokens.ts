@@ -1,6 +1,6 @@
 import { createToken, Lexer, type CustomPatternMatcherReturn, type TokenType } from "chevrotain";
 import { TokenScanner } from "./lexer.js";
-import { isIdentPart, isIdentStart, scanString, scanUrl, scanWord } from "./scan.js";
+import { isIdentPart, isIdentStart, scanRegex, scanString, scanUrl, scanWord } from "./scan.js";
 
 /**
  * Tokens. Words (names, addresses, numbers, keywords, `c$i`, `198.51.100.${i+1}/24`)
@@ -96,6 +96,15 @@ export const Url = createToken({
   label: "a URL",
 });
 
+/** `/re/flags` after `matches` (scan.ts, scanRegex): a pattern for `expect NS: CMD matches /re/`. */
+export const RegexLit = createToken({
+  name: "RegexLit",
+  pattern: custom(scanRegex),
+  start_chars_hint: ["/"],
+  line_breaks: false,
+  label: "a /pattern/",
+});
+
 // ─────────── word classification ───────────
 export type WordKind =
   | { k: "op"; op: "+" | "-" | "*" | "/" | "%" }
@@ -166,6 +175,9 @@ export const KEYWORDS = [
   "hwaddr",
   "hairpin",
   "existing",
+  "matches",
+  "points",
+  "sees",
 ] as const;
 export type Keyword = (typeof KEYWORDS)[number];
 /** The keywords a statement starts with: the first tokens of the parser's `statement`
@@ -351,6 +363,7 @@ export const mainTokens: TokenType[] = [
   StringTok,
   UnterminatedString,
   Url,
+  RegexLit,
   WordPlus,
   WordMinus,
   WordStar,

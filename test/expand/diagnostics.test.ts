@@ -2,7 +2,7 @@ import { describe, it, expect } from "vitest";
 import { expand } from "../../src/expand/expand.js";
 import { expandCodes } from "../../src/diagnostics/codes/expand.js";
 import type { Diagnostic } from "../../src/diagnostics/diagnostic.js";
-import type { Script } from "../../src/ast/nodes.js";
+import type { Script, Statement } from "../../src/ast/nodes.js";
 import * as h from "./ast-helpers.js";
 
 const covered = new Set<string>();
@@ -163,6 +163,19 @@ describe("NS2xx diagnostics point at the offending token", () => {
   });
   it("NS221 `down lo` is a warning", () => {
     expect(one(h.script(h.ns("a", [h.linkState("down", h.ref("lo", h.at(1, 12, 2)))])), "NS221", 1, 12).severity).toBe("warning");
+  });
+  it("NS224 a pattern that does not compile, at the pattern", () => {
+    const e: Extract<Statement, { type: "Expect" }> = {
+      type: "Expect",
+      keyword: h.at(1, 1, 6),
+      span: h.at(1, 1, 40),
+      kind: "command",
+      from: h.t("a"),
+      argv: [h.t("ip")],
+      pattern: { kind: "regex", source: "default (via", flags: "", span: h.at(1, 20, 14) },
+    };
+    const d = one(h.script(h.ns("a"), e), "NS224", 1, 20);
+    expect(d.message).toMatch(/^\/default \(via\/ is not a valid pattern: /);
   });
   it("a repeated mistake inside a loop is reported once", () => {
     const loop = h.forRange("i", h.num(1), h.num(50), h.ns(h.t("c", h.v("nope", h.at(1, 30, 5)))));

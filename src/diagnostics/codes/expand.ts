@@ -163,4 +163,11 @@ export const expandCodes = [
     explanation: "Only net.* keys belong to a network namespace; a machine-wide key at host level must be asked for with `sysctl machine KEY = VALUE`.",
     example: "host < sysctl vm.swappiness = 10 >",
   },
+  {
+    code: "NS224",
+    severity: "error",
+    message: "{pattern} is not a valid pattern: {reason}",
+    explanation: "`expect NS: CMD matches /PATTERN/` takes a JavaScript regular expression (flags i, m, s); this one does not compile.",
+    example: "expect h1: ip route matches /default (via/",
+  },
 ] as const satisfies readonly CodeInfo[];
