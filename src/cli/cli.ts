@@ -43,7 +43,7 @@ const COMMANDS: Record<string, () => Promise<CommandFn>> = {
 const SHEBANG_VERBS = new Set(["up", "down", "plan", "check", "show", "graph", "apply"]);
 /** flags that take a value */
 const VALUE_FLAGS = new Set(["format", "state-dir", "project", "bin", "pool-file"]);
-const BOOLEAN_FLAGS = new Set(["json", "quiet", "verbose", "check", "explain", "offline", "help", "version", "static", "create-bridges", "attach"]);
+const BOOLEAN_FLAGS = new Set(["json", "quiet", "verbose", "check", "explain", "offline", "help", "version", "static", "create-bridges"]);
 /** Options every command takes: they change how nsnet talks, not what it does. */
 const EVERYWHERE = ["quiet", "verbose", "help", "version"];
 
@@ -60,7 +60,7 @@ export const COMMAND_OPTIONS: Record<string, readonly string[]> = {
   down: ["json", "state-dir", "project"],
   show: ["json"],
   graph: ["format"],
-  sandbox: ["json", "project", "attach"],
+  sandbox: ["json", "project"],
   "__sandbox-inner": ["json", "project"],
   repl: ["state-dir", "project", "pool-file"],
   hook: ["json", "state-dir", "project", "pool-file"],

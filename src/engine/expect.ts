@@ -50,7 +50,7 @@ type Outcome = { ok: boolean; detail: string; reason?: Diagnostic };
 
 /** The path walk's word on a ping, as a detail: the finding and its line. */
 function because(r: WhyResult): string {
-  return r.finding ? `: ${r.finding.message.replace(/^[^:]*: /, "")} (${location(r.finding.span)})` : "";
+  return r.finding ? `: ${r.finding.message} (${location(r.finding.span)})` : "";
 }
 
 async function once(t: AddressedTopology, e: Expectation, runner: Runner, net: () => Net): Promise<Outcome> {
@@ -102,8 +102,9 @@ function proof(t: AddressedTopology, e: Expectation, net: Net): Outcome | undefi
     const r = why(t, e.from, e.to, { net });
     if (typeof r === "string") return undefined;
     if (!r.reachable) return { ok: false, detail: `${r.dst} unreachable${because(r)}`, ...(r.finding ? { reason: r.finding } : {}) };
+    // `via` names a namespace on the way: not where the packet starts or arrives
     const places = r.legs[0]?.hops.map((h) => h.place) ?? [];
-    if (e.via !== undefined && !places.includes(e.via)) return { ok: false, detail: `the path is ${places.join(" → ")}, not through ${e.via}` };
+    if (e.via !== undefined && !places.slice(1, -1).includes(e.via)) return { ok: false, detail: `the path is ${places.join(" → ")}, not through ${e.via}` };
     return undefined;
   }
   if (e.kind === "sees") {
@@ -135,8 +136,13 @@ async function liveReason(t: AddressedTopology, e: Expectation, runner: Runner, 
   }
 }
 
-/** Forms whose answer may change while services start; routes and sysctls are set by `up`. */
-const RETRIED = new Set<Expectation["kind"]>(["reach", "http", "tcp", "sees", "command"]);
+/** Forms whose answer may change while services start; routes and sysctls are set by `up`,
+ *  and a command's output can only be waiting for a service when the script starts one. */
+function retried(t: AddressedTopology, e: Expectation): boolean {
+  if (e.kind === "reach") return !e.negate;
+  if (e.kind === "command") return t.services.length > 0;
+  return e.kind === "http" || e.kind === "tcp" || e.kind === "sees";
+}
 
 /** Runs every `expect` of the topology, bounded in count and time. */
 export async function runExpectations(t: AddressedTopology, runner: Runner): Promise<ExpectResult[]> {
@@ -149,7 +155,7 @@ export async function runExpectations(t: AddressedTopology, runner: Runner): Pro
     const proven = res.ok ? undefined : proof(t, e, net());
     if (proven) res = proven;
     // A negative expectation is never retried: waiting could only make it pass wrongly.
-    while (!res.ok && !proven && RETRIED.has(e.kind) && !(e.kind === "reach" && e.negate) && Date.now() < deadline) {
+    while (!res.ok && !proven && retried(t, e) && Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, RETRY_MS));
       res = await once(t, e, runner, net);
     }
