@@ -15,6 +15,7 @@ usage:
   nsnet fmt FILE… [--check]      canonical formatting
   nsnet sandbox FILE [-- CMD…]   apply inside a private mount+net namespace, run CMD there
   nsnet why FILE A B [--static]  where a ping from A to B (or its reply) is lost, and the line to change
+  nsnet grade CHECKS DIR/ [--junit F]  each DIR/*.nsnet with CHECKS' expects, each in a sandbox; a class table
   nsnet hook FILE                udev mode: run FILE's handler for the event in the environment
   nsnet udev-rule FILE [--bin PATH]   print the udev rules that run \`nsnet hook FILE\`
   nsnet cni                      CNI plugin (what a runtime runs with CNI_COMMAND set)
@@ -75,6 +76,7 @@ Prints the topology of FILE as a graph (namespaces, devices, bridges, L2 segment
 partitions). svg is laid out in-process (Graphviz compiled to WebAssembly).
 `,
   sandbox: `usage: nsnet sandbox FILE [--json] [--project NAME] [-- CMD…]
+       nsnet sandbox --attach [PID] [-- CMD…]   (join a running sandbox; CMD: bash)
 
 Creates a private mount+network namespace (nothing on this machine's own network is
 touched), simulates each declared uplink with a veth to a \`lan\` namespace holding the
@@ -105,6 +107,17 @@ first place it is lost: a diagnostic at the line of FILE to change, with a hint.
 root and FILE's namespaces up, the kernel's routes, addresses and sysctls are walked (what
 is there now); otherwise, or with --static, FILE as \`up\` would build it (no root needed).
 Exit 0 when the ping would come back, 1 when not, 2 usage.
+`,
+  grade: `usage: nsnet grade CHECKS.nsnet SUBMISSIONS/ [--json] [--junit FILE]
+
+Grades every *.nsnet in SUBMISSIONS/: each is applied with CHECKS appended, in a sandbox
+of its own (as \`nsnet sandbox\`: nothing on this machine is touched), a few at once, and
+the \`expect\`s of CHECKS — only those — are run and scored by their \`points N\` (default
+1). A check naming what a submission lacks fails alone; a submission that does not check
+or does not apply scores 0. A failure \`why\` proves from the script is not retried.
+Prints the class table and where points were lost (--json: the same as JSON); --junit
+also writes JUnit XML (a testsuite per submission, a testcase per check) for CI and LMS
+tools. Exit 0 once grading ran, 2 usage.
 `,
   repl: `usage: nsnet repl [FILE] [--state-dir DIR] [--project NAME]
 
