@@ -8,6 +8,7 @@ import { liveCodes } from "./codes/live.js";
 import { planCodes } from "./codes/plan.js";
 import { importCodes } from "./codes/import.js";
 import { whyCodes } from "./codes/why.js";
+import { limitCodes } from "./codes/limits.js";
 
 /**
  * The one catalog of diagnostic codes. Each phase keeps its codes in codes/<phase>.ts
@@ -20,7 +21,17 @@ import { whyCodes } from "./codes/why.js";
  * each code's parameters are the `{placeholders}` of its message. `diag("NS302", span,
  * { name })` does not compile (no `ns`), nor does `diag("NS999", …)`.
  */
-export const catalog = [...syntaxCodes, ...expandCodes, ...checkCodes, ...ipamCodes, ...liveCodes, ...planCodes, ...importCodes, ...whyCodes] as const;
+export const catalog = [
+  ...syntaxCodes,
+  ...expandCodes,
+  ...checkCodes,
+  ...ipamCodes,
+  ...liveCodes,
+  ...planCodes,
+  ...importCodes,
+  ...whyCodes,
+  ...limitCodes,
+] as const;
 
 type Entry = (typeof catalog)[number];
 export type Code = Entry["code"];

@@ -10,6 +10,19 @@ import type { ExpandOptions } from "./options.js";
 
 export const DEFAULT_MAX_ITERATIONS = 100_000;
 export const DEFAULT_MAX_DEPTH = 64;
+/**
+ * Size limits, so that a script too big is a diagnostic and never a crash (a 250,000
+ * namespace script grew to 2.6 GB and died). The checker and the planner cost about
+ * 20 KB a namespace (scripts/bench-check.mjs measures it): 20,000 namespaces — twice what
+ * the benchmark applies — stay well inside the memory budget README "Decisions and limits"
+ * states. Every statement run counts, so `def`s that call each other twice per level
+ * cannot multiply a short text past the budget either.
+ */
+export const DEFAULT_MAX_NAMESPACES = 20_000;
+export const DEFAULT_MAX_STATEMENTS = 500_000;
+/** Blocks nested through calls (the parser limits each text to 100 levels, but 64 nested
+ *  calls of bodies 90 deep overflowed the expander's stack): at most this many at once. */
+export const DEFAULT_MAX_BLOCK_NESTING = 400;
 
 /** The block statements are expanded in: where they act and what they default to. */
 export interface Body {
@@ -59,8 +72,17 @@ export class Expansion {
   private readonly seen = new Set<string>();
   iterations = 0;
   depth = 0;
+  /** statements run so far (each iteration's and each call's count again) */
+  statementsRun = 0;
+  /** a size limit was hit: nothing more is expanded (what would follow is noise) */
+  halted = false;
+  /** blocks being run, one inside the other (calls' bodies included) */
+  private blocks = 0;
+  readonly maxBlockNesting: number;
   readonly maxIterations: number;
   readonly maxDepth: number;
+  readonly maxNamespaces: number;
+  readonly maxStatements: number;
 
   constructor(
     readonly opts: ExpandOptions,
@@ -68,6 +90,9 @@ export class Expansion {
   ) {
     this.maxIterations = opts.limits?.maxIterations ?? DEFAULT_MAX_ITERATIONS;
     this.maxDepth = opts.limits?.maxDepth ?? DEFAULT_MAX_DEPTH;
+    this.maxNamespaces = opts.limits?.maxNamespaces ?? DEFAULT_MAX_NAMESPACES;
+    this.maxStatements = opts.limits?.maxStatements ?? DEFAULT_MAX_STATEMENTS;
+    this.maxBlockNesting = opts.limits?.maxBlockNesting ?? DEFAULT_MAX_BLOCK_NESTING;
   }
 
   rootScope(vars?: Record<string, Value>): Scope {
@@ -86,10 +111,27 @@ export class Expansion {
   };
 
   runBlock(stmts: readonly A.Statement[], body: Body, scope: Scope): void {
-    for (const s of stmts) this.statement(s, body, scope);
+    if (this.halted || stmts.length === 0) return;
+    if (this.blocks >= this.maxBlockNesting) {
+      this.report("NS232", stmts[0]!.span, { limit: this.maxBlockNesting });
+      this.halted = true;
+      return;
+    }
+    this.blocks++;
+    try {
+      for (const s of stmts) this.statement(s, body, scope);
+    } finally {
+      this.blocks--;
+    }
   }
 
   private statement(s: A.Statement, body: Body, scope: Scope): void {
+    if (this.halted) return;
+    if (++this.statementsRun > this.maxStatements) {
+      this.report("NS231", s.span, { limit: this.maxStatements.toLocaleString("en-US") });
+      this.halted = true;
+      return;
+    }
     const problem = placementProblem(s, body.kind);
     if (problem) {
       this.report("NS212", "keyword" in s ? s.keyword : s.span, { what: problem.what, where: problem.where }, { hint: problem.hint });

@@ -13,7 +13,7 @@ export interface ExpandOptions {
   load?: (path: string, fromFile: string) => LoadResult;
   /** variables bound before the script runs (CNI: $ifname, $containerid) */
   vars?: Record<string, Value>;
-  limits?: { maxIterations?: number; maxDepth?: number };
+  limits?: { maxIterations?: number; maxDepth?: number; maxNamespaces?: number; maxStatements?: number; maxBlockNesting?: number };
 }
 
 export interface ExpandResult {

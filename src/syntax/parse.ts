@@ -8,6 +8,7 @@ import { LineIndex } from "./lines.js";
 import { describeToken } from "./messages.js";
 import { parseRule } from "./parser.js";
 import { Builder } from "./to-ast.js";
+import { isStackOverflow, MAX_NESTING, MAX_TOKENS, tooDeep, type ParseLimits } from "./limits.js";
 import { LAngle, mainLexer, Newline, RAngle, Semicolon, UnterminatedString } from "./tokens.js";
 
 /** A `#` comment as written (text includes the `#`), for the formatter. */
@@ -30,11 +31,42 @@ const MAX_DIAGNOSTICS = 50;
  * Text → AST with spans, plus syntax diagnostics (NS1xx). Never throws on user input:
  * every problem is a diagnostic, and the tree holds whatever statements could be built.
  */
-export function parse(text: string, file: string): ParseResult {
+export function parse(text: string, file: string, limits: ParseLimits = {}): ParseResult {
   const lines = new LineIndex(text, file);
+  const at = (start: number, end: number) => lines.span(start, end);
+  const maxNesting = limits.maxNesting ?? MAX_NESTING;
+  const refused = (d: Diagnostic): ParseResult => ({ script: { type: "Script", body: [], span: at(0, text.length) }, diagnostics: [d], comments: [] });
+  // the scanners of strings in `${…}` in strings recurse: past what the stack holds, nothing is parsed
+  const deepest = () => at(Math.max(0, text.indexOf("${")), Math.max(0, text.indexOf("${")) + 2);
+  try {
+    return parseLimited(text, file, lines, { maxNesting, maxTokens: limits.maxTokens ?? MAX_TOKENS }, refused);
+  } catch (e) {
+    if (!isStackOverflow(e)) throw e;
+    return refused(diag("NS113", deepest(), { limit: maxNesting }, { hint: "write the nested part as `let`s, one level each" }));
+  }
+}
+
+function parseLimited(text: string, file: string, lines: LineIndex, limits: Required<ParseLimits>, refused: (d: Diagnostic) => ParseResult): ParseResult {
   const lexed = mainLexer.tokenize(text);
   const diagnostics: Diagnostic[] = [];
   const at = (start: number, end: number) => lines.span(start, end);
+  const tokenAt = (t: IToken) => at(t.startOffset, t.startOffset + t.image.length);
+
+  // too big or too deep: one diagnostic, and nothing parsed (that is where memory and stack go)
+  if (lexed.tokens.length > limits.maxTokens) {
+    const t = lexed.tokens[limits.maxTokens]!;
+    return refused(
+      diag(
+        "NS114",
+        tokenAt(t),
+        { limit: limits.maxTokens.toLocaleString("en-US") },
+        { hint: "split the file with `use`, or generate repeated statements with `for`" },
+      ),
+    );
+  }
+  const depthAt = new Map<IToken, number>();
+  const deep = tooDeep(lexed.tokens, 0, limits.maxNesting, depthAt);
+  if (deep) return refused(diag("NS113", tokenAt(deep), { limit: limits.maxNesting }, { hint: "write the nested part as `let`s, one level each" }));
 
   // lexer: runs of characters that start no token, one diagnostic per run
   let lastEnd = -1;
@@ -76,7 +108,7 @@ export function parse(text: string, file: string): ParseResult {
     diagnostics.push(diag("NS101", at(start, end), { found: describeToken(isEof ? undefined : t), expected: e.message }));
   }
 
-  const builder = new Builder(text, lines);
+  const builder = new Builder(text, lines, { depthAt, maxNesting: limits.maxNesting });
   const body = builder.statements(cst);
   diagnostics.push(...builder.diagnostics);
 

@@ -25,6 +25,7 @@ import { parseRule } from "./parser.js";
 import { statementBuilders, type StatementRule } from "./statement-builders.js";
 import { buildTemplate, mergeText, splitAtColon } from "./template.js";
 import { Address, interpolationLexer, Pipe, StringTok, UnterminatedString } from "./tokens.js";
+import { MAX_NESTING, tooDeep } from "./limits.js";
 
 /**
  * CST → AST. The tree is read through the types chevrotain generates from the parser
@@ -35,11 +36,20 @@ import { Address, interpolationLexer, Pipe, StringTok, UnterminatedString } from
 
 export class Builder {
   readonly diagnostics: Diagnostic[] = [];
+  /** nesting depth of each token that may hold `${…}` (limits.ts) */
+  private readonly depthAt: Map<IToken, number>;
+  private readonly maxNesting: number;
+  /** the depth of the token whose template is being built */
+  private enclosing = 0;
 
   constructor(
     readonly text: string,
     private readonly lines: LineIndex,
-  ) {}
+    nesting: { depthAt?: Map<IToken, number>; maxNesting?: number } = {},
+  ) {
+    this.depthAt = nesting.depthAt ?? new Map();
+    this.maxNesting = nesting.maxNesting ?? MAX_NESTING;
+  }
 
   span(start: number, end: number): Span {
     return this.lines.span(start, end);
@@ -65,12 +75,24 @@ export class Builder {
    * word is no address whatever it looks like (a MAC, a port, a command word).
    */
   template(t: IToken, o: { addresses: "checked" | "unchecked" } = { addresses: "checked" }): A.Template {
-    if (tokenMatcher(t, StringTok)) return buildTemplate(this, t.startOffset + 1, endOf(t) - 1, true);
     if (o.addresses === "checked" && tokenMatcher(t, Address)) {
       const p = checkAddress(t.image);
       if (p) this.diagnostics.push(p.at(this.span(t.startOffset + p.start, t.startOffset + p.end)));
     }
-    return buildTemplate(this, t.startOffset, endOf(t), false);
+    return this.within(t, () =>
+      tokenMatcher(t, StringTok) ? buildTemplate(this, t.startOffset + 1, endOf(t) - 1, true) : buildTemplate(this, t.startOffset, endOf(t), false),
+    );
+  }
+
+  /** Builds what is inside token `t` at `t`'s depth (the `${…}` in it are one level deeper). */
+  within<T>(t: IToken, build: () => T): T {
+    const saved = this.enclosing;
+    this.enclosing = this.depthAt.get(t) ?? saved;
+    try {
+      return build();
+    } finally {
+      this.enclosing = saved;
+    }
   }
 
   /** The first real token of a label as a template. */
@@ -114,14 +136,24 @@ export class Builder {
   /** The inside of `${…}` (absolute offsets), lexed and parsed on its own. */
   interpolation(start: number, end: number): A.Expr {
     const inner = this.text.slice(start, end);
+    const fallback: A.Expr = { type: "Var", name: inner.trim(), span: this.span(start, end) };
+    const base = this.enclosing + 1;
+    if (base > this.maxNesting) {
+      this.report("NS113", start - 2, start, { limit: this.maxNesting }, { hint: "write the nested part as `let`s, one level each" });
+      return fallback;
+    }
     const lexed = interpolationLexer().tokenize(inner);
     for (const t of lexed.tokens) {
       t.startOffset += start;
       t.endOffset = (t.endOffset ?? t.startOffset) + start;
     }
     for (const e of lexed.errors) this.report("NS109", start + e.offset, start + e.offset + e.length, { char: inner[e.offset] ?? "?" });
-    const fallback: A.Expr = { type: "Var", name: inner.trim(), span: this.span(start, end) };
     if (lexed.errors.length) return fallback;
+    const deep = tooDeep(lexed.tokens, base, this.maxNesting, this.depthAt);
+    if (deep) {
+      this.report("NS113", deep.startOffset, endOf(deep), { limit: this.maxNesting }, { hint: "write the nested part as `let`s, one level each" });
+      return fallback;
+    }
     const parsed = parseRule("interpolation", lexed.tokens);
     const cst = parsed.cst as InterpolationCstNode; // the rule's CST, as cst.ts describes it
     const errors = parsed.errors;
@@ -185,7 +217,8 @@ export class Builder {
     if ((t = first(c.Word))) {
       // `-1`, `-$n` are one word outside ${…} (a dash belongs to names); read as negation
       if (/^-(?:\d+|\$[A-Za-z_]\w*|\$\{.*\})$/.test(t.image)) {
-        const inner = buildTemplate(this, t.startOffset + 1, endOf(t), false).parts[0];
+        const word = t;
+        const inner = this.within(word, () => buildTemplate(this, word.startOffset + 1, endOf(word), false)).parts[0];
         const operand: A.Expr | undefined =
           inner?.kind === "expr" ? inner.expr : inner ? { type: "Number", value: Number(inner.text), span: inner.span } : undefined;
         if (operand) return { type: "Unary", op: "-", operand, span };

@@ -49,6 +49,7 @@ const NOT_FROM_AN_EXAMPLE: Record<string, string> = {
   NS408: "the checker's NS306 says the same at the same token, and one of them is shown",
   NS412: "needs the allocations of a previous run",
   NS415: "needs the allocations of a previous run",
+  NS114: "needs half a million tokens in one file: test/property/limits.test.ts shows it, at the default and fuzzed around a small limit",
 };
 const needsLive = (code: string) => /^NS5/.test(code);
 /** NS6xx come from `why`, not the front half: test/why/catalog.test.ts runs their examples */

@@ -11,6 +11,7 @@ import { whyOfExample } from "../why/example.js";
 import { importCodes } from "../../src/diagnostics/codes/import.js";
 import { importLxc } from "../../src/import/lxc.js";
 import { ImportError } from "../../src/import/errors.js";
+import { parse } from "../../src/syntax/parse.js";
 
 /**
  * Codes that no script shows through check and plan (pipeline.ts), each with the real
@@ -22,6 +23,10 @@ import { ImportError } from "../../src/import/errors.js";
  * a script does show through check and plan belongs to a fixture, not to this table.
  */
 export const PRODUCERS: Record<string, { why: string; run: () => Diagnostic[] }> = {
+  NS114: {
+    why: "needs half a million tokens in one file: the parser's own limit, lowered",
+    run: () => parse("ns a\nns b\n", "big.nsnet", { maxTokens: 5 }).diagnostics,
+  },
   NS300: {
     why: "a validator that throws: a bug in nsnet",
     run: () => {
