@@ -23,20 +23,13 @@
  */
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { diag } from "../diagnostics/codes.js";
-import type { Span } from "../model/span.js";
 import { devKey, type ResolvedAddress } from "../model/topology.js";
 import { firstUsable, formatCidr, lastUsable, parseAddressOrCidr, type Cidr } from "./cidr.js";
 import { FreeUnits } from "./free.js";
 import { inRuns, reservedCount, unitBlock, unitOf, unitName, type PoolPlan } from "./pool.js";
-import { takenByStatic, type AllocRequest } from "./allocate.js";
+import { takenByStatic, type AllocRequest, type StaticSite } from "./alloc-shared.js";
 
-/** A static address of the script with the device it is on and its token. */
-export interface StaticSite {
-  cidr: Cidr;
-  ns: string;
-  dev: string;
-  span: Span;
-}
+export type { StaticSite } from "./alloc-shared.js";
 
 export interface SplitContext {
   plan: PoolPlan;

@@ -17,18 +17,19 @@
  * A `split` pool works one level up — a subnet per L2 segment, a host per `addr auto` —
  * in allocate-split.ts.
  */
-import { devKey, type AddressAssignment, type AddressedTopology, type ResolvedAddress, type Topology } from "../model/topology.js";
+import { devKey, type AddressedTopology, type ResolvedAddress, type Topology } from "../model/topology.js";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { diag } from "../diagnostics/codes.js";
 import { didYouMean } from "../diagnostics/suggest.js";
 import { formatCidr, parseAddressOrCidr, type Cidr } from "./cidr.js";
-import { formatIp } from "./ip.js";
 import { FreeUnits } from "./free.js";
 import { ownerKey } from "./owner.js";
 import { planPools, reservedCount, unitName, type PoolPlan } from "./pool.js";
 import { codecFor, type UnitCodec } from "./units.js";
 import type { AllocationSnapshot, PoolAllocations } from "./snapshot.js";
-import { allocateSplitPool, type StaticSite } from "./allocate-split.js";
+import { allocateSplitPool } from "./allocate-split.js";
+import { takenByStatic, type AllocRequest, type StaticSite } from "./alloc-shared.js";
+export { takenByStatic } from "./alloc-shared.js";
 // The checker's notion of an L2 segment, so both agree (pure: it reads the topology only).
 import { computeSegments } from "../check/segments.js";
 
@@ -38,12 +39,7 @@ export interface AllocateResult {
   allocations: AllocationSnapshot;
 }
 
-/** One `addr auto`: its index in topology.addresses, its owner key, the assignment. */
-export interface AllocRequest {
-  index: number;
-  owner: string;
-  assignment: AddressAssignment;
-}
+export type { AllocRequest } from "./alloc-shared.js";
 type Request = AllocRequest;
 
 export function allocate(topo: Topology, store: AllocationSnapshot): AllocateResult {
@@ -222,21 +218,6 @@ function allocatePool<U extends number | bigint>(ctx: PoolContext, codec: UnitCo
     resolved[req.index] = { ns: a.ns, dev: a.dev, cidr: text, span: a.span, fromPool: name };
   }
   return owners;
-}
-
-/** NS415: a static address on an address the allocator handed out to another interface. */
-export function takenByStatic(site: StaticSite, holder: AllocRequest, old: string, pool: string): Diagnostic {
-  const who = `${holder.assignment.ns}:${holder.assignment.dev}`;
-  const addr = formatIp(site.cidr.family, site.cidr.addr);
-  return diag(
-    "NS415",
-    site.span,
-    { addr, holder: who, pool, held: old },
-    {
-      related: [{ span: holder.assignment.valueSpan, message: `${who} holds ${old} from pool ${pool} (sticky: an earlier run handed it out)` }],
-      hint: `give ${site.ns}:${site.dev} another address (\`addr auto from ${pool}\` takes a free one); to move ${who} instead, add \`reserve ${addr}\` to pool ${pool} or change ${who}'s own \`addr\` statement, and it gets another address at the next \`up\``,
-    },
-  );
 }
 
 function reportExhausted(

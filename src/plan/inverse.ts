@@ -7,7 +7,7 @@ import { PHASES } from "./op.js";
 import { UNDONE_WITH, nftFamilies, type Effect, type UndoneWith } from "./effect.js";
 import { effectOf, wellFormed } from "./read.js";
 import { render } from "./render.js";
-import { tableName } from "./nft.js";
+import { tableName } from "./nft-table.js";
 
 /**
  * Inverses. nsnet computes the inverse of an op from its effect — when it plans the op, and

@@ -3,6 +3,7 @@ import { HOST, type AddressedTopology, type Partition, type VethDevice } from ".
 import { parseIp } from "../ipam/ip.js";
 import { planDiag } from "./codes.js";
 import { draft, type Draft } from "./draft.js";
+import { tableName } from "./nft-table.js";
 import type { Dnat, Drop, Masquerade } from "./effect.js";
 import type { InverseContext } from "./inverse.js";
 
@@ -20,7 +21,7 @@ import type { InverseContext } from "./inverse.js";
  *   forward hook (traffic switched by a bridge, which the inet hooks do not see).
  */
 
-export const tableName = (project: string): string => `nsnet_${project.replace(/[^A-Za-z0-9_]/g, "_")}`;
+export { tableName };
 
 /** `ve-+` / `ve-*` → `ve-*`; null when the wildcard is not trailing or a character is odd. */
 export function nftIfPattern(pattern: string): string | null {
