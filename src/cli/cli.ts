@@ -38,11 +38,13 @@ const COMMANDS: Record<string, () => Promise<CommandFn>> = {
   cni: async () => (await import("./commands/cni.js")).runCni,
   import: async () => (await import("./commands/import.js")).runImport,
   why: async () => (await import("./commands/why.js")).runWhy,
+  grade: async () => (await import("./commands/grade.js")).runGrade,
+  "__grade-inner": async () => (await import("./commands/grade.js")).runGradeInner,
 };
 
 const SHEBANG_VERBS = new Set(["up", "down", "plan", "check", "show", "graph", "apply"]);
 /** flags that take a value */
-const VALUE_FLAGS = new Set(["format", "state-dir", "project", "bin", "pool-file"]);
+const VALUE_FLAGS = new Set(["format", "state-dir", "project", "bin", "pool-file", "junit"]);
 const BOOLEAN_FLAGS = new Set(["json", "quiet", "verbose", "check", "explain", "offline", "help", "version", "static", "create-bridges"]);
 /** Options every command takes: they change how nsnet talks, not what it does. */
 const EVERYWHERE = ["quiet", "verbose", "help", "version"];
@@ -67,6 +69,8 @@ export const COMMAND_OPTIONS: Record<string, readonly string[]> = {
   "udev-rule": ["bin", "state-dir", "project"],
   cni: [],
   why: ["json", "static", "state-dir", "project", "pool-file"],
+  grade: ["json", "junit"],
+  "__grade-inner": [],
   import: ["json", "create-bridges"],
   help: [],
 };
@@ -222,7 +226,7 @@ export async function main(argv: string[]): Promise<number> {
 /** Commands that change the kernel or read it from inside namespaces, and nsnet's root-owned
  *  state: said up front without root (src/cli/privilege.ts). `plan --offline` reads nothing. */
 // `sandbox` is not here: a normal user runs it in a user namespace of its own (rootless)
-const NEEDS_ROOT = new Set(["up", "apply", "down", "plan", "__sandbox-inner", "repl", "hook"]);
+const NEEDS_ROOT = new Set(["up", "apply", "down", "plan", "__sandbox-inner", "__grade-inner", "repl", "hook"]);
 
 function needsRoot(inv: Invocation): boolean {
   return NEEDS_ROOT.has(inv.command) && !(inv.command === "plan" && inv.flags.offline === true);
