@@ -17,7 +17,7 @@ import { withNetns } from "./netns.js";
 import type { BridgeConf } from "./netconf.js";
 import { bridgeLines, bridgeProblem, containerLines, gatewayCidrs, masqRuleset, masqTableName, resultRoutes, subnetClash, vethLines } from "./bridge-plan.js";
 import type { CniResult } from "./result.js";
-import type { Finish, Mode } from "./plugin.js";
+import type { Finish, Mode } from "./mode.js";
 import { attachmentKey, hostVethName, networkState, readAttachments, withNetworkLock, writeAttachments, type Attachment, type NetworkState } from "./state.js";
 
 function stateOf(conf: BridgeConf, ctx: ModeContext): NetworkState {

@@ -34,7 +34,7 @@ import { batch, firstLink, HOST_PLACE } from "./kernel.js";
 import { withNetns, type OpenNetns } from "./netns.js";
 import { sysctlWriteIn } from "./sysctl.js";
 import type { NsnetConf } from "./netconf.js";
-import type { Finish, Mode } from "./plugin.js";
+import type { Finish, Mode } from "./mode.js";
 import type { CniResult, IpConfig, ResultRoute } from "./result.js";
 import { attachmentKey, networkState, readAttachments, withNetworkLock, writeAttachments, type Attachment, type NetworkState } from "./state.js";
 

@@ -7,9 +7,10 @@
 import { CNI_CODE, CniError, errorJson } from "./errors.js";
 import { readCniEnv, type CniEnv } from "./env.js";
 import { parseNetconf, type NetConf } from "./netconf.js";
-import { mergeResult, resultForVersion, resultJson, type CniResult } from "./result.js";
+import { mergeResult, resultForVersion, resultJson } from "./result.js";
 import { LATEST_VERSION, versionAtLeast, versionJson } from "./version.js";
 import type { ModeContext } from "./common.js";
+import type { Mode } from "./mode.js";
 
 export interface PluginIo {
   env: NodeJS.ProcessEnv;
@@ -90,18 +91,7 @@ function versionOf(text: string): string {
   }
 }
 
-/** What ADD prints, made from this plugin's part: the chained prevResult merged in. An ADD
- *  calls it before it records the attachment as ready, so a failure here is rolled back. */
-export type Finish = (mine: Omit<CniResult, "cniVersion">) => string;
-
-/** One netconf form's implementation of the commands (VERSION needs none). */
-export interface Mode<C extends NetConf> {
-  add(conf: C, ctx: ModeContext, finish: Finish): Promise<string>;
-  del(conf: C, ctx: ModeContext): Promise<void>;
-  check(conf: C, ctx: ModeContext): Promise<void>;
-  gc(conf: C, ctx: ModeContext): Promise<void>;
-  status(conf: C, ctx: ModeContext): Promise<void>;
-}
+export type { Finish, Mode } from "./mode.js";
 
 async function dispatch(conf: NetConf, env: CniEnv, ctx: ModeContext): Promise<string | undefined> {
   if (conf.mode === "bridge") return run((await import("./bridge.js")).bridgeMode, conf, env, ctx);

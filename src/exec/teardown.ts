@@ -4,7 +4,7 @@ import type { Op } from "../plan/op.js";
 import type { Runner } from "./runner.js";
 import { enterArgv } from "./enter.js";
 import { parseLinks } from "./ip-json.js";
-import type { UndoStep } from "./undo.js";
+import type { UndoStep } from "./undo-step.js";
 
 /**
  * Undo steps whose work the kernel does anyway. When an undo deletes a namespace, what is

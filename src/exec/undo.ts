@@ -1,13 +1,11 @@
 import type { Op, OpStep } from "../plan/op.js";
-import type { Effect } from "../plan/effect.js";
-import { render } from "../plan/render.js";
 import type { Runner } from "./runner.js";
 import { effectAsShell, ipBatchArgv, nftArgv, sysctlWriteArgv } from "./commands.js";
 import { parseSysctlOutput, sysctlDisplayKey } from "./ip-json.js";
-import type { ServiceRecord } from "../model/state.js";
 import { HOST } from "../model/topology.js";
 import { describeService, stopService } from "./services.js";
 import { awaitVanished, planTeardown } from "./teardown.js";
+import type { UndoStep } from "./undo-step.js";
 
 /**
  * Running inverses. Undo never stops at a failure: it records it and goes on with the
@@ -15,18 +13,7 @@ import { awaitVanished, planTeardown } from "./teardown.js";
  * that removes it by hand. An inverse that fails because its object is already gone has
  * reached its goal and is not a failure.
  */
-export interface UndoStep {
-  op: Op;
-  /** the inverse to apply, and its rendering */
-  effect: Effect;
-  step: OpStep;
-  /** for services: the process to stop (only once proven to be the one nsnet started) */
-  service?: ServiceRecord;
-}
-
-export function undoStep(op: Op, effect: Effect, service?: ServiceRecord): UndoStep {
-  return { op, effect, step: render(effect), ...(service !== undefined ? { service } : {}) };
-}
+export { undoStep, type UndoStep } from "./undo-step.js";
 
 export interface UndoFailure {
   op: Op;

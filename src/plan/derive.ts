@@ -11,6 +11,7 @@ import type { InverseContext } from "./inverse.js";
 import { draft, type Draft, type DraftOptions } from "./draft.js";
 import { proxyArpPlan } from "./proxyarp.js";
 import { firewallOps } from "./nft.js";
+import type { SysctlWant } from "./sysctl-want.js";
 
 export type { Draft };
 
@@ -21,16 +22,7 @@ export interface DeriveContext {
   hostGateway?: string;
 }
 
-/** A derived sysctl, before its inverse is known. */
-export interface SysctlWant {
-  ns: string;
-  key: string;
-  value: string;
-  span: Span;
-  why: string;
-  /** the sysctl is about a device nsnet creates: it goes away with the device */
-  ownDevice?: boolean;
-}
+export type { SysctlWant } from "./sysctl-want.js";
 
 const created = (d: Device): boolean => !isForeignDevice(d) && d.kind !== "moved";
 const parented = (d: Device): d is Extract<Device, { parent: unknown }> => d.kind === "macvlan" || d.kind === "ipvlan" || d.kind === "vlan";

@@ -6,7 +6,7 @@ import { containsAddress, parseCidr, type Cidr } from "../ipam/cidr.js";
 import { formatIp, parseIp, type Family } from "../ipam/ip.js";
 import { planDiag } from "./codes.js";
 import { devSysctlKey } from "./effect.js";
-import type { SysctlWant } from "./derive.js";
+import type { SysctlWant } from "./sysctl-want.js";
 
 /**
  * Routed-veth mode (docs/architecture.md §9, the 2010 containers-list recipe): a namespace's addresses
