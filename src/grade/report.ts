@@ -41,6 +41,12 @@ export function scoreOf(results: readonly CheckResult[]): { score: number; max: 
   return { score: results.reduce((a, r) => a + r.earned, 0), max: results.reduce((a, r) => a + r.points, 0) };
 }
 
+/** Text from a file name or a program on one line of the table: controls, line breaks and
+ *  tabs shown escaped (a file name may hold a newline). */
+function line(text: string): string {
+  return visible(text).replace(/\n/g, "\\n").replace(/\r/g, "\\r").replace(/\t/g, "\\t");
+}
+
 const STATUS_TEXT: Record<Exclude<SubmissionResult["status"], "graded">, string> = {
   "check-failed": "does not check",
   "apply-failed": "up failed",
@@ -62,16 +68,16 @@ function table(rows: string[][], right: ReadonlySet<number>): string {
 /** The class table: one row per submission, one column per check (its points when passed). */
 export function renderGrade(g: GradeReport): string {
   const max = g.checks.reduce((a, c) => a + c.points, 0);
-  const out: string[] = [`${visible(g.checksFile)}: ${g.checks.length} check${g.checks.length === 1 ? "" : "s"}, ${max} point${max === 1 ? "" : "s"}`];
+  const out: string[] = [`${line(g.checksFile)}: ${g.checks.length} check${g.checks.length === 1 ? "" : "s"}, ${max} point${max === 1 ? "" : "s"}`];
   out.push(
     table(
-      g.checks.map((c) => [`  #${c.n}`, visible(c.text), `${c.points}`]),
+      g.checks.map((c) => [`  #${c.n}`, line(c.text), `${c.points}`]),
       new Set([2]),
     ),
   );
   const header = ["submission", ...g.checks.map((c) => `#${c.n}`), "score"];
   const rows = g.submissions.map((s) => [
-    visible(s.name),
+    line(s.name),
     ...g.checks.map((c) => {
       const r = s.results.find((x) => x.n === c.n);
       return r?.ok ? `${r.earned}` : "-";
@@ -82,13 +88,13 @@ export function renderGrade(g: GradeReport): string {
   const lost: string[] = [];
   for (const s of g.submissions) {
     if (s.status !== "graded") {
-      lost.push(`  ${visible(s.name)}: ${STATUS_TEXT[s.status]}: ${visible(s.message ?? "")}`);
+      lost.push(`  ${line(s.name)}: ${STATUS_TEXT[s.status]}: ${line(s.message ?? "")}`);
       continue;
     }
     for (const r of s.results) {
       if (r.ok) continue;
-      lost.push(`  ${visible(s.name)} #${r.n}: ${visible(r.detail)}`);
-      if (r.reason?.hint) lost.push(`      hint: ${visible(r.reason.hint)}`);
+      lost.push(`  ${line(s.name)} #${r.n}: ${line(r.detail)}`);
+      if (r.reason?.hint) lost.push(`      hint: ${line(r.reason.hint)}`);
     }
   }
   if (lost.length) out.push("", "where points were lost:", ...lost);

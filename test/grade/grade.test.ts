@@ -123,6 +123,28 @@ describe("grade: the class table, JSON and JUnit", () => {
     expect(x).not.toMatch(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/);
   });
 
+  it("a file name with a line break stays on its row", () => {
+    const r: GradeReport = {
+      checksFile: "c.nsnet",
+      checks: [{ n: 1, text: "expect a reaches b", points: 1 }],
+      submissions: [
+        {
+          name: "evil\nname",
+          file: "s/evil\nname.nsnet",
+          status: "error",
+          message: 'unsafe argument: "s/evil\\nname.nsnet"',
+          results: [no(1, 1)],
+          score: 0,
+          max: 1,
+          elapsedMs: 1,
+        },
+      ],
+    };
+    const text = renderGrade(r);
+    expect(text).toContain("evil\\nname   -  0/1 (not run)\n");
+    expect(text.split("\n").filter((l) => l.startsWith("name"))).toEqual([]);
+  });
+
   it("scores add the points of passed checks", () => {
     expect(scoreOf([ok(1, 3), no(2, 2)])).toEqual({ score: 3, max: 5 });
   });

@@ -2,7 +2,7 @@ import { readdirSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import { basename, join, resolve } from "node:path";
-import type { Invocation } from "../cli.js";
+import type { Invocation } from "../invocation.js";
 import { EXIT, UsageError } from "../exit-codes.js";
 import { entryPath } from "../entry-path.js";
 import { engineOptions } from "../engine-options.js";
@@ -77,7 +77,13 @@ async function gradeOne(runner: ProcessRunner, env: Record<string, string>, file
   // files as they know them; one starting with `-` is not read as an option
   const asArg = (p: string) => (p.startsWith("-") ? `./${p}` : p);
   const argv = sandboxArgv([asArg(file), asArg(checksFile)], entryPath()).map((a) => (a === SANDBOX_INNER ? GRADE_INNER : a));
-  const r = await runner.run(argv, { env, timeoutMs: SUBMISSION_TIMEOUT_MS });
+  let r: Awaited<ReturnType<ProcessRunner["run"]>>;
+  try {
+    r = await runner.run(argv, { env, timeoutMs: SUBMISSION_TIMEOUT_MS });
+  } catch (e) {
+    // a name nsnet will not pass to a program (a newline in it): this one is not graded
+    return failed("error", e instanceof Error ? e.message : String(e));
+  }
   const last = r.stdout.trim().split("\n").pop() ?? "";
   try {
     const got = JSON.parse(last) as Omit<SubmissionResult, "name" | "file" | "elapsedMs">;
