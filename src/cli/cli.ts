@@ -3,20 +3,14 @@ import { EXIT, FileError, PrivilegeError, UsageError } from "./exit-codes.js";
 import { requireNetAdmin } from "./privilege.js";
 import { MAIN_HELP, COMMAND_HELP } from "./help.js";
 import type { GlobalOptions } from "./output.js";
+import type { Invocation } from "./invocation.js";
 import { didYouMean } from "../diagnostics/suggest.js";
 import { entryPath } from "./entry-path.js";
 import { codeCacheReport, versionText } from "./version.js";
 
 export const VERSION = "0.1.0";
 
-/** A parsed command line: the command, its positional words, its flags, and `-- CMD…`. */
-export interface Invocation {
-  command: string;
-  args: string[];
-  flags: Record<string, string | boolean>;
-  rest: string[];
-  global: GlobalOptions;
-}
+export type { Invocation };
 
 type CommandFn = (inv: Invocation) => Promise<number>;
 

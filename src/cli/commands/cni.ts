@@ -2,7 +2,7 @@ import { lstat, readlink, realpath, stat, symlink, unlink } from "node:fs/promis
 import { join, resolve } from "node:path";
 import { EXIT, UsageError } from "../exit-codes.js";
 import { entryPath } from "../entry-path.js";
-import type { Invocation } from "../cli.js";
+import type { Invocation } from "../invocation.js";
 
 /**
  * `nsnet cni`: the plugin, explicitly (the runtime normally reaches it through a link named

@@ -1,4 +1,4 @@
-import type { Invocation } from "../cli.js";
+import type { Invocation } from "../invocation.js";
 import { EXIT, UsageError } from "../exit-codes.js";
 import { engineOptions } from "../engine-options.js";
 import { say } from "../output.js";

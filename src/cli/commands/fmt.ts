@@ -1,6 +1,6 @@
 import { writeFileSync, renameSync } from "node:fs";
 import { readScriptFile } from "../../expand/fs-loader.js";
-import type { Invocation } from "../cli.js";
+import type { Invocation } from "../invocation.js";
 import { EXIT, FileError, UsageError } from "../exit-codes.js";
 import { printDiagnostics, say } from "../output.js";
 import { formatSource } from "../../fmt/format.js";

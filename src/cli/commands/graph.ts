@@ -1,4 +1,4 @@
-import type { Invocation } from "../cli.js";
+import type { Invocation } from "../invocation.js";
 import { EXIT, UsageError } from "../exit-codes.js";
 import { compileFile } from "../compile-file.js";
 import { printDiagnostics } from "../output.js";

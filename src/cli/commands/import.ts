@@ -1,6 +1,6 @@
 import { basename, extname } from "node:path";
 import { EXIT, FileError, UsageError } from "../exit-codes.js";
-import type { Invocation } from "../cli.js";
+import type { Invocation } from "../invocation.js";
 import { printDiagnostics } from "../output.js";
 import { readScriptFile } from "../../expand/fs-loader.js";
 

@@ -1,4 +1,4 @@
-import type { Invocation } from "../cli.js";
+import type { Invocation } from "../invocation.js";
 import { EXIT, FileError, UsageError } from "../exit-codes.js";
 import { accessSync, constants, statSync } from "node:fs";
 import { useColor } from "../output.js";

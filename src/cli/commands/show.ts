@@ -1,4 +1,4 @@
-import type { Invocation } from "../cli.js";
+import type { Invocation } from "../invocation.js";
 import { EXIT } from "../exit-codes.js";
 import { engineOptions } from "../engine-options.js";
 import { showLive } from "../../engine/show.js";

@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
-import type { Invocation } from "../cli.js";
+import type { Invocation } from "../invocation.js";
 import { DEFAULT_ALLOCATION_ROOT } from "../../ipam/store-fs.js";
 import { EXIT, UsageError } from "../exit-codes.js";
 import { compileFile } from "../compile-file.js";
