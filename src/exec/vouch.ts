@@ -4,6 +4,7 @@ import { opKey, ownerAlias, type ProjectState } from "../model/state.js";
 import { HOST } from "../model/topology.js";
 import { devicesTouched, sysctlDev, type Effect } from "../plan/effect.js";
 import { SYSCTL_RESTORE_VALUE } from "../plan/inverse.js";
+import { effectPresent } from "../plan/diff.js";
 import type { UndoStep } from "./undo.js";
 
 /**
@@ -94,6 +95,10 @@ export async function vouchSteps(steps: readonly UndoStep[], ctx: VouchContext):
       run.push(s);
       continue;
     }
+    // already undone (the link it was on was deleted, or taken down with its address): nothing
+    // to judge and nothing to report
+    const absent = (d: string) => !groupOf(byNs, ctx.live.links, place).some((l) => l.name === d);
+    if (effectPresent(e, ctx.live, ctx.project) || (devs.length > 0 && devs.every(absent))) continue;
     const verdict = await planned(s);
     if (verdict === true) run.push(s);
     else skipped.push(`${s.op.summary} (${where}, on a link this project does not own): not undone, ${verdict}`);

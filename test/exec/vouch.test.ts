@@ -16,6 +16,11 @@ const live: LiveState = {
   ...emptyLiveState(),
   namespaces: ["mine", "theirs"],
   links: [link("host", "eth0"), link("host", "ours0", "nsnet:p"), link("mine", "lo", "nsnet:p"), link("theirs", "lo"), link("theirs", "x0")],
+  addrs: [
+    { ns: "host", dev: "eth0", cidr: "198.51.100.2/24" },
+    { ns: "theirs", dev: "x0", cidr: "198.51.100.2/24" },
+  ],
+  routes: [{ ns: "host", dst: "default", via: "198.51.100.1", dev: "eth0", family: 4 } as LiveState["routes"][number]],
 };
 function stepFor(effect: Effect, inverse: Effect): UndoStep {
   const op: Op = { ...render(effect), index: 1, phase: "host", summary: render(effect).text, effect, inverse };
@@ -72,6 +77,17 @@ describe("vouchSteps: host ops on links not ours", () => {
   it("a namespace nsnet did not make is no better than the host", async () => {
     const r = await run([stepFor(addr("theirs", "x0", true), addr("theirs", "x0", false))]);
     expect(r.skipped[0]).toMatch(/namespace theirs/);
+  });
+});
+
+describe("vouchSteps: what is already undone", () => {
+  it("is neither run nor reported: an address no longer there, a link that is gone", async () => {
+    const other = stepFor(
+      { k: "addr", ns: "host", dev: "eth0", cidr: "203.0.113.9/24", add: true },
+      { k: "addr", ns: "host", dev: "eth0", cidr: "203.0.113.9/24", add: false },
+    );
+    const gone = stepFor(addr("host", "gone0", true), addr("host", "gone0", false));
+    expect(await run([other, gone])).toEqual({ run: [], skipped: [] });
   });
 });
 
