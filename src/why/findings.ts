@@ -85,41 +85,56 @@ function noRouteHint(net: Net, f: Extract<Finding, { code: "NS601" }>, legs: Leg
   };
 }
 
-function segmentText(net: Net, seg: Endpoint[]): string {
-  const held = seg.flatMap((e) => net.addrs.filter((a) => a.place === e.place && a.dev === e.dev).map((a) => `${a.cidr} (${e.place})`));
+function segmentText(net: Net, seg: Endpoint[], family: number): string {
+  const shown = (cidr: string) => {
+    const ip = ipOf(cidr);
+    return ip !== null && ip.family === family && !(family === 6 && ip.addr >> 118n === 0x3fan);
+  };
+  const held = seg.flatMap((e) => net.addrs.filter((a) => a.place === e.place && a.dev === e.dev && shown(a.cidr)).map((a) => `${a.cidr} (${e.place})`));
   return held.length ? held.join(", ") : "no address";
 }
 
-/** The host's uplink on the segment, or whose subnet holds `ip`: where `proxyarp` publishes. */
-function hostUplink(net: Net, seg: Endpoint[], ip: ReturnType<typeof ipOf>): string | undefined {
-  const onSeg = seg.find((e) => e.place === HOST && net.links.some((l) => l.place === HOST && l.name === e.dev && l.kind === "uplink"));
-  if (onSeg) return onSeg.dev;
-  if (!ip) return undefined;
-  const r = lookup(net, HOST, ip).choice;
-  return r && net.links.some((l) => l.place === HOST && l.name === r.dev && l.kind === "uplink") ? r.dev : undefined;
+/** The host's uplink whose subnet (the host's own address on it) holds one of `ips`: where
+ *  `proxyarp` publishes a namespace's address. */
+function uplinkFor(net: Net, ips: readonly ReturnType<typeof ipOf>[]): string | undefined {
+  for (const l of net.links) {
+    if (l.place !== HOST || l.kind !== "uplink") continue;
+    for (const a of net.addrs.filter((x) => x.place === HOST && x.dev === l.name)) {
+      const c = parseCidr(a.cidr);
+      if (c && ips.some((ip) => ip && ip.family === c.family && networkAddress(c) === networkAddress({ ...c, addr: ip.addr }))) return l.name;
+    }
+  }
+  return undefined;
 }
 
-const vethToHost = (net: Net, place: string): boolean => net.links.some((l) => l.place === place && l.peer?.place === HOST);
+/** A routed veth's namespace: a veth whose other end is in the host, and not the uplink
+ *  itself (the sandbox's LAN is wired to the host that way). */
+const vethToHost = (net: Net, place: string): boolean =>
+  net.links.some((l) => l.place === place && l.peer?.place === HOST && net.links.find((h) => h.place === HOST && h.name === l.peer!.name)?.kind !== "uplink");
 
 function onLinkHint(net: Net, f: Extract<Finding, { code: "NS603" }>): { hint: string; span?: Span } {
   const ip = ipOf(f.nextHop)!;
-  // routed veth (docs/architecture.md §9): the LAN asks for a namespace's address, or the
-  // namespace asks for a LAN address; either way the host answers once it is published
-  const uplink = hostUplink(net, f.segment, ip);
-  if (uplink) {
-    const owner = f.owners.find((o) => o !== HOST && vethToHost(net, o));
-    if (owner && f.segment.some((e) => e.place === HOST && e.dev === uplink)) {
-      return {
-        hint: `publish ${f.nextHop} on the LAN: \`proxyarp on ${uplink}\` ${inside(owner)} (the host then answers ARP for it and routes it down ${owner}'s veth)`,
-        span: placeSpan(net, owner),
-      };
-    }
-    if (f.place !== HOST && vethToHost(net, f.place) && f.segment.some((e) => e.place === HOST)) {
-      return {
-        hint: `add \`proxyarp on ${uplink}\` ${inside(f.place)} (the host then answers ARP on the other end of ${f.dev} and forwards to the LAN)`,
-        span: placeSpan(net, f.place),
-      };
-    }
+  // routed veth (docs/architecture.md §9): an address of the uplink's subnet held by a
+  // namespace behind a veth is reached through the host once it is published — whoever asks
+  // for it (the LAN, the host, another container); and such a namespace reaches the LAN
+  // once the host answers for the LAN on its veth, which the same line does
+  const hostWay = lookup(net, HOST, ip).choice?.dev;
+  const routedTo = (o: string) => net.links.some((l) => l.place === o && l.peer?.place === HOST && l.peer.name === hostWay);
+  const owner = f.owners.find((o) => o !== HOST && o !== f.place && vethToHost(net, o) && !routedTo(o));
+  const toOwner = owner && uplinkFor(net, [ip]);
+  if (owner && toOwner) {
+    return {
+      hint: `publish ${f.nextHop} on the LAN: \`proxyarp on ${toOwner}\` ${inside(owner)} (the host then answers ARP for it and routes it down ${owner}'s veth)`,
+      span: placeSpan(net, owner),
+    };
+  }
+  const mine = net.addrs.filter((a) => a.place === f.place).map((a) => ipOf(a.cidr));
+  const fromHere = f.place !== HOST && vethToHost(net, f.place) && f.segment.some((e) => e.place === HOST) ? uplinkFor(net, mine) : undefined;
+  if (fromHere) {
+    return {
+      hint: `add \`proxyarp on ${fromHere}\` ${inside(f.place)} (the host then answers ARP on the other end of ${f.dev} and forwards to the LAN)`,
+      span: placeSpan(net, f.place),
+    };
   }
   // someone on the link routes the address elsewhere: it could answer for it by proxy ARP
   for (const e of f.segment) {
@@ -131,7 +146,7 @@ function onLinkHint(net: Net, f: Extract<Finding, { code: "NS603" }>): { hint: s
     };
   }
   const where = f.owners.length ? ` (${f.nextHop} is on ${f.owners.join(", ")}, not on this link)` : "";
-  return { hint: `the link of ${f.dev} holds ${segmentText(net, f.segment)}${where}; route ${f.dst} through a router on it instead` };
+  return { hint: `the link of ${f.dev} holds ${segmentText(net, f.segment, ip.family)}${where}; route ${f.dst} through a router on it instead` };
 }
 
 export function findingAt(net: Net, f: Finding, legs: Leg[]): Diagnostic {
@@ -148,7 +163,7 @@ export function findingAt(net: Net, f: Finding, legs: Leg[]): Diagnostic {
     case "NS602": {
       const gws = gatewaysToward(net, f.place, f.dst);
       const fix = gws[0] ? `; write \`via ${gws[0].gw}\` (${gws[0].owner})` : "";
-      d = extra(`the link of ${f.dev} holds ${segmentText(net, f.segment)}${fix}`, f.span);
+      d = extra(`the link of ${f.dev} holds ${segmentText(net, f.segment, ipOf(f.gw)?.family ?? 4)}${fix}`, f.span);
       return diag("NS602", d.span, { leg: f.leg, ns: f.place, dst: f.dst, gw: f.gw, dev: f.dev }, { hint: d.hint });
     }
     case "NS603": {

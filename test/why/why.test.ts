@@ -107,6 +107,18 @@ describe("why: other labs and mistakes", () => {
     expect(ok.legs[0]!.hops[0]!.next).toEqual({ place: HOST, dev: "eth0", proxy: true });
   });
 
+  it("proxy ARP lab: between the containers, the fix is still publishing c2", () => {
+    const r = run(lab("proxyarp", "start"), "c1", "c2");
+    // c1 sends on-link, the host answers by proxy ARP and forwards out eth0, where nobody holds c2's address
+    expect(r.finding).toMatchObject({ code: "NS603", message: "c1 → c2: nothing on the segment of host:eth0 answers ARP for 192.0.2.11" });
+    expect(r.legs[0]!.hops[0]!.next).toEqual({ place: HOST, dev: "c1_veth0", proxy: true });
+    expect(r.finding?.hint).toContain("`proxyarp on eth0` inside `ns c2`");
+    expect(line(r)).toBe(18);
+    const back = run(lab("proxyarp", "start"), "c2", "c1");
+    expect(back.finding?.hint).toContain("add `proxyarp on eth0` inside `ns c2`");
+    expect(back.finding?.hint).not.toContain("fe80");
+  });
+
   it("NAT lab: a reversed nat lets the request out unmasqueraded; the nat is the line to change", () => {
     const r = run(lab("nat", "start"), "h1", "outside");
     expect(r.finding?.code).toBe("NS601");
