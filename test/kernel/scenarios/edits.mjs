@@ -87,11 +87,12 @@ const edited = await up(to, opts());
 res.applyTo = { status: edited.status, ops: edited.ops.length, failure: edited.failure?.message };
 const afterEdit = await world();
 res.again = (await up(to, opts())).ops.length;
-const d1 = await down(opts());
+// the script taken down vouches for its ops on the uplink (its file is not on disk: its compile)
+const d1 = await down(opts(), { compiled: () => to });
 res.down1 = { status: d1.status, leftovers: d1.leftovers ?? [] };
 const fresh = await up(to, opts());
 res.freshTo = fresh.status;
 res.editVsFresh = differs(await world(), afterEdit);
-const d2 = await down(opts());
+const d2 = await down(opts(), { compiled: () => to });
 res.down2 = { status: d2.status, leftovers: d2.leftovers ?? [], diff: differs(base, await world()) };
 out(res);
