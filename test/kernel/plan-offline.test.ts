@@ -33,7 +33,7 @@ describe("nsnet plan --offline", () => {
     expect(r.stderr).toBe("");
     for (const line of [
       "ip netns add lxc1",
-      "ip -n lxc1 addr add 1.1.128.3/20 dev eth0",
+      "ip -n lxc1 addr add 1.1.128.3/20 brd + dev eth0",
       "ip route add default via 1.1.128.1",
       "ip neigh add proxy 1.1.128.3 dev eth0",
     ]) {
