@@ -7,7 +7,7 @@ import { serviceMark } from "../exec/services.js";
 import { readLive } from "../exec/live.js";
 import { recoverLocked } from "../exec/recover.js";
 import { StateStore } from "../exec/state-store.js";
-import { basename, dirname, join } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { FsAllocationStore, allocationDir } from "../ipam/store-fs.js";
 import { ProjectAllocations } from "../ipam/shared-store.js";
 import type { AllocationStore } from "../ipam/store.js";
@@ -166,7 +166,9 @@ export async function up(source: UpSource, opts: EngineOptions): Promise<UpResul
     const r = await execute(ops, opts.runner, {
       project: opts.project,
       stateDir: stateRoots(opts.stateDir).state,
-      script: compiled.file,
+      // absolute, so that a later `down --project` from anywhere finds it (it vouches for
+      // the ops on links nsnet does not own: src/exec/vouch.ts); `<stdin>` stays as it is
+      script: compiled.file.startsWith("<") ? compiled.file : resolve(compiled.file),
       before: planned.live,
       removes: planned.forget.map(opKey),
       adopt: planned.adopt,

@@ -210,3 +210,23 @@ describe("a forged state cannot make down undo host ops on links nsnet does not 
     expect(down.stdout.trim()).toBe("decoy");
   });
 });
+
+describe("the script a state records vouches from anywhere", () => {
+  it("applied by a relative path, its host route on the uplink is undone by `down --project` run elsewhere", async () => {
+    const base = scriptFile("base.nsnet", BASE);
+    const rel = scriptFile("rel.nsnet", "uplink eth0\nhost < route 203.0.113.0/24 via 198.51.100.1 >\n");
+    const [dir, name] = [rel.slice(0, rel.lastIndexOf("/")), rel.slice(rel.lastIndexOf("/") + 1)];
+    const upThere = `process.chdir(${JSON.stringify(dir)});const r=require("child_process").spawnSync(process.argv[1],process.argv.slice(2),{stdio:"inherit"});process.exit(r.status??1)`;
+    const r = await inSandbox(base, [
+      { run: [process.execPath, "-e", upThere, process.execPath, CLI, "up", name, "--project", "rel"] },
+      { dump: "up" },
+      { run: [process.execPath, "-e", `process.chdir("/");${upThere.slice(upThere.indexOf(";") + 1)}`, process.execPath, CLI, "down", "--project", "rel"] },
+      { dump: "down" },
+    ]);
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.runs[0]!.status, r.runs[0]!.stderr).toBe(0);
+    expect(r.dumps.up!.places.host!.routes).toContain("203.0.113.0/24 via=198.51.100.1 dev=eth0");
+    expect(r.runs[1]!.status, r.runs[1]!.stderr).toBe(0);
+    expect(r.dumps.down!.places.host!.routes.filter((x) => x.startsWith("203.0.113."))).toEqual([]);
+  });
+});
