@@ -65,7 +65,7 @@ describe("complete", () => {
   it("elsewhere: the keywords the grammar allows next", () => {
     expect(complete("ns h1 < veth ", ctx)[0]).toEqual(expect.arrayContaining(["as", "pair", "peer", "to"]));
     expect(complete("ns h1 < veth ", ctx)[0]).not.toContain("ns");
-    expect(complete("expect h1 ", ctx)[0]).toEqual(["not", "reaches"]);
+    expect(complete("expect h1 ", ctx)[0]).toEqual(["not", "reaches", "sees"]);
     expect(complete("route default ", ctx)[0]).toEqual(expect.arrayContaining(["via"]));
   });
 
