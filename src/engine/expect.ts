@@ -153,7 +153,8 @@ export async function runExpectations(t: AddressedTopology, runner: Runner): Pro
     const deadline = Date.now() + SETTLE_MS;
     let res = await once(t, e, runner, net);
     const proven = res.ok ? undefined : proof(t, e, net());
-    if (proven) res = proven;
+    // what the kernel showed stays (a `sees` names the source it saw); the proof adds why
+    if (proven) res = e.kind === "sees" && res.detail.includes(" sees ") ? { ...res, ...(proven.reason ? { reason: proven.reason } : {}) } : proven;
     // A negative expectation is never retried: waiting could only make it pass wrongly.
     while (!res.ok && !proven && retried(t, e) && Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, RETRY_MS));
