@@ -27,7 +27,22 @@ describe("CAP_NET_ADMIN from /proc/self/status", () => {
 async function asNobody(args: string[]) {
   const r = await execa(
     "unshare",
-    ["--net", "--mount", "--", "setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups", "--", process.execPath, CLI, ...args],
+    [
+      "--net",
+      "--mount",
+      "--pid",
+      "--fork",
+      "--mount-proc",
+      "--",
+      "setpriv",
+      "--reuid=nobody",
+      "--regid=nogroup",
+      "--clear-groups",
+      "--",
+      process.execPath,
+      CLI,
+      ...args,
+    ],
     { reject: false, timeout: 60_000, env: { NO_COLOR: "1" } },
   );
   return { code: r.exitCode ?? -1, stdout: String(r.stdout), stderr: String(r.stderr) };

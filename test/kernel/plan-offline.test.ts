@@ -22,7 +22,21 @@ describe("nsnet plan --offline", () => {
   it("reads nothing: in an empty network namespace (no eth0, no route) it plans the card, exit 0", async () => {
     const r = await execa(
       "unshare",
-      ["--net", "--mount", "--", process.execPath, CLI, "plan", "--offline", "--format", "sh", join(repo, "examples/card.nsnet")],
+      [
+        "--net",
+        "--mount",
+        "--pid",
+        "--fork",
+        "--mount-proc",
+        "--",
+        process.execPath,
+        CLI,
+        "plan",
+        "--offline",
+        "--format",
+        "sh",
+        join(repo, "examples/card.nsnet"),
+      ],
       {
         reject: false,
         timeout: 60_000,
