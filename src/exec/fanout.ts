@@ -2,8 +2,8 @@ import { HOST } from "../model/topology.js";
 import type { Batch } from "../plan/batch.js";
 import type { Op } from "../plan/op.js";
 import type { Runner } from "./runner.js";
-import type { BatchTails } from "./batch-tails.js";
 import { helperArgv } from "./helper.js";
+import type { PlaceState } from "./readback.js";
 import { encodeRequests, failureMessage, helperOpsOf, parseHelperOutput, type HelperOp, type PlaceRecord, type PlaceRequest } from "./helper-protocol.js";
 import { placeConcurrency } from "./enter.js";
 
@@ -108,12 +108,20 @@ export interface BatchOutcome {
   failed?: { op: Op; message: string };
 }
 
+/** What a helper stage asks of the batches' tails (batch-tails.ts's BatchTails has it; named
+ *  here because batch-tails.ts reads through live.ts, which runs the helper from here). */
+export interface HelperTails {
+  helperTail(batch: Batch, sent: readonly unknown[]): { hold: string[]; read: boolean };
+  tookHelper(batch: Batch, opsSent: number, applied: number, state: PlaceState | undefined): void;
+  cut(batch: Batch): void;
+}
+
 /** What the transaction (execute.ts) lends a stage run by the helper. */
 export interface StageDeps {
   runner: Runner;
   /** NSNET_FAIL_AT: the op with this index fails as if the kernel refused it */
   failAt?: number;
-  tails: BatchTails;
+  tails: HelperTails;
   /** reads the values before of the sysctls these batches write, and journals them */
   readOriginals(batches: { ns: string; ops: readonly Op[] }[]): Promise<void>;
   /** ops that ran in order up to one that failed, not known which: the kernel says */
