@@ -39,7 +39,7 @@ const COMMANDS: Record<string, () => Promise<CommandFn>> = {
 const SHEBANG_VERBS = new Set(["up", "down", "plan", "check", "show", "graph", "apply"]);
 /** flags that take a value */
 const VALUE_FLAGS = new Set(["format", "state-dir", "project", "bin", "pool-file", "junit"]);
-const BOOLEAN_FLAGS = new Set(["json", "quiet", "verbose", "check", "explain", "offline", "help", "version", "static", "create-bridges"]);
+const BOOLEAN_FLAGS = new Set(["json", "quiet", "verbose", "check", "explain", "offline", "help", "version", "static", "allow-commands", "create-bridges"]);
 /** Options every command takes: they change how nsnet talks, not what it does. */
 const EVERYWHERE = ["quiet", "verbose", "help", "version"];
 
@@ -63,7 +63,7 @@ export const COMMAND_OPTIONS: Record<string, readonly string[]> = {
   "udev-rule": ["bin", "state-dir", "project"],
   cni: [],
   why: ["json", "static", "state-dir", "project", "pool-file"],
-  grade: ["json", "junit"],
+  grade: ["json", "junit", "allow-commands"],
   "__grade-inner": [],
   import: ["json", "create-bridges"],
   help: [],

@@ -108,7 +108,7 @@ root and FILE's namespaces up, the kernel's routes, addresses and sysctls are wa
 is there now); otherwise, or with --static, FILE as \`up\` would build it (no root needed).
 Exit 0 when the ping would come back, 1 when not, 2 usage.
 `,
-  grade: `usage: nsnet grade CHECKS.nsnet SUBMISSIONS/ [--json] [--junit FILE]
+  grade: `usage: nsnet grade CHECKS.nsnet SUBMISSIONS/ [--json] [--junit FILE] [--allow-commands]
 
 Grades every *.nsnet in SUBMISSIONS/: each is applied with CHECKS appended, in a sandbox
 of its own (as \`nsnet sandbox\`: nothing on this machine is touched), a few at once, and
@@ -117,7 +117,8 @@ the \`expect\`s of CHECKS — only those — are run and scored by their \`point
 or does not apply scores 0. A failure \`why\` proves from the script is not retried.
 Prints the class table and where points were lost (--json: the same as JSON); --junit
 also writes JUnit XML (a testsuite per submission, a testcase per check) for CI and LMS
-tools. Exit 0 once grading ran, 2 usage.
+tools. A submission's own \`exec\` or \`run in\` would run as root on this machine's files:
+such a submission is refused unless --allow-commands. Exit 0 once grading ran, 2 usage.
 `,
   repl: `usage: nsnet repl [FILE] [--state-dir DIR] [--project NAME]
 

@@ -21,8 +21,9 @@ export interface SubmissionResult {
   name: string;
   file: string;
   /** graded: the checks ran; check-failed: the submission has errors; apply-failed: `up`
-   *  failed and was rolled back; error: it could not be run at all (unreadable, timed out) */
-  status: "graded" | "check-failed" | "apply-failed" | "error";
+   *  failed and was rolled back; refused: it runs commands (`exec`, `run in`) and grade was
+   *  not told to allow that; error: it could not be run at all (unreadable, timed out) */
+  status: "graded" | "check-failed" | "apply-failed" | "refused" | "error";
   /** why it was not graded (the first error, the kernel's message) */
   message?: string;
   results: CheckResult[];
@@ -50,6 +51,7 @@ function line(text: string): string {
 const STATUS_TEXT: Record<Exclude<SubmissionResult["status"], "graded">, string> = {
   "check-failed": "does not check",
   "apply-failed": "up failed",
+  refused: "refused",
   error: "not run",
 };
 

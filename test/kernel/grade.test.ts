@@ -12,12 +12,19 @@ import { CLI } from "./cli-sandbox.js";
  */
 const lab = (name: string) => join("examples/labs", name);
 
-async function grade(name: string, subs: Record<string, string>): Promise<{ code: number; stdout: string; json: any; junit: string; ms: number }> {
+async function grade(
+  name: string,
+  subs: Record<string, string>,
+  extra: string[] = [],
+): Promise<{ code: number; stdout: string; json: any; junit: string; ms: number }> {
   const dir = mkdtempSync(join(tmpdir(), `nsnet-grade-${name}-`));
   for (const [file, text] of Object.entries(subs)) writeFileSync(join(dir, `${file}.nsnet`), text);
   const checks = join(lab(name), "checks.nsnet");
   const run = (args: string[]) =>
-    execa("unshare", ["--pid", "--fork", "--mount-proc", "--", process.execPath, CLI, "grade", checks, dir, ...args], { reject: false, timeout: 300_000 });
+    execa("unshare", ["--pid", "--fork", "--mount-proc", "--", process.execPath, CLI, "grade", checks, dir, ...extra, ...args], {
+      reject: false,
+      timeout: 300_000,
+    });
   const t0 = Date.now();
   const text = await run(["--junit", join(dir, "junit.xml")]);
   const ms = Date.now() - t0;
@@ -62,6 +69,15 @@ describe("nsnet grade (sandboxed)", () => {
     expect(start.elapsedMs).toBeLessThan(8000);
     expect(g.junit).toContain('<testsuite name="solution" tests="5" failures="0"');
     expect(g.junit).toContain('<testsuite name="start" tests="5" failures="5"');
+  }, 320_000);
+
+  it("a submission's own commands are refused unless the teacher allows them", async () => {
+    const sub = `${read("router", "solution")}exec h1 true\n`;
+    const refused = await grade("router", { commands: sub });
+    expect(rows(refused.stdout)).toEqual(["commands     -   -   -   -   -  0/8 (refused)"]);
+    expect(refused.stdout).toContain("runs `true` as root (`exec`/`run in`); grade with --allow-commands");
+    const allowed = await grade("router", { commands: sub }, ["--allow-commands"]);
+    expect(rows(allowed.stdout)).toEqual(["commands     3   2   1   1   1  8/8"]);
   }, 320_000);
 
   it("NAT lab: the reversed nat loses the path and the masquerade checks, keeps the rest", async () => {

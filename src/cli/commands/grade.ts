@@ -22,6 +22,8 @@ import { gradeToJson, gradeToJunit, renderGrade, scoreOf, type CheckResult, type
 
 /** The inner half's name: `nsnet __grade-inner SUBMISSION CHECKS`, run only by grade itself. */
 export const GRADE_INNER = "__grade-inner";
+/** the inner half's third word when the submissions' own commands may run */
+const ALLOW_COMMANDS = "allow-commands";
 /** one submission's sandbox at most this long (a hung service, a script that never settles) */
 const SUBMISSION_TIMEOUT_MS = 180_000;
 
@@ -30,8 +32,9 @@ const SUBMISSION_TIMEOUT_MS = 180_000;
  * is applied with the checks appended, each in a sandbox of its own (`nsnet sandbox`'s: nothing
  * on this machine is touched, nothing one leaves behind reaches the next), a few at once, and
  * the checks' `expect`s (only theirs: a submission's own do not count) are scored by their
- * points. Prints the class table (or JSON); --junit also writes JUnit XML. Exit 0 once grading
- * ran, whatever the scores; 1 when the checks file itself does not parse; 2 usage.
+ * points. Prints the class table (or JSON); --junit also writes JUnit XML. A submission's own
+ * `exec` and `run in` are refused unless --allow-commands (they would run as root on this
+ * machine's files). Exit 0 once grading ran, whatever the scores; 2 usage.
  */
 export async function runGrade(inv: Invocation): Promise<number> {
   const [checksArg, dirArg, ...extra] = inv.args;
@@ -57,7 +60,8 @@ export async function runGrade(inv: Invocation): Promise<number> {
   const runner = new ProcessRunner();
   const env = await sandboxEnv();
   const jobs = Math.max(1, Math.min(4, availableParallelism()));
-  const submissions = await mapBounded(names, jobs, (name) => gradeOne(runner, env, join(dirArg, name), checksArg, checks));
+  const allow = inv.flags["allow-commands"] === true;
+  const submissions = await mapBounded(names, jobs, (name) => gradeOne(runner, env, join(dirArg, name), checksArg, checks, allow));
   const report: GradeReport = { checksFile: checksArg, checks: checks.map(({ n, text, points }) => ({ n, text, points })), submissions };
   if (typeof inv.flags.junit === "string") await writeFile(inv.flags.junit, gradeToJunit(report));
   process.stdout.write(inv.global.json ? gradeToJson(report) : renderGrade(report));
@@ -65,7 +69,14 @@ export async function runGrade(inv: Invocation): Promise<number> {
 }
 
 /** One submission in its own sandbox: the inner half prints one JSON line of results. */
-async function gradeOne(runner: ProcessRunner, env: Record<string, string>, file: string, checksFile: string, checks: GradeCheck[]): Promise<SubmissionResult> {
+async function gradeOne(
+  runner: ProcessRunner,
+  env: Record<string, string>,
+  file: string,
+  checksFile: string,
+  checks: GradeCheck[],
+  allowCommands: boolean,
+): Promise<SubmissionResult> {
   const name = basename(file, ".nsnet");
   const t0 = Date.now();
   const failed = (status: SubmissionResult["status"], message: string): SubmissionResult => {
@@ -76,7 +87,8 @@ async function gradeOne(runner: ProcessRunner, env: Record<string, string>, file
   // paths as the user gave them (the sandbox keeps the working directory), so messages name
   // files as they know them; one starting with `-` is not read as an option
   const asArg = (p: string) => (p.startsWith("-") ? `./${p}` : p);
-  const argv = sandboxArgv([asArg(file), asArg(checksFile)], entryPath()).map((a) => (a === SANDBOX_INNER ? GRADE_INNER : a));
+  const inner = [asArg(file), asArg(checksFile), ...(allowCommands ? [ALLOW_COMMANDS] : [])];
+  const argv = sandboxArgv(inner, entryPath()).map((a) => (a === SANDBOX_INNER ? GRADE_INNER : a));
   let r: Awaited<ReturnType<ProcessRunner["run"]>>;
   try {
     r = await runner.run(argv, { env, timeoutMs: SUBMISSION_TIMEOUT_MS });
@@ -120,6 +132,17 @@ export async function runGradeInner(inv: Invocation): Promise<number> {
     return EXIT.ok;
   }
   const addressed = g.compiled.addressed;
+  // A submission is a student's script, run as root: the sandbox keeps its network work
+  // apart, but a command (`exec`, `run in`) would run on this machine's files. Only when the
+  // teacher says so; the checks' own commands are the teacher's.
+  const commands = [...addressed.execs, ...addressed.services].filter((c) => c.span.file !== checksFile);
+  if (commands.length && inv.args[2] !== ALLOW_COMMANDS) {
+    const c = commands[0]!;
+    const message = `${location(c.span)}: runs \`${c.argv[0] ?? ""}\` as root (\`exec\`/\`run in\`); grade with --allow-commands to let submissions run commands`;
+    const results = allFailed(g.checks, message);
+    emit({ status: "refused", message, results, ...scoreOf(results) });
+    return EXIT.ok;
+  }
   await prepareSandbox(opts.runner, simulatedUplinks(addressed));
   const applied = await up({ ...g.compiled, addressed: { ...addressed, expects: [] } }, opts);
   if (applied.status !== "ok") {
