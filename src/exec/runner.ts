@@ -108,6 +108,15 @@ export function assertSafeArgv(argv: readonly string[], userCommand = false, use
  *  valid name), our own (`/proc/self/ns/net`), or a path a container runtime gave as
  *  CNI_NETNS (`/proc/PID/ns/net`, a bind mount elsewhere) — never PID 1's, the machine's. */
 function assertSafeNsenterArgv(argv: readonly string[]): void {
+  // `nsnet sandbox --attach` (attach.ts): a sandbox's holder by PID, never PID 1 (ours)
+  if (argv[1] === "--target") {
+    const opts = argv.slice(3, argv.indexOf("--"));
+    const known = ["--user", "--preserve-credentials", "--mount", "--net", "--pid"];
+    if (!/^[1-9]\d*$/.test(argv[2] ?? "") || argv[2] === "1" || !argv.includes("--") || opts.some((o) => !known.includes(o))) {
+      throw new UnsafeArgumentError(`unexpected nsenter arguments: ${JSON.stringify(argv.slice(1))}`);
+    }
+    return;
+  }
   const path = /^--net=(.+)$/.exec(argv[1] ?? "")?.[1];
   if (path === undefined || !isEnterablePath(path) || argv[2] !== "--" || argv.length < 4) {
     throw new UnsafeArgumentError(`unexpected nsenter arguments: ${JSON.stringify(argv.slice(1, 3))}`);

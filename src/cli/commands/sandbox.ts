@@ -25,6 +25,7 @@ function globalFlags(inv: Invocation): string[] {
 
 /** Outer half of `nsnet sandbox FILE [-- CMD…]`: re-run ourselves under unshare. */
 export async function runSandbox(inv: Invocation): Promise<number> {
+  if (inv.flags.attach === true) return attachSandbox(inv);
   const file = inv.args[0];
   if (!file || inv.args.length > 1) throw new UsageError("expected exactly one FILE");
   const compiled = compileFile(file);
@@ -34,6 +35,32 @@ export async function runSandbox(inv: Invocation): Promise<number> {
   }
   const inner = [resolve(file), ...globalFlags(inv)];
   return enterSandbox(new ProcessRunner(), inner, entryPath(), inv.rest);
+}
+
+/** `nsnet sandbox --attach [PID] [-- CMD…]`: a second terminal joins a running sandbox
+ *  (src/exec/attach.ts); CMD defaults to bash. */
+async function attachSandbox(inv: Invocation): Promise<number> {
+  const { runningSandboxes, sandboxAt, stillSame, attachArgv } = await import("../../exec/attach.js");
+  if (inv.args.length > 1 || (inv.args[0] !== undefined && !/^[1-9]\d*$/.test(inv.args[0]))) throw new UsageError("--attach takes at most a PID");
+  const found = inv.args[0] !== undefined ? [sandboxAt(Number(inv.args[0]))].filter((s) => s !== null) : runningSandboxes();
+  if (found.length === 0) {
+    process.stderr.write(`nsnet sandbox: no running sandbox of yours${inv.args[0] ? ` with PID ${inv.args[0]}` : ""}\n`);
+    return EXIT.usage;
+  }
+  if (found.length > 1) {
+    process.stderr.write(`nsnet sandbox: ${found.length} sandboxes are running; name one: nsnet sandbox --attach PID\n`);
+    for (const s of found) process.stderr.write(`  ${s.pid}  ${s.file}\n`);
+    return EXIT.usage;
+  }
+  const s = found[0]!;
+  const cmd = inv.rest.length ? inv.rest : ["bash"];
+  // checked again right before entering: the PID could have been reused since the scan
+  if (!stillSame(s)) {
+    process.stderr.write(`nsnet sandbox: the sandbox with PID ${s.pid} is gone\n`);
+    return EXIT.usage;
+  }
+  const argv = attachArgv(s, cmd);
+  return (await new ProcessRunner().run(argv, { interactive: true, userArgsFrom: argv.length - cmd.length })).exitCode;
 }
 
 /**
