@@ -39,7 +39,20 @@ const COMMANDS: Record<string, () => Promise<CommandFn>> = {
 const SHEBANG_VERBS = new Set(["up", "down", "plan", "check", "show", "graph", "apply"]);
 /** flags that take a value */
 const VALUE_FLAGS = new Set(["format", "state-dir", "project", "bin", "pool-file", "junit"]);
-const BOOLEAN_FLAGS = new Set(["json", "quiet", "verbose", "check", "explain", "offline", "help", "version", "static", "allow-commands", "create-bridges", "attach"]);
+const BOOLEAN_FLAGS = new Set([
+  "json",
+  "quiet",
+  "verbose",
+  "check",
+  "explain",
+  "offline",
+  "help",
+  "version",
+  "static",
+  "allow-commands",
+  "create-bridges",
+  "attach",
+]);
 /** Options every command takes: they change how nsnet talks, not what it does. */
 const EVERYWHERE = ["quiet", "verbose", "help", "version"];
 

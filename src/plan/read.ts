@@ -215,7 +215,8 @@ function nftEffect(ns: string, text: string): Effect | null {
     if (!l.startsWith("\t\t") || chain === null || family !== "inet" || l === `\t\t${safeHeader(chain)}`) continue;
     const rule = l.slice(2);
     let m: RegExpExecArray | null;
-    if (chain === "postrouting" && (m = /^iifname "([^"]*)" oifname "([^"]*)" (?:counter )?masquerade$/.exec(rule))) masquerade.push({ iif: m[1]!, oif: m[2]! });
+    if (chain === "postrouting" && (m = /^iifname "([^"]*)" oifname "([^"]*)" (?:counter )?masquerade$/.exec(rule)))
+      masquerade.push({ iif: m[1]!, oif: m[2]! });
     else if (chain === "postrouting" && (m = /^(ip6?) saddr (\S+) oifname "([^"]*)" (?:counter )?masquerade$/.exec(rule)) && saddrFamily(m[2]!) === m[1])
       masquerade.push({ saddr: m[2]!, oif: m[3]! });
     else if (chain === "prerouting" && (m = /^fib daddr type local (tcp|udp) dport (\d+) dnat ip to ([0-9.]+):(\d+)$/.exec(rule)))

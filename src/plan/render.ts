@@ -55,7 +55,9 @@ export function nftChains(e: Extract<Effect, { k: "nft" }>, family: NftFamily): 
           ["output", dnat],
           [
             "postrouting",
-            e.masquerade.map((m) => `${"saddr" in m ? `${saddrFamily(m.saddr)} saddr ${m.saddr}` : `iifname "${m.iif}"`} oifname "${m.oif}" counter masquerade`),
+            e.masquerade.map(
+              (m) => `${"saddr" in m ? `${saddrFamily(m.saddr)} saddr ${m.saddr}` : `iifname "${m.iif}"`} oifname "${m.oif}" counter masquerade`,
+            ),
           ],
           ["forward", drop],
         ];

@@ -39,14 +39,14 @@ export function parse(text: string, file: string, limits: ParseLimits = {}): Par
   // the scanners of strings in `${…}` in strings recurse: past what the stack holds, nothing is parsed
   const deepest = () => at(Math.max(0, text.indexOf("${")), Math.max(0, text.indexOf("${")) + 2);
   try {
-    return parseLimited(text, file, lines, { maxNesting, maxTokens: limits.maxTokens ?? MAX_TOKENS }, refused);
+    return parseLimited(text, lines, { maxNesting, maxTokens: limits.maxTokens ?? MAX_TOKENS }, refused);
   } catch (e) {
     if (!isStackOverflow(e)) throw e;
     return refused(diag("NS113", deepest(), { limit: maxNesting }, { hint: "write the nested part as `let`s, one level each" }));
   }
 }
 
-function parseLimited(text: string, file: string, lines: LineIndex, limits: Required<ParseLimits>, refused: (d: Diagnostic) => ParseResult): ParseResult {
+function parseLimited(text: string, lines: LineIndex, limits: Required<ParseLimits>, refused: (d: Diagnostic) => ParseResult): ParseResult {
   const lexed = mainLexer.tokenize(text);
   const diagnostics: Diagnostic[] = [];
   const at = (start: number, end: number) => lines.span(start, end);
